@@ -1,0 +1,77 @@
+import type { TaskError } from '../errors/inboard-error.js'
+import type { TaskMode, WaitingField } from '../task/task-types.js'
+
+/** JSON Schema as produced from a capability's zod schema. */
+export type JsonSchema = Record<string, unknown>
+
+/** What a planner knows about one capability it may call. */
+export interface CapabilityInfo {
+  /** `tool.capability`, e.g. `weather.current`. */
+  id: string
+  tool: string
+  capability: string
+  description: string
+  toolDescription: string
+  tags: readonly string[]
+  inputSchema: JsonSchema
+  outputSchema: JsonSchema | null
+  sideEffects: boolean
+  requiresApproval: boolean
+}
+
+/** One capability call a planner asks for. */
+export interface PlannedCall {
+  tool: string
+  capability: string
+  input: Record<string, unknown>
+}
+
+/** A call that already ran in this task, with its outcome. */
+export interface CallRecord extends PlannedCall {
+  status: 'complete' | 'failed' | 'skipped'
+  output?: unknown
+  error?: TaskError
+}
+
+/** Input a person supplied to a waiting task through `sendInput`. */
+export interface TaskInput {
+  messages: readonly string[]
+  values: Readonly<Record<string, unknown>>
+}
+
+/** Everything a planner sees when asked for the next decision. */
+export interface PlannerContext {
+  task: {
+    id: string
+    prompt: string
+    user_id: string | null
+    mode: TaskMode
+    metadata: Readonly<Record<string, unknown>>
+  }
+  subagent: { id: string; prompt: string } | null
+  /** The capabilities this task may call; anything else is refused. */
+  capabilities: readonly CapabilityInfo[]
+  /** Calls made so far, oldest first. */
+  history: readonly CallRecord[]
+  input: TaskInput
+  signal: AbortSignal
+  /** Adds a note to the planner's trace step. */
+  note(text: string): void
+}
+
+/** The next step of a task, as decided by a planner. */
+export type PlannerDecision =
+  | { type: 'call'; calls: PlannedCall[] }
+  | { type: 'ask'; message: string; fields: WaitingField[] }
+  | { type: 'finish'; result: unknown }
+  | { type: 'fail'; message: string; recoverable?: boolean; suggestion?: string }
+
+/**
+ * Decides what a task does next. The runtime owns the loop, the limits and enforcement: a planner
+ * only proposes, and a call outside the task's capabilities or with invalid input is never run.
+ */
+export interface Planner {
+  /** Shown in traces. */
+  readonly name: string
+  plan(context: PlannerContext): PlannerDecision | Promise<PlannerDecision>
+}

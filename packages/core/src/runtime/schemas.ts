@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { SUBAGENT_ID, TASK_ID } from '../ids.js'
+
+/** Longest prompt a task accepts (reference: 10,000 characters). */
+export const MAX_PROMPT_LENGTH = 10_000
+
+const jsonObject = z.record(z.string(), z.json())
+
+/** Input of `runtime.tasks.create()` and the body of `POST /v1/tasks`. */
+export const taskCreateSchema = z.strictObject({
+  prompt: z.string().min(1, 'prompt must not be empty'),
+  sub_agent: z.string().regex(SUBAGENT_ID, 'sub_agent is not a valid subagent id').nullish(),
+  user_id: z.string().min(1).max(255).nullish(),
+  metadata: jsonObject.optional(),
+  mode: z.enum(['live', 'test']).optional(),
+  priority: z.number().int().min(1).max(10).optional(),
+  /** Seconds. */
+  timeout: z.number().positive().max(86_400).optional(),
+})
+export type TaskCreateInput = z.input<typeof taskCreateSchema>
+
+export const taskStatusSchema = z.enum(['pending', 'running', 'waiting', 'complete', 'failed', 'cancelled'])
+
+const limit = z.number().int().min(1).max(100).optional()
+const offset = z.number().int().min(0).optional()
+
+/** Filters of `runtime.tasks.list()` and the query of `GET /v1/tasks`. */
+export const taskListSchema = z.strictObject({
+  status: taskStatusSchema.optional(),
+  sub_agent: z.string().max(64).optional(),
+  user_id: z.string().max(255).optional(),
+  limit,
+  offset,
+})
+export type TaskListQuery = z.input<typeof taskListSchema>
+
+/** Input of `runtime.tasks.sendInput()` and the body of `POST /v1/tasks/:id/input`. */
+export const taskInputSchema = z
+  .strictObject({
+    message: z.string().min(1).max(10_000).optional(),
+    values: jsonObject.optional(),
+    approved: z.boolean().optional(),
+  })
+  .refine((input) => input.message !== undefined || input.values !== undefined || input.approved !== undefined, {
+    message: 'provide message, values or approved',
+  })
+export type TaskInputBody = z.input<typeof taskInputSchema>
+
+/** Input of `runtime.subagents.deploy()` and the body of `POST /v1/subagents`. */
+export const subagentDeploySchema = z.strictObject({
+  name: z.string().regex(SUBAGENT_ID, 'name must be 1–64 lowercase letters, digits, "-" or "_"'),
+  prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
+  tools: z.array(z.string().min(1)).optional(),
+})
+export type SubagentDeployInput = z.input<typeof subagentDeploySchema>
+
+/** Input of `runtime.subagents.update()` and the body of `PATCH /v1/subagents/:id`. */
+export const subagentUpdateSchema = z.strictObject({
+  prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
+})
+export type SubagentUpdateInput = z.input<typeof subagentUpdateSchema>
+
+/** Filters of `runtime.subagents.list()`. */
+export const subagentListSchema = z.strictObject({
+  type: z.enum(['custom', 'prebuilt']).optional(),
+  limit,
+  offset,
+})
+export type SubagentListQuery = z.input<typeof subagentListSchema>
+
+export const taskIdSchema = z.string().regex(TASK_ID, 'not a valid task id')
+export const subagentIdSchema = z.string().regex(SUBAGENT_ID, 'not a valid subagent id')

@@ -1,0 +1,16 @@
+/**
+ * What a capability's `run` receives besides its input. Later parts of the runtime (credentials,
+ * execution memory, an instrumented fetch) add fields here; capabilities only read what they need.
+ */
+export interface ToolContext {
+  /** Aborted when the task is cancelled, times out, or the call passes its own timeout. */
+  readonly signal: AbortSignal
+  /** The task this call belongs to. */
+  readonly task_id: string
+  /** The end user the task acts for, or null when the task has none. */
+  readonly user_id: string | null
+  /** `test` when the task runs in the test environment: side effects must not reach live services. */
+  readonly mode: 'live' | 'test'
+  /** Adds a human-readable note to this call's trace step. */
+  note(text: string): void
+}
