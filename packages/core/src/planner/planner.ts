@@ -49,6 +49,8 @@ export interface PlannerContext {
     metadata: Readonly<Record<string, unknown>>
   }
   subagent: { id: string; prompt: string } | null
+  /** How many decisions this task made before this one (0 on the first call). */
+  decision: number
   /** The capabilities this task may call; anything else is refused. */
   capabilities: readonly CapabilityInfo[]
   /** Calls made so far, oldest first. */

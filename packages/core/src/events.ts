@@ -1,0 +1,88 @@
+import { EventEmitter } from 'eventemitter3'
+import type { Task, TraceStep } from './task/task-types.js'
+
+interface TaskEventBase<T extends string> {
+  type: T
+  task_id: string
+  /** ISO-8601 time of the event on the runtime's clock. */
+  timestamp: string
+  /** The task as it is after the change. */
+  task: Task
+}
+
+interface StepEventBase<T extends string> {
+  type: T
+  task_id: string
+  timestamp: string
+  step: TraceStep
+}
+
+/** Every event the runtime emits, as one discriminated union on `type`. */
+export type RuntimeEvent =
+  | TaskEventBase<'task.created'>
+  | TaskEventBase<'task.running'>
+  | TaskEventBase<'task.waiting'>
+  | TaskEventBase<'task.complete'>
+  | TaskEventBase<'task.failed'>
+  | TaskEventBase<'task.cancelled'>
+  | (TaskEventBase<'task.progress'> & { step: TraceStep })
+  | StepEventBase<'step.started'>
+  | StepEventBase<'step.complete'>
+  | StepEventBase<'step.failed'>
+
+export type RuntimeEventType = RuntimeEvent['type']
+
+/** The event of a given type. */
+export type RuntimeEventOf<T extends RuntimeEventType> = Extract<RuntimeEvent, { type: T }>
+
+/** Removes the listener it was returned for. */
+export type Unsubscribe = () => void
+
+const ANY = '*'
+
+/** Typed events over eventemitter3; payloads are built only when someone listens. */
+export class EventBus {
+  readonly #emitter = new EventEmitter()
+  readonly #onListenerError: (error: unknown, event: RuntimeEvent) => void
+
+  constructor(onListenerError: (error: unknown, event: RuntimeEvent) => void) {
+    this.#onListenerError = onListenerError
+  }
+
+  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void): Unsubscribe {
+    this.#emitter.on(type, listener)
+    return () => void this.#emitter.off(type, listener)
+  }
+
+  subscribe(listener: (event: RuntimeEvent) => void): Unsubscribe {
+    this.#emitter.on(ANY, listener)
+    return () => void this.#emitter.off(ANY, listener)
+  }
+
+  /** True when `emit(type, …)` would reach anyone. */
+  wants(type: RuntimeEventType): boolean {
+    return this.#emitter.listenerCount(type) > 0 || this.#emitter.listenerCount(ANY) > 0
+  }
+
+  /**
+   * Emits the event `build()` returns. A throwing listener must not break the task that emitted,
+   * so listener errors go to the runtime's `onListenerError` instead of propagating.
+   */
+  emit(type: RuntimeEventType, build: () => RuntimeEvent): void {
+    if (!this.wants(type)) return
+    const event = build()
+    for (const channel of [type, ANY]) {
+      for (const listener of this.#emitter.listeners(channel) as Array<(event: RuntimeEvent) => void>) {
+        try {
+          listener(event)
+        } catch (error) {
+          this.#onListenerError(error, event)
+        }
+      }
+    }
+  }
+
+  removeAll(): void {
+    this.#emitter.removeAllListeners()
+  }
+}

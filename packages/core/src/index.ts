@@ -1,0 +1,44 @@
+// Runtime
+export { createRuntime } from './runtime/create-runtime.js'
+export type { Runtime } from './runtime/create-runtime.js'
+export type { RuntimeOptions, PrebuiltSubagent } from './runtime/runtime-options.js'
+export type { TaskService, TaskScope, WaitOptions } from './runtime/task-service.js'
+export type { SubagentService } from './runtime/subagent-service.js'
+
+// Resources
+export type { Task, TaskListItem, TaskStatus, TaskMode, TaskWaiting, WaitingField, Trace, TraceStep, StepStatus, Page } from './task/task-types.js'
+export type { Subagent, SubagentListItem } from './subagents/subagent-registry.js'
+
+// Validation schemas (shared with @inboard/http)
+export {
+  MAX_PROMPT_LENGTH,
+  taskCreateSchema,
+  taskListSchema,
+  taskInputSchema,
+  taskStatusSchema,
+  subagentDeploySchema,
+  subagentUpdateSchema,
+  subagentListSchema,
+} from './runtime/schemas.js'
+export type { TaskCreateInput, TaskListQuery, TaskInputBody, SubagentDeployInput, SubagentUpdateInput, SubagentListQuery } from './runtime/schemas.js'
+
+// Errors
+export { InboardError, INBOARD_ERROR_CODES, toInboardError } from './errors/inboard-error.js'
+export type { InboardErrorCode, InboardErrorOptions, TaskError } from './errors/inboard-error.js'
+
+// Events
+export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from './events.js'
+
+// Planning
+export { createDefaultPlanner } from './planner/default-planner.js'
+export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallRecord, CapabilityInfo, TaskInput, JsonSchema } from './planner/planner.js'
+
+// Time and storage
+export { systemClock } from './clock.js'
+export type { Clock, TimerHandle } from './clock.js'
+export { MemoryTaskStore } from './stores/task-store.js'
+export type { TaskStore, TaskFilter } from './stores/task-store.js'
+export type { TaskRecord, StepRecord } from './task/task-record.js'
+
+// Task lifecycle
+export { taskMachine } from './task/task-machine.js'

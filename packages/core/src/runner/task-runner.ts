@@ -1,0 +1,184 @@
+import type { Clock } from '../clock.js'
+import { InboardError, toInboardError } from '../errors/inboard-error.js'
+import type { CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
+import type { CapabilityIndex } from '../runtime/capability-index.js'
+import type { TaskLifecycle } from '../task/task-lifecycle.js'
+import type { TaskRecord, TaskWork } from '../task/task-record.js'
+import { runCalls, type CallRunnerDeps } from './call-runner.js'
+import { failTask, waitTask } from './task-outcomes.js'
+import type { RetryPolicy } from './tool-execution.js'
+import type { TraceRecorder } from './trace-recorder.js'
+
+/** Bounds every task runs within. */
+export interface Limits {
+  /** Planner decisions per task. */
+  maxSteps: number
+  /** Default running time per task in milliseconds (time spent waiting does not count). */
+  taskTimeoutMs: number
+  /** Default time per capability call attempt in milliseconds. */
+  callTimeoutMs: number
+  retry: RetryPolicy
+}
+
+/** What a task may call: planner-facing descriptions and the ids enforcement checks. */
+export interface TaskCapabilities {
+  infos: readonly CapabilityInfo[]
+  allowed: ReadonlySet<string>
+}
+
+export interface RunnerDeps {
+  lifecycle: TaskLifecycle
+  trace: TraceRecorder
+  planner: Planner
+  index: CapabilityIndex
+  clock: Clock
+  limits: Limits
+  capabilitiesFor(record: TaskRecord): TaskCapabilities
+  subagentPrompt(record: TaskRecord): string | null
+}
+
+function singleTool(work: TaskWork): string | null {
+  let tool: string | null = null
+  for (const call of work.history) {
+    if (call.status !== 'complete') continue
+    if (tool !== null && tool !== call.tool) return null
+    tool = call.tool
+  }
+  return tool
+}
+
+async function decide(deps: RunnerDeps, record: TaskRecord, work: TaskWork, context: PlannerContext): Promise<PlannerDecision | null> {
+  const step = deps.trace.start(record, deps.planner.name, 'plan')
+  context.note = (text) => deps.trace.note(step, text)
+  try {
+    const decision = await deps.planner.plan(context)
+    work.decisions++
+    if (record.status !== 'running') {
+      deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
+      return null
+    }
+    deps.trace.end(record, step, 'complete', describe(decision))
+    return decision
+  } catch (thrown) {
+    deps.trace.end(record, step, 'failed')
+    const cause = toInboardError(thrown)
+    failTask(deps, record, new InboardError('planner_error', `The planner failed: ${cause.message}`, { cause: thrown, recoverable: true }))
+    return null
+  }
+}
+
+function describe(decision: PlannerDecision): string {
+  switch (decision.type) {
+    case 'call':
+      return `call ${decision.calls.map((call) => `${call.tool}.${call.capability}`).join(', ')}`
+    case 'ask':
+      return `ask for ${decision.fields.map((field) => field.name).join(', ') || 'input'}`
+    case 'finish':
+      return 'finish'
+    case 'fail':
+      return `fail: ${decision.message}`
+  }
+}
+
+function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, infos: readonly CapabilityInfo[], signal: AbortSignal): PlannerContext {
+  const subagentPrompt = deps.subagentPrompt(record)
+  return {
+    task: { id: record.id, prompt: record.prompt, user_id: record.userId, mode: record.mode, metadata: record.metadata },
+    subagent: record.subAgent === null || subagentPrompt === null ? null : { id: record.subAgent, prompt: subagentPrompt },
+    decision: work.decisions,
+    capabilities: infos,
+    history: work.history,
+    input: { messages: work.messages, values: work.values },
+    signal,
+    note: () => undefined,
+  }
+}
+
+/**
+ * Runs a task from its current state until it ends or waits: asks the planner, enforces and runs
+ * the calls it proposes, and applies limits. Resolving releases the task's concurrency slot.
+ */
+export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<void> {
+  const work = record.work!
+  const controller = new AbortController()
+  work.controller = controller
+  const startedAt = deps.clock.now()
+  const remaining = Math.max(0, record.timeoutMs - record.usedMs)
+  const timer = deps.clock.setTimeout(() => {
+    failTask(deps, record, new InboardError('task_timeout', `The task did not finish within ${record.timeoutMs} ms`, { recoverable: true, suggestion: 'Retry with a larger timeout' }))
+  }, remaining)
+  const { infos, allowed } = deps.capabilitiesFor(record)
+  const callDeps: CallRunnerDeps = { ...deps, allowed }
+  const context = buildContext(deps, record, work, infos, controller.signal)
+  try {
+    while (record.status === 'running') {
+      if (work.held !== null) {
+        const held = work.held
+        work.held = null
+        await runCalls(callDeps, record, work, held, controller.signal)
+        continue
+      }
+      if (work.decisions >= deps.limits.maxSteps) {
+        failTask(deps, record, new InboardError('max_steps_exceeded', `The task made ${work.decisions} planner decisions without finishing`, { suggestion: 'Split the task or raise limits.maxSteps' }))
+        break
+      }
+      context.decision = work.decisions
+      const decision = await decide(deps, record, work, context)
+      if (decision === null) break
+      await apply(deps, callDeps, record, work, decision, controller.signal)
+    }
+  } catch (thrown) {
+    failTask(deps, record, toInboardError(thrown))
+  } finally {
+    deps.clock.clearTimeout(timer)
+    record.usedMs += deps.clock.now() - startedAt
+    if (record.work) record.work.controller = null
+  }
+}
+
+async function apply(deps: RunnerDeps, callDeps: CallRunnerDeps, record: TaskRecord, work: TaskWork, decision: PlannerDecision, signal: AbortSignal): Promise<void> {
+  switch (decision.type) {
+    case 'call':
+      if (decision.calls.length === 0) {
+        failTask(deps, record, new InboardError('planner_error', 'The planner asked for an empty list of calls'))
+        return
+      }
+      await runCalls(callDeps, record, work, decision.calls as PlannedCall[], signal)
+      if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
+        completeTask(deps, record, work, previewResult(record, work))
+      }
+      return
+    case 'ask':
+      waitTask(deps, record, { reason: 'input_required', service: null, auth_url: null, message: decision.message, fields: decision.fields })
+      return
+    case 'finish':
+      completeTask(deps, record, work, decision.result)
+      return
+    case 'fail':
+      failTask(deps, record, new InboardError('planner_error', decision.message, { recoverable: decision.recoverable ?? false, suggestion: decision.suggestion ?? null }))
+      return
+  }
+}
+
+function completeTask(deps: RunnerDeps, record: TaskRecord, work: TaskWork, result: unknown): void {
+  const tool = singleTool(work)
+  deps.lifecycle.apply(record, 'COMPLETE', (task) => {
+    task.result = result
+    task.tool = tool
+  })
+}
+
+/** The result of a test-mode task: what would have run, and what a sandbox returned. */
+function previewResult(record: TaskRecord, work: TaskWork): unknown {
+  return {
+    preview: true,
+    sub_agent: record.subAgent,
+    steps: work.history.map((call) => ({
+      tool: call.tool,
+      capability: call.capability,
+      input: call.input,
+      outcome: call.status === 'skipped' ? 'skipped' : 'sandboxed',
+      ...(call.status === 'complete' ? { output: call.output } : {}),
+    })),
+  }
+}

@@ -1,0 +1,68 @@
+import type { Clock } from '../clock.js'
+import type { EventBus } from '../events.js'
+import { toTask, type StepRecord, type TaskRecord } from '../task/task-record.js'
+import type { StepStatus, Trace, TraceStep } from '../task/task-types.js'
+
+export function toTraceStep(step: StepRecord): TraceStep {
+  const out: TraceStep = {
+    tool: step.tool,
+    action: step.action,
+    status: step.status,
+    duration_ms: step.durationMs,
+    started_at: new Date(step.startedAt).toISOString(),
+  }
+  if (step.note !== undefined) out.note = step.note
+  return out
+}
+
+/** Records trace steps on task records and announces them as step and progress events. */
+export class TraceRecorder {
+  readonly #clock: Clock
+  readonly #bus: EventBus
+
+  constructor(clock: Clock, bus: EventBus) {
+    this.#clock = clock
+    this.#bus = bus
+  }
+
+  start(record: TaskRecord, tool: string, action: string): StepRecord {
+    const step: StepRecord = { tool, action, status: 'running', startedAt: this.#clock.now(), durationMs: 0, note: undefined }
+    ;(record.steps ??= []).push(step)
+    this.#bus.emit('step.started', () => ({ type: 'step.started', task_id: record.id, timestamp: this.#iso(), step: toTraceStep(step) }))
+    return step
+  }
+
+  note(step: StepRecord, text: string): void {
+    step.note = step.note === undefined ? text : `${step.note}; ${text}`
+  }
+
+  end(record: TaskRecord, step: StepRecord, status: Exclude<StepStatus, 'running'>, note?: string): void {
+    step.status = status
+    step.durationMs = this.#clock.now() - step.startedAt
+    if (note !== undefined) this.note(step, note)
+    const type = status === 'failed' ? 'step.failed' : 'step.complete'
+    this.#bus.emit(type, () => ({ type, task_id: record.id, timestamp: this.#iso(), step: toTraceStep(step) }))
+    this.#bus.emit('task.progress', () => ({
+      type: 'task.progress',
+      task_id: record.id,
+      timestamp: this.#iso(),
+      task: toTask(record),
+      step: toTraceStep(step),
+    }))
+  }
+
+  /** The trace as read by `runtime.tasks.trace()`; readable while the task runs. */
+  read(record: TaskRecord): Trace {
+    const end = record.endedAt ?? this.#clock.now()
+    return {
+      task_id: record.id,
+      sub_agent: record.subAgent,
+      steps: (record.steps ?? []).map(toTraceStep),
+      total_duration_ms: Math.max(0, end - (record.startedAt ?? record.createdAt)),
+    }
+  }
+
+  #iso(): string {
+    return new Date(this.#clock.now()).toISOString()
+  }
+}

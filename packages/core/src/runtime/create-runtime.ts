@@ -1,0 +1,77 @@
+import type { Tool } from '@inboard/tools'
+import { InboardError } from '../errors/inboard-error.js'
+import { EventBus, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType, type Unsubscribe } from '../events.js'
+import { createDefaultPlanner } from '../planner/default-planner.js'
+import { TraceRecorder } from '../runner/trace-recorder.js'
+import { SubagentRegistry } from '../subagents/subagent-registry.js'
+import { TaskLifecycle } from '../task/task-lifecycle.js'
+import { CapabilityIndex } from './capability-index.js'
+import { resolveOptions, type RuntimeOptions } from './runtime-options.js'
+import { SubagentService } from './subagent-service.js'
+import { TaskService } from './task-service.js'
+
+/** An Inboard runtime: see {@link createRuntime}. */
+export interface Runtime {
+  readonly tasks: TaskService
+  readonly subagents: SubagentService
+  /** Registers a tool after start-up; subagents' tools are recomputed. */
+  addTool(tool: Tool): void
+  /** Listens to one event type. */
+  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void): Unsubscribe
+  /** Listens to every event. */
+  subscribe(listener: (event: RuntimeEvent) => void): Unsubscribe
+  /**
+   * Stops accepting tasks, lets queued and running ones finish until `deadlineMs` (default 30 s),
+   * fails what is left as `runtime_closed`, then closes tools that hold connections.
+   */
+  close(options?: { deadlineMs?: number }): Promise<void>
+}
+
+/**
+ * Creates a runtime: register tools, deploy subagents, submit tasks.
+ *
+ * @example
+ * const runtime = createRuntime({ tools: [weather] })
+ * const task = runtime.tasks.create({ prompt: 'Weather in Paris?' })
+ * const done = await runtime.tasks.wait(task.id)
+ */
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  const resolved = resolveOptions(options)
+  const bus = new EventBus(resolved.onListenerError)
+  const index = new CapabilityIndex(resolved.tools)
+  const registry = new SubagentRegistry(index, resolved.clock)
+  for (const prebuilt of resolved.subagents) registry.deploy({ ...prebuilt, type: 'prebuilt' })
+  const lifecycle = new TaskLifecycle(resolved.taskStore, bus, resolved.clock, resolved.retention)
+  const tasks = new TaskService({
+    options: resolved,
+    lifecycle,
+    trace: new TraceRecorder(resolved.clock, bus),
+    index,
+    subagents: registry,
+    planner: resolved.planner ?? createDefaultPlanner({ clock: resolved.clock }),
+  })
+  const tools = [...resolved.tools]
+  let closing: Promise<void> | null = null
+
+  return {
+    tasks,
+    subagents: new SubagentService(registry),
+    addTool(tool) {
+      if (tasks.closed) throw new InboardError('runtime_closed', 'The runtime is closed')
+      index.add(tool)
+      tools.push(tool)
+      registry.refresh()
+      tasks.invalidate()
+    },
+    on: (type, listener) => bus.on(type, listener),
+    subscribe: (listener) => bus.subscribe(listener),
+    close(closeOptions = {}) {
+      closing ??= (async () => {
+        await tasks.close(closeOptions.deadlineMs ?? 30_000)
+        await Promise.allSettled(tools.map(async (tool) => (tool as { close?: () => Promise<void> }).close?.()))
+        bus.removeAll()
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,123 @@
+import type { Tool } from '@inboard/tools'
+import { z } from 'zod'
+import { systemClock, type Clock } from '../clock.js'
+import type { RuntimeEvent } from '../events.js'
+import type { Planner } from '../planner/planner.js'
+import type { Limits } from '../runner/task-runner.js'
+import { MemoryTaskStore, type TaskStore } from '../stores/task-store.js'
+import type { Retention } from '../task/task-lifecycle.js'
+import type { TaskMode } from '../task/task-types.js'
+import { validate } from './validate.js'
+
+/** A subagent shipped with the app (listed as `type: 'prebuilt'`). */
+export interface PrebuiltSubagent {
+  name: string
+  prompt: string
+  tools?: readonly string[]
+}
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** Tools the runtime may call. @default [] */
+  tools?: readonly Tool[]
+  /** Decides each task's next step. @default the offline default planner */
+  planner?: Planner
+  /** Subagents available from the start, listed with `type: 'prebuilt'`. @default [] */
+  subagents?: readonly PrebuiltSubagent[]
+  /** Tasks running at once across the runtime. @default 10 */
+  concurrency?: number
+  /** Tasks running at once per account (tasks created with an `account` scope). @default unlimited */
+  accountConcurrency?: number
+  /** Time source for timestamps, timeouts, retries and retention. @default the system clock */
+  clock?: Clock
+  /** Mode of tasks that do not set one. @default 'live' */
+  mode?: TaskMode
+  limits?: {
+    /** Planner decisions per task. @default 25 */
+    maxSteps?: number
+    /** Running time per task in milliseconds, unless a task sets `timeout`. @default 300000 */
+    taskTimeoutMs?: number
+    /** Time per capability call attempt in milliseconds, unless the capability sets one. @default 30000 */
+    callTimeoutMs?: number
+    /** Retries of `transient`, `timeout` and `rate_limited` failures. @default 3 */
+    retries?: number
+    /** First retry delay in milliseconds (doubles each attempt, full jitter). @default 250 */
+    retryMinDelayMs?: number
+    /** Longest retry delay in milliseconds, unless the upstream's Retry-After asks for more. @default 30000 */
+    retryMaxDelayMs?: number
+  }
+  retention?: {
+    /** Finished tasks kept readable; the oldest are dropped first. @default 10000 */
+    maxTasks?: number
+    /** Milliseconds a finished task stays readable. @default 86400000 (24 h) */
+    maxAgeMs?: number
+  }
+  stores?: {
+    /** Where tasks and traces live. @default an in-memory store */
+    tasks?: TaskStore
+  }
+  /** Called when an event listener throws; listeners never break tasks. @default logs to stderr */
+  onListenerError?: (error: unknown, event: RuntimeEvent) => void
+}
+
+const positiveInt = z.number().int().positive()
+const optionsSchema = z.object({
+  tools: z.array(z.custom<Tool>((tool) => typeof tool === 'object' && tool !== null && 'capabilities' in tool, 'expected a tool from defineTool')).optional(),
+  planner: z.custom<Planner>((planner) => typeof (planner as Planner | undefined)?.plan === 'function', 'expected a planner with a plan() method').optional(),
+  subagents: z.array(z.object({ name: z.string(), prompt: z.string(), tools: z.array(z.string()).optional() })).optional(),
+  concurrency: positiveInt.optional(),
+  accountConcurrency: positiveInt.optional(),
+  clock: z.custom<Clock>((clock) => typeof (clock as Clock | undefined)?.now === 'function', 'expected a clock').optional(),
+  mode: z.enum(['live', 'test']).optional(),
+  limits: z
+    .object({
+      maxSteps: positiveInt.optional(),
+      taskTimeoutMs: positiveInt.optional(),
+      callTimeoutMs: positiveInt.optional(),
+      retries: z.number().int().min(0).max(20).optional(),
+      retryMinDelayMs: z.number().int().min(0).optional(),
+      retryMaxDelayMs: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional() }).optional(),
+  stores: z.object({ tasks: z.custom<TaskStore>().optional() }).optional(),
+  onListenerError: z.function().optional(),
+})
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  tools: readonly Tool[]
+  planner: Planner | undefined
+  subagents: readonly PrebuiltSubagent[]
+  concurrency: number
+  accountConcurrency: number
+  clock: Clock
+  mode: TaskMode
+  limits: Limits
+  retention: Retention
+  taskStore: TaskStore
+  onListenerError: (error: unknown, event: RuntimeEvent) => void
+}
+
+export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
+  validate(optionsSchema, options, 'options')
+  const limits = options.limits ?? {}
+  return {
+    tools: options.tools ?? [],
+    planner: options.planner,
+    subagents: options.subagents ?? [],
+    concurrency: options.concurrency ?? 10,
+    accountConcurrency: options.accountConcurrency ?? Number.POSITIVE_INFINITY,
+    clock: options.clock ?? systemClock,
+    mode: options.mode ?? 'live',
+    limits: {
+      maxSteps: limits.maxSteps ?? 25,
+      taskTimeoutMs: limits.taskTimeoutMs ?? 300_000,
+      callTimeoutMs: limits.callTimeoutMs ?? 30_000,
+      retry: { retries: limits.retries ?? 3, minDelayMs: limits.retryMinDelayMs ?? 250, maxDelayMs: limits.retryMaxDelayMs ?? 30_000 },
+    },
+    retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },
+    taskStore: options.stores?.tasks ?? new MemoryTaskStore(),
+    onListenerError: options.onListenerError ?? ((error, event) => console.error(`[inboard] a listener for ${event.type} threw:`, error)),
+  }
+}

@@ -1,0 +1,58 @@
+import PQueue from 'p-queue'
+import { FairQueue } from './fair-queue.js'
+
+export interface SchedulerOptions {
+  concurrency: number
+  /**
+   * Called synchronously when a slot is free for `id`. Returns the work to run in that slot, or
+   * null when the task no longer needs one (cancelled while queued).
+   */
+  claim: (id: string) => (() => Promise<void>) | null
+}
+
+/**
+ * Priority and per-user fairness over a p-queue concurrency cap. Only as many jobs as there are
+ * slots ever reach p-queue; the backlog stays as ids in a {@link FairQueue}.
+ */
+export class Scheduler {
+  readonly #queue: PQueue
+  readonly #backlog = new FairQueue()
+  readonly #claim: SchedulerOptions['claim']
+  readonly #concurrency: number
+
+  constructor(options: SchedulerOptions) {
+    this.#concurrency = options.concurrency
+    this.#claim = options.claim
+    this.#queue = new PQueue({ concurrency: options.concurrency })
+    this.#queue.on('next', () => this.pump())
+  }
+
+  /** Tasks waiting for a slot. */
+  get backlog(): number {
+    return this.#backlog.size
+  }
+
+  /** Tasks holding a slot. */
+  get active(): number {
+    return this.#queue.pending + this.#queue.size
+  }
+
+  enqueue(id: string, priority: number, user: string, front = false): void {
+    this.#backlog.push(id, priority, user, front)
+    this.pump()
+  }
+
+  /** Starts queued tasks while slots are free. */
+  pump(): void {
+    while (this.active < this.#concurrency && this.#backlog.size > 0) {
+      const id = this.#backlog.shift()!
+      const job = this.#claim(id)
+      if (job) void this.#queue.add(job)
+    }
+  }
+
+  /** Resolves when no task holds a slot and none is queued. */
+  async idle(): Promise<void> {
+    while (this.#backlog.size > 0 || this.active > 0) await this.#queue.onIdle()
+  }
+}

@@ -1,0 +1,93 @@
+import type { TaskError } from '../errors/inboard-error.js'
+import type { CallRecord, PlannedCall } from '../planner/planner.js'
+import type { StepStatus, Task, TaskListItem, TaskMode, TaskStatus, TaskWaiting } from './task-types.js'
+
+/** One trace step as stored: times as epoch milliseconds, converted to ISO only when read. */
+export interface StepRecord {
+  tool: string
+  action: string
+  status: StepStatus
+  startedAt: number
+  durationMs: number
+  note: string | undefined
+}
+
+/**
+ * A task as the runtime keeps it. Plain data: a pending task is this object and a queue entry,
+ * nothing else, so large backlogs stay cheap. Fields only needed while running are created lazily.
+ */
+export interface TaskRecord {
+  id: string
+  status: TaskStatus
+  prompt: string
+  subAgent: string | null
+  tool: string | null
+  userId: string | null
+  account: string | null
+  mode: TaskMode
+  priority: number
+  metadata: Record<string, unknown>
+  timeoutMs: number
+  createdAt: number
+  startedAt: number | null
+  endedAt: number | null
+  /** Running time used so far, for timeouts that pause while waiting. */
+  usedMs: number
+  result: unknown
+  error: TaskError | null
+  waiting: TaskWaiting | null
+  steps: StepRecord[] | null
+  /** Run-time state, dropped when the task ends. */
+  work: TaskWork | null
+}
+
+/** What a task needs only until it ends. */
+export interface TaskWork {
+  history: CallRecord[]
+  messages: string[]
+  values: Record<string, unknown>
+  decisions: number
+  /** Calls held back by a wait (approval or consent), run first on resume. */
+  held: PlannedCall[] | null
+  approved: boolean | null
+  waitStartedAt: number
+  controller: AbortController | null
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+function endField(status: TaskStatus): 'completed_at' | 'failed_at' | 'cancelled_at' | null {
+  if (status === 'complete') return 'completed_at'
+  if (status === 'failed') return 'failed_at'
+  if (status === 'cancelled') return 'cancelled_at'
+  return null
+}
+
+/** The wire shape of a task (CONTRACT.md §4). */
+export function toTask(record: TaskRecord): Task {
+  const task = toTaskListItem(record) as Task
+  task.prompt = record.prompt
+  if (record.status === 'complete') task.result = record.result
+  if (record.error) task.error = { ...record.error }
+  return task
+}
+
+/** The list shape of a task: no `result`, `error` or `prompt`. */
+export function toTaskListItem(record: TaskRecord): TaskListItem {
+  const item: TaskListItem = {
+    id: record.id,
+    status: record.status,
+    sub_agent: record.subAgent,
+    tool: record.tool,
+    user_id: record.userId,
+    mode: record.mode,
+    priority: record.priority,
+    metadata: record.metadata,
+    created_at: iso(record.createdAt),
+  }
+  if (record.startedAt !== null) item.started_at = iso(record.startedAt)
+  const end = endField(record.status)
+  if (end !== null && record.endedAt !== null) item[end] = iso(record.endedAt)
+  if (record.waiting) item.waiting = record.waiting
+  return item
+}
