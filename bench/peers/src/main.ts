@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs'
+import { spawnRunner } from './driver/spawn-runner.js'
+import { INBOARD, PEERS } from './libraries.js'
+import type { Library } from './libraries.js'
+import { describeMachine, installedVersions } from './report/environment.js'
+import { judge, peersLine } from './report/peers-line.js'
+import { renderResultsFile } from './report/results-file.js'
+import { summarise } from './report/summary.js'
+import type { LibrarySummary } from './report/summary.js'
+import { renderTable } from './report/table.js'
+
+const RESULTS_FILE = new URL('../RESULTS.md', import.meta.url)
+
+const date = new Date()
+const summaries: LibrarySummary[] = []
+const warmupTasks = new Map<Library, number>()
+const failures: Array<{ library: Library; reason: string }> = []
+
+// One library at a time: on two cores, overlapping processes would measure each other.
+for (const library of [INBOARD, ...PEERS]) {
+  process.stderr.write(`measuring ${library.label}…\n`)
+  const started = Date.now()
+  const outcome = await spawnRunner(library)
+  if (outcome.ok) {
+    summaries.push(summarise(library, installedVersions(library), outcome.measurement))
+    warmupTasks.set(library, outcome.measurement.warmupTasks)
+    process.stderr.write(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
+  } else {
+    failures.push({ library, reason: outcome.reason })
+    process.stderr.write(`  ${library.label} failed: ${outcome.reason}\n`)
+  }
+}
+
+const inboard = summaries.find((summary) => summary.library === INBOARD)
+const peers = summaries.filter((summary) => summary.library !== INBOARD)
+const table = renderTable(summaries, inboard)
+const verdict = inboard === undefined ? undefined : judge(inboard, peers)
+const line = verdict === undefined ? undefined : peersLine(verdict)
+
+console.log(table)
+for (const { library, reason } of failures) console.log(`\n${library.label} left out: ${reason}`)
+writeFileSync(RESULTS_FILE, renderResultsFile({ date, machine: describeMachine(), summaries, warmupTasks, failures, table, peersLine: line }))
+console.log(`\nWrote ${decodeURIComponent(RESULTS_FILE.pathname)}`)
+
+const required = failures.filter(({ library }) => library.optional !== true)
+if (line === undefined || required.length > 0) {
+  console.error('The benchmark is incomplete: Inboard or a required peer did not finish.')
+  process.exitCode = 1
+} else {
+  console.log(line)
+}

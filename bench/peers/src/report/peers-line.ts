@@ -1,0 +1,23 @@
+import type { LibrarySummary } from './summary.js'
+
+export interface PeersVerdict {
+  inboardUs: number
+  cheapest: LibrarySummary
+  cheapestUs: number
+  /** Cheapest peer's sequential per-task cost over Inboard's. */
+  ratio: number
+}
+
+/** Compares Inboard with the peer whose sequential per-task cost is lowest. */
+export function judge(inboard: LibrarySummary, peers: readonly LibrarySummary[]): PeersVerdict | undefined {
+  const [cheapest] = [...peers].sort((a, b) => a.modes.sequential.perTaskUs - b.modes.sequential.perTaskUs)
+  if (cheapest === undefined) return undefined
+  const inboardUs = inboard.modes.sequential.perTaskUs
+  const cheapestUs = cheapest.modes.sequential.perTaskUs
+  return { inboardUs, cheapest, cheapestUs, ratio: cheapestUs / inboardUs }
+}
+
+export function peersLine(verdict: PeersVerdict): string {
+  const { inboardUs, cheapest, cheapestUs, ratio } = verdict
+  return `PEERS inboard_us=${inboardUs.toFixed(1)} cheapest_peer=${cheapest.library.id} cheapest_us=${cheapestUs.toFixed(1)} ratio=${ratio.toFixed(1)}`
+}

@@ -1,0 +1,63 @@
+import type { Library } from '../libraries.js'
+import type { Machine } from './environment.js'
+import type { LibrarySummary } from './summary.js'
+
+export interface ResultsInput {
+  date: Date
+  machine: Machine
+  summaries: readonly LibrarySummary[]
+  warmupTasks: ReadonlyMap<Library, number>
+  failures: ReadonlyArray<{ library: Library; reason: string }>
+  table: string
+  peersLine: string | undefined
+}
+
+function versionList(summary: LibrarySummary): string {
+  return Object.entries(summary.versions)
+    .map(([name, version]) => `\`${name}@${version}\``)
+    .join(', ')
+}
+
+/** The content of RESULTS.md: when, where and with what the table was measured, then the table. */
+export function renderResultsFile(input: ResultsInput): string {
+  const { machine } = input
+  const lines = [
+    '# Peer benchmark results',
+    '',
+    `Measured ${input.date.toISOString()} by \`pnpm --filter @inboard/bench-peers start\`${machine.commit === null ? '' : ` at commit \`${machine.commit}\``}.`,
+    'Every figure below comes from that run; rerun the command to regenerate this file.',
+    '',
+    '## Machine',
+    '',
+    `- ${machine.cpu}, ${machine.cores} cores available, ${machine.memoryGb} GB RAM`,
+    `- ${machine.os}, Node ${machine.node}`,
+    '',
+    '## Libraries',
+    '',
+    ...input.summaries.map(
+      (summary) =>
+        `- **${summary.library.label}** ${versionList(summary)}: \`${summary.library.api}\`; ${summary.library.fake}; warm-up ${(input.warmupTasks.get(summary.library) ?? 0).toLocaleString('en-US')} tasks.`,
+    ),
+    ...input.failures.map(({ library, reason }) => `- **${library.label}** left out: ${reason.replaceAll('\n', ' ')}`),
+    '',
+    '## Method',
+    '',
+    'Each task: the model\'s first answer calls one no-op tool (zod input `{ x: string }`), its second answer is the final text.',
+    'Fake models answer from the conversation (tool result present or not), so concurrent tasks can share one.',
+    'Each library runs in its own fresh process (`node --expose-gc`), builds its agent or runtime once, warms up on both paths,',
+    'then alternates three sequential runs with three runs at concurrency 10. Every task is checked against the library\'s own',
+    'result (tool output present, final text returned), and every run checks the tool ran once per task.',
+    '',
+    '- **Per-task cost**: wall time of a run divided by its tasks; the ratio column divides a peer\'s by Inboard\'s in the same mode.',
+    '- **Latency**: each task from call to resolved result; at concurrency 10 it includes waiting for the other nine.',
+    '- **Heap growth**: `heapUsed` after forced GC at the end of a run minus at its start, scaled to 10,000 tasks.',
+    '- Figures are medians of the three runs; tasks/s shows the slowest and fastest run in brackets.',
+    '',
+    '## Results',
+    '',
+    input.table,
+    '',
+  ]
+  if (input.peersLine !== undefined) lines.push('```', input.peersLine, '```', '')
+  return lines.join('\n')
+}
