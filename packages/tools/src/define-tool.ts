@@ -33,6 +33,8 @@ export interface Tool<Caps extends Record<string, CapabilitySpec<any, any>> = Re
   /** Domain words used when matching prompts to tools. */
   readonly tags: readonly string[]
   readonly capabilities: Caps
+  /** Releases what the tool holds open (connections, child processes). The runtime calls it on close. */
+  readonly close?: () => Promise<void>
 }
 
 type CapabilityMap<I extends Record<string, z.ZodType>> = {
@@ -46,6 +48,8 @@ export interface ToolDefinition<I extends Record<string, z.ZodType>> {
   description: string
   tags?: readonly string[]
   capabilities: CapabilityMap<I>
+  /** Releases what the tool holds open; see {@link Tool.close}. */
+  close?: () => Promise<void>
 }
 
 /**
@@ -93,5 +97,6 @@ export function defineTool<I extends Record<string, z.ZodType>>(definition: Tool
     description: definition.description,
     tags: Object.freeze([...(definition.tags ?? [])]),
     capabilities: Object.freeze({ ...definition.capabilities }),
+    ...(definition.close === undefined ? {} : { close: definition.close }),
   })
 }

@@ -6,3 +6,14 @@ export type { ToolContext } from './tool-context.js'
 // Errors
 export { ToolError, toToolError } from './tool-error.js'
 export type { ToolErrorCode, ToolErrorOptions } from './tool-error.js'
+
+// Credentials
+export type { Credential, CredentialRequest, CredentialSource } from './credential.js'
+
+// Adapters
+export { toolFromDefinition } from './adapters/definition/index.js'
+export type { ToolFromDefinitionOptions } from './adapters/definition/index.js'
+export { ToolDefinitionError } from './tool-definition-error.js'
+export type { DefinitionIssue } from './tool-definition-error.js'
+export { jsonSchemaToZod } from './json-schema/json-schema-to-zod.js'
+export type { JsonSchemaToZodOptions } from './json-schema/json-schema-to-zod.js'

@@ -1,3 +1,5 @@
+import type { CredentialSource } from './credential.js'
+
 /**
  * What a capability's `run` receives besides its input. Later parts of the runtime (credentials,
  * execution memory, an instrumented fetch) add fields here; capabilities only read what they need.
@@ -13,4 +15,8 @@ export interface ToolContext {
   readonly mode: 'live' | 'test'
   /** Adds a human-readable note to this call's trace step. */
   note(text: string): void
+  /** Credentials for the task's end user. Adapters fall back to environment variables without it. */
+  readonly credentials?: CredentialSource
+  /** The fetch adapters use for HTTP calls (instrumented by the runtime). Defaults to global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch
 }

@@ -1,0 +1,47 @@
+/** What `X-RateLimit-*` (or IETF `RateLimit-*`) response headers said. */
+export interface RateLimitInfo {
+  limit?: number
+  remaining?: number
+  /** The raw reset value: Unix epoch seconds, or seconds from now when it is small. */
+  reset?: number
+  /** The reset moment as an ISO-8601 UTC timestamp. */
+  reset_at?: string
+}
+
+/** Values above this are epoch seconds; below it, a delay in seconds (both conventions are common). */
+const EPOCH_THRESHOLD = 1_000_000_000
+
+/**
+ * Milliseconds to wait from a `Retry-After` header, given as delay-seconds or as an HTTP date.
+ * Undefined when the header is missing or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+/** Reads rate-limit headers; undefined when the response carries none. */
+export function readRateLimit(headers: Headers, now: number = Date.now()): RateLimitInfo | undefined {
+  const read = (name: string): number | undefined => {
+    const raw = headers.get(`x-ratelimit-${name}`) ?? headers.get(`ratelimit-${name}`)
+    if (raw === null) return undefined
+    const value = Number(raw.trim())
+    return Number.isFinite(value) ? value : undefined
+  }
+  const info: RateLimitInfo = {}
+  const limit = read('limit')
+  const remaining = read('remaining')
+  const reset = read('reset')
+  if (limit !== undefined) info.limit = limit
+  if (remaining !== undefined) info.remaining = remaining
+  if (reset !== undefined) {
+    info.reset = reset
+    const at = reset >= EPOCH_THRESHOLD ? reset * 1000 : now + reset * 1000
+    info.reset_at = new Date(at).toISOString()
+  }
+  return Object.keys(info).length === 0 ? undefined : info
+}

@@ -1,0 +1,19 @@
+import type { ToolContext } from '@inboard/tools'
+
+export interface TestContext extends ToolContext {
+  notes: string[]
+}
+
+/** A ToolContext as the runtime would pass it, with notes collected for assertions. */
+export function testContext(overrides: Partial<Omit<ToolContext, 'note'>> = {}): TestContext {
+  const notes: string[] = []
+  return {
+    signal: new AbortController().signal,
+    task_id: 'task_test',
+    user_id: 'user_1',
+    mode: 'live',
+    note: (text) => notes.push(text),
+    notes,
+    ...overrides,
+  }
+}
