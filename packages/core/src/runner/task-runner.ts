@@ -110,8 +110,10 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   const { infos, allowed } = deps.capabilitiesFor(record)
   const callDeps: CallRunnerDeps = { ...deps, allowed }
   const context = buildContext(deps, record, work, infos, controller.signal)
+  // A resumed task starts a new run; a run that went waiting must not continue alongside it.
+  const live = (): boolean => record.status === 'running' && work.controller === controller
   try {
-    while (record.status === 'running') {
+    while (live()) {
       if (work.held !== null) {
         const held = work.held
         work.held = null
@@ -124,7 +126,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       }
       context.decision = work.decisions
       const decision = await decide(deps, record, work, context)
-      if (decision === null) break
+      if (decision === null || !live()) break
       await apply(deps, callDeps, record, work, decision, controller.signal)
     }
   } catch (thrown) {
@@ -132,7 +134,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   } finally {
     deps.clock.clearTimeout(timer)
     record.usedMs += deps.clock.now() - startedAt
-    if (record.work) record.work.controller = null
+    if (work.controller === controller) work.controller = null
   }
 }
 

@@ -118,8 +118,12 @@ export class TaskLifecycle {
     const keep: Waiter[] = []
     let snapshot: Task | undefined
     for (const waiter of list) {
-      if (terminal || (waiter.until === 'waiting' && record.status === 'waiting')) waiter.resolve((snapshot ??= toTask(record)))
-      else keep.push(waiter)
+      if (terminal) waiter.resolve((snapshot ??= toTask(record)))
+      else if (waiter.until === 'waiting' && record.status === 'waiting') {
+        // Resolve after the run that went waiting has released its slot.
+        const task = (snapshot ??= toTask(record))
+        setImmediate(() => waiter.resolve(task))
+      } else keep.push(waiter)
     }
     if (keep.length > 0) this.#waiters.set(record.id, keep)
     else this.#waiters.delete(record.id)

@@ -1,0 +1,103 @@
+import { defineTool } from '@inboard/tools'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createScriptedPlanner, createScriptedTool, createTestRuntime } from '@inboard/core/testing'
+
+const emailTool = defineTool({
+  name: 'email',
+  description: 'Sends email',
+  capabilities: {
+    send: {
+      description: 'Send an email',
+      input: z.object({ to: z.string() }),
+      sideEffects: true,
+      requiresApproval: true,
+      run: async ({ to }) => ({ sent_to: to }),
+      sandbox: async ({ to }) => ({ sent_to: to, sandbox: true }),
+    },
+  },
+})
+
+describe('waiting for input and approval', () => {
+  it('waits for missing input without holding a slot, then resumes where it stopped', async () => {
+    const lookup = createScriptedTool({ name: 'crm', capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] } })
+    const runtime = createTestRuntime({
+      concurrency: 1,
+      tools: [lookup],
+      planner: createScriptedPlanner([
+        (ctx) =>
+          ctx.input.values['email'] === undefined
+            ? { type: 'ask', message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] }
+            : { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] },
+        (ctx) => (ctx.history.length === 0 ? { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] } : { type: 'finish', result: ctx.history.at(-1)?.output }),
+        (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+      ]),
+    })
+    const first = runtime.tasks.create({ prompt: 'find the contact' })
+    const waiting = await runtime.tasks.wait(first.id, { until: 'waiting' })
+    expect(waiting.status).toBe('waiting')
+    expect(waiting.waiting).toEqual({ reason: 'input_required', service: null, auth_url: null, message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] })
+    // The only slot is free while the first task waits.
+    const second = runtime.tasks.create({ prompt: 'other' })
+    expect(second.status).toBe('running')
+    await runtime.tasks.wait(second.id, { until: 'waiting' })
+    runtime.tasks.sendInput(first.id, { values: { email: 'jane@acme.com' } })
+    const done = await runtime.tasks.wait(first.id)
+    expect(done.status).toBe('complete')
+    expect(done.result).toEqual({ found: 'jane@acme.com' })
+    expect(done.waiting).toBeUndefined()
+    expect(runtime.tasks.trace(first.id).steps.map((step) => step.action)).toContain('wait_input_required')
+  })
+
+  it('holds a call that requires approval until a person approves it', async () => {
+    const runtime = createTestRuntime({
+      tools: [emailTool],
+      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
+    })
+    const task = runtime.tasks.create({ prompt: 'send it' })
+    const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
+    expect(waiting.waiting).toMatchObject({ reason: 'approval_required', service: 'email', request: { tool: 'email', capability: 'send', input: { to: 'a@b.co' } } })
+    expect(() => runtime.tasks.sendInput(task.id, { message: 'ok' })).toThrow(/approval/)
+    runtime.tasks.sendInput(task.id, { approved: true })
+    expect((await runtime.tasks.wait(task.id)).result).toEqual({ sent_to: 'a@b.co' })
+  })
+
+  it('fails with approval_denied when the approval is refused', async () => {
+    const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }]) })
+    const task = runtime.tasks.create({ prompt: 'send it' })
+    await runtime.tasks.wait(task.id, { until: 'waiting' })
+    runtime.tasks.sendInput(task.id, { approved: false })
+    expect((await runtime.tasks.wait(task.id)).error?.code).toBe('approval_denied')
+  })
+
+  it('refuses input for a task that is not waiting', async () => {
+    const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
+    const task = runtime.tasks.create({ prompt: 'x' })
+    await runtime.tasks.wait(task.id)
+    expect(() => runtime.tasks.sendInput(task.id, { message: 'hi' })).toThrow(expect.objectContaining({ code: 'task_already_complete' }))
+  })
+
+  it('in test mode runs sandboxes, skips live side effects and previews the plan', async () => {
+    const live = createScriptedTool({ name: 'crm', capabilities: { update: ['updated'] } })
+    const runtime = createTestRuntime({
+      tools: [emailTool, live],
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] },
+        { type: 'call', calls: [{ tool: 'crm', capability: 'update', input: { id: 1 } }] },
+      ]),
+    })
+    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send and update', mode: 'test' }).id)
+    expect(task.mode).toBe('test')
+    expect(task.status).toBe('complete')
+    expect(live.calls).toHaveLength(0)
+    expect(task.result).toEqual({
+      preview: true,
+      sub_agent: null,
+      steps: [
+        { tool: 'email', capability: 'send', input: { to: 'a@b.co' }, outcome: 'sandboxed', output: { sent_to: 'a@b.co', sandbox: true } },
+        { tool: 'crm', capability: 'update', input: { id: 1 }, outcome: 'skipped' },
+      ],
+    })
+    expect(runtime.tasks.trace(task.id).steps.find((step) => step.tool === 'crm')).toMatchObject({ status: 'skipped', note: 'test mode: would call with {"id":1}' })
+  })
+})
