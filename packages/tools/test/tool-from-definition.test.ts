@@ -214,7 +214,7 @@ describe('toolFromDefinition', () => {
     const ctx = testContext({
       credentials: keyFromVault('k'),
       fetch: (input, init) => {
-        seen.push(String(input))
+        seen.push(input instanceof Request ? input.url : input.toString())
         return fetch(input, init)
       },
     })

@@ -41,7 +41,7 @@ export function buildRequest(operation: HttpOperation, input: Readonly<Record<st
     if (value === undefined || value === null || value === '') {
       throw new ToolError('invalid_input', `Path parameter "${name}" is required`, { recoverable: false })
     }
-    return encodeURIComponent(String(value))
+    return encodeURIComponent(scalar(value))
   })
   const url = new URL(operation.baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`))
   const headers: Record<string, string> = { accept: 'application/json' }
