@@ -32,3 +32,20 @@ export function keywords(text: string): Set<string> {
   }
   return out
 }
+
+/** Whether a lowercase word carries no domain meaning (see {@link keywords}). */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word)
+}
+
+/**
+ * A stronger fold than {@link stem} that also drops verb endings and a final `e`, so
+ * `created`/`create`/`creates` and `pricing`/`price` meet. Used where both sides go through it.
+ */
+export function root(word: string): string {
+  let out = stem(word)
+  if (out.length > 5 && out.endsWith('ing')) out = out.slice(0, -3)
+  else if (out.length > 4 && out.endsWith('ed')) out = out.slice(0, -2)
+  if (out.length > 3 && out.endsWith('e')) out = out.slice(0, -1)
+  return out
+}

@@ -1,0 +1,258 @@
+import { isStopword, root } from '../text/tokens.js'
+import type { ParamProfile } from './capability-profile.js'
+import type { DateRange } from './date-phrases.js'
+import { formatDate, formatDateTime } from './date-phrases.js'
+import type { Mention, NameMention, NumberMention, PromptAnalysis } from './prompt-analysis.js'
+
+/** What a value picker may read, and which mentions earlier parameters already took. */
+export interface PickContext {
+  analysis: PromptAnalysis
+  now: number
+  used: Set<Mention>
+  /** Roots that name the capability itself ("crm", "deal"): never a parameter value. */
+  capabilityRoots: ReadonlySet<string>
+  userId: string | null
+}
+
+/** A value for a parameter, or undefined when the prompt holds none. */
+export type Picked = { value: unknown; mention: Mention | null } | undefined
+
+const COUNT_BEFORE = new Set(['top', 'first', 'last', 'limit', 'max', 'maximum', 'to', 'most', 'only', 'latest', 'recent', 'newest'])
+const COUNT_AFTER = new Set(['results', 'result', 'items', 'item', 'records', 'record', 'rows', 'row', 'entries', 'entry'])
+const ABOVE = new Set(['over', 'above', 'exceeding', 'than', 'least', 'min', 'minimum', 'from'])
+const BELOW = new Set(['under', 'below', 'most', 'max', 'maximum', 'upto', 'to'])
+const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'around', 'for', 'to', 'from'])
+const ENTITY_PREPOSITIONS = new Set(['for', 'from', 'at', 'with', 'about', 'named', 'called', 'of', 'by'])
+/** An organisation is named "at Acme" or "from Acme" even when the prompt never says "company". */
+const ORGANISATION_ROOTS = new Set(['company', 'organization', 'organisation', 'org', 'employer', 'vendor', 'client', 'customer', 'brand', 'account'])
+const ORGANISATION_PREPOSITIONS = new Set(['at', 'from'])
+const NEGATIONS = /\b(?:no|not|without|exclude|excluding|except|don't|dont|never|skip)\s+(?:\w+\s+)?$/i
+const TOPIC = /\b(?:for|about|matching|containing|mentioning|regarding|on|titled|called|named|saying|says)\s+(.+?)(?=\s+(?:and|then|from|in|since|before|after|with|by)\b|[.,;:!?]|$)/i
+const MESSAGE = /\b(?:saying|says|that\s+says|with\s+(?:the\s+)?(?:message|text|body|note))\s*:?\s*(.+?)(?=[.!?]\s|[.!?]?$)/i
+
+const namePatterns = new WeakMap<ParamProfile, RegExp>()
+
+/** Where the prompt names the parameter itself ("subject", "created after", "company"). */
+function namePattern(param: ParamProfile): RegExp {
+  let pattern = namePatterns.get(param)
+  if (!pattern) {
+    const parts = param.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((part) => part.length > 0)
+    const phrases = [parts.join('[\\s_-]*')]
+    const first = parts[0]
+    if (parts.length > 1 && first !== undefined && first.length > 2 && !isStopword(first)) phrases.push(first)
+    pattern = new RegExp(`\\b(?:${phrases.join('|')})s?\\b\\s*(?:[:=]|\\bis\\b|\\bof\\b|\\bas\\b|\\bto\\b)?\\s*`, 'gi')
+    namePatterns.set(param, pattern)
+  }
+  return pattern
+}
+
+function afterName(param: ParamProfile, analysis: PromptAnalysis): number[] {
+  const ends: number[] = []
+  for (const match of analysis.body.matchAll(namePattern(param))) ends.push(match.index + match[0].length)
+  return ends
+}
+
+function firstFree<T extends Mention>(mentions: readonly T[], used: ReadonlySet<Mention>, accept: (mention: T) => boolean = () => true): T | undefined {
+  return mentions.find((mention) => !used.has(mention) && accept(mention))
+}
+
+function named<T extends Mention>(param: ParamProfile, mentions: readonly T[], context: PickContext, slack = 2): T | undefined {
+  const ends = afterName(param, context.analysis)
+  if (ends.length === 0) return undefined
+  return firstFree(mentions, context.used, (mention) => ends.some((end) => mention.start >= end && mention.start - end <= slack))
+}
+
+function isCapabilityWord(text: string, context: PickContext): boolean {
+  const parts = text.toLowerCase().split(/[^a-z0-9]+/).filter((part) => part.length > 0)
+  return parts.length > 0 && parts.every((part) => context.capabilityRoots.has(root(part)) || isStopword(part))
+}
+
+function pickEnum(param: ParamProfile, context: PickContext): Picked {
+  let best: { value: unknown; index: number; length: number } | null = null
+  for (const [i, pattern] of param.enumPatterns.entries()) {
+    const match = pattern.exec(context.analysis.body)
+    const value = param.enumValues?.[i]
+    if (!match || value === undefined) continue
+    if (!best || match[0].length > best.length || (match[0].length === best.length && match.index < best.index)) {
+      best = { value, index: match.index, length: match[0].length }
+    }
+  }
+  return best ? { value: best.value, mention: null } : undefined
+}
+
+function pickDate(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  const mention = firstFree(context.analysis.dates, context.used)
+  if (!mention) return undefined
+  const range: DateRange = mention.resolve(context.now)
+  let ms: number | null
+  if (param.bound === 'to') {
+    // An optional "until" gains nothing from the end of a window that stops now.
+    ms = range.to === context.now && !greedy ? null : range.to
+  } else if (param.bound === 'from') {
+    ms = range.from
+  } else {
+    ms = range.from ?? range.to
+  }
+  if (ms === null) return undefined
+  // A range fills both its "since" and its "until" parameter, so its first end does not consume it.
+  const shared = param.bound !== null && range.from !== null && range.to !== null
+  return { value: dateValue(param, ms), mention: shared ? null : mention }
+}
+
+/** A timestamp in the shape the parameter's schema wants. */
+export function dateValue(param: ParamProfile, ms: number): string | number {
+  if (param.type === 'number' || param.type === 'integer') {
+    return /milli|\bms\b/i.test(param.description ?? '') ? ms : Math.floor(ms / 1000)
+  }
+  if (param.format === 'date-time' || /time|timestamp|iso/i.test(`${param.name} ${param.description ?? ''}`)) return formatDateTime(ms)
+  return formatDate(ms)
+}
+
+function fits(param: ParamProfile, value: number): boolean {
+  if (param.type === 'integer' && !Number.isInteger(value)) return false
+  return (param.minimum === null || value >= param.minimum) && (param.maximum === null || value <= param.maximum)
+}
+
+function pickNumber(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  const numbers = context.analysis.numbers.filter((number) => !context.used.has(number) && fits(param, number.value))
+  const byName = named(param, numbers, context, 8) ?? numbers.find((number) => param.nameRoots.includes(root(number.after)))
+  if (byName) return { value: byName.value, mention: byName }
+  let pick: NumberMention | undefined
+  if (param.kind === 'amount') {
+    const side = param.bound === 'to' ? BELOW : param.bound === 'from' ? ABOVE : null
+    pick = numbers.find((number) => number.currency && (side === null || side.has(number.before))) ?? numbers.find((number) => side?.has(number.before) === true)
+    if (!pick && greedy) pick = numbers.find((number) => number.currency)
+  } else if (param.kind === 'count') {
+    pick = numbers.find((number) => number.integer && (COUNT_BEFORE.has(number.before) || COUNT_AFTER.has(number.after) || context.capabilityRoots.has(root(number.after))))
+  }
+  if (!pick && greedy && numbers.length === 1) pick = numbers[0]
+  return pick ? { value: pick.value, mention: pick } : undefined
+}
+
+function pickId(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  const ids = context.analysis.ids
+  const prefixed = firstFree(ids, context.used, (id) => {
+    const prefix = /^[A-Za-z]+/.exec(id.text)?.[0]?.toLowerCase()
+    return prefix !== undefined && param.nameRoots.some((word) => word !== 'id' && (root(prefix) === word || word.startsWith(prefix) || prefix.startsWith(word)))
+  })
+  const id = prefixed ?? named(param, ids, context) ?? (greedy ? firstFree(ids, context.used, (candidate) => /^\d|^[a-z]+[_-]/i.test(candidate.text) && ids.length === 1) : undefined)
+  if (id) return { value: id.text, mention: id }
+  if (context.userId !== null && param.nameRoots.includes('user')) return { value: context.userId, mention: null }
+  return undefined
+}
+
+function pickName(param: ParamProfile, context: PickContext, prepositions: ReadonlySet<string>): NameMention | undefined {
+  return (
+    named(param, context.analysis.names, context) ??
+    firstFree(context.analysis.names, context.used, (name) => prepositions.has(name.preposition) && !isCapabilityWord(name.text, context))
+  )
+}
+
+const LOWER_PLACE = /\b(?:in|at|near|around)\s+(?:the\s+)?([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2}?)(?=\s+(?:and|then|today|tomorrow|tonight|now|this|next|for|on|at|with|right)\b|[.,;:!?]|$)/
+function pickLocation(param: ParamProfile, context: PickContext): Picked {
+  const name = pickName(param, context, PLACE_PREPOSITIONS)
+  if (name) return { value: name.text, mention: name }
+  const lower = LOWER_PLACE.exec(context.analysis.body)
+  const text = lower?.[1]
+  if (text === undefined || isCapabilityWord(text, context)) return undefined
+  return { value: text, mention: null }
+}
+
+function pickQuoted(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  const quote = named(param, context.analysis.quotes, context, 3) ?? (greedy ? firstFree(context.analysis.quotes, context.used) : undefined)
+  return quote ? { value: quote.text, mention: quote } : undefined
+}
+
+function pickText(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  const quoted = pickQuoted(param, context, greedy)
+  if (quoted) return quoted
+  const message = MESSAGE.exec(context.analysis.body)?.[1]?.trim()
+  if (message !== undefined && message.length > 0) return { value: message.replace(/^["']|["']$/g, ''), mention: null }
+  return undefined
+}
+
+/** The prompt's key phrase: what follows "for"/"about", or its words minus the capability's own. */
+function keyPhrase(context: PickContext): string | undefined {
+  let body = context.analysis.body
+  for (const mention of [...context.used, ...context.analysis.dates]) body = `${body.slice(0, mention.start)}${' '.repeat(mention.end - mention.start)}${body.slice(mention.end)}`
+  const topic = TOPIC.exec(body)?.[1]?.trim()
+  if (topic !== undefined && topic.length > 0 && !isCapabilityWord(topic, context)) return topic
+  const kept = body
+    .split(/[^\p{L}\p{N}'_-]+/u)
+    .filter((word) => word.length > 1 && !isStopword(word.toLowerCase()) && !context.capabilityRoots.has(root(word.toLowerCase())))
+  return kept.length > 0 ? kept.join(' ') : undefined
+}
+
+function pickBoolean(param: ParamProfile, context: PickContext): Picked {
+  const body = context.analysis.body
+  const match = body.matchAll(namePattern(param)).next().value
+  if (match === undefined) return undefined
+  const negated = NEGATIONS.test(body.slice(Math.max(0, match.index - 24), match.index))
+  return { value: !negated, mention: null }
+}
+
+function pickGeneric(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  const quoted = pickQuoted(param, context, false)
+  if (quoted) return quoted
+  const id = named(param, context.analysis.ids, context)
+  if (id) return { value: id.text, mention: id }
+  const name = named(param, context.analysis.names, context)
+  if (name) return { value: name.text, mention: name }
+  for (const end of afterName(param, context.analysis)) {
+    const token = /^[#@]?([\p{L}\p{N}][\p{L}\p{N}_./-]*)/u.exec(context.analysis.body.slice(end))?.[1]
+    if (token !== undefined && !isStopword(token.toLowerCase()) && !context.capabilityRoots.has(root(token.toLowerCase()))) return { value: token, mention: null }
+  }
+  return greedy ? pickQuoted(param, context, true) : undefined
+}
+
+/**
+ * Reads a value for one parameter out of the analysed prompt. `greedy` (for required parameters)
+ * accepts weaker evidence, such as the only number in the prompt or its first quoted text.
+ */
+export function pickValue(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
+  switch (param.kind) {
+    case 'enum':
+      return pickEnum(param, context)
+    case 'email': {
+      const email = named(param, context.analysis.emails, context, 4) ?? firstFree(context.analysis.emails, context.used)
+      return email ? { value: email.text, mention: email } : undefined
+    }
+    case 'url': {
+      const url = firstFree(context.analysis.urls, context.used)
+      return url ? { value: url.text, mention: url } : undefined
+    }
+    case 'date':
+      return pickDate(param, context, greedy)
+    case 'amount':
+    case 'count':
+    case 'number':
+      return pickNumber(param, context, greedy)
+    case 'boolean':
+      return pickBoolean(param, context)
+    case 'id':
+      return pickId(param, context, greedy)
+    case 'location':
+      return pickLocation(param, context)
+    case 'entity': {
+      const organisation = param.nameRoots.some((word) => ORGANISATION_ROOTS.has(word))
+      const name = greedy
+        ? pickName(param, context, ENTITY_PREPOSITIONS)
+        : (named(param, context.analysis.names, context) ?? (organisation ? pickName(param, context, ORGANISATION_PREPOSITIONS) : undefined))
+      return name ? { value: name.text, mention: name } : pickQuoted(param, context, greedy)
+    }
+    case 'query': {
+      const quoted = pickQuoted(param, context, true)
+      if (quoted || !greedy) return quoted
+      const phrase = keyPhrase(context)
+      return phrase === undefined ? undefined : { value: phrase, mention: null }
+    }
+    case 'title':
+    case 'text':
+      return pickText(param, context, greedy)
+    case 'string':
+      return pickGeneric(param, context, greedy)
+    case 'list':
+    case 'other':
+      return undefined
+  }
+}
