@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs'
+import os from 'node:os'
 import { spawnRunner } from './driver/spawn-runner.js'
 import { INBOARD, PEERS } from './libraries.js'
 import type { Library } from './libraries.js'
@@ -12,12 +13,17 @@ import { renderTable } from './report/table.js'
 const RESULTS_FILE = new URL('../RESULTS.md', import.meta.url)
 
 const date = new Date()
+const loadAtStart = os.loadavg()[0] ?? Number.NaN
 const summaries: LibrarySummary[] = []
 const warmupTasks = new Map<Library, number>()
 const failures: Array<{ library: Library; reason: string }> = []
 
+// BENCH_ONLY=inboard,ai measures a subset while working on one runner.
+const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim())
+const libraries = [INBOARD, ...PEERS].filter((library) => only === undefined || only.includes(library.id))
+
 // One library at a time: on two cores, overlapping processes would measure each other.
-for (const library of [INBOARD, ...PEERS]) {
+for (const library of libraries) {
   process.stderr.write(`measuring ${library.label}…\n`)
   const started = Date.now()
   const outcome = await spawnRunner(library)
@@ -37,9 +43,11 @@ const table = renderTable(summaries, inboard)
 const verdict = inboard === undefined ? undefined : judge(inboard, peers)
 const line = verdict === undefined ? undefined : peersLine(verdict)
 
+const machine = describeMachine(loadAtStart)
 console.log(table)
 for (const { library, reason } of failures) console.log(`\n${library.label} left out: ${reason}`)
-writeFileSync(RESULTS_FILE, renderResultsFile({ date, machine: describeMachine(), summaries, warmupTasks, failures, table, peersLine: line }))
+console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load[0].toFixed(2)} → ${machine.load[1].toFixed(2)}`)
+writeFileSync(RESULTS_FILE, renderResultsFile({ date, machine, summaries, warmupTasks, failures, table, peersLine: line }))
 console.log(`\nWrote ${decodeURIComponent(RESULTS_FILE.pathname)}`)
 
 const required = failures.filter(({ library }) => library.optional !== true)

@@ -9,8 +9,11 @@ export type RunnerOutcome = { ok: true; measurement: LibraryMeasurement } | { ok
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url))
 const RUNNER_TIMEOUT_MS = 180_000
 
-function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').slice(-count).join('\n')
+/** The thrown error's message line if there is one, else the output's last lines. */
+function reasonFrom(output: string): string {
+  const lines = output.trim().split('\n')
+  const error = lines.find((line) => /^\s*(\w*Error|Error)\b.*:/.test(line))
+  return (error ?? lines.slice(-3).join(' ')).trim() || 'no output'
 }
 
 /** Measures one library in a fresh Node process and returns the JSON line its runner printed. */
@@ -36,7 +39,7 @@ export function spawnRunner(library: Library): Promise<RunnerOutcome> {
         return
       }
       const why = signal === null ? `exited with code ${String(code)}` : `killed by ${signal} after ${RUNNER_TIMEOUT_MS / 1000} s`
-      resolve({ ok: false, reason: `${why}: ${lastLines(stderr || stdout, 6) || 'no output'}` })
+      resolve({ ok: false, reason: `${why}: ${reasonFrom(stderr || stdout)}` })
     })
   })
 }

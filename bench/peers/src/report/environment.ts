@@ -22,6 +22,8 @@ export interface Machine {
   os: string
   node: string
   commit: string | null
+  /** One-minute load averages at the start and end of the benchmark: other work skews results. */
+  load: [number, number]
 }
 
 function currentCommit(): string | null {
@@ -32,7 +34,8 @@ function currentCommit(): string | null {
   }
 }
 
-export function describeMachine(): Machine {
+/** Describes the machine; `loadAtStart` is `os.loadavg()[0]` sampled before the first runner. */
+export function describeMachine(loadAtStart: number): Machine {
   const cpus = os.cpus()
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
@@ -41,5 +44,6 @@ export function describeMachine(): Machine {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     commit: currentCommit(),
+    load: [loadAtStart, os.loadavg()[0] ?? Number.NaN],
   }
 }

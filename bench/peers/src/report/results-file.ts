@@ -31,6 +31,7 @@ export function renderResultsFile(input: ResultsInput): string {
     '',
     `- ${machine.cpu}, ${machine.cores} cores available, ${machine.memoryGb} GB RAM`,
     `- ${machine.os}, Node ${machine.node}`,
+    `- one-minute load average ${machine.load[0].toFixed(2)} at the start, ${machine.load[1].toFixed(2)} at the end`,
     '',
     '## Libraries',
     '',
