@@ -1,0 +1,147 @@
+import { InboardError, systemClock, type Clock, type Runtime } from '@inboard/core'
+import { Hono } from 'hono'
+import { errorOf, errorResponse } from './errors/error-response.js'
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
+import { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
+import type { ApiKeyOption } from './keys/api-key.js'
+import { KeyRegistry } from './keys/key-registry.js'
+import { RateLimiter } from './limits/rate-limiter.js'
+import { createOpenApiDocument } from './openapi/openapi-document.js'
+import { jsonResponse } from './request/json-response.js'
+import { oauthCallback } from './routes/oauth-callback.js'
+import type { RouteHandler } from './routes/route-context.js'
+import { ROUTE_SPECS, type OperationId, type RouteSpec } from './routes/route-specs.js'
+import { subagentRoutes } from './routes/subagent-routes.js'
+import { taskRoutes } from './routes/task-routes.js'
+import { webhookUrlProblem } from './webhooks/address-guard.js'
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js'
+import { isWebhookSecret } from './webhooks/webhook-signature.js'
+
+/** A web-standard fetch handler serving the REST API, plus key management and shutdown. */
+export interface InboardHandler {
+  (request: Request): Promise<Response>
+  /** The path prefix of every route, e.g. `/v1`. */
+  readonly prefix: string
+  /** Accepts another API key from now on. */
+  addKey(key: ApiKeyOption): void
+  /** Refuses a key (given in the clear or as its SHA-256 digest) from the next request on. */
+  revokeKey(keyOrDigest: string): boolean
+  /** Resolves when no webhook is being sent right now (scheduled retries may remain). */
+  webhooksIdle(): Promise<void>
+  /** Stops sending webhooks; undelivered ones stay in the outbox. */
+  close(): Promise<void>
+}
+
+/**
+ * Serves the Inboard REST API for `runtime` as a `(request: Request) => Promise<Response>`: mount it
+ * on any server with `@inboard/http/node`, `/express`, `/fastify` or `/hono`, or call it directly.
+ *
+ * @example
+ * const handler = createHandler(runtime, { keys: [{ key: process.env.INBOARD_API_KEY! }] })
+ * http.createServer(createNodeListener(handler)).listen(8787)
+ */
+export function createHandler(runtime: Runtime, options: HandlerOptions = {}): InboardHandler {
+  const prefix = options.prefix ?? DEFAULT_PREFIX
+  if (!/^(?:\/[\w.~-]+)*$/.test(prefix)) throw new InboardError('invalid_request', 'prefix must be empty or start with "/" and not end with "/"', { param: 'prefix' })
+  const maxBodyBytes = positive(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes')
+  const clock = options.clock ?? systemClock
+  const keys = new KeyRegistry(options.keys ?? [], options.authenticate)
+  const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
+  const webhooks = options.webhooks ? createDispatcher(runtime, options, clock) : null
+  const onError = options.onError ?? ((error: unknown) => console.error('[inboard/http] unexpected error:', error))
+  let openapi: string | null = null
+
+  const handlers: Record<OperationId, RouteHandler> = {
+    ...subagentRoutes(runtime, maxBodyBytes),
+    ...taskRoutes({
+      runtime,
+      clock,
+      maxBodyBytes,
+      idempotency: options.idempotencyStore ?? new MemoryIdempotencyStore(),
+      webhooks,
+      allowPrivateWebhooks: options.webhooks?.allowPrivateAddresses ?? false,
+    }),
+    oauthCallback: oauthCallback(runtime),
+    getOpenApi: () => jsonResponse(200, (openapi ??= JSON.stringify(createOpenApiDocument(prefix)))),
+  }
+
+  const toResponse = (error: unknown, headers?: Record<string, string>): Response => {
+    if (error instanceof InboardError) return errorResponse(error, headers)
+    onError(error)
+    return errorOf('internal_error', 'Something went wrong on our side; retry with backoff', headers)
+  }
+
+  const run = async (spec: RouteSpec, handle: RouteHandler, request: Request, params: Record<string, string>): Promise<Response> => {
+    const url = new URL(request.url)
+    if (!spec.auth) {
+      try {
+        return await handle({ request, url, params, caller: null })
+      } catch (error) {
+        return toResponse(error)
+      }
+    }
+    let caller
+    try {
+      caller = await keys.authenticate(request.headers.get('authorization'))
+    } catch (error) {
+      return toResponse(error)
+    }
+    const limit = limiter.hit(caller.id, caller.requestsPerMinute)
+    if (!limit.allowed) return errorOf('rate_limit_exceeded', 'Too many requests; retry after the number of seconds in Retry-After', limit.headers)
+    let response: Response
+    try {
+      response = await handle({ request, url, params, caller })
+    } catch (error) {
+      response = toResponse(error)
+    }
+    for (const [name, value] of Object.entries(limit.headers)) response.headers.set(name, value)
+    return response
+  }
+
+  const app = new Hono()
+  const methodsByPath = new Map<string, string[]>()
+  for (const [operationId, spec] of Object.entries(ROUTE_SPECS) as Array<[OperationId, RouteSpec]>) {
+    const handle = handlers[operationId]
+    app.on(spec.method, prefix + spec.path, (c) => run(spec, handle, c.req.raw, c.req.param()))
+    methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method])
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = methods.includes('GET') ? [...methods, 'HEAD'] : methods
+    app.all(prefix + path, (c) => errorOf('method_not_allowed', `${c.req.method} is not allowed here; use ${allow.join(', ')}`, { Allow: allow.join(', ') }))
+  }
+  app.notFound((c) => errorOf('route_not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}`))
+  app.onError((error) => toResponse(error))
+
+  const handler = async (request: Request): Promise<Response> => {
+    try {
+      return await app.fetch(request)
+    } catch (error) {
+      return toResponse(error)
+    }
+  }
+  return Object.assign(handler, {
+    prefix,
+    addKey: (key: ApiKeyOption) => keys.add(key),
+    revokeKey: (keyOrDigest: string) => keys.revoke(keyOrDigest),
+    webhooksIdle: async () => webhooks?.idle(),
+    close: async () => webhooks?.close(),
+  })
+}
+
+function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Clock): WebhookDispatcher {
+  const webhooks = options.webhooks!
+  const secrets = typeof webhooks.secret === 'string' ? [webhooks.secret] : webhooks.secret
+  if (secrets.length === 0 || !secrets.every(isWebhookSecret)) {
+    throw new InboardError('invalid_request', 'Each webhook secret must be "whsec_" followed by base64', { param: 'webhooks.secret' })
+  }
+  if (webhooks.url !== undefined) {
+    const problem = webhookUrlProblem(webhooks.url, webhooks.allowPrivateAddresses ?? false)
+    if (problem !== null) throw new InboardError('invalid_request', `The webhook URL ${problem}`, { param: 'webhooks.url' })
+  }
+  return new WebhookDispatcher(runtime, webhooks, clock)
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) throw new InboardError('invalid_request', `${name} must be a positive integer`, { param: name })
+  return value
+}

@@ -1,0 +1,51 @@
+import type { InboardErrorCode } from '@inboard/core'
+
+/**
+ * The HTTP status of every error code. Exhaustive on purpose: a new core code fails compilation
+ * here until it is given a status. Codes that only ever appear inside a failed task's `error` (they
+ * never make a request fail) still get the status a proxy would use for them; `docs/http.md` has
+ * the table.
+ */
+export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
+  // Request and lookup errors
+  invalid_request: 400,
+  prompt_too_long: 422,
+  task_not_found: 404,
+  subagent_not_found: 404,
+  subagent_already_exists: 409,
+  task_already_complete: 409,
+  task_not_waiting: 409,
+  runtime_closed: 503,
+  internal_error: 500,
+  // HTTP surface
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  rate_limit_exceeded: 429,
+  idempotency_key_reused: 422,
+  idempotency_key_in_use: 409,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  // Task failures decided by the runtime
+  task_timeout: 504,
+  max_steps_exceeded: 422,
+  capability_not_allowed: 403,
+  invalid_tool_input: 422,
+  approval_denied: 403,
+  planner_error: 500,
+  no_capability_matched: 422,
+  user_required: 422,
+  // Task failures reported by tools: the upstream service is at fault, as a gateway would say
+  rate_limited: 502,
+  transient: 502,
+  timeout: 504,
+  auth_required: 403,
+  auth_token_expired: 403,
+  insufficient_scope: 403,
+  invalid_input: 422,
+  invalid_output: 502,
+  not_found: 502,
+  upstream_error: 502,
+  tool_error: 502,
+}

@@ -1,0 +1,35 @@
+import type { Clock } from '@inboard/core'
+import type { IdempotencyStore } from './idempotency/idempotency-store.js'
+import type { ApiKeyIdentity, ApiKeyOption } from './keys/api-key.js'
+import type { WebhookOptions } from './webhooks/webhook-options.js'
+
+/** Options of {@link createHandler}. */
+export interface HandlerOptions {
+  /** Path prefix of every route. @default '/v1' */
+  prefix?: string
+  /** API keys accepted as `Authorization: Bearer <key>`; kept only as SHA-256 digests. @default [] */
+  keys?: readonly ApiKeyOption[]
+  /**
+   * Resolves a bearer token the `keys` list does not know (a database lookup, say). Return null for
+   * an unknown or revoked key. @default none
+   */
+  authenticate?: (token: string) => ApiKeyIdentity | null | Promise<ApiKeyIdentity | null>
+  rateLimit?: {
+    /** Requests per minute per API key, unless the key sets its own. @default 100 */
+    requestsPerMinute?: number
+  }
+  /** Largest request body in bytes. @default 1_048_576 (1 MB) */
+  maxBodyBytes?: number
+  /** Where Idempotency-Key responses are kept for 24 hours. @default an in-memory store */
+  idempotencyStore?: IdempotencyStore
+  /** Webhook endpoint, secret and delivery settings. @default no default endpoint, no signing */
+  webhooks?: WebhookOptions
+  /** The runtime's clock: rate-limit windows, idempotency expiry and webhook retries read it. @default the system clock */
+  clock?: Clock
+  /** Called with anything unexpected a route throws (the client gets a 500). @default logs to stderr */
+  onError?: (error: unknown) => void
+}
+
+export const DEFAULT_PREFIX = '/v1'
+export const DEFAULT_REQUESTS_PER_MINUTE = 100
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576

@@ -1,0 +1,31 @@
+// Handler
+export { createHandler } from './create-handler.js'
+export type { InboardHandler } from './create-handler.js'
+export type { HandlerOptions } from './handler-options.js'
+
+// API keys
+export { keyDigest } from './keys/api-key.js'
+export type { ApiKeyOption, PlainApiKeyOption, DigestApiKeyOption, ApiKeyIdentity, ApiKeyEnvironment } from './keys/api-key.js'
+
+// Errors
+export { HTTP_STATUS } from './errors/http-status.js'
+export type { ErrorBody } from './errors/error-response.js'
+
+// Idempotency
+export { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
+export type { IdempotencyStore, IdempotencyRecord, StoredResponse } from './idempotency/idempotency-store.js'
+
+// Webhooks
+export { verifyWebhook } from './webhooks/verify-webhook.js'
+export type { VerifyWebhookOptions, VerifyWebhookResult } from './webhooks/verify-webhook.js'
+export type { WebhookEvent, WebhookEventType, WebhookFailedData, WebhookProgressData } from './webhooks/webhook-event.js'
+export type { WebhookOptions, WebhookAttemptReport } from './webhooks/webhook-options.js'
+export { MemoryWebhookOutbox } from './webhooks/webhook-outbox.js'
+export type { WebhookOutbox, WebhookDelivery } from './webhooks/webhook-outbox.js'
+export { MAX_ATTEMPTS, DELIVERY_WINDOW_MS, ATTEMPT_TIMEOUT_MS, retryDelay } from './webhooks/retry-schedule.js'
+
+// OpenAPI
+export { createOpenApiDocument } from './openapi/openapi-document.js'
+export { taskSchema, taskListItemSchema, traceSchema, subagentSchema, subagentListItemSchema, errorBodySchema, pageSchema } from './openapi/response-schemas.js'
+export { taskCreateBodySchema } from './routes/request-schemas.js'
+export type { OAuthCallbackParams } from './routes/oauth-callback.js'

@@ -1,0 +1,90 @@
+import { INBOARD_ERROR_CODES, taskStatusSchema } from '@inboard/core'
+import { z } from 'zod'
+
+/** Response shapes, for the OpenAPI document and for conformance tests. */
+const iso = z.string().describe('ISO-8601 UTC timestamp')
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.enum(INBOARD_ERROR_CODES), message: z.string(), param: z.string().optional() }),
+})
+
+export const taskErrorSchema = z.object({
+  code: z.enum(INBOARD_ERROR_CODES),
+  message: z.string(),
+  tool: z.string().nullable(),
+  recoverable: z.boolean(),
+  suggestion: z.string().nullable(),
+})
+
+export const taskWaitingSchema = z.object({
+  reason: z.enum(['oauth_consent_required', 'input_required', 'approval_required']),
+  service: z.string().nullable(),
+  auth_url: z.string().nullable(),
+  message: z.string(),
+  fields: z.array(z.object({ name: z.string(), description: z.string().nullable(), type: z.string().nullable() })).optional(),
+  request: z.object({ tool: z.string(), capability: z.string(), input: z.unknown() }).optional(),
+})
+
+export const taskListItemSchema = z.object({
+  id: z.string(),
+  status: taskStatusSchema,
+  sub_agent: z.string().nullable(),
+  tool: z.string().nullable(),
+  user_id: z.string().nullable(),
+  mode: z.enum(['live', 'test']),
+  priority: z.number().int(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: iso,
+  started_at: iso.optional(),
+  completed_at: iso.optional(),
+  failed_at: iso.optional(),
+  cancelled_at: iso.optional(),
+  waiting: taskWaitingSchema.optional(),
+})
+
+export const taskSchema = taskListItemSchema.extend({
+  prompt: z.string(),
+  result: z.unknown().optional(),
+  error: taskErrorSchema.optional(),
+})
+
+export const traceSchema = z.object({
+  task_id: z.string(),
+  sub_agent: z.string().nullable(),
+  steps: z.array(
+    z.object({
+      tool: z.string(),
+      action: z.string(),
+      status: z.enum(['running', 'complete', 'failed', 'skipped', 'waiting']),
+      duration_ms: z.number(),
+      started_at: iso,
+      note: z.string().optional(),
+    }),
+  ),
+  total_duration_ms: z.number(),
+})
+
+export const subagentListItemSchema = z.object({
+  id: z.string(),
+  type: z.enum(['custom', 'prebuilt']),
+  tools: z.array(z.string()),
+  tools_available: z.number().int(),
+  status: z.enum(['deployed', 'deleted']),
+  created_at: iso,
+  updated_at: iso,
+  deleted_at: iso.optional(),
+})
+
+export const subagentSchema = subagentListItemSchema.extend({ prompt: z.string() })
+
+/** `{ data, has_more }` of a list endpoint. */
+export function pageSchema<T extends z.ZodType>(item: T): z.ZodObject<{ data: z.ZodArray<T>; has_more: z.ZodBoolean }> {
+  return z.object({ data: z.array(item), has_more: z.boolean() })
+}
+
+export const oauthCallbackQuerySchema = z.object({
+  state: z.string(),
+  code: z.string().optional(),
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+})

@@ -1,0 +1,60 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { request as httpRequest, type RequestOptions } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import type { LookupFunction } from 'node:net'
+import type { Clock } from '@inboard/core'
+import { isBlockedAddress, webhookUrlProblem } from './address-guard.js'
+
+/** The outcome of one POST: the status, or why none came. */
+export type PostOutcome = { status: number } | { error: string }
+
+/**
+ * Resolves like `dns.lookup` but fails when any address is non-public, so a name cannot be pointed
+ * at the internal network between the check and the connection: the socket uses these addresses.
+ */
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error, '', 0)
+    const refused = addresses.find((entry) => isBlockedAddress(entry.address))
+    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address (${refused.address})`), { code: 'EADDRNOTPUBLIC' }), '', 0)
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
+    const first = addresses[0]!
+    return callback(null, first.address, first.family)
+  })
+}
+
+/**
+ * POSTs `body` once. Redirects are never followed (a 3xx is a failed attempt); the attempt is
+ * abandoned after `timeoutMs` on the runtime's clock.
+ */
+export function postWebhook(url: string, body: string, headers: Record<string, string>, options: { clock: Clock; timeoutMs: number; allowPrivate: boolean }): Promise<PostOutcome> {
+  const problem = webhookUrlProblem(url, options.allowPrivate)
+  if (problem !== null) return Promise.resolve({ error: `The webhook URL ${problem}` })
+  return new Promise((resolve) => {
+    const target = new URL(url)
+    const request = target.protocol === 'https:' ? httpsRequest : httpRequest
+    const init: RequestOptions = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'inboard-webhooks/1', ...headers },
+      ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
+    }
+    let settled = false
+    const finish = (outcome: PostOutcome): void => {
+      if (settled) return
+      settled = true
+      options.clock.clearTimeout(timer)
+      resolve(outcome)
+    }
+    const req = request(target, init, (res) => {
+      res.resume()
+      res.on('error', () => undefined)
+      finish({ status: res.statusCode ?? 0 })
+    })
+    const timer = options.clock.setTimeout(() => {
+      finish({ error: `No response within ${options.timeoutMs} ms` })
+      req.destroy()
+    }, options.timeoutMs)
+    req.on('error', (error) => finish({ error: error.message }))
+    req.end(body)
+  })
+}

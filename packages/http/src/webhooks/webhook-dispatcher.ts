@@ -1,0 +1,130 @@
+import type { Clock, Runtime, TimerHandle } from '@inboard/core'
+import { ATTEMPT_TIMEOUT_MS, DELIVERY_WINDOW_MS, MAX_ATTEMPTS, retryDelay } from './retry-schedule.js'
+import { postWebhook } from './post-webhook.js'
+import { toWebhookEvent } from './webhook-event.js'
+import type { WebhookAttemptReport, WebhookOptions } from './webhook-options.js'
+import { MemoryWebhookOutbox, type WebhookDelivery, type WebhookOutbox } from './webhook-outbox.js'
+import { signatureHeaders } from './webhook-signature.js'
+
+/**
+ * Turns runtime events into signed deliveries: one outbox entry per event and endpoint, attempts on
+ * the runtime's clock. Nothing here can block or fail a task: the event listener only enqueues, and
+ * every failure stays inside the delivery loop.
+ */
+export class WebhookDispatcher {
+  readonly #options: WebhookOptions
+  readonly #secrets: readonly string[]
+  readonly #clock: Clock
+  readonly #outbox: WebhookOutbox
+  readonly #taskUrls = new Map<string, string>()
+  readonly #timers = new Map<string, TimerHandle>()
+  readonly #inFlight = new Set<Promise<void>>()
+  readonly #unsubscribe: () => void
+  #closed = false
+
+  constructor(runtime: Runtime, options: WebhookOptions, clock: Clock) {
+    this.#options = options
+    this.#secrets = typeof options.secret === 'string' ? [options.secret] : [...options.secret]
+    this.#clock = clock
+    this.#outbox = options.outbox ?? new MemoryWebhookOutbox()
+    this.#unsubscribe = runtime.subscribe((event) => {
+      if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
+      const url = this.#taskUrls.get(event.task_id) ?? options.url
+      const terminal = event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
+      if (terminal) this.#taskUrls.delete(event.task_id)
+      if (url === undefined) return
+      const webhook = toWebhookEvent(event, options.sendCancelled ?? false)
+      if (webhook === null) return
+      const now = this.#clock.now()
+      this.#enqueue({ id: webhook.id, event: webhook.event, task_id: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, created_at: now, next_attempt_at: now })
+    })
+    this.#track(this.#reload())
+  }
+
+  /** Sends this task's events to `url` instead of the default endpoint. */
+  routeTask(taskId: string, url: string): void {
+    this.#taskUrls.set(taskId, url)
+  }
+
+  /** Stops listening and cancels scheduled attempts (they stay in the outbox); waits for attempts in flight. */
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#unsubscribe()
+    for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer)
+    this.#timers.clear()
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+  }
+
+  /** Resolves when nothing is being sent or stored right now (scheduled retries may remain). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+  }
+
+  async #reload(): Promise<void> {
+    for (const delivery of await this.#outbox.pending()) if (!this.#timers.has(delivery.id)) this.#schedule(delivery)
+  }
+
+  #enqueue(delivery: WebhookDelivery): void {
+    this.#track(
+      (async () => {
+        await this.#outbox.put(delivery)
+        this.#schedule(delivery)
+      })(),
+    )
+  }
+
+  #schedule(delivery: WebhookDelivery): void {
+    if (this.#closed) return
+    const delay = Math.max(0, delivery.next_attempt_at - this.#clock.now())
+    const timer = this.#clock.setTimeout(() => {
+      this.#timers.delete(delivery.id)
+      this.#track(this.#attempt(delivery))
+    }, delay)
+    this.#timers.set(delivery.id, timer)
+  }
+
+  async #attempt(delivery: WebhookDelivery): Promise<void> {
+    const attempt = delivery.attempts + 1
+    const timestamp = Math.floor(this.#clock.now() / 1000)
+    const headers = signatureHeaders(this.#secrets, delivery.id, timestamp, delivery.body)
+    const outcome = await postWebhook(delivery.url, delivery.body, headers, {
+      clock: this.#clock,
+      timeoutMs: ATTEMPT_TIMEOUT_MS,
+      allowPrivate: this.#options.allowPrivateAddresses ?? false,
+    })
+    const status = 'status' in outcome ? outcome.status : null
+    const delivered = status !== null && status >= 200 && status < 300
+    const next = { ...delivery, attempts: attempt, next_attempt_at: this.#clock.now() + retryDelay(attempt) }
+    const retry = !delivered && attempt < MAX_ATTEMPTS && next.next_attempt_at < delivery.created_at + DELIVERY_WINDOW_MS
+    if (retry) {
+      await this.#outbox.put(next)
+      this.#schedule(next)
+    } else {
+      await this.#outbox.remove(delivery.id)
+    }
+    this.#report({
+      event_id: delivery.id,
+      event: delivery.event,
+      task_id: delivery.task_id,
+      url: delivery.url,
+      attempt,
+      status,
+      error: 'error' in outcome ? outcome.error : delivered ? null : `HTTP ${status}`,
+      outcome: delivered ? 'delivered' : retry ? 'retrying' : 'abandoned',
+      next_attempt_at: retry ? next.next_attempt_at : null,
+    })
+  }
+
+  #report(report: WebhookAttemptReport): void {
+    try {
+      this.#options.onAttempt?.(report)
+    } catch {
+      // A throwing report hook is the app's bug; it must not stop deliveries.
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.#inFlight.delete(tracked))
+    this.#inFlight.add(tracked)
+  }
+}

@@ -1,0 +1,41 @@
+import type { WebhookOutbox } from './webhook-outbox.js'
+
+/** What happened to one delivery attempt, for logs and metrics. */
+export interface WebhookAttemptReport {
+  event_id: string
+  event: string
+  task_id: string
+  url: string
+  /** 1-based. */
+  attempt: number
+  /** The receiver's status, or null when no response came (network error, timeout, refused URL). */
+  status: number | null
+  error: string | null
+  /** `delivered`, `retrying` (another attempt is scheduled) or `abandoned` (no attempts left). */
+  outcome: 'delivered' | 'retrying' | 'abandoned'
+  /** When the next attempt runs (epoch ms), for `retrying`. */
+  next_attempt_at: number | null
+}
+
+/** The `webhooks` option of {@link createHandler}. */
+export interface WebhookOptions {
+  /** Where events go when a task has no `webhook_url` of its own. @default none */
+  url?: string
+  /**
+   * The signing secret (`whsec_` + base64), or several during a rotation: every secret signs each
+   * delivery, so receivers holding either one verify. Required to send webhooks.
+   */
+  secret: string | readonly string[]
+  /** Also send `task.cancelled`. @default false */
+  sendCancelled?: boolean
+  /**
+   * Allow URLs that resolve to loopback, private, link-local or cloud-metadata addresses. Only for
+   * local development: otherwise any API key could make the server call into its own network.
+   * @default false
+   */
+  allowPrivateAddresses?: boolean
+  /** Where deliveries wait between attempts; a durable outbox keeps them across restarts. @default in memory */
+  outbox?: WebhookOutbox
+  /** Called after every attempt. @default none */
+  onAttempt?: (report: WebhookAttemptReport) => void
+}

@@ -1,0 +1,36 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+const SECRET_SHAPE = /^whsec_[A-Za-z0-9+/]+={0,2}$/
+
+/** Checks that a secret is `whsec_` followed by base64, as Standard Webhooks expects. */
+export function isWebhookSecret(secret: string): boolean {
+  return SECRET_SHAPE.test(secret) && (secret.length - 6) % 4 !== 1
+}
+
+/** Lowercase hex HMAC-SHA256 of the raw body keyed with the whole secret: `X-Ploton-Signature`. */
+export function plotonSignature(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex')
+}
+
+/** `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the secret's decoded bytes. */
+export function standardSignature(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64')
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`
+}
+
+/** Every signature header of one delivery; each secret adds its own signature. */
+export function signatureHeaders(secrets: readonly string[], id: string, timestamp: number, body: string): Record<string, string> {
+  return {
+    'X-Ploton-Signature': secrets.map((secret) => plotonSignature(secret, body)).join(','),
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': secrets.map((secret) => standardSignature(secret, id, timestamp, body)).join(' '),
+  }
+}
+
+/** Compares two strings in time independent of where they differ. */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
