@@ -119,47 +119,54 @@ interface Raw {
   resolve(now: number): DateRange | null
 }
 
+const WINDOW_HINT = /last|past|previous|prior|next|coming/i
+const PERIOD_HINT = /this|current/i
+
 function collect(text: string): Raw[] {
   const raws: Raw[] = []
+  // Each pattern only runs when a cheap test says it could match.
+  const hasDigit = /\d/.test(text)
+  const lower = text.toLowerCase()
+  const hasDay = lower.includes('day') || lower.includes('tomorrow')
   const add = (match: RegExpExecArray, point: boolean, resolve: (now: number) => DateRange | null): void => {
     const start = match.index
     const end = start + match[0].length
     if (raws.some((raw) => start < raw.end && end > raw.start)) return
     raws.push({ start, end, point, resolve })
   }
-  for (const match of text.matchAll(ISO)) {
+  if (hasDigit) for (const match of text.matchAll(ISO)) {
     const range = isoRange(match)
     if (range) add(match, true, () => range)
   }
-  for (const match of text.matchAll(MONTH_DAY)) {
+  if (hasDigit) for (const match of text.matchAll(MONTH_DAY)) {
     add(match, true, calendarDay(match[3] === undefined ? null : Number(match[3]), match[1] ?? '', Number(match[2])))
   }
-  for (const match of text.matchAll(DAY_MONTH)) {
+  if (hasDigit) for (const match of text.matchAll(DAY_MONTH)) {
     add(match, true, calendarDay(match[3] === undefined ? null : Number(match[3]), match[2] ?? '', Number(match[1])))
   }
-  for (const match of text.matchAll(WINDOW)) {
+  if (WINDOW_HINT.test(text)) for (const match of text.matchAll(WINDOW)) {
     const forward = /^(?:next|coming)$/i.test(match[1] ?? '')
     const n = countOf(match[2])
     const unit = (match[3] ?? 'day').toLowerCase() as Unit
     add(match, false, (now) => (forward ? { from: now, to: shift(now, unit, n) } : { from: shift(now, unit, -n), to: now }))
   }
-  for (const match of text.matchAll(AGO)) {
+  if (lower.includes('ago')) for (const match of text.matchAll(AGO)) {
     const n = countOf(match[1])
     const unit = (match[2] ?? 'day').toLowerCase() as Unit
     add(match, true, (now) => day(shift(now, unit, -n)))
   }
-  for (const match of text.matchAll(NAMED_DAY)) {
+  if (hasDay) for (const match of text.matchAll(NAMED_DAY)) {
     const offset = { today: 0, yesterday: -1, tomorrow: 1 }[(match[1] ?? 'today').toLowerCase()] ?? 0
     add(match, true, (now) => day(now + offset * DAY))
   }
-  for (const match of text.matchAll(THIS_PERIOD)) {
+  if (PERIOD_HINT.test(text)) for (const match of text.matchAll(THIS_PERIOD)) {
     const unit = (match[2] ?? 'week').toLowerCase() as 'week' | 'month' | 'quarter' | 'year'
     add(match, false, (now) => {
       const from = periodStart(now, unit)
       return { from, to: shift(from, unit, 1) - 1 }
     })
   }
-  for (const match of text.matchAll(WEEKDAY)) {
+  if (hasDay) for (const match of text.matchAll(WEEKDAY)) {
     const target = WEEKDAYS.indexOf((match[2] ?? '').toLowerCase())
     const next = (match[1] ?? '').toLowerCase() === 'next'
     add(match, true, (now) => {

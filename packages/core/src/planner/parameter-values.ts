@@ -22,7 +22,7 @@ const COUNT_AFTER = new Set(['results', 'result', 'items', 'item', 'records', 'r
 const ABOVE = new Set(['over', 'above', 'exceeding', 'than', 'least', 'min', 'minimum', 'from'])
 const BELOW = new Set(['under', 'below', 'most', 'max', 'maximum', 'upto', 'to'])
 const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'around', 'for', 'to', 'from'])
-const ENTITY_PREPOSITIONS = new Set(['for', 'from', 'at', 'with', 'about', 'named', 'called', 'of', 'by'])
+const ENTITY_PREPOSITIONS = new Set(['for', 'from', 'at', 'with', 'about', 'named', 'called', 'of', 'by', ':'])
 /** An organisation is named "at Acme" or "from Acme" even when the prompt never says "company". */
 const ORGANISATION_ROOTS = new Set(['company', 'organization', 'organisation', 'org', 'employer', 'vendor', 'client', 'customer', 'brand', 'account'])
 const ORGANISATION_PREPOSITIONS = new Set(['at', 'from'])

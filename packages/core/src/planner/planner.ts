@@ -63,8 +63,8 @@ export interface PlannerContext {
 
 /** The next step of a task, as decided by a planner. */
 export type PlannerDecision =
-  | { type: 'call'; calls: PlannedCall[] }
-  | { type: 'ask'; message: string; fields: WaitingField[] }
+  | { type: 'call'; calls: readonly PlannedCall[] }
+  | { type: 'ask'; message: string; fields: readonly WaitingField[] }
   | { type: 'finish'; result: unknown }
   | { type: 'fail'; message: string; recoverable?: boolean; suggestion?: string }
 

@@ -19,7 +19,7 @@ export interface NumberMention extends Mention {
 }
 
 export interface NameMention extends Mention {
-  /** The lowercase preposition that introduced it: `in`, `for`, `from`… */
+  /** The lowercase preposition that introduced it (`in`, `for`, `from`…), or `:` after a colon. */
   preposition: string
 }
 
@@ -52,11 +52,12 @@ const FIELD_TAIL = /\s+(?:(?:of|for|from|in|on)\s+(?:each|every|all|the|them|it|
 const QUOTES = /"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|(?<![\w'])'([^'\n]+)'(?![\w'])/g
 const EMAILS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
 const URLS = /\bhttps?:\/\/[^\s"'<>]+[^\s"'<>.,;:!?)]/g
-const IDS = /(?<![\w@./-])(?=[A-Za-z0-9_-]*\d)[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?![\w@-])|#\d+\b|\b(?<=\b(?:[Ii][Dd]|number|no\.?)\s*:?\s*)\d{3,}\b/g
+const IDS = /(?<![\w@./-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?![\w@-])|#\d+\b|\b(?<=\b(?:[Ii][Dd]|number|no\.?)\s*:?\s*)\d{3,}\b/g
+const DIGIT = /\d/
 const NUMBERS =
   /(?<![\w.])([$€£¥])?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(k|m|bn|b|thousand|million|billion)\b)?(\s?%)?(?![\w])/gi
 const NAMES =
-  /\b(in|at|near|around|for|from|to|with|about|named|called|of|by)\s+(?:the\s+)?((?:[A-Z][\p{L}\p{N}&'.-]*)(?:\s+(?:(?:of|de|del|la|le|da|van|von)\s+)?[A-Z][\p{L}\p{N}&'.-]*)*(?:,\s*[A-Z]{2}\b)?)/gu
+  /(?:\b(in|at|near|around|for|from|to|with|about|named|called|of|by)|(:))\s+(?:the\s+)?((?:[A-Z][\p{L}\p{N}&'.-]*)(?:\s+(?:(?:of|de|del|la|le|da|van|von)\s+)?[A-Z][\p{L}\p{N}&'.-]*)*(?:,\s*[A-Z]{2}\b)?)/gu
 const WRITE_VERBS = new Set(
   'send create update delete remove post add write schedule book reply notify invite cancel archive upload submit edit modify change assign insert save publish share transfer pay charge refund rename move mark'.split(
     ' ',
@@ -127,10 +128,10 @@ function numbersOf(text: string): NumberMention[] {
 function namesOf(text: string): NameMention[] {
   const out: NameMention[] = []
   for (const match of text.matchAll(NAMES)) {
-    const preposition = (match[1] ?? '').toLowerCase()
-    const name = (match[2] ?? '').replace(/(?:'s|’s|[.'])$/, '')
+    const preposition = (match[1] ?? match[2] ?? '').toLowerCase()
+    const name = (match[3] ?? '').replace(/(?:'s|’s|[.'])$/, '')
     if (name.length === 0) continue
-    const start = match.index + match[0].lastIndexOf(match[2] ?? '')
+    const start = match.index + match[0].lastIndexOf(match[3] ?? '')
     out.push({ text: name, start, end: start + name.length, preposition })
   }
   return out
@@ -148,14 +149,20 @@ function rootsOf(text: string): Set<string> {
 export function analyzePrompt(prompt: string): PromptAnalysis {
   const { body, requested } = splitReturnClause(prompt)
   const quotes = mentionsOf(body, QUOTES, true)
-  const emails = mentionsOf(mask(body, quotes), EMAILS)
-  const urls = mentionsOf(mask(body, quotes), URLS)
+  // Cheap guards first: most prompts hold no email, URL or digit, and these patterns scan every position.
+  const hasDigit = DIGIT.test(body)
+  const emails = body.includes('@') ? mentionsOf(mask(body, quotes), EMAILS) : []
+  const urls = body.includes('://') ? mentionsOf(mask(body, quotes), URLS) : []
   let rest = mask(body, [...quotes, ...emails, ...urls])
   const dates = findDatePhrases(rest)
   rest = mask(rest, dates)
-  const ids = mentionsOf(rest, IDS).map((id) => (id.text.startsWith('#') ? { text: id.text.slice(1), start: id.start + 1, end: id.end } : id))
+  const ids = hasDigit
+    ? mentionsOf(rest, IDS)
+        .filter((id) => DIGIT.test(id.text))
+        .map((id) => (id.text.startsWith('#') ? { text: id.text.slice(1), start: id.start + 1, end: id.end } : id))
+    : []
   rest = mask(rest, ids)
-  const numbers = numbersOf(rest)
+  const numbers = hasDigit ? numbersOf(rest) : []
   const names = namesOf(mask(rest, numbers))
   const bare = mask(body, [...quotes, ...emails, ...urls, ...ids])
   const lower = words(bare)

@@ -48,8 +48,40 @@ function fold(word: string): string {
   return SYNONYMS[rooted] ?? rooted
 }
 
-function phraseWords(phrase: string): string[] {
-  return words(phrase).filter((word) => word.length > 1 && !isStopword(word) && !FILLER.has(word)).map(fold)
+interface Words {
+  /** Lowercase words, joined by spaces, for exact comparison. */
+  plain: string
+  /** Folded meaningful words. */
+  folded: string[]
+}
+
+/** Output keys and requested phrases repeat from task to task; fold each text once. */
+const keyWordCache = new Map<string, Words>()
+const phraseWordCache = new Map<string, Words>()
+const CACHE_LIMIT = 4096
+
+function cached(cache: Map<string, Words>, text: string, make: (text: string) => Words): Words {
+  let entry = cache.get(text)
+  if (!entry) {
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    entry = make(text)
+    cache.set(text, entry)
+  }
+  return entry
+}
+
+function keyWords(key: string): Words {
+  return cached(keyWordCache, key, (text) => {
+    const all = words(text)
+    return { plain: all.join(' '), folded: all.filter((word) => word.length > 1 || all.length === 1).map(fold) }
+  })
+}
+
+function phraseWords(phrase: string): Words {
+  return cached(phraseWordCache, phrase, (text) => {
+    const all = words(text)
+    return { plain: all.join(' '), folded: all.filter((word) => word.length > 1 && !isStopword(word) && !FILLER.has(word)).map(fold) }
+  })
 }
 
 function isRow(value: unknown): value is Row {
@@ -70,24 +102,29 @@ function pathsOf(row: Row, prefix: Path = [], out: Path[] = []): Path[] {
  * How well a requested phrase names a key path. The last word is the head noun ("close *date*"),
  * the others narrow it and count more; words of the enclosing list ("deals") count as context.
  */
-function matchScore(phrase: readonly string[], rawPhrase: string, path: Path, context: ReadonlySet<string>): number {
-  const keyWords = path.flatMap((part) => words(part).filter((word) => word.length > 1 || path.length === 1).map(fold))
-  const keySet = new Set(keyWords)
+function matchScore(phrase: Words, path: Path, context: ReadonlySet<string>): number {
+  const keySet = new Set<string>()
+  let plain = ''
+  for (const part of path) {
+    const key = keyWords(part)
+    for (const word of key.folded) keySet.add(word)
+    plain = plain.length === 0 ? key.plain : `${plain} ${key.plain}`
+  }
+  const wanted = phrase.folded
   let score = 0
   let hits = 0
-  phrase.forEach((word, i) => {
+  for (let i = 0; i < wanted.length; i++) {
+    const word = wanted[i] ?? ''
     if (keySet.has(word)) {
-      score += i === phrase.length - 1 ? 2 : 3
+      score += i === wanted.length - 1 ? 2 : 3
       hits++
-    } else if (context.has(word)) {
-      score += 1
     } else {
-      score -= 0.5
+      score += context.has(word) ? 1 : -0.5
     }
-  })
+  }
   if (hits === 0) return 0
-  for (const word of keySet) if (!phrase.includes(word)) score -= 0.5
-  if (words(path.join(' ')).join(' ') === words(rawPhrase).join(' ')) score += 1
+  for (const word of keySet) if (!wanted.includes(word)) score -= 0.5
+  if (plain === phrase.plain) score += 1
   return score
 }
 
@@ -113,11 +150,11 @@ function mapFields(requested: readonly string[], rows: readonly Row[], context: 
   let total = 0
   for (const raw of requested) {
     const phrase = phraseWords(raw)
-    if (phrase.length === 0) continue
+    if (phrase.folded.length === 0) continue
     let best: Path | null = null
     let bestScore = 0
     for (const path of candidates) {
-      const value = matchScore(phrase, raw, path, context)
+      const value = matchScore(phrase, path, context)
       if (value > bestScore) {
         best = path
         bestScore = value
@@ -176,7 +213,7 @@ export function shapeResult(output: unknown, requested: readonly string[], conte
     const rows = rowsIn(value)
     if (!rows) continue
     const inner = new Set(context)
-    for (const word of words(key)) inner.add(fold(word))
+    for (const word of keyWords(key).folded) inner.add(word)
     const mapping = mapFields(requested, rows, inner)
     if (mapping.mapped > best.mapping.mapped || (mapping.mapped === best.mapping.mapped && mapping.score > best.mapping.score)) {
       best = { key, mapping, rows }

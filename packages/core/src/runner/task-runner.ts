@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { InboardError, toInboardError } from '../errors/inboard-error.js'
-import type { CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
+import type { CapabilityInfo, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
 import type { CapabilityIndex } from '../runtime/capability-index.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
@@ -145,13 +145,13 @@ async function apply(deps: RunnerDeps, callDeps: CallRunnerDeps, record: TaskRec
         failTask(deps, record, new InboardError('planner_error', 'The planner asked for an empty list of calls'))
         return
       }
-      await runCalls(callDeps, record, work, decision.calls as PlannedCall[], signal)
+      await runCalls(callDeps, record, work, decision.calls, signal)
       if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
         completeTask(deps, record, work, previewResult(record, work))
       }
       return
     case 'ask':
-      waitTask(deps, record, { reason: 'input_required', service: null, auth_url: null, message: decision.message, fields: decision.fields })
+      waitTask(deps, record, { reason: 'input_required', service: null, auth_url: null, message: decision.message, fields: [...decision.fields] })
       return
     case 'finish':
       completeTask(deps, record, work, decision.result)

@@ -37,6 +37,8 @@ export class TraceRecorder {
   }
 
   end(record: TaskRecord, step: StepRecord, status: Exclude<StepStatus, 'running'>, note?: string): void {
+    // Already closed when the task ended while the step ran.
+    if (step.status !== 'running') return
     step.status = status
     step.durationMs = this.#clock.now() - step.startedAt
     if (note !== undefined) this.note(step, note)

@@ -12,7 +12,7 @@ export interface IndexedCapability {
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   try {
-    return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
+    return z.toJSONSchema(schema, { io, unrepresentable: 'any' })
   } catch {
     return {}
   }

@@ -4,7 +4,20 @@ import { SUBAGENT_ID, TASK_ID } from '../ids.js'
 /** Longest prompt a task accepts (reference: 10,000 characters). */
 export const MAX_PROMPT_LENGTH = 10_000
 
-const jsonObject = z.record(z.string(), z.json())
+/** True for values that survive a JSON round trip unchanged (plain data, finite numbers, no cycles). */
+function isJson(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (Array.isArray(value)) return value.every((item) => isJson(item, depth + 1))
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value).every((item) => isJson(item, depth + 1))
+  }
+  return false
+}
+
+/** An object of JSON values, typed loosely so callers can pass `Record<string, unknown>`. */
+const jsonObject = z.record(z.string(), z.unknown()).refine((value) => isJson(value), 'must be a JSON object (plain data, finite numbers, at most 64 levels deep)')
 
 /** Input of `runtime.tasks.create()` and the body of `POST /v1/tasks`. */
 export const taskCreateSchema = z.strictObject({

@@ -158,12 +158,8 @@ export class TaskService {
   }
 
   /** Resolves at a terminal state, or at `waiting` when asked. */
-  wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
-    try {
-      return this.#deps.lifecycle.wait(this.#find(id, scope), options.until ?? 'terminal')
-    } catch (error) {
-      return Promise.reject(error)
-    }
+  async wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
+    return this.#deps.lifecycle.wait(this.#find(id, scope), options.until ?? 'terminal')
   }
 
   /** Puts a waiting task back in line; it runs where it stopped. */

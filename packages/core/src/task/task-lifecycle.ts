@@ -26,6 +26,16 @@ const EVENT_OF: Record<TaskStatus, RuntimeEvent['type']> = {
   cancelled: 'task.cancelled',
 }
 
+/** Steps still running when a task ends were cut short; the trace says so instead of "running". */
+function closeOpenSteps(record: TaskRecord, now: number): void {
+  for (const step of record.steps ?? []) {
+    if (step.status !== 'running') continue
+    step.status = 'skipped'
+    step.durationMs = now - step.startedAt
+    step.note = step.note === undefined ? `stopped: task ${record.status}` : `${step.note}; stopped: task ${record.status}`
+  }
+}
+
 /**
  * The only place a task's status changes: checks each change against the task machine, stamps
  * times, saves, emits the event, wakes `wait()` callers and applies retention when a task ends.
@@ -70,6 +80,7 @@ export class TaskLifecycle {
     if (isTerminal(next)) {
       record.endedAt = now
       record.work = null
+      closeOpenSteps(record, now)
     }
     this.#store.save(record)
     this.#announce(record)

@@ -10,7 +10,7 @@ export type TaskEventType = 'START' | 'WAIT' | 'REQUEUE' | 'COMPLETE' | 'FAIL' |
  * finds no free slot queues again instead of claiming to run.
  */
 export const taskMachine = setup({
-  types: {} as { events: { type: TaskEventType } },
+  types: {},
 }).createMachine({
   id: 'task',
   initial: 'pending',
@@ -36,7 +36,7 @@ const TABLE: Table = (() => {
   const table: Partial<Record<TaskStatus, Partial<Record<TaskEventType, TaskStatus>>>> = {}
   for (const [state, node] of Object.entries(states)) {
     const on = (node as { on?: Record<string, string> }).on ?? {}
-    table[state as TaskStatus] = Object.fromEntries(Object.entries(on)) as Partial<Record<TaskEventType, TaskStatus>>
+    table[state as TaskStatus] = Object.fromEntries(Object.entries(on))
   }
   return table as Table
 })()

@@ -1,8 +1,11 @@
 import { defineTool, type Tool, type ToolContext } from '@inboard/tools'
 import { z } from 'zod'
 
-/** What one scripted call does: return a value, throw, or compute from input. */
-export type ScriptedBehaviour = unknown | ((input: Record<string, unknown>, ctx: ToolContext) => unknown)
+/**
+ * What one scripted call does: a function `(input, ctx) => value` is called (it may throw or wait
+ * on `ctx.signal`); any other value is returned as is.
+ */
+export type ScriptedBehaviour = unknown
 
 export interface ScriptedToolOptions {
   name: string
@@ -37,5 +40,5 @@ export function createScriptedTool(options: ScriptedToolOptions): ScriptedTool {
     }
   }
   const tool = defineTool({ name: options.name, description: options.description ?? `${options.name} (scripted)`, tags: options.tags ?? [], capabilities })
-  return Object.assign(Object.create(null) as object, tool, { calls }) as ScriptedTool
+  return Object.assign(Object.create(null) as object, tool, { calls })
 }
