@@ -11,7 +11,8 @@ export type HttpAuth =
   | {
       readonly type: 'oauth2'
       readonly authorizeUrl: string
-      readonly tokenUrl: string
+      /** Absent for the implicit flow, which has no token endpoint. */
+      readonly tokenUrl?: string
       readonly scopes: readonly string[]
       readonly envVar?: string
     }
@@ -27,15 +28,29 @@ export interface AppliedAuth {
 const NONE: AppliedAuth = { headers: {}, query: {}, sent: false }
 
 /**
- * Resolves the credential for `service` and turns it into headers or query parameters. Throws
+ * Resolves the credential for `service` and turns it into headers or query parameters. Given
+ * alternatives (OpenAPI's `security` list), the first one a credential is available for wins. Throws
  * `auth_required` (with what a consent flow needs in `details`) when there is none.
  */
-export async function applyAuth(auth: HttpAuth, service: string, ctx: ToolContext): Promise<AppliedAuth> {
-  if (auth.type === 'none') return NONE
-  const request = auth.type === 'oauth2' ? { scopes: auth.scopes } : {}
-  const fromSource = await ctx.credentials?.get(service, request)
-  const credential = fitting(auth, fromSource) ?? fromEnv(auth)
-  if (credential === undefined) throw missing(auth, service)
+export async function applyAuth(auth: HttpAuth | readonly HttpAuth[], service: string, ctx: ToolContext): Promise<AppliedAuth> {
+  const all: readonly HttpAuth[] = Array.isArray(auth) ? auth : [auth as HttpAuth]
+  // An anonymous alternative makes auth optional: send a credential when there is one, else nothing.
+  const alternatives = all.filter((alternative) => alternative.type !== 'none')
+  const [first] = alternatives
+  if (first === undefined) return NONE
+  const cache = new Map<string, Credential | undefined>()
+  for (const alternative of alternatives) {
+    const request = alternative.type === 'oauth2' ? { scopes: alternative.scopes } : {}
+    const key = JSON.stringify(request)
+    if (!cache.has(key)) cache.set(key, await ctx.credentials?.get(service, request))
+    const credential = fitting(alternative, cache.get(key)) ?? fromEnv(alternative)
+    if (credential !== undefined) return toRequestParts(alternative, credential, service)
+  }
+  if (alternatives.length < all.length) return NONE
+  throw missing(first, service)
+}
+
+function toRequestParts(auth: HttpAuth, credential: Credential, service: string): AppliedAuth {
   switch (credential.type) {
     case 'api_key':
       if (auth.type !== 'api_key') throw missing(auth, service)
@@ -97,7 +112,7 @@ function missing(auth: HttpAuth, service: string): ToolError {
   if (named.length > 0) details.env_vars = named
   if (auth.type === 'oauth2') {
     details.authorize_url = auth.authorizeUrl
-    details.token_url = auth.tokenUrl
+    if (auth.tokenUrl !== undefined) details.token_url = auth.tokenUrl
     details.scopes = auth.scopes
   }
   const suggestion =

@@ -23,7 +23,8 @@ export interface HttpOperation {
   readonly bodyField?: string
   /** @default 'json' */
   readonly bodyEncoding?: 'json' | 'form'
-  readonly auth: HttpAuth
+  /** How to authenticate; a list is alternatives, the first one with a credential wins. */
+  readonly auth: HttpAuth | readonly HttpAuth[]
   readonly pagination?: Pagination
 }
 

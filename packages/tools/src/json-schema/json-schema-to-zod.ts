@@ -152,6 +152,19 @@ export class JsonSchemaConverter {
     return parts.reduce((left, right) => z.intersection(left, right))
   }
 
+  /**
+   * The properties and required names of an object schema, following `$ref`s and merging `allOf`
+   * parts; undefined when the schema is not a plain object (a union, an array, a scalar).
+   */
+  objectShape(node: unknown): { properties: Record<string, unknown>; required: string[] } | undefined {
+    const target = dereference(this.#root, node)
+    if (!isRecord(target) || Array.isArray(target.oneOf) || Array.isArray(target.anyOf)) return undefined
+    const merged = Array.isArray(target.allOf) ? this.#mergeObjects(target) : target
+    if (merged === undefined || !isRecord(merged.properties)) return undefined
+    const required = Array.isArray(merged.required) ? merged.required.filter((key): key is string => typeof key === 'string') : []
+    return { properties: merged.properties, required }
+  }
+
   /** Flattens `allOf` of object schemas into one object schema; undefined when a part is not an object. */
   #mergeObjects(node: Record<string, unknown>): Record<string, unknown> | undefined {
     const properties: Record<string, unknown> = {}
