@@ -1,0 +1,82 @@
+import { keyDigest } from '@inboard/http'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LIVE_KEY, TEST_KEY, startTestServer, type TestServer } from './support/test-server.js'
+
+let server: TestServer
+afterEach(async () => {
+  await server.close()
+})
+
+describe('API keys', () => {
+  it('answers 401 missing_api_key without an Authorization header', async () => {
+    server = await startTestServer()
+    const response = await server.call('/tasks', { key: null })
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ error: { code: 'missing_api_key', message: expect.any(String) } })
+  })
+
+  it('answers 401 invalid_api_key for malformed, unknown and revoked keys', async () => {
+    server = await startTestServer()
+    const headers = ['Basic abc', 'Bearer', 'Bearer sk_test_abcdefghijkl', 'Bearer pk_prod_abcdefghijkl', 'Bearer pk_test_short', 'Bearer pk_test_unknownunknown1', `Bearer ${TEST_KEY} extra`]
+    for (const authorization of headers) {
+      const response = await server.call('/tasks', { key: null, headers: { authorization } })
+      expect(response.status, authorization).toBe(401)
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_api_key' } })
+    }
+    expect((await server.call('/tasks')).status).toBe(200)
+    expect(server.handler.revokeKey(TEST_KEY)).toBe(true)
+    expect((await server.call('/tasks')).status).toBe(401)
+  })
+
+  it('accepts keys given as SHA-256 digests and through an authenticate callback', async () => {
+    const dynamic = 'pk_live_fromTheDatabase0001'
+    server = await startTestServer({
+      handler: {
+        keys: [{ sha256: keyDigest(TEST_KEY), environment: 'test', account: 'acct_digest' }],
+        authenticate: (token) => (token === dynamic ? { environment: 'live', account: 'acct_db' } : null),
+      },
+    })
+    expect((await server.call('/tasks')).status).toBe(200)
+    expect((await server.call('/tasks', { key: dynamic })).status).toBe(200)
+    expect((await server.call('/tasks', { key: LIVE_KEY })).status).toBe(401)
+  })
+
+  it('refuses a key whose environment does not match its prefix at start-up', async () => {
+    server = await startTestServer()
+    expect(() => server.handler.addKey({ key: TEST_KEY, environment: 'live' })).toThrow(/cannot have environment/)
+  })
+})
+
+describe('rate limits', () => {
+  it('sends X-RateLimit headers on every authenticated response, errors included', async () => {
+    server = await startTestServer()
+    const ok = await server.call('/tasks')
+    const notFound = await server.call('/tasks/task_missing')
+    for (const [response, remaining] of [[ok, '99'], [notFound, '98']] as const) {
+      expect(response.headers.get('x-ratelimit-limit')).toBe('100')
+      expect(response.headers.get('x-ratelimit-remaining')).toBe(remaining)
+      expect(Number(response.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((server.runtime.clock.now() + 60_000) / 1000))
+    }
+    expect((await server.call('/tasks', { key: null })).headers.get('x-ratelimit-limit')).toBeNull()
+  })
+
+  it('answers 429 rate_limit_exceeded with Retry-After past the per-key limit, until the window resets', async () => {
+    server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 3 } } })
+    for (let i = 0; i < 3; i++) expect((await server.call('/tasks')).status).toBe(200)
+    await server.runtime.clock.advance(20_000)
+    const limited = await server.call('/tasks')
+    expect(limited.status).toBe(429)
+    expect(await limited.json()).toMatchObject({ error: { code: 'rate_limit_exceeded' } })
+    expect(limited.headers.get('retry-after')).toBe('40')
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect((await server.call('/tasks', { key: LIVE_KEY })).status).toBe(200)
+    await server.runtime.clock.advance(40_000)
+    expect((await server.call('/tasks')).status).toBe(200)
+  })
+
+  it('lets a key set its own limit', async () => {
+    server = await startTestServer({ handler: { keys: [{ key: TEST_KEY, requestsPerMinute: 1 }] } })
+    expect((await server.call('/tasks')).headers.get('x-ratelimit-limit')).toBe('1')
+    expect((await server.call('/tasks')).status).toBe(429)
+  })
+})
