@@ -2,6 +2,7 @@ import { ToolError, type CapabilitySpec, type ToolContext } from '@inboard/tools
 import { InboardError } from '../errors/inboard-error.js'
 import type { PlannedCall } from '../planner/planner.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
+import type { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { RunnerDeps } from './task-runner.js'
 import { callCapability } from './tool-execution.js'
@@ -29,7 +30,7 @@ function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: un
  * input schema before anything runs; approvals and test mode are applied; the first failure fails
  * the task. Returns early when the task stops running (failed, cancelled or waiting).
  */
-export async function runCalls(deps: CallRunnerDeps, record: TaskRecord, work: TaskWork, calls: readonly PlannedCall[], signal: AbortSignal): Promise<void> {
+export async function runCalls(deps: CallRunnerDeps, record: TaskRecord, work: TaskWork, calls: readonly PlannedCall[], signal: RunSignal): Promise<void> {
   for (let i = 0; i < calls.length; i++) {
     if (record.status !== 'running') return
     const call = calls[i]!
@@ -68,7 +69,7 @@ export async function runCalls(deps: CallRunnerDeps, record: TaskRecord, work: T
   }
 }
 
-async function runOne(deps: CallRunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: AbortSignal): Promise<void> {
+async function runOne(deps: CallRunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: RunSignal): Promise<void> {
   const step = deps.trace.start(record, call.tool, call.capability)
   const testMode = record.mode === 'test'
   const run = testMode ? spec.sandbox : spec.run

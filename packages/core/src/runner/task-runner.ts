@@ -5,6 +5,7 @@ import type { CapabilityIndex } from '../runtime/capability-index.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
 import { runCalls, type CallRunnerDeps } from './call-runner.js'
+import { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { RetryPolicy } from './tool-execution.js'
 import type { TraceRecorder } from './trace-recorder.js'
@@ -80,7 +81,7 @@ function describe(decision: PlannerDecision): string {
   }
 }
 
-function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, infos: readonly CapabilityInfo[], signal: AbortSignal): PlannerContext {
+function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, infos: readonly CapabilityInfo[], run: RunSignal): PlannerContext {
   const subagentPrompt = deps.subagentPrompt(record)
   return {
     task: { id: record.id, prompt: record.prompt, user_id: record.userId, mode: record.mode, metadata: record.metadata },
@@ -89,7 +90,9 @@ function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, info
     capabilities: infos,
     history: work.history,
     input: { messages: work.messages, values: work.values },
-    signal,
+    get signal() {
+      return run.signal
+    },
     note: () => undefined,
   }
 }
@@ -100,7 +103,7 @@ function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, info
  */
 export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<void> {
   const work = record.work!
-  const controller = new AbortController()
+  const controller = new RunSignal()
   work.controller = controller
   const startedAt = deps.clock.now()
   const remaining = Math.max(0, record.timeoutMs - record.usedMs)
@@ -109,7 +112,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   }, remaining)
   const { infos, allowed } = deps.capabilitiesFor(record)
   const callDeps: CallRunnerDeps = { ...deps, allowed }
-  const context = buildContext(deps, record, work, infos, controller.signal)
+  const context = buildContext(deps, record, work, infos, controller)
   // A resumed task starts a new run; a run that went waiting must not continue alongside it.
   const live = (): boolean => record.status === 'running' && work.controller === controller
   try {
@@ -117,7 +120,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       if (work.held !== null) {
         const held = work.held
         work.held = null
-        await runCalls(callDeps, record, work, held, controller.signal)
+        await runCalls(callDeps, record, work, held, controller)
         continue
       }
       if (work.decisions >= deps.limits.maxSteps) {
@@ -127,7 +130,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       context.decision = work.decisions
       const decision = await decide(deps, record, work, context)
       if (decision === null || !live()) break
-      await apply(deps, callDeps, record, work, decision, controller.signal)
+      await apply(deps, callDeps, record, work, decision, controller)
     }
   } catch (thrown) {
     failTask(deps, record, toInboardError(thrown))
@@ -138,7 +141,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   }
 }
 
-async function apply(deps: RunnerDeps, callDeps: CallRunnerDeps, record: TaskRecord, work: TaskWork, decision: PlannerDecision, signal: AbortSignal): Promise<void> {
+async function apply(deps: RunnerDeps, callDeps: CallRunnerDeps, record: TaskRecord, work: TaskWork, decision: PlannerDecision, signal: RunSignal): Promise<void> {
   switch (decision.type) {
     case 'call':
       if (decision.calls.length === 0) {

@@ -1,6 +1,7 @@
 import { ToolError, toToolError, type CapabilitySpec, type ToolContext } from '@inboard/tools'
 import pRetry from 'p-retry'
 import { sleep, type Clock } from '../clock.js'
+import { RunSignal } from './run-signal.js'
 
 /** How calls are retried and timed out. */
 export interface RetryPolicy {
@@ -16,8 +17,8 @@ export interface CallOptions {
   clock: Clock
   policy: RetryPolicy
   timeoutMs: number
-  /** The task's signal: cancelling or timing out the task aborts the call. */
-  signal: AbortSignal
+  /** The task's run signal: cancelling or timing out the task aborts the call. */
+  signal: RunSignal
   /** Called before each retry with the error and the delay chosen. */
   onRetry?: (error: ToolError, attempt: number, delayMs: number) => void
   random?: () => number
@@ -30,41 +31,57 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, error: ToolEr
   return Math.max(jittered, error.retryAfterMs ?? 0)
 }
 
-/** One attempt, bounded by the call timeout and the task's signal. */
-async function attempt<I>(
-  run: (input: I, ctx: ToolContext) => unknown,
-  input: I,
-  context: Omit<ToolContext, 'signal'>,
-  options: CallOptions,
-): Promise<unknown> {
-  const controller = new AbortController()
-  const { clock, signal, timeoutMs } = options
+/** One attempt, bounded by the call timeout and the task's run signal. */
+async function attempt(run: CapabilitySpec['run'], input: unknown, context: Omit<ToolContext, 'signal'>, options: CallOptions): Promise<unknown> {
+  const { clock, signal: task, timeoutMs } = options
+  const call = new RunSignal()
   let timer: unknown
-  let onAbort: (() => void) | undefined
+  let unsubscribe: (() => void) | undefined
   const guard = new Promise<never>((_, reject) => {
     timer = clock.setTimeout(() => {
       const error = new ToolError('timeout', `The call did not finish within ${timeoutMs} ms`)
-      controller.abort(error)
+      call.abort(error)
       reject(error)
     }, timeoutMs)
-    onAbort = () => {
-      controller.abort(signal.reason)
-      reject(new ToolError('timeout', 'The task was stopped while the call ran', { recoverable: false, cause: signal.reason }))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
+    unsubscribe = task.onAbort((reason) => {
+      call.abort(reason)
+      reject(new ToolError('timeout', 'The task was stopped while the call ran', { recoverable: false, cause: reason }))
+    })
   })
   try {
-    const ctx: ToolContext = { ...context, signal: controller.signal }
-    return await Promise.race([run(input, ctx), guard])
+    const ctx: ToolContext = {
+      ...context,
+      get signal() {
+        return call.signal
+      },
+    }
+    return await Promise.race([run(input as never, ctx), guard])
   } finally {
     clock.clearTimeout(timer)
-    signal.removeEventListener('abort', onAbort!)
+    unsubscribe?.()
   }
 }
 
+async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: unknown, context: Omit<ToolContext, 'signal'>, options: CallOptions): Promise<unknown> {
+  try {
+    return await attempt(spec.run, input, context, options)
+  } catch (thrown) {
+    throw toToolError(thrown)
+  }
+}
+
+/** Reports a retry and waits its delay on the runtime's clock. */
+async function pause(options: CallOptions, error: ToolError, attemptNumber: number, random: () => number): Promise<void> {
+  const delay = backoffDelay(options.policy, attemptNumber, error, random)
+  options.onRetry?.(error, attemptNumber, delay)
+  await sleep(options.clock, delay, options.signal.signal)
+}
+
 /**
- * Runs a capability with retries (p-retry; the delays themselves run on the runtime's clock so
- * tests can advance time) and a per-attempt timeout. Rejects with a {@link ToolError}.
+ * Runs a capability with a per-attempt timeout and retries of `transient`, `timeout` and
+ * `rate_limited` failures. The first attempt runs directly (most calls succeed, and setting up
+ * p-retry for them was a measurable cost); retries run through p-retry, with the delays themselves
+ * on the runtime's clock so tests can advance time. Rejects with a {@link ToolError}.
  */
 export async function callCapability(
   spec: Pick<CapabilitySpec, 'run'>,
@@ -75,30 +92,26 @@ export async function callCapability(
   if (options.signal.aborted) throw new ToolError('timeout', 'The task was stopped before the call', { recoverable: false })
   const random = options.random ?? Math.random
   try {
-    return await pRetry(
-      async () => {
-        try {
-          return await attempt(spec.run, input, context, options)
-        } catch (thrown) {
-          throw toToolError(thrown)
-        }
+    return await attemptOrThrow(spec, input, context, options)
+  } catch (thrown) {
+    const first = thrown as ToolError
+    if (!first.retryable || options.policy.retries === 0 || options.signal.aborted) throw first
+    await pause(options, first, 1, random)
+  }
+  try {
+    return await pRetry(() => attemptOrThrow(spec, input, context, options), {
+      retries: options.policy.retries - 1,
+      minTimeout: 0,
+      maxTimeout: 0,
+      randomize: false,
+      signal: options.signal.signal,
+      shouldRetry: ({ error }) => (error as ToolError).retryable && !options.signal.aborted,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        const failure = error as ToolError
+        if (!failure.retryable || retriesLeft === 0 || options.signal.aborted) return
+        await pause(options, failure, attemptNumber + 1, random)
       },
-      {
-        retries: options.policy.retries,
-        minTimeout: 0,
-        maxTimeout: 0,
-        randomize: false,
-        signal: options.signal,
-        shouldRetry: ({ error }) => (error as ToolError).retryable && !options.signal.aborted,
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          const failure = error as ToolError
-          if (!failure.retryable || retriesLeft === 0 || options.signal.aborted) return
-          const delay = backoffDelay(options.policy, attemptNumber, failure, random)
-          options.onRetry?.(failure, attemptNumber, delay)
-          await sleep(options.clock, delay, options.signal)
-        },
-      },
-    )
+    })
   } catch (thrown) {
     throw toToolError(thrown)
   }

@@ -1,5 +1,6 @@
 import type { TaskError } from '../errors/inboard-error.js'
 import type { CallRecord, PlannedCall } from '../planner/planner.js'
+import type { RunSignal } from '../runner/run-signal.js'
 import type { StepStatus, Task, TaskListItem, TaskMode, TaskStatus, TaskWaiting } from './task-types.js'
 
 /** One trace step as stored: times as epoch milliseconds, converted to ISO only when read. */
@@ -51,7 +52,7 @@ export interface TaskWork {
   held: PlannedCall[] | null
   approved: boolean | null
   waitStartedAt: number
-  controller: AbortController | null
+  controller: RunSignal | null
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
