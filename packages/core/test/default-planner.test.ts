@@ -137,6 +137,14 @@ describe('default planner: choosing a capability', () => {
     })
   })
 
+  it('reads a name listed after a colon and the company after "at"', async () => {
+    const decision = await decide('Add a new contact: Jane Doe, jane@doe.io, works at Initech')
+    expect(decision).toEqual({
+      type: 'call',
+      calls: [{ tool: 'crm', capability: 'create_contact', input: { name: 'Jane Doe', email: 'jane@doe.io', company: 'Initech' } }],
+    })
+  })
+
   it('sends an email with the quoted subject and body', async () => {
     const decision = await decide('Send an email to bob@example.com with subject "Q3 numbers" and body "The deck is attached."')
     expect(decision).toEqual({
