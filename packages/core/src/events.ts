@@ -49,19 +49,34 @@ export class EventBus {
     this.#onListenerError = onListenerError
   }
 
+  /** Listener counts per channel, read on every emit: cheaper than asking the emitter. */
+  readonly #counts = new Map<string, number>()
+
   on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void): Unsubscribe {
-    this.#emitter.on(type, listener)
-    return () => void this.#emitter.off(type, listener)
+    return this.#add(type, listener as (event: RuntimeEvent) => void)
   }
 
   subscribe(listener: (event: RuntimeEvent) => void): Unsubscribe {
-    this.#emitter.on(ANY, listener)
-    return () => void this.#emitter.off(ANY, listener)
+    return this.#add(ANY, listener)
   }
 
   /** True when `emit(type, …)` would reach anyone. */
   wants(type: RuntimeEventType): boolean {
-    return this.#emitter.listenerCount(type) > 0 || this.#emitter.listenerCount(ANY) > 0
+    return this.#counts.size > 0 && (this.#counts.has(type) || this.#counts.has(ANY))
+  }
+
+  #add(channel: string, listener: (event: RuntimeEvent) => void): Unsubscribe {
+    this.#emitter.on(channel, listener)
+    this.#counts.set(channel, (this.#counts.get(channel) ?? 0) + 1)
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      this.#emitter.off(channel, listener)
+      const left = (this.#counts.get(channel) ?? 1) - 1
+      if (left === 0) this.#counts.delete(channel)
+      else this.#counts.set(channel, left)
+    }
   }
 
   /**
@@ -84,5 +99,6 @@ export class EventBus {
 
   removeAll(): void {
     this.#emitter.removeAllListeners()
+    this.#counts.clear()
   }
 }

@@ -33,6 +33,11 @@ export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from
 export { createDefaultPlanner } from './planner/default-planner.js'
 export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallRecord, CapabilityInfo, TaskInput, JsonSchema } from './planner/planner.js'
 
+// Extending capability calls
+export { WaitRequest } from './runner/call-middleware.js'
+export type { CallMiddleware, CallSite } from './runner/call-middleware.js'
+export type { RetryPolicy } from './runner/tool-execution.js'
+
 // Time and storage
 export { systemClock } from './clock.js'
 export type { Clock, TimerHandle } from './clock.js'

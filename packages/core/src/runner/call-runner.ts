@@ -1,17 +1,14 @@
-import { ToolError, type CapabilitySpec, type ToolContext } from '@inboard/tools'
+import { ToolError, toToolError, type CapabilitySpec } from '@inboard/tools'
 import { InboardError } from '../errors/inboard-error.js'
 import type { PlannedCall } from '../planner/planner.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
+import { compose, WaitRequest, type CallSite } from './call-middleware.js'
 import type { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { RunnerDeps } from './task-runner.js'
 import { callCapability } from './tool-execution.js'
 
-export interface CallRunnerDeps extends RunnerDeps {
-  allowed: ReadonlySet<string>
-}
-
-function refuse(deps: CallRunnerDeps, record: TaskRecord, call: PlannedCall, error: InboardError): void {
+function refuse(deps: RunnerDeps, record: TaskRecord, call: PlannedCall, error: InboardError): void {
   const step = deps.trace.start(record, call.tool, call.capability)
   deps.trace.end(record, step, 'failed', `refused: ${error.message}`)
   failTask(deps, record, error)
@@ -30,12 +27,12 @@ function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: un
  * input schema before anything runs; approvals and test mode are applied; the first failure fails
  * the task. Returns early when the task stops running (failed, cancelled or waiting).
  */
-export async function runCalls(deps: CallRunnerDeps, record: TaskRecord, work: TaskWork, calls: readonly PlannedCall[], signal: RunSignal): Promise<void> {
+export async function runCalls(deps: RunnerDeps, allowed: ReadonlySet<string>, record: TaskRecord, work: TaskWork, calls: readonly PlannedCall[], signal: RunSignal): Promise<void> {
   for (let i = 0; i < calls.length; i++) {
     if (record.status !== 'running') return
     const call = calls[i]!
     const id = `${call.tool}.${call.capability}`
-    const entry = deps.allowed.has(id) ? deps.index.get(id) : undefined
+    const entry = allowed.has(id) ? deps.index.get(id) : undefined
     if (!entry) {
       refuse(deps, record, call, new InboardError('capability_not_allowed', `${id} is not among this task's capabilities`, { tool: call.tool }))
       return
@@ -65,54 +62,85 @@ export async function runCalls(deps: CallRunnerDeps, record: TaskRecord, work: T
         return
       }
     }
-    await runOne(deps, record, work, call, spec, checked.value, signal)
+    const wait = await runOne(deps, record, work, call, spec, checked.value, signal)
+    if (wait) {
+      work.held = calls.slice(i)
+      waitTask(deps, record, wait.waiting)
+      return
+    }
   }
 }
 
-async function runOne(deps: CallRunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: RunSignal): Promise<void> {
+function outputOf(spec: CapabilitySpec, call: PlannedCall, output: unknown): unknown {
+  if (!spec.output) return output
+  const parsed = spec.output.safeParse(output)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  throw new ToolError('invalid_output', `Output of ${call.tool}.${call.capability} does not match its schema at ${issue?.path.map(String).join('.') || 'the root'}: ${issue?.message ?? 'invalid'}`, {
+    recoverable: false,
+    details: { output, issues: parsed.error.issues },
+  })
+}
+
+/** Runs one call; returns the middleware's wait request when the task must wait before it. */
+async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: RunSignal): Promise<WaitRequest | null> {
   const step = deps.trace.start(record, call.tool, call.capability)
   const testMode = record.mode === 'test'
   const run = testMode ? spec.sandbox : spec.run
   if (run === undefined) {
     deps.trace.end(record, step, 'skipped', `test mode: would call with ${JSON.stringify(call.input)}`)
     work.history.push({ ...call, status: 'skipped' })
-    return
+    return null
   }
   if (testMode) deps.trace.note(step, 'sandbox')
-  const context: Omit<ToolContext, 'signal'> = {
-    task_id: record.id,
-    user_id: record.userId,
-    mode: record.mode,
-    note: (text) => deps.trace.note(step, text),
+  const note = (text: string): void => deps.trace.note(step, text)
+  const middleware = deps.middleware
+  const site: CallSite = {
+    task: { id: record.id, user_id: record.userId, sub_agent: record.subAgent, account: record.account, mode: record.mode },
+    tool: call.tool,
+    capability: call.capability,
+    spec,
+    input,
+    policy: middleware.length === 0 ? deps.limits.retry : { ...deps.limits.retry },
+    context: {},
+    get signal() {
+      return signal.signal
+    },
+    note,
   }
+  const invoke = async (): Promise<unknown> =>
+    outputOf(
+      spec,
+      call,
+      await callCapability({ run }, () => site.input, { task_id: record.id, user_id: record.userId, mode: record.mode, note, extras: site.context }, {
+        clock: deps.clock,
+        policy: site.policy,
+        timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
+        signal,
+        wrapAttempt: middleware.length === 0 ? undefined : (next) => compose(middleware, 'attempt', site, next),
+        onRetry: (error, attempt, delayMs) => note(`attempt ${attempt} failed (${error.code}); retrying in ${delayMs} ms`),
+      }),
+    )
   try {
-    let output = await callCapability({ run }, input, context, {
-      clock: deps.clock,
-      policy: deps.limits.retry,
-      timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
-      signal,
-      onRetry: (error, attempt, delayMs) => deps.trace.note(step, `attempt ${attempt} failed (${error.code}); retrying in ${delayMs} ms`),
-    })
-    if (spec.output) {
-      const parsed = spec.output.safeParse(output)
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new ToolError('invalid_output', `Output of ${call.tool}.${call.capability} does not match its schema at ${issue?.path.map(String).join('.') || 'the root'}: ${issue?.message ?? 'invalid'}`, { recoverable: false })
-      }
-      output = parsed.data
-    }
+    const output = middleware.length === 0 ? await invoke() : await compose(middleware, 'call', site, invoke)
     if (record.status !== 'running') {
       deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
-      return
+      return null
     }
     deps.trace.end(record, step, 'complete')
     work.history.push({ ...call, status: 'complete', output })
+    return null
   } catch (thrown) {
-    const error = thrown instanceof ToolError ? thrown : new ToolError('tool_error', String(thrown))
+    if (thrown instanceof WaitRequest) {
+      deps.trace.end(record, step, 'waiting', thrown.waiting.reason)
+      return record.status === 'running' ? thrown : null
+    }
+    const error = thrown instanceof ToolError ? thrown : toToolError(thrown)
     deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}`)
-    if (record.status !== 'running') return
+    if (record.status !== 'running') return null
     const failure = new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, suggestion: error.suggestion ?? null, cause: error })
     work.history.push({ ...call, status: 'failed', error: failure.toTaskError() })
     failTask(deps, record, failure)
+    return null
   }
 }

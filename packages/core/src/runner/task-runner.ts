@@ -4,7 +4,8 @@ import type { CapabilityInfo, Planner, PlannerContext, PlannerDecision } from '.
 import type { CapabilityIndex } from '../runtime/capability-index.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
-import { runCalls, type CallRunnerDeps } from './call-runner.js'
+import type { CallMiddleware } from './call-middleware.js'
+import { runCalls } from './call-runner.js'
 import { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { RetryPolicy } from './tool-execution.js'
@@ -28,6 +29,8 @@ export interface TaskCapabilities {
 }
 
 export interface RunnerDeps {
+  /** Extensions around every capability call (credentials, execution memory). */
+  middleware: readonly CallMiddleware[]
   lifecycle: TaskLifecycle
   trace: TraceRecorder
   planner: Planner
@@ -111,7 +114,6 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
     failTask(deps, record, new InboardError('task_timeout', `The task did not finish within ${record.timeoutMs} ms`, { recoverable: true, suggestion: 'Retry with a larger timeout' }))
   }, remaining)
   const { infos, allowed } = deps.capabilitiesFor(record)
-  const callDeps: CallRunnerDeps = { ...deps, allowed }
   const context = buildContext(deps, record, work, infos, controller)
   // A resumed task starts a new run; a run that went waiting must not continue alongside it.
   const live = (): boolean => record.status === 'running' && work.controller === controller
@@ -120,7 +122,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       if (work.held !== null) {
         const held = work.held
         work.held = null
-        await runCalls(callDeps, record, work, held, controller)
+        await runCalls(deps, allowed, record, work, held, controller)
         continue
       }
       if (work.decisions >= deps.limits.maxSteps) {
@@ -130,7 +132,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       context.decision = work.decisions
       const decision = await decide(deps, record, work, context)
       if (decision === null || !live()) break
-      await apply(deps, callDeps, record, work, decision, controller)
+      await apply(deps, allowed, record, work, decision, controller)
     }
   } catch (thrown) {
     failTask(deps, record, toInboardError(thrown))
@@ -141,14 +143,14 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   }
 }
 
-async function apply(deps: RunnerDeps, callDeps: CallRunnerDeps, record: TaskRecord, work: TaskWork, decision: PlannerDecision, signal: RunSignal): Promise<void> {
+async function apply(deps: RunnerDeps, allowed: ReadonlySet<string>, record: TaskRecord, work: TaskWork, decision: PlannerDecision, signal: RunSignal): Promise<void> {
   switch (decision.type) {
     case 'call':
       if (decision.calls.length === 0) {
         failTask(deps, record, new InboardError('planner_error', 'The planner asked for an empty list of calls'))
         return
       }
-      await runCalls(callDeps, record, work, decision.calls, signal)
+      await runCalls(deps, allowed, record, work, decision.calls, signal)
       if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
         completeTask(deps, record, work, previewResult(record, work))
       }

@@ -19,9 +19,21 @@ export interface CallOptions {
   timeoutMs: number
   /** The task's run signal: cancelling or timing out the task aborts the call. */
   signal: RunSignal
+  /** Wraps each attempt (attempt middleware). */
+  wrapAttempt?: ((next: () => Promise<unknown>) => Promise<unknown>) | undefined
   /** Called before each retry with the error and the delay chosen. */
   onRetry?: (error: ToolError, attempt: number, delayMs: number) => void
   random?: () => number
+}
+
+/** What a call's `ctx` is built from, besides its signal. */
+export interface CallContext {
+  task_id: string
+  user_id: string | null
+  mode: 'live' | 'test'
+  note(text: string): void
+  /** Fields middleware adds (credentials, fetch). */
+  extras: Partial<Pick<ToolContext, 'credentials' | 'fetch'>>
 }
 
 /** Exponential backoff with full jitter, floored at the upstream's own `Retry-After`. */
@@ -32,7 +44,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, error: ToolEr
 }
 
 /** One attempt, bounded by the call timeout and the task's run signal. */
-async function attempt(run: CapabilitySpec['run'], input: unknown, context: Omit<ToolContext, 'signal'>, options: CallOptions): Promise<unknown> {
+async function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContext, options: CallOptions): Promise<unknown> {
   const { clock, signal: task, timeoutMs } = options
   const call = new RunSignal()
   let timer: unknown
@@ -50,21 +62,26 @@ async function attempt(run: CapabilitySpec['run'], input: unknown, context: Omit
   })
   try {
     const ctx: ToolContext = {
-      ...context,
+      task_id: context.task_id,
+      user_id: context.user_id,
+      mode: context.mode,
+      note: context.note,
       get signal() {
         return call.signal
       },
+      ...context.extras,
     }
-    return await Promise.race([run(input as never, ctx), guard])
+    const running = options.wrapAttempt ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx))) : run(input as never, ctx)
+    return await Promise.race([running, guard])
   } finally {
     clock.clearTimeout(timer)
     unsubscribe?.()
   }
 }
 
-async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: unknown, context: Omit<ToolContext, 'signal'>, options: CallOptions): Promise<unknown> {
+async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: () => unknown, context: CallContext, options: CallOptions): Promise<unknown> {
   try {
-    return await attempt(spec.run, input, context, options)
+    return await attempt(spec.run, input(), context, options)
   } catch (thrown) {
     throw toToolError(thrown)
   }
@@ -85,8 +102,8 @@ async function pause(options: CallOptions, error: ToolError, attemptNumber: numb
  */
 export async function callCapability(
   spec: Pick<CapabilitySpec, 'run'>,
-  input: unknown,
-  context: Omit<ToolContext, 'signal'>,
+  input: () => unknown,
+  context: CallContext,
   options: CallOptions,
 ): Promise<unknown> {
   if (options.signal.aborted) throw new ToolError('timeout', 'The task was stopped before the call', { recoverable: false })

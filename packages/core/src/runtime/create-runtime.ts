@@ -49,6 +49,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     index,
     subagents: registry,
     planner: resolved.planner ?? createDefaultPlanner({ clock: resolved.clock }),
+    middleware: resolved.middleware,
   })
   const tools = [...resolved.tools]
   let closing: Promise<void> | null = null

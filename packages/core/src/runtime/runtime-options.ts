@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { systemClock, type Clock } from '../clock.js'
 import type { RuntimeEvent } from '../events.js'
 import type { Planner } from '../planner/planner.js'
+import type { CallMiddleware } from '../runner/call-middleware.js'
 import type { Limits } from '../runner/task-runner.js'
 import { MemoryTaskStore, type TaskStore } from '../stores/task-store.js'
 import type { Retention } from '../task/task-lifecycle.js'
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
     /** Where tasks and traces live. @default an in-memory store */
     tasks?: TaskStore
   }
+  /** Extensions around every capability call, outermost first (logging, metrics, policies). @default [] */
+  middleware?: readonly CallMiddleware[]
   /** Called when an event listener throws; listeners never break tasks. @default logs to stderr */
   onListenerError?: (error: unknown, event: RuntimeEvent) => void
 }
@@ -82,6 +85,7 @@ const optionsSchema = z.object({
   retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional() }).optional(),
   stores: z.object({ tasks: z.custom<TaskStore>().optional() }).optional(),
   onListenerError: z.function().optional(),
+  middleware: z.array(z.custom<CallMiddleware>((layer) => typeof (layer as CallMiddleware | undefined)?.name === 'string', 'expected call middleware with a name')).optional(),
 })
 
 /** Options with every default applied. */
@@ -97,6 +101,7 @@ export interface ResolvedOptions {
   retention: Retention
   taskStore: TaskStore
   onListenerError: (error: unknown, event: RuntimeEvent) => void
+  middleware: readonly CallMiddleware[]
 }
 
 export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
@@ -118,6 +123,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     },
     retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },
     taskStore: options.stores?.tasks ?? new MemoryTaskStore(),
+    middleware: options.middleware ?? [],
     onListenerError: options.onListenerError ?? ((error, event) => console.error(`[inboard] a listener for ${event.type} threw:`, error)),
   }
 }

@@ -43,6 +43,7 @@ interface TaskServiceDeps {
   index: CapabilityIndex
   subagents: SubagentRegistry
   planner: RunnerDeps['planner']
+  middleware: RunnerDeps['middleware']
 }
 
 /** `runtime.tasks`: create, read, cancel and feed tasks. */
@@ -61,6 +62,7 @@ export class TaskService {
     this.#deps = deps
     const { options } = deps
     this.#runner = {
+      middleware: deps.middleware,
       lifecycle: deps.lifecycle,
       trace: deps.trace,
       planner: deps.planner,
@@ -171,6 +173,21 @@ export class TaskService {
     this.#deps.trace.end(record, step, 'complete')
     this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '', true)
     if (record.status === 'waiting') this.#deps.lifecycle.apply(record, 'REQUEUE')
+  }
+
+  /**
+   * Resumes every waiting task that `match` selects (e.g. all tasks of a user waiting for consent
+   * to one service, once it is granted). Returns how many resumed.
+   */
+  resumeWaiting(match: (task: Task) => boolean): number {
+    let resumed = 0
+    const page = this.#deps.options.taskStore.list({ status: 'waiting' }, Number.MAX_SAFE_INTEGER, 0)
+    for (const record of page.data) {
+      if (!match(toTask(record))) continue
+      this.resume(record)
+      resumed++
+    }
+    return resumed
   }
 
   /** Stops intake; waits for queued and running tasks until the deadline, then fails the rest. */
