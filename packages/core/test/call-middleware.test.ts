@@ -95,7 +95,7 @@ describe('call middleware', () => {
     const drift = defineTool({
       name: 'crm',
       description: 'CRM',
-      capabilities: { list: { description: 'List', input: z.object({ page_size: z.number() }), output: z.object({ size: z.number() }), run: async () => ({ Size: 3 }) as unknown as { size: number } } },
+      capabilities: { list: { description: 'List', input: z.object({ page_size: z.number() }), output: z.object({ size: z.number() }), run: async () => ({ Size: 3 }) } },
     })
     const repair: CallMiddleware = {
       name: 'repair',

@@ -89,7 +89,7 @@ describe('task lifecycle', () => {
           description: 'One deal',
           input: z.object({}),
           output: z.object({ amount: z.number() }),
-          run: async () => ({ amount: 'a lot' }) as unknown as { amount: number },
+          run: async () => ({ amount: 'a lot' }),
         },
       },
     })

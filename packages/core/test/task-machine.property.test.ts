@@ -46,7 +46,7 @@ describe('task machine', () => {
       const snapshot = taskMachine.resolveState({ value: from })
       for (const type of EVENTS) {
         const [next] = transition(taskMachine, snapshot, { type })
-        const byXstate = next.value === from && next === snapshot ? undefined : (next.value as TaskStatus)
+        const byXstate = next.value === from && next === snapshot ? undefined : (next.value)
         expect(nextStatus(from, type), `${from} --${type}-->`).toBe(byXstate)
       }
     }

@@ -55,11 +55,10 @@ export class WaitRequest extends Error {
 export function compose(middleware: readonly CallMiddleware[], hook: 'call' | 'attempt', site: CallSite, last: () => Promise<unknown>): Promise<unknown> {
   let next = last
   for (let i = middleware.length - 1; i >= 0; i--) {
-    const wrap = middleware[i]![hook]
-    if (!wrap) continue
-    const inner = next
     const layer = middleware[i]!
-    next = () => wrap.call(layer, site, inner)
+    if (!layer[hook]) continue
+    const inner = next
+    next = () => layer[hook]!(site, inner)
   }
   return next()
 }

@@ -31,7 +31,7 @@ export interface CallContext {
   task_id: string
   user_id: string | null
   mode: 'live' | 'test'
-  note(text: string): void
+  note: (text: string) => void
   /** Fields middleware adds (credentials, fetch). */
   extras: Partial<Pick<ToolContext, 'credentials' | 'fetch'>>
 }
@@ -71,7 +71,7 @@ async function attempt(run: CapabilitySpec['run'], input: unknown, context: Call
       },
       ...context.extras,
     }
-    const running = options.wrapAttempt ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx))) : run(input as never, ctx)
+    const running = options.wrapAttempt ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx))) : run(input, ctx)
     return await Promise.race([running, guard])
   } finally {
     clock.clearTimeout(timer)
