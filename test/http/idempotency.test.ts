@@ -1,4 +1,4 @@
-import { MemoryIdempotencyStore, type IdempotencyRecord } from '@inboard/http'
+import { MemoryIdempotencyStore, type IdempotencyRecord, type IdempotencyStore } from '@inboard/http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIVE_KEY, OTHER_ACCOUNT_KEY, startTestServer, type TestServer } from './support/test-server.js'
 
@@ -36,12 +36,15 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
   it('answers 409 idempotency_key_in_use while the first request is still in progress', async () => {
     let release: () => void = () => undefined
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const slow = new MemoryIdempotencyStore()
-    const complete = slow.complete.bind(slow)
+    const memory = new MemoryIdempotencyStore()
     // A shared store answers over the network; hold the first request between claim and completion.
-    slow.complete = async (key: string, record: IdempotencyRecord) => {
-      await gate
-      complete(key, record)
+    const slow: IdempotencyStore = {
+      claim: (key, record, now) => memory.claim(key, record, now),
+      release: (key) => memory.release(key),
+      async complete(key: string, record: IdempotencyRecord) {
+        await gate
+        memory.complete(key, record)
+      },
     }
     server = await startTestServer({ handler: { idempotencyStore: slow } })
     const first = post({ prompt: 'hang' }, 'k1')

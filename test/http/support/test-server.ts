@@ -100,8 +100,10 @@ export function closeServer(server: Server): Promise<void> {
 
 /** Closes a runtime without waiting out tasks that never end (the fake clock would never fire the deadline). */
 async function closeRuntime(runtime: TestRuntime | Runtime): Promise<void> {
-  for (const status of ['running', 'waiting', 'pending'] as const) {
-    for (const task of runtime.tasks.list({ status, limit: 100 }).data) {
+  for (;;) {
+    const open = (['running', 'waiting', 'pending'] as const).flatMap((status) => runtime.tasks.list({ status, limit: 100 }).data)
+    if (open.length === 0) break
+    for (const task of open) {
       try {
         runtime.tasks.cancel(task.id)
       } catch {

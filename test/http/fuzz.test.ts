@@ -1,0 +1,70 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LIVE_KEY, TEST_KEY, startTestServer, type TestServer } from './support/test-server.js'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 1_000_000 }, maxBodyBytes: 64 * 1024 } })
+})
+afterAll(async () => {
+  await server.close()
+})
+
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 })
+const unicode = fc.string({ unit: 'grapheme', maxLength: 30 })
+
+const segment = fc.oneof(
+  fc.constantFrom('tasks', 'subagents', 'task_abc123', 'cancel', 'trace', 'input', 'openapi.json', 'oauth', 'callback', 'crm-agent', '', '..', '%00', '%ZZ', '%E2%9C%93'),
+  unicode.map(encodeURIComponent),
+  printable.map(encodeURIComponent),
+)
+const path = fc.tuple(fc.constantFrom('/v1', '/v1', '/v2', ''), fc.array(segment, { maxLength: 4 })).map(([prefix, parts]) => `${prefix}/${parts.join('/')}`)
+const query = fc.array(
+  fc.tuple(fc.constantFrom('limit', 'offset', 'status', 'sub_agent', 'user_id', 'type', 'state', 'x'), fc.oneof(fc.constantFrom('-1', '0', '1', '100', '101', '1e3', '9'.repeat(30), 'running', 'NaN', ''), unicode)),
+  { maxLength: 4 },
+).map((pairs) => (pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`))
+
+const jsonValue = fc.jsonValue({ maxDepth: 4 })
+const body = fc.oneof(
+  fc.constant(undefined),
+  jsonValue.map((value) => JSON.stringify(value)),
+  fc.record({ prompt: fc.oneof(unicode, fc.integer(), fc.constant(null)), sub_agent: fc.oneof(unicode, fc.constant(undefined)), metadata: fc.oneof(jsonValue, fc.constant(undefined)), priority: fc.oneof(fc.integer(), fc.double(), fc.constant(undefined)), mode: fc.oneof(unicode, fc.constant('test')) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc.record({ name: unicode, prompt: unicode, message: unicode, values: jsonValue, approved: fc.boolean() }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  unicode,
+  fc.integer({ min: 1, max: 30_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
+  fc.integer({ min: 1, max: 20_000 }).map((depth) => `{"prompt":"x","metadata":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`),
+  fc.constantFrom('{', '{"prompt":', '\u0000', '\uFEFF{"prompt":"x"}', '{"prompt":"\\ud800"}', '{"__proto__":{"x":1},"prompt":"p"}', '{"constructor":{"prototype":{}}}', 'x'.repeat(70_000)),
+)
+const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/vnd.api+json', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', '', undefined)
+const authorization = fc.oneof(fc.constantFrom(`Bearer ${TEST_KEY}`, `Bearer ${TEST_KEY}`, `Bearer ${LIVE_KEY}`, 'Bearer', 'bearer pk_test_', `Basic ${TEST_KEY}`, undefined), printable)
+const extraHeader = fc.tuple(fc.constantFrom('idempotency-key', 'accept', 'x-forwarded-for', 'content-encoding', 'expect-ct', 'x-custom'), printable)
+const method = fc.constantFrom('GET', 'POST', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD')
+
+const requestArbitrary = fc.record({ method, path, query, body, contentType, authorization, extra: fc.array(extraHeader, { maxLength: 3 }) })
+
+describe('fuzzing the real server', () => {
+  it('never answers 5xx or stops, whatever 5,000 generated requests contain', async () => {
+    let count = 0
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary, async (generated) => {
+        const headers = new Headers()
+        if (generated.contentType !== undefined) headers.set('content-type', generated.contentType)
+        if (generated.authorization !== undefined) headers.set('authorization', generated.authorization)
+        for (const [name, value] of generated.extra) headers.set(name, value)
+        const withBody = generated.body !== undefined && generated.method !== 'GET' && generated.method !== 'HEAD'
+        const response = await fetch(server.origin + generated.path + generated.query, { method: generated.method, headers, ...(withBody && generated.body !== undefined ? { body: generated.body } : {}) })
+        const text = await response.text()
+        count++
+        expect(response.status, `${generated.method} ${generated.path}${generated.query} → ${text.slice(0, 200)}`).toBeLessThan(500)
+        if (response.status >= 400 && generated.method !== 'HEAD') {
+          const parsed = JSON.parse(text) as { error: { code: string; message: string } }
+          expect(typeof parsed.error.code).toBe('string')
+          expect(typeof parsed.error.message).toBe('string')
+        }
+      }),
+      { numRuns: 5000 },
+    )
+    expect(count).toBeGreaterThanOrEqual(5000)
+    expect((await server.call('/tasks')).status).toBe(200)
+  }, 60_000)
+})
