@@ -1,0 +1,55 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createRuntime } from '@inboard/core'
+import { crmTool, weatherTool } from '@inboard/example-quickstart/tools'
+import { createHandler } from '@inboard/http'
+import { createNodeListener } from '@inboard/http/node'
+import { readConfig } from './config.js'
+import { runSmokeSession } from './smoke-session.js'
+import { withReadOnlySandboxes } from './test-mode-tools.js'
+
+const smoke = process.argv.includes('--smoke') || process.env.INBOARD_SMOKE === '1'
+const config = readConfig(process.env)
+
+// The reference plan allows 10 concurrent tasks per account; more wait as pending.
+const runtime = createRuntime({ tools: [weatherTool, crmTool].map(withReadOnlySandboxes), accountConcurrency: 10 })
+const handler = createHandler(runtime, {
+  keys: config.keys,
+  ...(config.webhookUrl && config.webhookSecret
+    ? {
+        webhooks: {
+          url: config.webhookUrl,
+          secret: config.webhookSecret,
+          // Local development: the receiver usually runs on localhost.
+          allowPrivateAddresses: true,
+          onAttempt: (report) => console.log(`webhook ${report.event} → ${report.url}: ${report.status ?? report.error} (${report.outcome})`),
+        },
+      }
+    : {}),
+})
+
+const server = createServer(createNodeListener(handler))
+server.listen(smoke ? 0 : config.port, '127.0.0.1', () => {
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  console.log(`Inboard REST API on ${base}/v1 (OpenAPI: ${base}/v1/openapi.json)`)
+  for (const key of config.generatedKeys) console.log(`No INBOARD_API_KEYS given; generated a test key:\n  export PLOTON_API_KEY=${key}`)
+  if (config.generatedSecret) console.log(`Webhook secret (give it to your receiver):\n  export PLOTON_WEBHOOK_SECRET=${config.webhookSecret}`)
+  if (!smoke) return
+  const key = config.keys[0] && 'key' in config.keys[0] ? config.keys[0].key : ''
+  runSmokeSession(base, key)
+    .then(() => shutdown(0))
+    .catch((error: unknown) => {
+      console.error(error)
+      return shutdown(1)
+    })
+})
+
+async function shutdown(code: number): Promise<void> {
+  server.close()
+  await handler.close()
+  await runtime.close({ deadlineMs: 1000 })
+  process.exit(code)
+}
+
+process.once('SIGINT', () => void shutdown(0))
+process.once('SIGTERM', () => void shutdown(0))
