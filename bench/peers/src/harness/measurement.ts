@@ -16,8 +16,13 @@ export interface RunMeasurement {
   tasksPerSecond: number
   meanLatencyUs: number
   p99LatencyUs: number
-  /** Wall-clock cost of one task: wall time divided by tasks. */
+  /** Wall-clock time of one task: wall time divided by tasks. */
   perTaskUs: number
+  /**
+   * CPU time of one task: the process's user and system CPU time (all threads, GC included)
+   * divided by tasks. Unlike wall time it barely moves when other processes share the cores.
+   */
+  cpuPerTaskUs: number
   /** `heapUsed` after forced GC minus before, scaled to 10,000 tasks. */
   heapGrowthBytesPer10k: number
   toolCalls: number

@@ -83,9 +83,11 @@ async function measureRun(subject: BenchSubject, tools: ToolCallCounter, mode: M
   const latencies = new Float64Array(tasks)
   const callsBefore = tools.count
   const heapBefore = await settledHeapUsed()
+  const cpuBefore = process.cpuUsage()
   const start = performance.now()
   await drive(subject.runTask, tasks, concurrency, latencies)
   const wallMs = performance.now() - start
+  const cpu = process.cpuUsage(cpuBefore)
   const heapAfter = await settledHeapUsed()
   const toolCalls = tools.count - callsBefore
   check(toolCalls === tasks, `${mode} run: the tool ran ${toolCalls} times for ${tasks} tasks`)
@@ -102,6 +104,7 @@ async function measureRun(subject: BenchSubject, tools: ToolCallCounter, mode: M
     meanLatencyUs: (sum / tasks) * 1000,
     p99LatencyUs: percentile(sorted, 0.99) * 1000,
     perTaskUs: (wallMs / tasks) * 1000,
+    cpuPerTaskUs: (cpu.user + cpu.system) / tasks,
     heapGrowthBytesPer10k: ((heapAfter - heapBefore) / tasks) * 10_000,
     toolCalls,
   }
@@ -118,7 +121,7 @@ async function warmUp(subject: BenchSubject, settings: Settings): Promise<{ task
   const batch = 50
   let paceStart = 0
   let paceTasks = 0
-  while (performance.now() < deadline || tasks < 4 * batch) {
+  while (performance.now() < deadline || tasks < 6 * batch) {
     const concurrency = (tasks / batch) % 2 === 0 ? 1 : settings.concurrency
     // Only the second half of the warm-up, once the JIT has settled, sets the pace.
     if (paceStart === 0 && performance.now() > deadline - settings.warmupMs / 2) paceStart = performance.now()

@@ -4,16 +4,19 @@ export interface PeersVerdict {
   inboardUs: number
   cheapest: LibrarySummary
   cheapestUs: number
-  /** Cheapest peer's sequential per-task cost over Inboard's. */
+  /** Cheapest peer's sequential CPU time per task over Inboard's. */
   ratio: number
 }
 
-/** Compares Inboard with the peer whose sequential per-task cost is lowest. */
+/**
+ * Compares Inboard with the peer whose sequential per-task cost is lowest. Cost is CPU time per
+ * task: on a shared two-core machine wall time also measures whoever else is running.
+ */
 export function judge(inboard: LibrarySummary, peers: readonly LibrarySummary[]): PeersVerdict | undefined {
-  const [cheapest] = [...peers].sort((a, b) => a.modes.sequential.perTaskUs - b.modes.sequential.perTaskUs)
+  const [cheapest] = [...peers].sort((a, b) => a.modes.sequential.cpuPerTaskUs - b.modes.sequential.cpuPerTaskUs)
   if (cheapest === undefined) return undefined
-  const inboardUs = inboard.modes.sequential.perTaskUs
-  const cheapestUs = cheapest.modes.sequential.perTaskUs
+  const inboardUs = inboard.modes.sequential.cpuPerTaskUs
+  const cheapestUs = cheapest.modes.sequential.cpuPerTaskUs
   return { inboardUs, cheapest, cheapestUs, ratio: cheapestUs / inboardUs }
 }
 

@@ -13,6 +13,7 @@ export interface ModeSummary {
   meanLatencyUs: number
   p99LatencyUs: number
   perTaskUs: number
+  cpuPerTaskUs: number
   heapGrowthBytesPer10k: number
 }
 
@@ -33,7 +34,7 @@ function summariseMode(runs: readonly RunMeasurement[], mode: Mode): ModeSummary
   const ofMode = runs.filter((run) => run.mode === mode)
   const first = ofMode[0]
   if (first === undefined) throw new Error(`No ${mode} runs were measured`)
-  const pick = (field: keyof RunMeasurement & ('tasksPerSecond' | 'meanLatencyUs' | 'p99LatencyUs' | 'perTaskUs' | 'heapGrowthBytesPer10k')) =>
+  const pick = (field: keyof RunMeasurement & ('tasksPerSecond' | 'meanLatencyUs' | 'p99LatencyUs' | 'perTaskUs' | 'cpuPerTaskUs' | 'heapGrowthBytesPer10k')) =>
     median(ofMode.map((run) => run[field]))
   const throughputs = ofMode.map((run) => run.tasksPerSecond)
   return {
@@ -46,6 +47,7 @@ function summariseMode(runs: readonly RunMeasurement[], mode: Mode): ModeSummary
     meanLatencyUs: pick('meanLatencyUs'),
     p99LatencyUs: pick('p99LatencyUs'),
     perTaskUs: pick('perTaskUs'),
+    cpuPerTaskUs: pick('cpuPerTaskUs'),
     heapGrowthBytesPer10k: pick('heapGrowthBytesPer10k'),
   }
 }

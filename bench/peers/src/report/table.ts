@@ -18,10 +18,12 @@ function bytes(value: number): string {
   return `${sign}${number(size / 1024, 0)} KB`
 }
 
-/** Ratio of a library's per-task cost to Inboard's in the same mode. */
-export function costRatio(summary: LibrarySummary, inboard: LibrarySummary | undefined, mode: Mode): number | undefined {
-  if (inboard === undefined) return undefined
-  return summary.modes[mode].perTaskUs / inboard.modes[mode].perTaskUs
+type Cost = 'cpuPerTaskUs' | 'perTaskUs'
+
+/** Ratio of a library's per-task cost (CPU or wall time) to Inboard's in the same mode. */
+function costRatio(summary: LibrarySummary, inboard: LibrarySummary | undefined, mode: Mode, cost: Cost): string {
+  if (inboard === undefined || summary === inboard) return '—'
+  return `${number(summary.modes[mode][cost] / inboard.modes[mode][cost], 1)}×`
 }
 
 /** One Markdown table: a row per library and mode, medians of the measured runs. */
@@ -32,27 +34,30 @@ export function renderTable(summaries: readonly LibrarySummary[], inboard: Libra
     'Mode',
     'Tasks/run',
     'Tasks/s (min–max)',
-    'Per-task cost',
+    'CPU / task',
+    'Wall / task',
     'Mean latency',
     'p99 latency',
     'Heap growth / 10k tasks',
-    'Cost × Inboard',
+    'CPU × Inboard',
+    'Wall × Inboard',
   ]
   const rows = summaries.flatMap((summary) =>
     MODES.map((mode) => {
       const m = summary.modes[mode]
-      const ratio = summary === inboard ? undefined : costRatio(summary, inboard, mode)
       return [
         summary.library.label,
         `\`${summary.library.api}\``,
         mode === 'sequential' ? 'sequential' : `concurrency ${m.concurrency}`,
         number(m.tasksPerRun),
         `${number(m.tasksPerSecond)} (${number(m.tasksPerSecondRange[0])}–${number(m.tasksPerSecondRange[1])})`,
+        micros(m.cpuPerTaskUs),
         micros(m.perTaskUs),
         micros(m.meanLatencyUs),
         micros(m.p99LatencyUs),
         bytes(m.heapGrowthBytesPer10k),
-        ratio === undefined ? '—' : `${number(ratio, 1)}×`,
+        costRatio(summary, inboard, mode, 'cpuPerTaskUs'),
+        costRatio(summary, inboard, mode, 'perTaskUs'),
       ]
     }),
   )
