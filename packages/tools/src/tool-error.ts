@@ -11,6 +11,8 @@ export type ToolErrorCode =
   | 'not_found'
   | 'upstream_error'
   | 'tool_error'
+  /** The destination is not allowed: a host outside an allowlist, or a private or reserved address. */
+  | 'forbidden_destination'
 
 /** Codes that are worth retrying without any change on the caller's side. */
 const RETRYABLE: ReadonlySet<ToolErrorCode> = new Set(['rate_limited', 'transient', 'timeout'])

@@ -46,6 +46,7 @@ export const INBOARD_ERROR_CODES = [
   'not_found',
   'upstream_error',
   'tool_error',
+  'forbidden_destination',
 ] as const
 
 export type InboardErrorCode = (typeof INBOARD_ERROR_CODES)[number]

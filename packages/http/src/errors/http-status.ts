@@ -48,4 +48,5 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   not_found: 502,
   upstream_error: 502,
   tool_error: 502,
+  forbidden_destination: 403,
 }
