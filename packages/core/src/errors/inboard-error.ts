@@ -34,6 +34,12 @@ export const INBOARD_ERROR_CODES = [
   'planner_error',
   'no_capability_matched',
   'user_required',
+  // End-user auth (runtime.auth)
+  'service_not_configured',
+  'oauth_state_invalid',
+  'oauth_consent_denied',
+  'oauth_exchange_failed',
+  'credential_unreadable',
   // Task failures reported by tools
   'rate_limited',
   'transient',

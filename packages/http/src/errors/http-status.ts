@@ -36,6 +36,12 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   planner_error: 500,
   no_capability_matched: 422,
   user_required: 422,
+  // End-user auth
+  service_not_configured: 404,
+  oauth_state_invalid: 400,
+  oauth_consent_denied: 403,
+  oauth_exchange_failed: 502,
+  credential_unreadable: 500,
   // Task failures reported by tools: the upstream service is at fault, as a gateway would say
   rate_limited: 502,
   transient: 502,
