@@ -4,12 +4,13 @@ import { errorOf, errorResponse } from './errors/error-response.js'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
 import { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
 import type { ApiKeyOption } from './keys/api-key.js'
-import { KeyRegistry } from './keys/key-registry.js'
+import { KeyRegistry, type Caller } from './keys/key-registry.js'
 import { RateLimiter } from './limits/rate-limiter.js'
 import { createOpenApiDocument } from './openapi/openapi-document.js'
 import { jsonResponse } from './request/json-response.js'
+import { reply, type Reply } from './request/reply.js'
 import { oauthCallback } from './routes/oauth-callback.js'
-import type { RouteHandler } from './routes/route-context.js'
+import type { RouteContext, RouteHandler } from './routes/route-context.js'
 import { ROUTE_SPECS, type OperationId, type RouteSpec } from './routes/route-specs.js'
 import { subagentRoutes } from './routes/subagent-routes.js'
 import { taskRoutes } from './routes/task-routes.js'
@@ -62,7 +63,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
       allowPrivateWebhooks: options.webhooks?.allowPrivateAddresses ?? false,
     }),
     oauthCallback: oauthCallback(runtime),
-    getOpenApi: () => jsonResponse(200, (openapi ??= JSON.stringify(createOpenApiDocument(prefix)))),
+    getOpenApi: () => reply(200, (openapi ??= JSON.stringify(createOpenApiDocument(prefix)))),
   }
 
   const toResponse = (error: unknown, headers?: Record<string, string>): Response => {
@@ -72,10 +73,20 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   }
 
   const run = async (spec: RouteSpec, handle: RouteHandler, request: Request, params: Record<string, string>): Promise<Response> => {
-    const url = new URL(request.url)
+    let url: URL | undefined
+    const context = (caller: Caller | null): RouteContext => ({
+      request,
+      params,
+      caller,
+      get url() {
+        return (url ??= new URL(request.url))
+      },
+    })
+    const respond = (answer: Reply, headers?: Record<string, string>): Response =>
+      jsonResponse(answer.status, answer.body, answer.headers && headers ? { ...answer.headers, ...headers } : (answer.headers ?? headers), answer.contentType)
     if (!spec.auth) {
       try {
-        return await handle({ request, url, params, caller: null })
+        return respond(await handle(context(null)))
       } catch (error) {
         return toResponse(error)
       }
@@ -88,14 +99,11 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     }
     const limit = limiter.hit(caller.id, caller.requestsPerMinute)
     if (!limit.allowed) return errorOf('rate_limit_exceeded', 'Too many requests; retry after the number of seconds in Retry-After', limit.headers)
-    let response: Response
     try {
-      response = await handle({ request, url, params, caller })
+      return respond(await handle(context(caller)), limit.headers)
     } catch (error) {
-      response = toResponse(error)
+      return toResponse(error, limit.headers)
     }
-    for (const [name, value] of Object.entries(limit.headers)) response.headers.set(name, value)
-    return response
   }
 
   const app = new Hono()

@@ -37,6 +37,6 @@ export function oauthCallback(runtime: Runtime): RouteHandler {
       if (value !== undefined) params[field] = value
     }
     await auth.complete(params)
-    return new Response(PAGE, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } })
+    return { status: 200, body: PAGE, contentType: 'text/html; charset=utf-8' }
   }
 }

@@ -1,15 +1,17 @@
 import { InboardError, type TaskScope } from '@inboard/core'
 import type { Caller } from '../keys/key-registry.js'
+import type { Reply } from '../request/reply.js'
 
 /** What a route handler gets. `caller` is null only on routes that need no API key. */
 export interface RouteContext {
   request: Request
-  url: URL
+  /** Parsed on first use: most routes never need the query. */
+  readonly url: URL
   params: Record<string, string>
   caller: Caller | null
 }
 
-export type RouteHandler = (context: RouteContext) => Response | Promise<Response>
+export type RouteHandler = (context: RouteContext) => Reply | Promise<Reply>
 
 /** The caller of an authenticated route. */
 export function callerOf(context: RouteContext): Caller {

@@ -1,5 +1,5 @@
 import { InboardError, type Runtime } from '@inboard/core'
-import { jsonResponse } from '../request/json-response.js'
+import { reply } from '../request/reply.js'
 import { readJsonBody } from '../request/read-json-body.js'
 import { readQuery } from '../request/read-query.js'
 import { idParam, type RouteContext, type RouteHandler } from './route-context.js'
@@ -19,15 +19,15 @@ export function subagentRoutes(runtime: Runtime, maxBodyBytes: number): Record<S
   return {
     async deploySubagent(context) {
       const body = await readJsonBody(context.request, maxBodyBytes)
-      return jsonResponse(201, runtime.subagents.deploy(body.value as { name: string; prompt: string }))
+      return reply(201, runtime.subagents.deploy(body.value as { name: string; prompt: string }))
     },
-    listSubagents: (context) => jsonResponse(200, runtime.subagents.list(readQuery(context.url, ['type', 'limit', 'offset'], ['limit', 'offset']))),
-    getSubagent: (context) => jsonResponse(200, runtime.subagents.get(subagentId(context))),
+    listSubagents: (context) => reply(200, runtime.subagents.list(readQuery(context.url, ['type', 'limit', 'offset'], ['limit', 'offset']))),
+    getSubagent: (context) => reply(200, runtime.subagents.get(subagentId(context))),
     async updateSubagent(context) {
       const id = subagentId(context)
       const body = await readJsonBody(context.request, maxBodyBytes)
-      return jsonResponse(200, runtime.subagents.update(id, body.value as { prompt: string }))
+      return reply(200, runtime.subagents.update(id, body.value as { prompt: string }))
     },
-    deleteSubagent: (context) => jsonResponse(200, runtime.subagents.delete(subagentId(context))),
+    deleteSubagent: (context) => reply(200, runtime.subagents.delete(subagentId(context))),
   }
 }

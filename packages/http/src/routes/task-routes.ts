@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { InboardError, type Clock, type Runtime, type TaskCreateInput } from '@inboard/core'
 import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
-import { jsonResponse } from '../request/json-response.js'
+import { reply, type Reply } from '../request/reply.js'
 import { readJsonBody } from '../request/read-json-body.js'
 import { readQuery } from '../request/read-query.js'
 import { webhookUrlProblem } from '../webhooks/address-guard.js'
@@ -36,20 +36,20 @@ export function taskRoutes(deps: TaskRouteDeps): Record<TaskOperation, RouteHand
     createTask: (context) => createTask(deps, context),
     listTasks(context) {
       const query = readQuery(context.url, ['status', 'sub_agent', 'user_id', 'limit', 'offset'], ['limit', 'offset'])
-      return jsonResponse(200, runtime.tasks.list(query, scopeOf(callerOf(context))))
+      return reply(200, runtime.tasks.list(query, scopeOf(callerOf(context))))
     },
-    getTask: (context) => jsonResponse(200, runtime.tasks.get(taskId(context), scopeOf(callerOf(context)))),
-    cancelTask: (context) => jsonResponse(200, runtime.tasks.cancel(taskId(context), scopeOf(callerOf(context)))),
-    getTaskTrace: (context) => jsonResponse(200, runtime.tasks.trace(taskId(context), scopeOf(callerOf(context)))),
+    getTask: (context) => reply(200, runtime.tasks.get(taskId(context), scopeOf(callerOf(context)))),
+    cancelTask: (context) => reply(200, runtime.tasks.cancel(taskId(context), scopeOf(callerOf(context)))),
+    getTaskTrace: (context) => reply(200, runtime.tasks.trace(taskId(context), scopeOf(callerOf(context)))),
     async sendTaskInput(context) {
       const id = taskId(context)
       const body = await readJsonBody(context.request, deps.maxBodyBytes)
-      return jsonResponse(200, runtime.tasks.sendInput(id, body.value, scopeOf(callerOf(context))))
+      return reply(200, runtime.tasks.sendInput(id, body.value, scopeOf(callerOf(context))))
     },
   }
 }
 
-async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<Response> {
+async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<Reply> {
   const caller = callerOf(context)
   const key = context.request.headers.get('idempotency-key')
   if (key !== null && (key.length < 1 || key.length > 255)) {
@@ -65,7 +65,7 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
     if (typeof webhookUrl === 'string') deps.webhooks?.routeTask(task.id, webhookUrl)
     return JSON.stringify(task)
   }
-  if (key === null) return jsonResponse(201, create())
+  if (key === null) return reply(201, create())
 
   const scoped = `${caller.account}\u0000${caller.environment}\u0000${key}`
   const fingerprint = createHash('sha256').update(body.text).digest('hex')
@@ -78,7 +78,7 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
     if (existing.response === null) {
       throw new InboardError('idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; retry once it has answered', { param: 'Idempotency-Key' })
     }
-    return jsonResponse(existing.response.status, existing.response.body, { 'Idempotent-Replayed': 'true' })
+    return reply(existing.response.status, existing.response.body, { 'Idempotent-Replayed': 'true' })
   }
   let task: string
   try {
@@ -89,7 +89,7 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
     throw error
   }
   await deps.idempotency.complete(scoped, { fingerprint, response: { status: 201, body: task }, expiresAt: now + IDEMPOTENCY_TTL_MS })
-  return jsonResponse(201, task)
+  return reply(201, task)
 }
 
 function checkWebhookUrl(value: unknown, allowPrivate: boolean): void {
