@@ -5,6 +5,10 @@ export type { RuntimeOptions, PrebuiltSubagent } from './runtime/runtime-options
 export type { TaskService, TaskScope, WaitOptions } from './runtime/task-service.js'
 export type { SubagentService } from './runtime/subagent-service.js'
 
+// End-user auth
+export type { AuthService, CredentialSecret, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
+export type { AuthOptions, ServiceAuthConfig, OAuth2ServiceConfig, SecretServiceConfig, ScopeRequest, ScopeSource } from './auth/auth-options.js'
+
 // Resources
 export type { Task, TaskListItem, TaskStatus, TaskMode, TaskWaiting, WaitingField, Trace, TraceStep, StepStatus, Page } from './task/task-types.js'
 export type { Subagent, SubagentListItem } from './subagents/subagent-registry.js'

@@ -135,10 +135,11 @@ async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call
       deps.trace.end(record, step, 'waiting', thrown.waiting.reason)
       return record.status === 'running' ? thrown : null
     }
-    const error = thrown instanceof ToolError ? thrown : toToolError(thrown)
+    // Middleware may fail a call with the runtime's own code (auth's `user_required`); keep it.
+    const error = thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown)
     deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}`)
     if (record.status !== 'running') return null
-    const failure = new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, suggestion: error.suggestion ?? null, cause: error })
+    const failure = error instanceof InboardError ? error : new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, suggestion: error.suggestion ?? null, cause: error })
     work.history.push({ ...call, status: 'failed', error: failure.toTaskError() })
     failTask(deps, record, failure)
     return null

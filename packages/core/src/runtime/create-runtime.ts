@@ -1,4 +1,7 @@
 import type { Tool } from '@inboard/tools'
+import type { AuthOptions } from '../auth/auth-options.js'
+import type { AuthService } from '../auth/auth-service.js'
+import { createAuth } from '../auth/create-auth.js'
 import { InboardError } from '../errors/inboard-error.js'
 import { EventBus, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType, type Unsubscribe } from '../events.js'
 import { createDefaultPlanner } from '../planner/default-planner.js'
@@ -14,6 +17,8 @@ import { TaskService } from './task-service.js'
 export interface Runtime {
   readonly tasks: TaskService
   readonly subagents: SubagentService
+  /** End users' credentials and OAuth consent; present when the runtime was given `auth` options. */
+  readonly auth?: AuthService
   /** Registers a tool after start-up; subagents' tools are recomputed. */
   addTool(tool: Tool): void
   /** Listens to one event type. */
@@ -35,8 +40,11 @@ export interface Runtime {
  * const task = runtime.tasks.create({ prompt: 'Weather in Paris?' })
  * const done = await runtime.tasks.wait(task.id)
  */
+export function createRuntime(options: RuntimeOptions & { auth: AuthOptions }): Runtime & { readonly auth: AuthService }
+export function createRuntime(options?: RuntimeOptions): Runtime
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const resolved = resolveOptions(options)
+  const auth = options.auth === undefined ? undefined : createAuth(options.auth, resolved.clock, (match): number => tasks.resumeWaiting(match))
   const bus = new EventBus(resolved.onListenerError)
   const index = new CapabilityIndex(resolved.tools)
   const registry = new SubagentRegistry(index, resolved.clock)
@@ -49,7 +57,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     index,
     subagents: registry,
     planner: resolved.planner ?? createDefaultPlanner({ clock: resolved.clock }),
-    middleware: resolved.middleware,
+    middleware: auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware],
   })
   const tools = [...resolved.tools]
   let closing: Promise<void> | null = null
@@ -57,6 +65,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return {
     tasks,
     subagents: new SubagentService(registry),
+    ...(auth === undefined ? {} : { auth: auth.service }),
     addTool(tool) {
       if (tasks.closed) throw new InboardError('runtime_closed', 'The runtime is closed')
       index.add(tool)

@@ -1,5 +1,6 @@
 import type { Tool } from '@inboard/tools'
 import { z } from 'zod'
+import type { AuthOptions } from '../auth/auth-options.js'
 import { systemClock, type Clock } from '../clock.js'
 import type { RuntimeEvent } from '../events.js'
 import type { Planner } from '../planner/planner.js'
@@ -59,6 +60,8 @@ export interface RuntimeOptions {
   }
   /** Extensions around every capability call, outermost first (logging, metrics, policies). @default [] */
   middleware?: readonly CallMiddleware[]
+  /** End-user credentials: the encrypted vault and OAuth consent, exposed as `runtime.auth`. @default none (no `runtime.auth`) */
+  auth?: AuthOptions
   /** Called when an event listener throws; listeners never break tasks. @default logs to stderr */
   onListenerError?: (error: unknown, event: RuntimeEvent) => void
 }

@@ -1,0 +1,31 @@
+import type { CallMiddleware } from '../runner/call-middleware.js'
+import type { Clock } from '../clock.js'
+import type { Task } from '../task/task-types.js'
+import { createAuthMiddleware } from './auth-middleware.js'
+import { resolveAuthOptions, type AuthOptions } from './auth-options.js'
+import { AuthService } from './auth-service.js'
+import { ConsentFlow } from './consent-flow.js'
+import { ConsentStates } from './consent-states.js'
+import { CredentialCipher } from './credential-cipher.js'
+import { CredentialVault } from './credential-vault.js'
+import { OAuthTokens } from './oauth-tokens.js'
+
+/** The auth module as the runtime wires it: the public service and the call middleware. */
+export interface AuthModule {
+  service: AuthService
+  middleware: CallMiddleware
+}
+
+/** Validates `auth` options and builds the vault, consent flow, token keeper and middleware over one store. */
+export function createAuth(options: AuthOptions, clock: Clock, resume: (match: (task: Task) => boolean) => number): AuthModule {
+  const resolved = resolveAuthOptions(options)
+  const cipher = new CredentialCipher(resolved.key)
+  const vault = new CredentialVault(resolved.store, cipher)
+  const states = new ConsentStates(resolved.store, cipher, clock, resolved.stateTtlMs)
+  const tokens = new OAuthTokens(vault, clock, resolved.refreshSkewMs, resolved.fetch)
+  const consent = new ConsentFlow(states, [resolved.scopesFor])
+  return {
+    service: new AuthService({ services: resolved.services, vault, states, tokens, consent, resume }),
+    middleware: createAuthMiddleware({ services: resolved.services, vault, tokens, consent }),
+  }
+}
