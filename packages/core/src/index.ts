@@ -23,6 +23,8 @@ export {
   subagentDeploySchema,
   subagentUpdateSchema,
   subagentListSchema,
+  taskIdSchema,
+  subagentIdSchema,
 } from './runtime/schemas.js'
 export type { TaskCreateInput, TaskListQuery, TaskInputBody, SubagentDeployInput, SubagentUpdateInput, SubagentListQuery } from './runtime/schemas.js'
 
@@ -38,9 +40,15 @@ export { createDefaultPlanner } from './planner/default-planner.js'
 export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallRecord, CapabilityInfo, TaskInput, JsonSchema } from './planner/planner.js'
 
 // Extending capability calls
-export { WaitRequest } from './runner/call-middleware.js'
+export { WaitRequest, ReplanRequest } from './runner/call-middleware.js'
 export type { CallMiddleware, CallSite } from './runner/call-middleware.js'
 export type { RetryPolicy } from './runner/tool-execution.js'
+
+// Execution memory
+export { MEMORY_SCHEMA_VERSION } from './memory/memory-entry.js'
+export type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues, MemoryProvenance, MemoryExport, PlanDecisionTemplate, PlanCallTemplate } from './memory/memory-entry.js'
+export type { MemoryApi, MemorySummary } from './memory/memory-api.js'
+export type { MemoryOptions } from './memory/create-memory.js'
 
 // Time and storage
 export { systemClock } from './clock.js'

@@ -77,27 +77,37 @@ describe('waiting for input and approval', () => {
     expect(() => runtime.tasks.sendInput(task.id, { message: 'hi' })).toThrow(expect.objectContaining({ code: 'task_already_complete' }))
   })
 
-  it('in test mode runs sandboxes, skips live side effects and previews the plan', async () => {
-    const live = createScriptedTool({ name: 'crm', capabilities: { update: ['updated'] } })
+  it('in test mode runs read-only capabilities, sandboxes side effects and skips those without a sandbox', async () => {
+    const writes: unknown[] = []
+    const crm = defineTool({
+      name: 'crm',
+      description: 'CRM',
+      capabilities: {
+        read: { description: 'Read a deal', input: z.object({ id: z.number() }), run: async ({ id }) => ({ id, stage: 'Negotiation' }) },
+        update: { description: 'Update a deal', input: z.object({ id: z.number() }), sideEffects: true, run: async (input) => writes.push(input) },
+      },
+    })
     const runtime = createTestRuntime({
-      tools: [emailTool, live],
+      tools: [emailTool, crm],
       planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'crm', capability: 'read', input: { id: 1 } }] },
         { type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] },
         { type: 'call', calls: [{ tool: 'crm', capability: 'update', input: { id: 1 } }] },
       ]),
     })
-    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send and update', mode: 'test' }).id)
+    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'read, send and update', mode: 'test' }).id)
     expect(task.mode).toBe('test')
     expect(task.status).toBe('complete')
-    expect(live.calls).toHaveLength(0)
+    expect(writes).toHaveLength(0)
     expect(task.result).toEqual({
       preview: true,
       sub_agent: null,
       steps: [
+        { tool: 'crm', capability: 'read', input: { id: 1 }, outcome: 'ran', output: { id: 1, stage: 'Negotiation' } },
         { tool: 'email', capability: 'send', input: { to: 'a@b.co' }, outcome: 'sandboxed', output: { sent_to: 'a@b.co', sandbox: true } },
         { tool: 'crm', capability: 'update', input: { id: 1 }, outcome: 'skipped' },
       ],
     })
-    expect(runtime.tasks.trace(task.id).steps.find((step) => step.tool === 'crm')).toMatchObject({ status: 'skipped', note: 'test mode: would call with {"id":1}' })
+    expect(runtime.tasks.trace(task.id).steps.find((step) => step.action === 'update')).toMatchObject({ status: 'skipped', note: 'test mode: would call with {"id":1}' })
   })
 })

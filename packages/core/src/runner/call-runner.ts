@@ -2,7 +2,7 @@ import { ToolError, toToolError, type CapabilitySpec } from '@inboard/tools'
 import { InboardError } from '../errors/inboard-error.js'
 import type { PlannedCall } from '../planner/planner.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
-import { compose, WaitRequest, type CallSite } from './call-middleware.js'
+import { compose, ReplanRequest, WaitRequest, type CallSite } from './call-middleware.js'
 import type { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { RunnerDeps } from './task-runner.js'
@@ -63,6 +63,7 @@ export async function runCalls(deps: RunnerDeps, allowed: ReadonlySet<string>, r
       }
     }
     const wait = await runOne(deps, record, work, call, spec, checked.value, signal)
+    if (wait === 'replan') return
     if (wait) {
       work.held = calls.slice(i)
       waitTask(deps, record, wait.waiting)
@@ -82,17 +83,21 @@ function outputOf(spec: CapabilitySpec, call: PlannedCall, output: unknown): unk
   })
 }
 
-/** Runs one call; returns the middleware's wait request when the task must wait before it. */
-async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: RunSignal): Promise<WaitRequest | null> {
+/**
+ * Runs one call; returns the middleware's wait request when the task must wait before it, or
+ * `'replan'` when middleware asked the planner to decide again after the call failed.
+ */
+async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: RunSignal): Promise<WaitRequest | 'replan' | null> {
   const step = deps.trace.start(record, call.tool, call.capability)
-  const testMode = record.mode === 'test'
-  const run = testMode ? spec.sandbox : spec.run
+  // Test mode keeps side effects away from live services; read-only capabilities run as usual.
+  const sandboxed = record.mode === 'test' && spec.sideEffects === true
+  const run = sandboxed ? spec.sandbox : spec.run
   if (run === undefined) {
     deps.trace.end(record, step, 'skipped', `test mode: would call with ${JSON.stringify(call.input)}`)
     work.history.push({ ...call, status: 'skipped' })
     return null
   }
-  if (testMode) deps.trace.note(step, 'sandbox')
+  if (sandboxed) deps.trace.note(step, 'sandbox')
   const note = (text: string): void => deps.trace.note(step, text)
   const middleware = deps.middleware
   const site: CallSite = {
@@ -134,6 +139,13 @@ async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call
     if (thrown instanceof WaitRequest) {
       deps.trace.end(record, step, 'waiting', thrown.waiting.reason)
       return record.status === 'running' ? thrown : null
+    }
+    if (thrown instanceof ReplanRequest) {
+      const { error } = thrown
+      deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}; planning again`)
+      if (record.status !== 'running') return null
+      work.history.push({ ...call, status: 'failed', error: new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, cause: error }).toTaskError() })
+      return 'replan'
     }
     // Middleware may fail a call with the runtime's own code (auth's `user_required`); keep it.
     const error = thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown)

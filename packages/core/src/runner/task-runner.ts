@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { InboardError, toInboardError } from '../errors/inboard-error.js'
-import type { CapabilityInfo, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
+import type { CallRecord, CapabilityInfo, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
 import type { CapabilityIndex } from '../runtime/capability-index.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
@@ -152,7 +152,7 @@ async function apply(deps: RunnerDeps, allowed: ReadonlySet<string>, record: Tas
       }
       await runCalls(deps, allowed, record, work, decision.calls, signal)
       if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
-        completeTask(deps, record, work, previewResult(record, work))
+        completeTask(deps, record, work, previewResult(deps, record, work))
       }
       return
     case 'ask':
@@ -175,8 +175,12 @@ function completeTask(deps: RunnerDeps, record: TaskRecord, work: TaskWork, resu
   })
 }
 
-/** The result of a test-mode task: what would have run, and what a sandbox returned. */
-function previewResult(record: TaskRecord, work: TaskWork): unknown {
+/** The result of a test-mode task that skipped a side effect: what ran, what a sandbox returned, what was skipped. */
+function sandboxedCall(call: CallRecord, deps: RunnerDeps): boolean {
+  return deps.index.get(`${call.tool}.${call.capability}`)?.spec.sideEffects === true
+}
+
+function previewResult(deps: RunnerDeps, record: TaskRecord, work: TaskWork): unknown {
   return {
     preview: true,
     sub_agent: record.subAgent,
@@ -184,7 +188,7 @@ function previewResult(record: TaskRecord, work: TaskWork): unknown {
       tool: call.tool,
       capability: call.capability,
       input: call.input,
-      outcome: call.status === 'skipped' ? 'skipped' : 'sandboxed',
+      outcome: call.status === 'skipped' ? 'skipped' : sandboxedCall(call, deps) ? 'sandboxed' : 'ran',
       ...(call.status === 'complete' ? { output: call.output } : {}),
     })),
   }

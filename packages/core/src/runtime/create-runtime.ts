@@ -2,8 +2,11 @@ import type { Tool } from '@inboard/tools'
 import type { AuthOptions } from '../auth/auth-options.js'
 import type { AuthService } from '../auth/auth-service.js'
 import { createAuth } from '../auth/create-auth.js'
+import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
 import { EventBus, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType, type Unsubscribe } from '../events.js'
+import { createMemory } from '../memory/create-memory.js'
+import type { MemoryApi } from '../memory/memory-api.js'
 import { createDefaultPlanner } from '../planner/default-planner.js'
 import { TraceRecorder } from '../runner/trace-recorder.js'
 import { SubagentRegistry } from '../subagents/subagent-registry.js'
@@ -17,8 +20,12 @@ import { TaskService } from './task-service.js'
 export interface Runtime {
   readonly tasks: TaskService
   readonly subagents: SubagentService
+  /** The runtime's clock, for layers (HTTP, webhooks) that must agree with it on time. */
+  readonly clock: Clock
   /** End users' credentials and OAuth consent; present when the runtime was given `auth` options. */
   readonly auth?: AuthService
+  /** Execution memory: what runs taught (scopes, rate limits, renames, sizes, retries, plans). */
+  readonly memory: MemoryApi
   /** Registers a tool after start-up; subagents' tools are recomputed. */
   addTool(tool: Tool): void
   /** Listens to one event type. */
@@ -47,6 +54,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const auth = options.auth === undefined ? undefined : createAuth(options.auth, resolved.clock, (match): number => tasks.resumeWaiting(match))
   const bus = new EventBus(resolved.onListenerError)
   const index = new CapabilityIndex(resolved.tools)
+  const memory = createMemory(resolved.memory, { clock: resolved.clock, tasks: resolved.taskStore, specOf: (id) => index.get(id)?.spec })
+  if (memory.scopesFor) auth?.service.addScopeSource(memory.scopesFor)
   const registry = new SubagentRegistry(index, resolved.clock)
   for (const prebuilt of resolved.subagents) registry.deploy({ ...prebuilt, type: 'prebuilt' })
   const lifecycle = new TaskLifecycle(resolved.taskStore, bus, resolved.clock, resolved.retention)
@@ -56,8 +65,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     trace: new TraceRecorder(resolved.clock, bus),
     index,
     subagents: registry,
-    planner: resolved.planner ?? createDefaultPlanner({ clock: resolved.clock }),
-    middleware: auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware],
+    planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock: resolved.clock })),
+    middleware: [...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
   })
   const tools = [...resolved.tools]
   let closing: Promise<void> | null = null
@@ -65,6 +74,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return {
     tasks,
     subagents: new SubagentService(registry),
+    clock: resolved.clock,
+    memory: memory.api,
     ...(auth === undefined ? {} : { auth: auth.service }),
     addTool(tool) {
       if (tasks.closed) throw new InboardError('runtime_closed', 'The runtime is closed')
@@ -78,6 +89,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     close(closeOptions = {}) {
       closing ??= (async () => {
         await tasks.close(closeOptions.deadlineMs ?? 30_000)
+        await memory.flush()
         await Promise.allSettled(tools.map(async (tool) => (tool as { close?: () => Promise<void> }).close?.()))
         bus.removeAll()
       })()

@@ -6,6 +6,7 @@ import type { RuntimeEvent } from '../events.js'
 import type { Planner } from '../planner/planner.js'
 import type { CallMiddleware } from '../runner/call-middleware.js'
 import type { Limits } from '../runner/task-runner.js'
+import type { MemoryOptions } from '../memory/create-memory.js'
 import { MemoryTaskStore, type TaskStore } from '../stores/task-store.js'
 import type { Retention } from '../task/task-lifecycle.js'
 import type { TaskMode } from '../task/task-types.js'
@@ -28,7 +29,7 @@ export interface RuntimeOptions {
   subagents?: readonly PrebuiltSubagent[]
   /** Tasks running at once across the runtime. @default 10 */
   concurrency?: number
-  /** Tasks running at once per account (tasks created with an `account` scope). @default unlimited */
+  /** Tasks running at once per account (tasks created with an `account` scope); extra ones queue as pending. @default 10 */
   accountConcurrency?: number
   /** Time source for timestamps, timeouts, retries and retention. @default the system clock */
   clock?: Clock
@@ -60,6 +61,8 @@ export interface RuntimeOptions {
   }
   /** Extensions around every capability call, outermost first (logging, metrics, policies). @default [] */
   middleware?: readonly CallMiddleware[]
+  /** Execution memory: learn from runs and apply it to the next ones. @default on, in memory */
+  memory?: MemoryOptions
   /** End-user credentials: the encrypted vault and OAuth consent, exposed as `runtime.auth`. @default none (no `runtime.auth`) */
   auth?: AuthOptions
   /** Called when an event listener throws; listeners never break tasks. @default logs to stderr */
@@ -88,6 +91,7 @@ const optionsSchema = z.object({
   retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional() }).optional(),
   stores: z.object({ tasks: z.custom<TaskStore>().optional() }).optional(),
   onListenerError: z.function().optional(),
+  memory: z.object({ enabled: z.boolean().optional(), store: z.custom<MemoryOptions['store']>((store) => typeof (store as { get?: unknown } | undefined)?.get === 'function', 'expected a Keyv instance').optional(), maxAgeMs: positiveInt.optional() }).optional(),
   middleware: z.array(z.custom<CallMiddleware>((layer) => typeof (layer as CallMiddleware | undefined)?.name === 'string', 'expected call middleware with a name')).optional(),
 })
 
@@ -105,6 +109,7 @@ export interface ResolvedOptions {
   taskStore: TaskStore
   onListenerError: (error: unknown, event: RuntimeEvent) => void
   middleware: readonly CallMiddleware[]
+  memory: MemoryOptions
 }
 
 export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
@@ -115,7 +120,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     planner: options.planner,
     subagents: options.subagents ?? [],
     concurrency: options.concurrency ?? 10,
-    accountConcurrency: options.accountConcurrency ?? Number.POSITIVE_INFINITY,
+    accountConcurrency: options.accountConcurrency ?? 10,
     clock: options.clock ?? systemClock,
     mode: options.mode ?? 'live',
     limits: {
@@ -127,6 +132,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },
     taskStore: options.stores?.tasks ?? new MemoryTaskStore(),
     middleware: options.middleware ?? [],
+    memory: options.memory ?? {},
     onListenerError: options.onListenerError ?? ((error, event) => console.error(`[inboard] a listener for ${event.type} threw:`, error)),
   }
 }
