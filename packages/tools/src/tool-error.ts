@@ -13,6 +13,8 @@ export type ToolErrorCode =
   | 'tool_error'
   /** The destination is not allowed: a host outside an allowlist, or a private or reserved address. */
   | 'forbidden_destination'
+  /** An output field was renamed upstream and more than one field could be its new name; memory does not guess. */
+  | 'field_mapping_ambiguous'
 
 /** Codes that are worth retrying without any change on the caller's side. */
 const RETRYABLE: ReadonlySet<ToolErrorCode> = new Set(['rate_limited', 'transient', 'timeout'])

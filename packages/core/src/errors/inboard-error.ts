@@ -53,6 +53,7 @@ export const INBOARD_ERROR_CODES = [
   'upstream_error',
   'tool_error',
   'forbidden_destination',
+  'field_mapping_ambiguous',
 ] as const
 
 export type InboardErrorCode = (typeof INBOARD_ERROR_CODES)[number]

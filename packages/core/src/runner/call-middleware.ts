@@ -1,4 +1,4 @@
-import type { CapabilitySpec, CredentialSource } from '@inboard/tools'
+import type { CapabilitySpec, CredentialSource, ToolError } from '@inboard/tools'
 import type { TaskMode, TaskWaiting } from '../task/task-types.js'
 import type { RetryPolicy } from './tool-execution.js'
 
@@ -48,6 +48,21 @@ export class WaitRequest extends Error {
   constructor(waiting: TaskWaiting) {
     super(waiting.message)
     this.waiting = waiting
+  }
+}
+
+/**
+ * Thrown by middleware when a call failed in a way planning can route around (a replayed plan that
+ * no longer fits, say): the step fails but the task does not, and the planner decides again with
+ * the failure in its history.
+ */
+export class ReplanRequest extends Error {
+  override readonly name = 'ReplanRequest'
+  readonly error: ToolError
+
+  constructor(error: ToolError) {
+    super(error.message, { cause: error })
+    this.error = error
   }
 }
 

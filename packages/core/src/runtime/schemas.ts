@@ -29,6 +29,8 @@ export const taskCreateSchema = z.strictObject({
   priority: z.number().int().min(1).max(10).optional(),
   /** Seconds. */
   timeout: z.number().positive().max(86_400).optional(),
+  /** Set to false to run this task without execution memory (nothing applied, nothing learned). */
+  memory: z.boolean().optional(),
 })
 export type TaskCreateInput = z.input<typeof taskCreateSchema>
 

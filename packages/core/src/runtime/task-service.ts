@@ -106,6 +106,7 @@ export class TaskService {
       steps: null,
       work: null,
     }
+    if (body.memory === false) record.memory = false
     lifecycle.created(record)
     this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '')
     return toTask(record)

@@ -40,6 +40,8 @@ export interface TaskRecord {
   steps: StepRecord[] | null
   /** Run-time state, dropped when the task ends. */
   work: TaskWork | null
+  /** False when the task was created with `memory: false`. */
+  memory?: false
 }
 
 /** What a task needs only until it ends. */

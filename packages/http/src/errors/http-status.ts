@@ -55,4 +55,5 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   upstream_error: 502,
   tool_error: 502,
   forbidden_destination: 403,
+  field_mapping_ambiguous: 502,
 }

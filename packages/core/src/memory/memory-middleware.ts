@@ -1,0 +1,282 @@
+import { ToolError } from '@inboard/tools'
+import type { z } from 'zod'
+import { sleep } from '../clock.js'
+import { ReplanRequest, WaitRequest, type CallMiddleware, type CallSite } from '../runner/call-middleware.js'
+import type { ExecutionMemory } from './execution-memory.js'
+import { applyRenames, describeRename, discoverRenames, type FieldRename } from './field-renames.js'
+import { scopeKey, type MemoryScope } from './memory-store.js'
+import { chooseSize, isSizeRejection, observeSize, sizeFields, smallerSize } from './page-sizes.js'
+import { PacerRegistry } from './pacer.js'
+import { announcedLimit, formatLimit, observeLimit } from './rate-limit-learning.js'
+import { LEARNED_CODES, observeRetry, tunePolicy } from './retry-learning.js'
+
+/** What memory tracks during one call. */
+interface CallState {
+  scope: MemoryScope
+  key: string
+  pacer: string
+  /** First failure of the current retry streak, and its code. */
+  failedAt: number | null
+  failedCode: string | null
+  retries: number
+  waitedMs: number
+  pacedRequests: number
+}
+
+/** Size refusals memory works around within one call before giving up. */
+const MAX_SHRINKS = 3
+
+const since = (taskId: string): string => `learned from ${taskId}`
+
+/**
+ * The call middleware of execution memory. Before a call it applies what earlier runs taught —
+ * learned page sizes, retry policy, pacing under a learned rate limit, known field renames — and
+ * notes each use in the trace; around it, it learns from what happens: 429s, missing scopes,
+ * refused sizes, transient failures and what recovered them, outputs that fail their schema.
+ */
+export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware {
+  const states = new WeakMap<CallSite, CallState>()
+  const fetchTools = new Set<string>()
+
+  const pace = async (site: CallSite, state: CallState): Promise<void> => {
+    const pacer = memory.pacers.get(state.pacer)
+    const now = memory.clock.now()
+    memory.pacers.log(state.pacer, now)
+    if (!pacer) return
+    state.pacedRequests++
+    const delay = pacer.reserve(now)
+    if (delay <= 0) return
+    state.waitedMs += delay
+    await sleep(memory.clock, delay, site.signal)
+  }
+
+  const pacedFetch = (site: CallSite, state: CallState, base: typeof globalThis.fetch | undefined): typeof globalThis.fetch => {
+    return async (input, init) => {
+      fetchTools.add(site.tool)
+      await pace(site, state)
+      const response = await (base ?? globalThis.fetch)(input, init)
+      const announced = announcedLimit(response.headers)
+      const entry = announced === undefined ? undefined : memory.find(state.key, 'rate_limit', null, '')
+      if (entry && announced !== undefined && announced > entry.value.limit) {
+        memory.learn(state.scope, 'rate_limit', null, '', { limit: announced, window_ms: entry.value.window_ms }, site.task.id, { status: response.status, 'x-ratelimit-limit': announced, previous_limit: entry.value.limit })
+        site.note(`learned rate limit raised to ${formatLimit({ limit: announced, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`)
+      }
+      return response
+    }
+  }
+
+  const applyBefore = (site: CallSite, state: CallState): void => {
+    const facts = memory.store.scope(state.key)
+    if (!facts) return
+    for (const code of LEARNED_CODES) {
+      const fact = memory.find(state.key, 'retry_pattern', site.capability, code)
+      if (fact && tunePolicy(site.policy, fact.value)) {
+        memory.used(fact)
+        site.note(`retry policy from learned ${code} recoveries: first retry after ≤${site.policy.minDelayMs} ms, up to ${site.policy.retries} retries (${since(fact.provenance.task_id)})`)
+      }
+    }
+    for (const [field, planned] of sizeFields(site.input)) {
+      const fact = memory.find(state.key, 'page_size', site.capability, field)
+      const choice = fact ? chooseSize(fact.value, planned) : null
+      if (!fact || !choice) continue
+      memory.used(fact)
+      site.input = { ...(site.input as Record<string, unknown>), [field]: choice.size }
+      const { largest_ok: ok, smallest_rejected: refused } = fact.value
+      site.note(
+        choice.probe
+          ? `probing ${field} ${choice.size} (${ok ?? 'none'} worked, ${refused} refused)`
+          : `used learned ${field} ${choice.size} instead of ${planned} (${since(fact.provenance.task_id)})`,
+      )
+    }
+  }
+
+  const learnSizes = (site: CallSite, state: CallState, accepted: boolean, evidence: Record<string, unknown>): void => {
+    for (const [field, size] of sizeFields(site.input)) {
+      const fact = memory.find(state.key, 'page_size', site.capability, field)
+      const next = observeSize(fact?.value, size, accepted)
+      if (fact && next.largest_ok === fact.value.largest_ok && next.smallest_rejected === fact.value.smallest_rejected) continue
+      memory.learn(state.scope, 'page_size', site.capability, field, { field, ...next }, site.task.id, { [field]: size, accepted, ...evidence })
+    }
+  }
+
+  /** Runs the call, retrying with smaller page sizes while the upstream refuses the size. */
+  const runSized = async (site: CallSite, state: CallState, next: () => Promise<unknown>): Promise<unknown> => {
+    for (let shrinks = 0; ; shrinks++) {
+      try {
+        const output = await next()
+        learnSizes(site, state, true, {})
+        return output
+      } catch (thrown) {
+        const fields = sizeFields(site.input)
+        if (!(thrown instanceof ToolError) || fields.length === 0 || shrinks >= MAX_SHRINKS || !isSizeRejection(thrown, site.spec.sideEffects === true, fields.map(([field]) => field))) throw thrown
+        learnSizes(site, state, false, { code: thrown.code, status: thrown.details?.status, message: thrown.message.slice(0, 200) })
+        const smaller: Record<string, unknown> = { ...(site.input as Record<string, unknown>) }
+        for (const [field, size] of fields) {
+          const fact = memory.find(state.key, 'page_size', site.capability, field)
+          const size2 = smallerSize(fact?.value, size)
+          if (size2 < 1) throw thrown
+          smaller[field] = size2
+          site.note(`${field} ${size} refused (${thrown.code}); retrying with ${size2}`)
+        }
+        site.input = smaller
+      }
+    }
+  }
+
+  const repair = (site: CallSite, state: CallState, error: ToolError): unknown => {
+    const schema = site.spec.output
+    let output = error.details?.output
+    let issues = error.details?.issues as readonly z.core.$ZodIssue[] | undefined
+    if (!schema || output === undefined || !issues) throw error
+    const found: Array<{ rename: FieldRename; evidence: unknown }> = []
+    for (let round = 0; round < 3; round++) {
+      const discovery = discoverRenames(schema, output, issues)
+      if (discovery.type === 'ambiguous') {
+        const field = `${discovery.path === '' ? '' : `${discovery.path}.`}${discovery.to}`
+        throw new ToolError('field_mapping_ambiguous', `Output of ${site.tool}.${site.capability} lacks ${field}, and ${discovery.candidates.join(', ')} could each be its new name; not guessing`, {
+          recoverable: false,
+          suggestion: `Update the output schema of ${site.tool}.${site.capability} to the upstream's new field name.`,
+          details: { field, candidates: discovery.candidates },
+          cause: error,
+        })
+      }
+      if (discovery.type === 'none') throw error
+      for (const rename of discovery.renames) found.push({ rename, evidence: discovery.evidence[`${rename.path === '' ? '' : `${rename.path}.`}${rename.to}`] })
+      output = applyRenames(output, discovery.renames).output
+      const parsed = schema.safeParse(output)
+      if (parsed.success) {
+        for (const { rename, evidence } of found) {
+          memory.learn(state.scope, 'field_rename', site.capability, `${rename.path}.${rename.to}`, { ...rename }, site.task.id, { code: 'invalid_output', ...(evidence as object) })
+          site.note(`mapped renamed field ${describeRename(rename)} and learned it`)
+        }
+        return parsed.data
+      }
+      issues = parsed.error.issues
+    }
+    throw error
+  }
+
+  const applyRenamesKnown = (site: CallSite, state: CallState, raw: unknown): unknown => {
+    const facts = memory.store.scope(state.key)
+    if (!facts || !site.spec.output) return raw
+    const known: Array<{ rename: FieldRename; entry: Parameters<ExecutionMemory['used']>[0] }> = []
+    for (const entry of facts.values()) if (entry.kind === 'field_rename' && entry.capability === site.capability) known.push({ rename: entry.value, entry })
+    if (known.length === 0) return raw
+    const result = applyRenames(raw, known.map((item) => item.rename))
+    for (const { rename, entry } of known) {
+      if (result.applied.includes(rename)) {
+        memory.used(entry)
+        site.note(`mapped renamed field ${describeRename(rename)} (${since(entry.provenance.task_id)})`)
+      } else if (result.undone.includes(rename)) {
+        memory.forget(entry)
+        site.note(`rename ${describeRename(rename)} undone upstream; forgot it`)
+      }
+    }
+    return result.output
+  }
+
+  const learnFailure = (site: CallSite, state: CallState, error: ToolError): void => {
+    const now = memory.clock.now()
+    if (error.code === 'rate_limited') {
+      const observed = observeLimit(error, memory.pacers.recent(state.pacer), now)
+      const entry = memory.find(state.key, 'rate_limit', null, '')
+      if (observed && (entry?.value.limit !== observed.limit || entry.value.window_ms !== observed.windowMs)) {
+        memory.learn(state.scope, 'rate_limit', null, '', { limit: observed.limit, window_ms: observed.windowMs }, site.task.id, observed.evidence)
+        site.note(`learned rate limit ${formatLimit(observed)} from a 429${entry ? ` (was ${formatLimit({ limit: entry.value.limit, windowMs: entry.value.window_ms })})` : ''}`)
+      }
+    } else if (error.code === 'insufficient_scope' && error.scopes && error.scopes.length > 0) {
+      const entry = memory.find(state.key, 'oauth_scopes', null, '')
+      const scopes = [...new Set([...(entry?.value.scopes ?? []), ...error.scopes])]
+      if (!entry || scopes.length !== entry.value.scopes.length) {
+        const headers = error.details?.headers as Record<string, unknown> | undefined
+        memory.learn(state.scope, 'oauth_scopes', null, '', { scopes }, site.task.id, { code: error.code, status: error.details?.status ?? 403, capability: site.capability, scopes: error.scopes, 'www-authenticate': headers?.['www-authenticate'] })
+        site.note(`learned that ${site.tool} needs scopes ${scopes.join(' ')}; the next consent asks for them up front`)
+      }
+    } else if (LEARNED_CODES.has(error.code) && error.retryable) {
+      state.failedAt ??= now
+      state.failedCode = error.code
+      state.retries++
+    }
+  }
+
+  const learnRecovery = (site: CallSite, state: CallState, recovered: boolean): void => {
+    if (state.failedCode === null || state.failedAt === null) return
+    const fact = memory.find(state.key, 'retry_pattern', site.capability, state.failedCode)
+    const afterMs = memory.clock.now() - state.failedAt
+    const value = observeRetry(fact?.value, state.failedCode, { recovered, afterMs, retries: state.retries })
+    memory.learn(state.scope, 'retry_pattern', site.capability, state.failedCode, value, site.task.id, { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs })
+    state.failedAt = null
+    state.failedCode = null
+    state.retries = 0
+  }
+
+  const noteUses = (site: CallSite, state: CallState, waiting: boolean): void => {
+    const pacer = memory.pacers.get(state.pacer)
+    if (pacer && state.pacedRequests > 0) {
+      const entry = memory.find(state.key, 'rate_limit', null, '')
+      if (entry) memory.used(entry)
+      site.note(`paced to learned limit ${formatLimit(pacer)}${state.waitedMs > 0 ? ` (waited ${state.waitedMs} ms)` : ''}`)
+    }
+    const scopes = waiting ? memory.scopeUses.get(site.task.id) : undefined
+    if (!scopes) return
+    memory.scopeUses.delete(site.task.id)
+    for (const entry of scopes) {
+      memory.used(entry)
+      site.note(`requested learned scopes ${entry.value.scopes.join(' ')} up front (${since(entry.provenance.task_id)})`)
+    }
+  }
+
+  return {
+    name: 'inboard:memory',
+    async call(site, next) {
+      if (!memory.enabled(site.task)) return next()
+      if (!memory.store.isReady) await memory.store.ready()
+      const scope: MemoryScope = { subagent: site.task.sub_agent, tool: site.tool, account: site.task.account }
+      const state: CallState = { scope, key: scopeKey(scope), pacer: PacerRegistry.key(site.tool, site.task.account), failedAt: null, failedCode: null, retries: 0, waitedMs: 0, pacedRequests: 0 }
+      states.set(site, state)
+      site.context.fetch = pacedFetch(site, state, site.context.fetch)
+      applyBefore(site, state)
+      let waiting = false
+      try {
+        return await runSized(site, state, next)
+      } catch (thrown) {
+        waiting = thrown instanceof WaitRequest
+        if (!(thrown instanceof ToolError)) throw thrown
+        if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, false)
+        if (thrown.code === 'invalid_output') {
+          try {
+            return repair(site, state, thrown)
+          } catch (unrepaired) {
+            if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
+            throw unrepaired
+          }
+        }
+        if (memory.replay(site.task.id)?.entry) throw replan(memory, site, thrown)
+        throw thrown
+      } finally {
+        noteUses(site, state, waiting)
+      }
+    },
+    async attempt(site, next) {
+      const state = states.get(site)
+      if (!state) return next()
+      if (!fetchTools.has(site.tool)) await pace(site, state)
+      try {
+        const raw = await next()
+        if (state.failedCode !== null) learnRecovery(site, state, true)
+        return applyRenamesKnown(site, state, raw)
+      } catch (thrown) {
+        if (thrown instanceof ToolError) learnFailure(site, state, thrown)
+        throw thrown
+      }
+    },
+  }
+}
+
+/** Marks a replayed plan as failed so the planner takes over, and fails only the step. */
+function replan(memory: ExecutionMemory, site: CallSite, error: ToolError): ReplanRequest {
+  const state = memory.replay(site.task.id)
+  if (state) state.failed = true
+  site.note(`replayed plan failed at ${site.tool}.${site.capability}; falling back to planning`)
+  return new ReplanRequest(error)
+}

@@ -1,0 +1,177 @@
+import { isDeepStrictEqual } from 'node:util'
+import type { CapabilitySpec } from '@inboard/tools'
+import type { CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
+import type { ExecutionMemory, ReplayState } from './execution-memory.js'
+import type { MemoryEntryOf } from './memory-entry.js'
+import { scopeKey, type MemoryScope } from './memory-store.js'
+import { abstractPlan, fillPlan, matchShape } from './prompt-shape.js'
+
+/** One task's planning as the decorator follows it. */
+interface TaskPlan {
+  replay: ReplayState
+  values: Record<string, string>
+  /** The first decision and history entry of the plan being recorded (after a fallback, past the replay). */
+  decisionStart: number
+  historyStart: number
+  calls: PlannedCall[][]
+  asked: boolean
+  /** The plan a failed replay followed, replaced when the task finishes. */
+  revising: MemoryEntryOf<'plan'> | null
+}
+
+/** Plans tracked at once; the oldest are dropped (tasks that ended without a finish decision). */
+const MAX_TRACKED = 10_000
+/** The tool name plans are stored under: a plan spans tools. */
+export const PLAN_TOOL = '*'
+
+/**
+ * Wraps a planner with plan memory. When a task finishes, the calls it made are stored under its
+ * prompt shape (values from the prompt abstracted); the next task whose prompt has that shape
+ * replays them without asking the planner. A replay whose call fails or no longer fits its schema
+ * falls back to the planner, which plans as for a new task, and the revised plan replaces the old.
+ */
+export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: (id: string) => CapabilitySpec | undefined): Planner {
+  const tasks = new Map<string, TaskPlan>()
+  const allowedSets = new WeakMap<readonly CapabilityInfo[], ReadonlySet<string>>()
+
+  const allowed = (context: PlannerContext): ReadonlySet<string> => {
+    let set = allowedSets.get(context.capabilities)
+    if (!set) {
+      set = new Set(context.capabilities.map((info) => info.id))
+      allowedSets.set(context.capabilities, set)
+    }
+    return set
+  }
+
+  const fits = (context: PlannerContext, calls: readonly PlannedCall[]): boolean =>
+    calls.every((call) => {
+      const id = `${call.tool}.${call.capability}`
+      return allowed(context).has(id) && specOf(id)?.input.safeParse(call.input).success === true
+    })
+
+  const scopeOf = (context: PlannerContext): MemoryScope => ({ subagent: context.subagent?.id ?? null, tool: PLAN_TOOL, account: memory.accountOf(context.task.id) })
+
+  const begin = (context: PlannerContext): TaskPlan => {
+    const task: TaskPlan = { replay: { entry: null, failed: false }, values: {}, decisionStart: context.decision, historyStart: context.history.length, calls: [], asked: false, revising: null }
+    if (tasks.size >= MAX_TRACKED) tasks.delete(tasks.keys().next().value!)
+    tasks.set(context.task.id, task)
+    if (context.decision !== 0 || context.history.length !== 0) return task
+    const key = scopeKey(scopeOf(context))
+    const exact = memory.find(key, 'plan', null, context.task.prompt)
+    const match = exact ? { entry: exact, values: {} } : findShape(memory, key, context.task.prompt)
+    if (match) {
+      task.replay.entry = match.entry
+      task.values = match.values
+      memory.startReplay(context.task.id, task.replay)
+    }
+    return task
+  }
+
+  const end = (id: string): void => {
+    tasks.delete(id)
+    memory.endReplay(id)
+  }
+
+  const fallBack = (context: PlannerContext, task: TaskPlan, reason: string): void => {
+    const entry = task.replay.entry!
+    context.note(`replayed plan for '${entry.value.shape}' ${reason}; planning again`)
+    task.revising = entry
+    task.replay.entry = null
+    task.decisionStart = context.decision
+    task.historyStart = context.history.length
+    task.calls = []
+    memory.endReplay(context.task.id)
+  }
+
+  const record = (context: PlannerContext, task: TaskPlan, result: unknown): void => {
+    if (task.asked || task.calls.length === 0) return
+    const history = context.history.slice(task.historyStart)
+    if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
+    const last = history.at(-1)?.output
+    const finish = result === last || isDeepStrictEqual(result, last) ? 'last_output' : 'planner'
+    const plan = abstractPlan(context.task.prompt, task.calls, context.task.user_id, history.map((call) => call.output))
+    if (!plan) return
+    const scope = scopeOf(context)
+    const existing = memory.find(scopeKey(scope), 'plan', null, plan.shape)
+    if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions)) return
+    if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
+    const capabilities = task.calls.flat().map((call) => `${call.tool}.${call.capability}`)
+    memory.learn(scope, 'plan', null, plan.shape, { shape: plan.shape, decisions: plan.decisions, finish }, context.task.id, { capabilities, decisions: task.calls.length, ...(task.revising ? { revised: task.revising.provenance.task_id } : {}) })
+    context.note(`${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'`)
+  }
+
+  const replayed = async (context: PlannerContext, task: TaskPlan): Promise<PlannerDecision | null> => {
+    const entry = task.replay.entry!
+    const plan = entry.value
+    if (task.replay.failed) {
+      fallBack(context, task, 'failed')
+      return null
+    }
+    const decision = plan.decisions[context.decision]
+    if (decision) {
+      const calls = fillPlan(decision, task.values, context.task.user_id)
+      if (!calls || !fits(context, calls)) {
+        fallBack(context, task, 'no longer fits the capabilities')
+        return null
+      }
+      if (context.decision === 0) memory.used(entry)
+      context.note(`replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${context.decision + 1} of ${plan.decisions.length})` : ''}`)
+      task.calls.push(calls)
+      return { type: 'call', calls }
+    }
+    const last = context.history.at(-1)
+    if (plan.finish === 'last_output' && last?.status === 'complete') {
+      context.note(`finished replayed plan for '${plan.shape}' with the last output`)
+      end(context.task.id)
+      return { type: 'finish', result: last.output }
+    }
+    // The planner shapes the result over the replayed calls; if it wants more, the plan was incomplete.
+    const next = await inner.plan(context)
+    if (next.type === 'finish' || next.type === 'fail') {
+      end(context.task.id)
+      return next
+    }
+    task.revising = entry
+    task.replay.entry = null
+    memory.endReplay(context.task.id)
+    return follow(context, task, next)
+  }
+
+  const follow = (context: PlannerContext, task: TaskPlan, decision: PlannerDecision): PlannerDecision => {
+    if (decision.type === 'call') task.calls.push([...decision.calls])
+    else if (decision.type === 'ask') task.asked = true
+    else {
+      if (decision.type === 'finish') record(context, task, decision.result)
+      end(context.task.id)
+    }
+    return decision
+  }
+
+  return {
+    name: inner.name,
+    async plan(context) {
+      if (!memory.enabled(context.task)) return inner.plan(context)
+      if (!memory.store.isReady) await memory.store.ready()
+      const task = tasks.get(context.task.id) ?? begin(context)
+      if (task.replay.entry) {
+        const decision = await replayed(context, task)
+        if (decision) return decision
+      }
+      const fresh = task.decisionStart === 0 && task.historyStart === 0
+      const view: PlannerContext = fresh ? context : { ...context, decision: context.decision - task.decisionStart, history: context.history.slice(task.historyStart) }
+      return follow(context, task, await inner.plan(view))
+    },
+  }
+}
+
+/** The plan whose shape the prompt has, with the values it fills in. */
+function findShape(memory: ExecutionMemory, key: string, prompt: string): { entry: MemoryEntryOf<'plan'>; values: Record<string, string> } | null {
+  const facts = memory.store.scope(key)
+  if (!facts) return null
+  for (const entry of facts.values()) {
+    if (entry.kind !== 'plan') continue
+    const values = matchShape(entry.value.shape, prompt)
+    if (values) return { entry, values }
+  }
+  return null
+}

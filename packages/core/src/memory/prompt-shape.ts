@@ -1,0 +1,139 @@
+import type { PlannedCall } from '../planner/planner.js'
+import type { PlanDecisionTemplate } from './memory-entry.js'
+
+/** A value a replay fills in: from the prompt (`{name}` in the shape) or the task's user. */
+export interface PlanParameter {
+  $param: string
+  type: 'string' | 'number' | 'user'
+}
+
+const isParameter = (value: unknown): value is PlanParameter =>
+  typeof value === 'object' && value !== null && typeof (value as PlanParameter).$param === 'string' && typeof (value as PlanParameter).type === 'string'
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const boundary = (text: string, at: number, length: number): boolean => !/\w/.test(text[at - 1] ?? ' ') && !/\w/.test(text[at + length] ?? ' ')
+
+function find(prompt: string, text: string, taken: ReadonlyArray<readonly [number, number, ...unknown[]]>): number {
+  for (let at = prompt.indexOf(text); at >= 0; at = prompt.indexOf(text, at + 1)) {
+    if (boundary(prompt, at, text.length) && taken.every(([start, end]) => at + text.length <= start || at >= end)) return at
+  }
+  return -1
+}
+
+/** Collects primitive values of a nested value (bounded), to tell inputs copied from earlier outputs. */
+function primitives(value: unknown, out: Set<unknown>, budget = { left: 10_000 }): Set<unknown> {
+  if (budget.left-- <= 0) return out
+  if (typeof value === 'string' || typeof value === 'number') out.add(value)
+  else if (Array.isArray(value)) for (const item of value) primitives(item, out, budget)
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) primitives(item, out, budget)
+  return out
+}
+
+/**
+ * Turns the calls a task made into a replayable plan: input values found in the prompt become
+ * `{name}` placeholders in its shape (`pull deals in stage {stage}`), the task's user id becomes a
+ * user parameter, anything else stays constant. Returns null when the plan cannot be replayed
+ * safely: an input copied from an earlier call's output, or a date not written in the prompt
+ * (it was computed from the current time).
+ */
+export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly PlannedCall[]>, userId: string | null, outputs: readonly unknown[]): { shape: string; decisions: PlanDecisionTemplate[] } | null {
+  const taken: Array<[number, number, string]> = []
+  const names = new Map<string, string>()
+  const earlier = decisions.length > 1 ? primitives(outputs, new Set()) : new Set<unknown>()
+  const templates: PlanDecisionTemplate[] = []
+  for (const [index, calls] of decisions.entries()) {
+    const template: PlanDecisionTemplate = { calls: [] }
+    for (const call of calls) {
+      const input: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(call.input)) {
+        if (userId !== null && value === userId) {
+          input[key] = { $param: 'user', type: 'user' } satisfies PlanParameter
+          continue
+        }
+        if (typeof value !== 'string' && typeof value !== 'number') {
+          input[key] = value
+          continue
+        }
+        const text = String(value)
+        const existing = names.get(text)
+        if (existing !== undefined) {
+          input[key] = { $param: existing, type: typeof value === 'number' ? 'number' : 'string' } satisfies PlanParameter
+          continue
+        }
+        const at = text.trim() === '' ? -1 : find(prompt, text, taken)
+        if (at < 0) {
+          if (index > 0 && earlier.has(value) && !(typeof value === 'number' && Math.abs(value) < 10)) return null
+          if (typeof value === 'string' && ISO_DATE.test(value)) return null
+          input[key] = value
+          continue
+        }
+        const name = [...names.values()].includes(key) ? `${key}_${names.size + 1}` : key
+        names.set(text, name)
+        taken.push([at, at + text.length, name])
+        input[key] = { $param: name, type: typeof value === 'number' ? 'number' : 'string' } satisfies PlanParameter
+      }
+      template.calls.push({ tool: call.tool, capability: call.capability, input })
+    }
+    templates.push(template)
+  }
+  let shape = prompt
+  for (const [start, end, name] of [...taken].sort((a, b) => b[0] - a[0])) shape = `${shape.slice(0, start)}{${name}}${shape.slice(end)}`
+  return { shape, decisions: templates }
+}
+
+const compiled = new Map<string, { regex: RegExp; names: string[] } | null>()
+
+/** Matches a prompt against a shape; returns the placeholder values, or null. */
+export function matchShape(shape: string, prompt: string): Record<string, string> | null {
+  let pattern = compiled.get(shape)
+  if (pattern === undefined) {
+    const names: string[] = []
+    const source = shape
+      .split(/(\{[A-Za-z0-9_$]+\})/)
+      .map((part) => {
+        const name = /^\{([A-Za-z0-9_$]+)\}$/.exec(part)?.[1]
+        if (name === undefined) return escape(part)
+        names.push(name)
+        return '(.+?)'
+      })
+      .join('')
+    pattern = names.length === 0 ? null : { regex: new RegExp(`^${source}$`, 's'), names }
+    if (compiled.size > 5_000) compiled.clear()
+    compiled.set(shape, pattern)
+  }
+  if (pattern === null) return shape === prompt ? {} : null
+  const match = pattern.regex.exec(prompt)
+  if (!match) return null
+  const values: Record<string, string> = {}
+  for (const [index, name] of pattern.names.entries()) values[name] = match[index + 1]!
+  return values
+}
+
+/** Fills a plan's inputs for a new prompt; null when a number placeholder got something else. */
+export function fillPlan(decision: PlanDecisionTemplate, values: Readonly<Record<string, string>>, userId: string | null): PlannedCall[] | null {
+  const calls: PlannedCall[] = []
+  for (const call of decision.calls) {
+    const input: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(call.input)) {
+      if (!isParameter(value)) {
+        input[key] = value
+        continue
+      }
+      if (value.type === 'user') {
+        if (userId === null) return null
+        input[key] = userId
+        continue
+      }
+      const raw = values[value.$param]
+      if (raw === undefined) return null
+      if (value.type === 'number') {
+        const number = Number(raw)
+        if (!Number.isFinite(number) || raw.trim() === '') return null
+        input[key] = number
+      } else input[key] = raw
+    }
+    calls.push({ tool: call.tool, capability: call.capability, input })
+  }
+  return calls
+}
