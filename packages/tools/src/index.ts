@@ -23,3 +23,9 @@ export { parseOpenApi } from './adapters/openapi/parse-open-api.js'
 export type { OpenApiDocument } from './adapters/openapi/parse-open-api.js'
 export { mcpTools } from './adapters/mcp/index.js'
 export type { McpToolsOptions, McpServer, McpStdioServer, McpHttpServer } from './adapters/mcp/index.js'
+
+// Built-in tools
+export { httpTool } from './builtin/http/index.js'
+export type { HttpToolOptions, HttpToolResponse, ResolvedAddress, Resolver } from './builtin/http/index.js'
+export { classifyAddress } from './builtin/http/address-class.js'
+export type { AddressClass, AddressKind } from './builtin/http/address-class.js'

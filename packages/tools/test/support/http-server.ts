@@ -18,7 +18,7 @@ export interface TestServer {
 type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>
 
 /** A real HTTP server on an ephemeral port that records every request it answers. */
-export async function startServer(handler: Handler): Promise<TestServer> {
+export async function startServer(handler: Handler, host = '127.0.0.1'): Promise<TestServer> {
   const requests: RecordedRequest[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -38,10 +38,10 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       })
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests,
     close: () =>
       new Promise((resolve, reject) => {
