@@ -6,13 +6,12 @@ import { createHandler } from '@inboard/http'
 import { createNodeListener } from '@inboard/http/node'
 import { readConfig } from './config.js'
 import { runSmokeSession } from './smoke-session.js'
-import { withReadOnlySandboxes } from './test-mode-tools.js'
 
 const smoke = process.argv.includes('--smoke') || process.env.INBOARD_SMOKE === '1'
 const config = readConfig(process.env)
 
 // The reference plan allows 10 concurrent tasks per account; more wait as pending.
-const runtime = createRuntime({ tools: [weatherTool, crmTool].map(withReadOnlySandboxes), accountConcurrency: 10 })
+const runtime = createRuntime({ tools: [weatherTool, crmTool] })
 const handler = createHandler(runtime, {
   keys: config.keys,
   ...(config.webhookUrl && config.webhookSecret

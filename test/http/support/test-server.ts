@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Planner, Runtime } from '@inboard/core'
-import { createScriptedTool, createTestRuntime, type ScriptedTool, type TestRuntime } from '@inboard/core/testing'
+import { createScriptedTool, createTestRuntime, type TestRuntime } from '@inboard/core/testing'
 import type { Tool } from '@inboard/tools'
 import { createHandler, type HandlerOptions, type InboardHandler } from '@inboard/http'
 import { createNodeListener } from '@inboard/http/node'
@@ -31,12 +31,6 @@ export const testPlanner: Planner = {
   },
 }
 
-/** Test keys run tasks in test mode, where only sandboxes run: these tools sandbox with their own run. */
-function withSandbox(tool: ScriptedTool): Tool {
-  const capabilities = Object.fromEntries(Object.entries(tool.capabilities).map(([name, spec]) => [name, { ...spec, sandbox: spec.run }]))
-  return { name: tool.name, description: tool.description, tags: tool.tags, capabilities }
-}
-
 export function testTools(): Tool[] {
   return [
     createScriptedTool({ name: 'weather', description: 'Current weather', tags: ['weather', 'forecast'], capabilities: { current: [{ temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' }] } }),
@@ -45,7 +39,7 @@ export function testTools(): Tool[] {
       description: 'Waits until cancelled',
       capabilities: { wait: [(_input: unknown, ctx: { signal: AbortSignal }) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)))] },
     }),
-  ].map(withSandbox)
+  ]
 }
 
 export interface TestServer {
