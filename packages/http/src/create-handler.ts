@@ -1,4 +1,4 @@
-import { InboardError, systemClock, type Clock, type Runtime } from '@inboard/core'
+import { InboardError, type Clock, type Runtime } from '@inboard/core'
 import { Hono } from 'hono'
 import { errorOf, errorResponse } from './errors/error-response.js'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
@@ -45,7 +45,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   const prefix = options.prefix ?? DEFAULT_PREFIX
   if (!/^(?:\/[\w.~-]+)*$/.test(prefix)) throw new InboardError('invalid_request', 'prefix must be empty or start with "/" and not end with "/"', { param: 'prefix' })
   const maxBodyBytes = positive(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes')
-  const clock = options.clock ?? systemClock
+  const clock = options.clock ?? runtime.clock
   const keys = new KeyRegistry(options.keys ?? [], options.authenticate)
   const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
   const webhooks = options.webhooks ? createDispatcher(runtime, options, clock) : null

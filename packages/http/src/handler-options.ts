@@ -24,7 +24,7 @@ export interface HandlerOptions {
   idempotencyStore?: IdempotencyStore
   /** Webhook endpoint, secret and delivery settings. @default no default endpoint, no signing */
   webhooks?: WebhookOptions
-  /** The runtime's clock: rate-limit windows, idempotency expiry and webhook retries read it. @default the system clock */
+  /** Clock for rate-limit windows, idempotency expiry and webhook retries. @default the runtime's clock */
   clock?: Clock
   /** Called with anything unexpected a route throws (the client gets a 500). @default logs to stderr */
   onError?: (error: unknown) => void
