@@ -7,7 +7,7 @@ import type { Library } from '../libraries.js'
 export type RunnerOutcome = { ok: true; measurement: LibraryMeasurement } | { ok: false; reason: string }
 
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url))
-const RUNNER_TIMEOUT_MS = 180_000
+const RUNNER_TIMEOUT_MS = 300_000
 
 /** The thrown error's message line if there is one, else the output's last lines. */
 function reasonFrom(output: string): string {
