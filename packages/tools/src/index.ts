@@ -25,7 +25,10 @@ export { mcpTools } from './adapters/mcp/index.js'
 export type { McpToolsOptions, McpServer, McpStdioServer, McpHttpServer } from './adapters/mcp/index.js'
 
 // Built-in tools
+export { weatherTool, weather, weatherAgent } from './builtin/weather/index.js'
+export type { WeatherToolOptions } from './builtin/weather/index.js'
 export { httpTool } from './builtin/http/index.js'
 export type { HttpToolOptions, HttpToolResponse, ResolvedAddress, Resolver } from './builtin/http/index.js'
 export { classifyAddress } from './builtin/http/address-class.js'
 export type { AddressClass, AddressKind } from './builtin/http/address-class.js'
+export type { PrebuiltSubagentDefinition } from './builtin/prebuilt-subagent.js'

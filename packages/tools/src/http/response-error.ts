@@ -92,7 +92,7 @@ function upstreamMessage(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined
   const record = body as Record<string, unknown>
   const error = record.error
-  for (const candidate of [record.message, typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : error, record.error_description, record.detail]) {
+  for (const candidate of [record.message, typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : error, record.error_description, record.detail, record.reason]) {
     if (typeof candidate === 'string' && candidate !== '') return candidate.slice(0, 200)
   }
   return undefined
