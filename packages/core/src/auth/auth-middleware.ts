@@ -37,13 +37,13 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
       const required = service.type === 'oauth2' ? await deps.consent.extraScopes(request) : []
       const source = new UserCredentialSource({ userId, name: site.tool, service, vault: deps.vault, tokens: deps.tokens, required })
       site.context.credentials = source
-      if (service.type !== 'oauth2') return next()
       let retried = false
       for (;;) {
         try {
           return await next()
         } catch (thrown) {
-          if (!(thrown instanceof ToolError)) throw thrown
+          if (source.failure !== undefined) throw source.failure
+          if (!(thrown instanceof ToolError) || service.type !== 'oauth2') throw thrown
           if (thrown.code === 'auth_token_expired' && !retried && source.rejectIssued()) {
             retried = true
             site.note(`${site.tool} rejected the access token; refreshing it and retrying once`)

@@ -1,4 +1,5 @@
 import { ToolError, type Credential, type CredentialRequest, type CredentialSource } from '@inboard/tools'
+import { InboardError } from '../errors/inboard-error.js'
 import type { ResolvedService } from './auth-options.js'
 import type { CredentialVault, StoredCredential } from './credential-vault.js'
 import type { OAuthTokens } from './oauth-tokens.js'
@@ -19,6 +20,7 @@ export class UserCredentialSource implements CredentialSource {
   #issued: string | undefined
   #rejected: string | undefined
   #granted: readonly string[] = []
+  #failure: InboardError | undefined
 
   constructor(deps: { userId: string; name: string; service: ResolvedService; vault: CredentialVault; tokens: OAuthTokens; required: readonly string[] }) {
     this.#userId = deps.userId
@@ -34,6 +36,14 @@ export class UserCredentialSource implements CredentialSource {
     return this.#granted
   }
 
+  /**
+   * A runtime error (an unreadable vault entry) met while resolving; the tool saw a plain ToolError,
+   * and the middleware rethrows this so the task fails with the runtime's own code.
+   */
+  get failure(): InboardError | undefined {
+    return this.#failure
+  }
+
   /** Marks the token handed out last as rejected by the upstream; the next `get` refreshes it. Returns false when none was. */
   rejectIssued(): boolean {
     if (this.#issued === undefined) return false
@@ -44,6 +54,16 @@ export class UserCredentialSource implements CredentialSource {
   async get(service: string, request?: CredentialRequest): Promise<Credential | undefined> {
     // A tool asking for another service's secret gets nothing: one call, one service, one user.
     if (service !== this.#name) return undefined
+    try {
+      return await this.#resolve(service, request)
+    } catch (error) {
+      if (!(error instanceof InboardError)) throw error
+      this.#failure = error
+      throw new ToolError('tool_error', error.message, { recoverable: false })
+    }
+  }
+
+  async #resolve(service: string, request: CredentialRequest | undefined): Promise<Credential> {
     if (this.#service.type !== 'oauth2') {
       const stored = await this.#vault.get(this.#userId, service)
       if (stored === undefined || stored.type === 'oauth2') {
