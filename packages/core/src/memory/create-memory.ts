@@ -51,7 +51,7 @@ export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): Me
   return {
     api: createMemoryApi(memory, enabled),
     middleware: enabled ? [createMemoryMiddleware(memory)] : [],
-    planner: (inner) => (enabled ? withPlanMemory(inner, memory, deps.specOf) : inner),
+    planner: (inner) => (enabled ? withPlanMemory(inner, memory, (id) => deps.specOf(id)) : inner),
     scopesFor: enabled ? (request) => memory.scopesFor(request) : null,
     flush: () => store.flush(),
   }

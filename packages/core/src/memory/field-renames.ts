@@ -58,7 +58,9 @@ function shapeAt(schema: z.ZodType, segments: readonly string[]): Record<string,
   return def.type === 'object' ? def.shape : undefined
 }
 
-const splitPath = (path: string): string[] => (path === '' ? [] : path.split('.'))
+/** `deals[].owner` ⇄ `['deals', '[]', 'owner']` */
+const splitPath = (path: string): string[] => (path === '' ? [] : path.split('.').flatMap((part) => (part.endsWith('[]') ? [...splitPath(part.slice(0, -2)), '[]'] : [part])))
+const joinPath = (segments: readonly string[]): string => segments.reduce((path, segment) => (segment === '[]' ? `${path}[]` : path === '' ? segment : `${path}.${segment}`), '')
 
 /** Every object found at a parent path of a value (arrays expanded). */
 function objectsAt(value: unknown, segments: readonly string[]): Obj[] {
@@ -107,7 +109,7 @@ export function discoverRenames(schema: z.ZodType, output: unknown, issues: read
     const path = issue.path.map((part) => (typeof part === 'number' ? '[]' : String(part)))
     const to = path.pop()
     if (to === undefined || to === '[]') continue
-    const parent = path.join('.')
+    const parent = joinPath(path)
     if (seen.has(`${parent}\u001f${to}`)) continue
     seen.add(`${parent}\u001f${to}`)
     const shape = shapeAt(schema, path)

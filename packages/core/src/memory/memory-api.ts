@@ -77,7 +77,7 @@ export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): Memo
         throw new InboardError('invalid_request', `Invalid memory export at ${issue?.path.map(String).join('.') || 'the root'}: ${issue?.message ?? 'invalid'}`)
       }
       await store.ready()
-      for (const entry of parsed.data.entries) store.put(structuredClone(entry) as MemoryEntry)
+      for (const entry of parsed.data.entries) store.put(structuredClone<MemoryEntry>(entry))
       await store.flush()
       return { imported: parsed.data.entries.length }
     },

@@ -35,7 +35,8 @@ const since = (taskId: string): string => `learned from ${taskId}`
  * refused sizes, transient failures and what recovered them, outputs that fail their schema.
  */
 export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware {
-  const states = new WeakMap<CallSite, CallState>()
+  // A Map (deleted in `finally`) rather than a WeakMap: cheaper per call and for the GC.
+  const states = new Map<CallSite, CallState>()
   const fetchTools = new Set<string>()
 
   const pace = async (site: CallSite, state: CallState): Promise<void> => {
@@ -254,6 +255,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
         if (memory.replay(site.task.id)?.entry) throw replan(memory, site, thrown)
         throw thrown
       } finally {
+        states.delete(site)
         noteUses(site, state, waiting)
       }
     },

@@ -42,6 +42,7 @@ export class MemoryStore {
   readonly #scopes = new Map<string, MemoryScope>()
   readonly #pending = new Set<Promise<unknown>>()
   readonly #dirty = new Set<string>()
+  readonly #lastUsed = new Map<MemoryEntry, number>()
   #touchTimer: unknown = null
   #tail: Promise<unknown> = Promise.resolve()
   #loading: Promise<void> | null = null
@@ -74,13 +75,19 @@ export class MemoryStore {
       if (doc?.version !== MEMORY_SCHEMA_VERSION || !Array.isArray(doc.entries)) continue
       for (const raw of doc.entries) {
         const parsed = memoryEntrySchema.safeParse(raw)
-        if (parsed.success && !this.#expired(parsed.data) && !this.#has(parsed.data)) this.#insert(parsed.data as MemoryEntry)
+        if (parsed.success && !this.#expired(parsed.data) && !this.#has(parsed.data)) this.#insert(parsed.data)
       }
     }
   }
 
   #has(entry: MemoryEntry): boolean {
     return this.#docs.get(scopeKey(scopeOf(entry)))?.has(entry.id) === true
+  }
+
+  /** Formats pending use times into their entries. */
+  #settle(): void {
+    for (const [entry, at] of this.#lastUsed) entry.last_used_at = new Date(at).toISOString()
+    this.#lastUsed.clear()
   }
 
   #expired(entry: MemoryEntry): boolean {
@@ -119,10 +126,10 @@ export class MemoryStore {
     if (this.#docs.get(key)?.delete(entry.id)) this.#write(key, false)
   }
 
-  /** Counts a use; written lazily. */
+  /** Counts a use; written lazily (the timestamp is formatted only when read or written). */
   touch(entry: MemoryEntry): void {
     entry.uses++
-    entry.last_used_at = new Date(this.#clock.now()).toISOString()
+    this.#lastUsed.set(entry, this.#clock.now())
     this.#dirty.add(scopeKey(scopeOf(entry)))
     if (this.#touchTimer === null) {
       this.#touchTimer = this.#clock.setTimeout(() => {
@@ -134,6 +141,7 @@ export class MemoryStore {
 
   /** Every live entry, optionally of one subagent (`undefined` = all, `null` = tasks without one). */
   entries(subagent?: string | null): MemoryEntry[] {
+    this.#settle()
     const out: MemoryEntry[] = []
     for (const [key, doc] of this.#docs) {
       if (subagent !== undefined && this.#scopes.get(key)?.subagent !== subagent) continue
@@ -171,6 +179,7 @@ export class MemoryStore {
   }
 
   #write(key: string, maybeNew: boolean): void {
+    this.#settle()
     this.#dirty.delete(key)
     const scope = this.#scopes.get(key)!
     const doc: ScopeDocument = { version: MEMORY_SCHEMA_VERSION, sub_agent: scope.subagent, tool: scope.tool, account: scope.account, entries: [...(this.#docs.get(key)?.values() ?? [])] }

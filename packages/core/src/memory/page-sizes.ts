@@ -11,13 +11,15 @@ export interface SizeFact {
 
 /** Size fields of an input with their positive integer values. */
 export function sizeFields(input: unknown): Array<[field: string, size: number]> {
-  if (typeof input !== 'object' || input === null) return []
-  const out: Array<[string, number]> = []
-  for (const [key, value] of Object.entries(input)) {
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && SIZE_FIELD.test(key)) out.push([key, value])
+  if (typeof input !== 'object' || input === null) return NONE
+  let out: Array<[string, number]> | null = null
+  for (const key in input) {
+    const value = (input as Record<string, unknown>)[key]
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && SIZE_FIELD.test(key)) (out ??= []).push([key, value])
   }
-  return out
+  return out ?? NONE
 }
+const NONE: Array<[string, number]> = []
 
 /**
  * Whether a failure looks like the upstream refusing the size: 413, or a 400/422/invalid input

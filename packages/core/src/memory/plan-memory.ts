@@ -4,7 +4,7 @@ import type { CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecis
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
 import type { MemoryEntryOf } from './memory-entry.js'
 import { scopeKey, type MemoryScope } from './memory-store.js'
-import { abstractPlan, fillPlan, matchShape } from './prompt-shape.js'
+import { abstractPlan, fillPlan, isParameterised, matchShape } from './prompt-shape.js'
 
 /** One task's planning as the decorator follows it. */
 interface TaskPlan {
@@ -13,7 +13,7 @@ interface TaskPlan {
   /** The first decision and history entry of the plan being recorded (after a fallback, past the replay). */
   decisionStart: number
   historyStart: number
-  calls: PlannedCall[][]
+  calls: Array<readonly PlannedCall[]>
   asked: boolean
   /** The plan a failed replay followed, replaced when the task finishes. */
   revising: MemoryEntryOf<'plan'> | null
@@ -43,11 +43,21 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     return set
   }
 
-  const fits = (context: PlannerContext, calls: readonly PlannedCall[]): boolean =>
+  // Constant calls were valid when recorded and the runner validates them again; filled ones may not be.
+  const fits = (context: PlannerContext, calls: readonly PlannedCall[], filled: boolean): boolean =>
     calls.every((call) => {
       const id = `${call.tool}.${call.capability}`
-      return allowed(context).has(id) && specOf(id)?.input.safeParse(call.input).success === true
+      return allowed(context).has(id) && (!filled || specOf(id)?.input.safeParse(call.input).success === true)
     })
+  const notes = new WeakMap<object, string>()
+  const noteOf = (key: object, make: () => string): string => {
+    let text = notes.get(key)
+    if (text === undefined) {
+      text = make()
+      notes.set(key, text)
+    }
+    return text
+  }
 
   const scopeOf = (context: PlannerContext): MemoryScope => ({ subagent: context.subagent?.id ?? null, tool: PLAN_TOOL, account: memory.accountOf(context.task.id) })
 
@@ -110,18 +120,19 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const decision = plan.decisions[context.decision]
     if (decision) {
       const calls = fillPlan(decision, task.values, context.task.user_id)
-      if (!calls || !fits(context, calls)) {
+      if (!calls || !fits(context, calls, isParameterised(decision))) {
         fallBack(context, task, 'no longer fits the capabilities')
         return null
       }
       if (context.decision === 0) memory.used(entry)
-      context.note(`replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${context.decision + 1} of ${plan.decisions.length})` : ''}`)
+      const index = context.decision
+      context.note(noteOf(decision, () => `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}`))
       task.calls.push(calls)
       return { type: 'call', calls }
     }
     const last = context.history.at(-1)
     if (plan.finish === 'last_output' && last?.status === 'complete') {
-      context.note(`finished replayed plan for '${plan.shape}' with the last output`)
+      context.note(noteOf(plan, () => `finished replayed plan for '${plan.shape}' with the last output`))
       end(context.task.id)
       return { type: 'finish', result: last.output }
     }

@@ -40,7 +40,9 @@ function primitives(value: unknown, out: Set<unknown>, budget = { left: 10_000 }
 export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly PlannedCall[]>, userId: string | null, outputs: readonly unknown[]): { shape: string; decisions: PlanDecisionTemplate[] } | null {
   const taken: Array<[number, number, string]> = []
   const names = new Map<string, string>()
-  const earlier = decisions.length > 1 ? primitives(outputs, new Set()) : new Set<unknown>()
+  // Primitive values of the outputs of decisions already made: a later input equal to one was copied from it.
+  const earlier = new Set<unknown>()
+  let outputIndex = 0
   const templates: PlanDecisionTemplate[] = []
   for (const [index, calls] of decisions.entries()) {
     const template: PlanDecisionTemplate = { calls: [] }
@@ -63,7 +65,7 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
         }
         const at = text.trim() === '' ? -1 : find(prompt, text, taken)
         if (at < 0) {
-          if (index > 0 && earlier.has(value) && !(typeof value === 'number' && Math.abs(value) < 10)) return null
+          if (earlier.has(value) && !(typeof value === 'number' && Math.abs(value) < 10)) return null
           if (typeof value === 'string' && ISO_DATE.test(value)) return null
           input[key] = value
           continue
@@ -76,6 +78,7 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
       template.calls.push({ tool: call.tool, capability: call.capability, input })
     }
     templates.push(template)
+    if (index < decisions.length - 1) for (let i = 0; i < calls.length; i++) primitives(outputs[outputIndex++], earlier)
   }
   let shape = prompt
   for (const [start, end, name] of [...taken].sort((a, b) => b[0] - a[0])) shape = `${shape.slice(0, start)}{${name}}${shape.slice(end)}`
@@ -110,8 +113,24 @@ export function matchShape(shape: string, prompt: string): Record<string, string
   return values
 }
 
+/** Decisions without parameters, filled once: replaying them allocates nothing. */
+const constant = new WeakMap<PlanDecisionTemplate, readonly PlannedCall[] | false>()
+
+/** Whether a decision has parameters, so its filled input must be validated again. */
+export function isParameterised(decision: PlanDecisionTemplate): boolean {
+  return constant.get(decision) === false || decision.calls.some((call) => Object.values(call.input).some(isParameter))
+}
+
 /** Fills a plan's inputs for a new prompt; null when a number placeholder got something else. */
-export function fillPlan(decision: PlanDecisionTemplate, values: Readonly<Record<string, string>>, userId: string | null): PlannedCall[] | null {
+export function fillPlan(decision: PlanDecisionTemplate, values: Readonly<Record<string, string>>, userId: string | null): readonly PlannedCall[] | null {
+  const cached = constant.get(decision)
+  if (cached) return cached
+  if (cached === undefined && !isParameterised(decision)) {
+    const calls = decision.calls.map((call) => ({ tool: call.tool, capability: call.capability, input: call.input }))
+    constant.set(decision, calls)
+    return calls
+  }
+  constant.set(decision, false)
   const calls: PlannedCall[] = []
   for (const call of decision.calls) {
     const input: Record<string, unknown> = {}
