@@ -15,7 +15,7 @@ export async function run(runtime: TestRuntime, input: Parameters<TestRuntime['t
   return { task, trace, notes: trace.steps.map((step) => step.note ?? '').join(' | ') }
 }
 
-/** A planner that calls `calls(prompt)` once, then finishes with the last output; counts its decisions. */
+/** A planner that calls `calls(prompt)` once, then finishes with the output (every output, for several calls); counts its decisions. */
 export function callThenFinish(calls: (prompt: string) => PlannedCall[]): Planner & { decisions: number } {
   const planner = {
     name: 'test-planner',
@@ -25,7 +25,7 @@ export function callThenFinish(calls: (prompt: string) => PlannedCall[]): Planne
       const last = context.history.at(-1)
       if (!last) return { type: 'call' as const, calls: calls(context.task.prompt) }
       if (last.status !== 'complete') return { type: 'fail' as const, message: last.error?.message ?? 'failed' }
-      return { type: 'finish' as const, result: last.output }
+      return { type: 'finish' as const, result: context.history.length === 1 ? last.output : context.history.map((call) => call.output) }
     },
   }
   return planner

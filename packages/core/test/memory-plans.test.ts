@@ -91,6 +91,27 @@ describe('execution memory: plans', () => {
     expect(planner.asked - asked).toBe(1)
   })
 
+  it('skips read-only discovery calls on replay when the result is the last call’s output', async () => {
+    const { tool, calls } = dealsTool()
+    const planner: Planner = {
+      name: 'discovering-model',
+      plan(context) {
+        const last = context.history.at(-1)
+        if (!last) return { type: 'call', calls: [{ tool: 'deals', capability: 'summarise', input: { format: 'schema' } }] }
+        if (last.capability === 'summarise') return { type: 'call', calls: [{ tool: 'deals', capability: 'report', input: { stage: 'won' } }] }
+        return { type: 'finish', result: last.output }
+      },
+    }
+    const runtime = createTestRuntime({ tools: [tool], planner })
+    const first = await run(runtime, { prompt: 'report on won deals' })
+    expect(first.notes).toContain("learned plan for 'report on {stage} deals' (replays skip deals.summarise)")
+    calls.length = 0
+    const replay = await run(runtime, { prompt: 'report on lost deals' })
+    expect(calls).toEqual(['report:lost'])
+    expect(replay.task.result).toEqual({ stage: 'lost', report: true })
+    expect(replay.notes).toContain("finished replayed plan for 'report on {stage} deals' with the last output")
+  })
+
   it('falls back when a filled value no longer fits the input schema', async () => {
     const { tool } = dealsTool()
     const planner = modelPlanner()

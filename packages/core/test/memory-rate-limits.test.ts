@@ -103,6 +103,34 @@ describe('execution memory: rate limits', () => {
     expect((await runtime.memory.get(null)).find((item) => item.kind === 'rate_limit')).toMatchObject({ value: { limit: 10 }, provenance: { task_id: raised.task.id, evidence: { 'x-ratelimit-limit': 10, previous_limit: 2 } } })
   })
 
+  it('learns a fixed window from X-RateLimit-* headers on ordinary responses, before any 429', async () => {
+    const clock = createFakeClock()
+    let count = 0
+    let windowStart = 0
+    vi.stubGlobal('fetch', async () => {
+      const now = clock.now()
+      const start = Math.floor(now / 10_000) * 10_000
+      if (start !== windowStart) [windowStart, count] = [start, 0]
+      count++
+      return Response.json({ ok: true }, { headers: { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(100 - count), 'x-ratelimit-reset': String((start + 10_000) / 1000) } })
+    })
+    const api = defineTool({
+      name: 'api',
+      description: 'An HTTP API',
+      capabilities: { ping: { description: 'Ping', input: z.object({}), run: async (_input, ctx) => (await ctx.fetch!('https://api.example/ping')).json() } },
+    })
+    const runtime = createTestRuntime({ tools: [api], planner: callThenFinish(() => [{ tool: 'api', capability: 'ping', input: {} }]), clock })
+    const first = await run(runtime, { prompt: 'ping' })
+    expect(first.notes).not.toContain('learned rate limit')
+    await clock.advance(10_000)
+    const rolled = await run(runtime, { prompt: 'ping' })
+    expect(rolled.notes).toContain('learned rate limit 100/10s from X-RateLimit headers')
+    expect((await runtime.memory.get(null)).find((item) => item.kind === 'rate_limit')).toMatchObject({
+      value: { limit: 100, window_ms: 10_000 },
+      provenance: { task_id: rolled.task.id, evidence: { 'x-ratelimit-limit': 100, 'x-ratelimit-remaining': 99 } },
+    })
+  })
+
   it('keeps accounts apart: a limit learned for one account does not pace another', async () => {
     const runtime = createTestRuntime({ tools: [], planner: callThenFinish(() => gets(8)) })
     const { tool } = limitedService(runtime.clock, { limit: 5, windowMs: 1_000 })

@@ -7,7 +7,7 @@ import { applyRenames, describeRename, discoverRenames, type FieldRename } from 
 import { scopeKey, type MemoryScope } from './memory-store.js'
 import { chooseSize, isSizeRejection, observeSize, sizeFields, smallerSize } from './page-sizes.js'
 import { PacerRegistry } from './pacer.js'
-import { announcedLimit, formatLimit, observeLimit } from './rate-limit-learning.js'
+import { announcedLimit, formatLimit, observeLimit, rolloverWindow, type AnnouncedLimit } from './rate-limit-learning.js'
 import { LEARNED_CODES, observeRetry, tunePolicy } from './retry-learning.js'
 
 /** What memory tracks during one call. */
@@ -38,6 +38,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   // A Map (deleted in `finally`) rather than a WeakMap: cheaper per call and for the GC.
   const states = new Map<CallSite, CallState>()
   const fetchTools = new Set<string>()
+  const lastAnnounced = new Map<string, AnnouncedLimit>()
 
   const pace = async (site: CallSite, state: CallState): Promise<void> => {
     const pacer = memory.pacers.get(state.pacer)
@@ -57,13 +58,26 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       await pace(site, state)
       const response = await (base ?? globalThis.fetch)(input, init)
       const announced = announcedLimit(response.headers)
-      const entry = announced === undefined ? undefined : memory.find(state.key, 'rate_limit', null, '')
-      if (entry && announced !== undefined && announced > entry.value.limit) {
-        memory.learn(state.scope, 'rate_limit', null, '', { limit: announced, window_ms: entry.value.window_ms }, site.task.id, { status: response.status, 'x-ratelimit-limit': announced, previous_limit: entry.value.limit })
-        site.note(`learned rate limit raised to ${formatLimit({ limit: announced, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`)
-      }
+      if (announced) learnFromHeaders(site, state, announced, response.status)
       return response
     }
+  }
+
+  /** Learns a limit from `X-RateLimit-*` on responses, before any 429: the window from a rollover, a raised limit at once. */
+  const learnFromHeaders = (site: CallSite, state: CallState, announced: AnnouncedLimit, status: number): void => {
+    const previous = lastAnnounced.get(state.pacer)
+    lastAnnounced.set(state.pacer, announced)
+    const entry = memory.find(state.key, 'rate_limit', null, '')
+    const evidence = { status, 'x-ratelimit-limit': announced.limit, 'x-ratelimit-remaining': announced.remaining, 'x-ratelimit-reset': announced.reset }
+    if (entry && announced.limit > entry.value.limit) {
+      memory.learn(state.scope, 'rate_limit', null, '', { limit: announced.limit, window_ms: entry.value.window_ms }, site.task.id, { ...evidence, previous_limit: entry.value.limit })
+      site.note(`learned rate limit raised to ${formatLimit({ limit: announced.limit, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`)
+      return
+    }
+    const windowMs = previous ? rolloverWindow(previous, announced) : undefined
+    if (windowMs === undefined || (entry && (windowMs >= entry.value.window_ms || entry.value.limit !== announced.limit))) return
+    memory.learn(state.scope, 'rate_limit', null, '', { limit: announced.limit, window_ms: windowMs }, site.task.id, { ...evidence, 'previous-reset': previous?.reset })
+    site.note(`learned rate limit ${formatLimit({ limit: announced.limit, windowMs })} from X-RateLimit headers`)
   }
 
   const applyBefore = (site: CallSite, state: CallState): void => {
@@ -179,8 +193,9 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   const learnFailure = (site: CallSite, state: CallState, error: ToolError): void => {
     const now = memory.clock.now()
     if (error.code === 'rate_limited') {
-      const observed = observeLimit(error, memory.pacers.recent(state.pacer), now)
       const entry = memory.find(state.key, 'rate_limit', null, '')
+      const paced = memory.pacers.get(state.pacer)
+      const observed = observeLimit(error, memory.pacers.recent(state.pacer), now, paced && { limit: paced.limit, windowMs: paced.windowMs })
       if (observed && (entry?.value.limit !== observed.limit || entry.value.window_ms !== observed.windowMs)) {
         memory.learn(state.scope, 'rate_limit', null, '', { limit: observed.limit, window_ms: observed.windowMs }, site.task.id, observed.evidence)
         site.note(`learned rate limit ${formatLimit(observed)} from a 429${entry ? ` (was ${formatLimit({ limit: entry.value.limit, windowMs: entry.value.window_ms })})` : ''}`)
@@ -200,10 +215,11 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     }
   }
 
-  const learnRecovery = (site: CallSite, state: CallState, recovered: boolean): void => {
+  /** `recoveredAt`: when the attempt that succeeded started (the outage lasted at most until then). */
+  const learnRecovery = (site: CallSite, state: CallState, recovered: boolean, recoveredAt = memory.clock.now()): void => {
     if (state.failedCode === null || state.failedAt === null) return
     const fact = memory.find(state.key, 'retry_pattern', site.capability, state.failedCode)
-    const afterMs = memory.clock.now() - state.failedAt
+    const afterMs = recoveredAt - state.failedAt
     const value = observeRetry(fact?.value, state.failedCode, { recovered, afterMs, retries: state.retries })
     memory.learn(state.scope, 'retry_pattern', site.capability, state.failedCode, value, site.task.id, { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs })
     state.failedAt = null
@@ -222,6 +238,8 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     if (!scopes) return
     memory.scopeUses.delete(site.task.id)
     for (const entry of scopes) {
+      // Scopes this very task learned are asked for in its own incremental consent: not a use.
+      if (entry.provenance.task_id === site.task.id) continue
       memory.used(entry)
       site.note(`requested learned scopes ${entry.value.scopes.join(' ')} up front (${since(entry.provenance.task_id)})`)
     }
@@ -263,9 +281,10 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       const state = states.get(site)
       if (!state) return next()
       if (!fetchTools.has(site.tool)) await pace(site, state)
+      const startedAt = memory.clock.now()
       try {
         const raw = await next()
-        if (state.failedCode !== null) learnRecovery(site, state, true)
+        if (state.failedCode !== null) learnRecovery(site, state, true, startedAt)
         return applyRenamesKnown(site, state, raw)
       } catch (thrown) {
         if (thrown instanceof ToolError) learnFailure(site, state, thrown)

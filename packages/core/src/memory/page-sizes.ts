@@ -34,13 +34,10 @@ export function isSizeRejection(error: ToolError, sideEffects: boolean, fields: 
   return fields.some((field) => text.includes(field.toLowerCase())) || /\b(page size|too large|too many|maximum|at most|exceeds?)\b/.test(text)
 }
 
-/** Gaps narrower than this share of the known-good size are not worth probing. */
-const PROBE_RESOLUTION = 0.05
-
 /**
  * The size to use instead of `planned`, or null to keep it. A size at or above one that was refused
- * drops to the largest that worked — or, while the gap between the two is wide, to the midpoint,
- * so the best size is found by bisection over successive runs. A size below the largest that
+ * drops to the midpoint between it and the largest that worked until the two are adjacent, so the
+ * best size is found by bisection over successive runs (a refused probe costs one extra request). A size below the largest that
  * worked is raised to it (fewer requests for the same result).
  */
 export function chooseSize(fact: SizeFact, planned: number): { size: number; probe: boolean } | null {
@@ -48,7 +45,7 @@ export function chooseSize(fact: SizeFact, planned: number): { size: number; pro
   if (rejected !== null && planned >= rejected) {
     if (ok === null) return { size: Math.max(1, Math.floor(rejected / 2)), probe: true }
     const probe = Math.floor((ok + rejected) / 2)
-    if (rejected - ok > Math.max(1, ok * PROBE_RESOLUTION) && probe > ok) return { size: probe, probe: true }
+    if (probe > ok) return { size: probe, probe: true }
     return ok === planned ? null : { size: ok, probe: false }
   }
   if (ok !== null && planned < ok) return { size: ok, probe: false }

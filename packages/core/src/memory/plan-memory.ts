@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { CapabilitySpec } from '@inboard/tools'
-import type { CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
+import type { CallRecord, CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
 import type { MemoryEntryOf } from './memory-entry.js'
 import { scopeKey, type MemoryScope } from './memory-store.js'
@@ -99,15 +99,21 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
     const last = history.at(-1)?.output
     const finish = result === last || isDeepStrictEqual(result, last) ? 'last_output' : 'planner'
-    const plan = abstractPlan(context.task.prompt, task.calls, context.task.user_id, history.map((call) => call.output))
+    const { decisions, outputs, skipped } = finish === 'last_output' ? withoutUnusedReads(task.calls, history, specOf) : { decisions: task.calls, outputs: history.map((call) => call.output), skipped: [] }
+    const plan = abstractPlan(context.task.prompt, decisions, context.task.user_id, outputs)
     if (!plan) return
     const scope = scopeOf(context)
     const existing = memory.find(scopeKey(scope), 'plan', null, plan.shape)
     if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions)) return
     if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
-    const capabilities = task.calls.flat().map((call) => `${call.tool}.${call.capability}`)
-    memory.learn(scope, 'plan', null, plan.shape, { shape: plan.shape, decisions: plan.decisions, finish }, context.task.id, { capabilities, decisions: task.calls.length, ...(task.revising ? { revised: task.revising.provenance.task_id } : {}) })
-    context.note(`${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'`)
+    const capabilities = decisions.flat().map((call) => `${call.tool}.${call.capability}`)
+    memory.learn(scope, 'plan', null, plan.shape, { shape: plan.shape, decisions: plan.decisions, finish }, context.task.id, {
+      capabilities,
+      decisions: task.calls.length,
+      ...(skipped.length > 0 ? { skipped } : {}),
+      ...(task.revising ? { revised: task.revising.provenance.task_id } : {}),
+    })
+    context.note(`${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'${skipped.length > 0 ? ` (replays skip ${skipped.join(', ')})` : ''}`)
   }
 
   const replayed = async (context: PlannerContext, task: TaskPlan): Promise<PlannerDecision | null> => {
@@ -173,6 +179,32 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
       return follow(context, task, await inner.plan(view))
     },
   }
+}
+
+/**
+ * When the result is the last call's output, earlier read-only calls (discovery: describing a
+ * schema, listing what exists) did not shape it, and no later input was copied from them (such
+ * plans are not recorded at all): a replay can skip them.
+ */
+function withoutUnusedReads(calls: ReadonlyArray<readonly PlannedCall[]>, history: readonly CallRecord[], specOf: (id: string) => CapabilitySpec | undefined) {
+  const decisions: PlannedCall[][] = []
+  const outputs: unknown[] = []
+  const skipped: string[] = []
+  let at = 0
+  for (const [index, decision] of calls.entries()) {
+    const kept: PlannedCall[] = []
+    for (const [position, call] of decision.entries()) {
+      const output = history[at++]?.output
+      const id = `${call.tool}.${call.capability}`
+      const last = index === calls.length - 1 && position === decision.length - 1
+      if (last || specOf(id)?.sideEffects === true) {
+        kept.push(call)
+        outputs.push(output)
+      } else skipped.push(id)
+    }
+    if (kept.length > 0) decisions.push(kept)
+  }
+  return { decisions, outputs, skipped }
 }
 
 /** The plan whose shape the prompt has, with the values it fills in. */

@@ -20,8 +20,12 @@ const positive = (raw: string | undefined): number | undefined => {
   return Number.isFinite(value) && value > 0 ? value : undefined
 }
 
-/** Rounds a window up to whole seconds (upstream windows are 1 s, 10 s, 60 s…, never 9.83 s). */
-const wholeSeconds = (ms: number): number => Math.max(1_000, Math.ceil(ms / 1_000 - 0.05) * 1_000)
+/**
+ * Rounds a window to whole seconds (upstream windows are 1 s, 10 s, 60 s…, never 9.83 s); the
+ * estimate is off by up to a second either way (Retry-After is whole seconds), and an estimate
+ * that proves short is corrected by the next 429.
+ */
+const wholeSeconds = (ms: number): number => Math.max(1_000, Math.round(ms / 1_000) * 1_000)
 
 /** Lower-cased headers from a tool error's details. */
 export function errorHeaders(error: ToolError): Record<string, unknown> {
@@ -40,9 +44,37 @@ function policyHeader(headers: Record<string, unknown>): PaceLimit | undefined {
   return { limit: Number(match[1]), windowMs: Math.round(Number(match[2]) * 1_000) }
 }
 
-/** The limit a successful response's headers announce (`X-RateLimit-Limit`), if any. */
-export function announcedLimit(headers: Headers): number | undefined {
-  return positive(headers.get('x-ratelimit-limit') ?? headers.get('ratelimit-limit') ?? undefined)
+/** What one response's `X-RateLimit-*` headers say; `reset` in epoch seconds. */
+export interface AnnouncedLimit {
+  limit: number
+  remaining: number | undefined
+  reset: number | undefined
+}
+
+/** Values above this are epoch seconds; below, a delay (see rate-limit-headers.ts in @inboard/tools). */
+const EPOCH_SECONDS = 1_000_000_000
+
+/** The limit a response's headers announce (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), if any. */
+export function announcedLimit(headers: Headers): AnnouncedLimit | undefined {
+  const read = (name: string): string | undefined => headers.get(`x-ratelimit-${name}`) ?? headers.get(`ratelimit-${name}`) ?? undefined
+  const limit = positive(read('limit'))
+  if (limit === undefined) return undefined
+  const remaining = Number(read('remaining'))
+  const reset = Number(read('reset'))
+  return { limit, remaining: Number.isFinite(remaining) ? remaining : undefined, reset: reset >= EPOCH_SECONDS ? reset : undefined }
+}
+
+/**
+ * The window of a fixed-window limit, seen from two responses: when the reset moment moves on and
+ * the remaining count does not fall, a window ended, and it lasted the distance between the two
+ * reset moments (a multiple of it, if no request fell in the windows between — so the smallest
+ * distance seen wins). Undefined when the two responses do not show a rollover (a sliding window
+ * moves its reset moment while the remaining count keeps falling).
+ */
+export function rolloverWindow(previous: AnnouncedLimit, next: AnnouncedLimit): number | undefined {
+  if (previous.reset === undefined || next.reset === undefined || previous.remaining === undefined || next.remaining === undefined) return undefined
+  if (next.reset <= previous.reset || next.remaining < previous.remaining) return undefined
+  return Math.round(next.reset - previous.reset) * 1_000
 }
 
 /**
@@ -50,9 +82,17 @@ export function announcedLimit(headers: Headers): number | undefined {
  * (or a `RateLimit-Policy`), the window from the policy or, failing that, from when the requests
  * now in the window started (the window ends when `Retry-After` says, and began with the request
  * `limit` places before this one). Without a limit header, the requests we got through before the
- * 429 are the limit. Returns null when the error says too little.
+ * 429 are the limit. A 429 while already paced at the same limit means the window is longer than
+ * estimated: it grows by the wait the upstream asked for. Returns null when the error says too little.
  */
-export function observeLimit(error: ToolError, recent: readonly number[], now: number): ObservedLimit | null {
+export function observeLimit(error: ToolError, recent: readonly number[], now: number, paced?: PaceLimit): ObservedLimit | null {
+  const observed = estimate(error, recent, now)
+  if (!observed || !paced || observed.limit !== paced.limit || observed.windowMs > paced.windowMs) return observed
+  const waitMs = error.retryAfterMs ?? 1_000
+  return { ...observed, windowMs: paced.windowMs + wholeSeconds(waitMs), evidence: { ...observed.evidence, paced_window_ms: paced.windowMs } }
+}
+
+function estimate(error: ToolError, recent: readonly number[], now: number): ObservedLimit | null {
   const headers = errorHeaders(error)
   const status = error.details?.status
   const evidence: Record<string, unknown> = { status: typeof status === 'number' ? status : 429 }

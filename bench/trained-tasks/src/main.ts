@@ -1,0 +1,22 @@
+import { runProgression } from '@inboard/example-trained-tasks/progression'
+import { memoryCostPerStep } from './lookup-cost.js'
+
+console.log('Trained-task benchmark: the demo CRM scenario, 50 runs, memory on (simulated time, 10× faster than real; the planner is a simulated model with 1.5 s per decision)\n')
+const { stats, entries } = await runProgression({ runs: 50 })
+const latency = (run: number): number => stats[run - 1]!.latencyMs
+const run5 = latency(5) / latency(1)
+const run50 = latency(50) / latency(1)
+const rateLimitedAfter5 = stats.slice(5).reduce((sum, run) => sum + run.rateLimited, 0)
+const renameAt = 20
+const failed = stats.slice(renameAt - 1).filter((run) => run.status !== 'complete').length
+
+console.log(`run 1   ${(latency(1) / 1000).toFixed(2)} s`)
+console.log(`run 5   ${(latency(5) / 1000).toFixed(2)} s   ${(run5 * 100).toFixed(0)}% of run 1 (${((1 - run5) * 100).toFixed(0)}% faster; reference: 40%, goal: 60%)`)
+console.log(`run 50  ${(latency(50) / 1000).toFixed(2)} s   ${(run50 * 100).toFixed(0)}% of run 1 (${((1 - run50) * 100).toFixed(0)}% faster)`)
+console.log(`429s after run 5: ${rateLimitedAfter5} (target 0); 429s in all: ${stats.reduce((sum, run) => sum + run.rateLimited, 0)}`)
+console.log(`failed runs from the field rename (run ${renameAt}) on: ${failed} (target 0)`)
+
+const cost = await memoryCostPerStep(entries)
+console.log(`memory cost per step with the demo's learned entries: ${cost.perStepUs.toFixed(2)} µs (task ${cost.onUs.toFixed(1)} µs with memory, ${cost.offUs.toFixed(1)} µs without; target under 20 µs)`)
+console.log(`\nTRAINED run5_vs_run1=${run5.toFixed(2)} run50_vs_run1=${run50.toFixed(2)} rate_limited_after_run5=${rateLimitedAfter5} failed=${failed} lookup_us=${cost.perStepUs.toFixed(2)}`)
+process.exit(0)
