@@ -26,9 +26,15 @@ export interface Machine {
   load: [number, number]
 }
 
+function git(args: string[]): string {
+  return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+}
+
+/** HEAD, flagged when the measured packages differ from it. */
 function currentCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = git(['status', '--porcelain', '--', 'packages']) !== ''
+    return `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' + uncommitted changes in packages/' : ''}`
   } catch {
     return null
   }

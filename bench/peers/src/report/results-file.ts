@@ -24,7 +24,7 @@ export function renderResultsFile(input: ResultsInput): string {
   const lines = [
     '# Peer benchmark results',
     '',
-    `Measured ${input.date.toISOString()} by \`pnpm --filter @inboard/bench-peers start\`${machine.commit === null ? '' : ` at commit \`${machine.commit}\``}.`,
+    `Measured ${input.date.toISOString()} by \`pnpm --filter @inboard/bench-peers start\`${machine.commit === null ? '' : ` at commit ${machine.commit}`}.`,
     'Every figure below comes from that run; rerun the command to regenerate this file.',
     '',
     '## Machine',
