@@ -100,6 +100,13 @@ describe('task lifecycle', () => {
     expect(task.error?.message).toContain('amount')
   })
 
+  it('fails with no_capability_matched when the default planner finds nothing to call', async () => {
+    const runtime = createTestRuntime({ tools: [weatherTool] })
+    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'Tell me a joke' }).id)
+    expect(task.error).toMatchObject({ code: 'no_capability_matched', recoverable: false })
+    expect(task.error?.suggestion).toContain('Name the service')
+  })
+
   it('rejects bad input with documented codes and keeps running', async () => {
     const runtime = createTestRuntime({ tools: [weatherTool], planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
     const code = (fn: () => unknown): string | undefined => {

@@ -63,6 +63,7 @@ function noMatch(context: PlannerContext): PlannerDecision {
   if (ids.length === 0) {
     return {
       type: 'fail',
+      code: 'no_capability_matched',
       message: `No capability matched the prompt "${quote(context.task.prompt)}": this task may not call any capability`,
       suggestion: 'Give the subagent tools that cover the request, or list them explicitly.',
     }
@@ -70,6 +71,7 @@ function noMatch(context: PlannerContext): PlannerDecision {
   const listed = ids.length > MAX_LISTED ? `${ids.slice(0, MAX_LISTED).join(', ')} and ${ids.length - MAX_LISTED} more` : ids.join(', ')
   return {
     type: 'fail',
+    code: 'no_capability_matched',
     message: `No capability matched the prompt "${quote(context.task.prompt)}"; none of ${listed} shares a meaningful word with it`,
     suggestion: 'Name the service or the operation in the prompt (for example "weather", "contacts", "send an email").',
   }

@@ -162,7 +162,7 @@ async function apply(deps: RunnerDeps, allowed: ReadonlySet<string>, record: Tas
       completeTask(deps, record, work, decision.result)
       return
     case 'fail':
-      failTask(deps, record, new InboardError('planner_error', decision.message, { recoverable: decision.recoverable ?? false, suggestion: decision.suggestion ?? null }))
+      failTask(deps, record, new InboardError(decision.code ?? 'planner_error', decision.message, { recoverable: decision.recoverable ?? false, suggestion: decision.suggestion ?? null }))
       return
   }
 }
