@@ -157,6 +157,7 @@ describe('default planner: choosing a capability', () => {
     const decision = await decide('Translate this poem into Klingon', { capabilities: [weatherCurrent, fetchDeals] })
     expect(decision).toEqual({
       type: 'fail',
+      code: 'no_capability_matched',
       message: 'No capability matched the prompt "Translate this poem into Klingon"; none of weather.current, crm.fetch_deals shares a meaningful word with it',
       suggestion: 'Name the service or the operation in the prompt (for example "weather", "contacts", "send an email").',
     })
