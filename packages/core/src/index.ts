@@ -45,7 +45,7 @@ export type { CallMiddleware, CallSite } from './runner/call-middleware.js'
 export type { RetryPolicy } from './runner/tool-execution.js'
 
 // Execution memory
-export { MEMORY_SCHEMA_VERSION } from './memory/memory-entry.js'
+export { MEMORY_SCHEMA_VERSION, memoryEntrySchema } from './memory/memory-entry.js'
 export type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues, MemoryProvenance, MemoryExport, PlanDecisionTemplate, PlanCallTemplate } from './memory/memory-entry.js'
 export type { MemoryApi, MemorySummary } from './memory/memory-api.js'
 export type { MemoryOptions } from './memory/create-memory.js'

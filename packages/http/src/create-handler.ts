@@ -12,6 +12,7 @@ import { reply, type Reply } from './request/reply.js'
 import { oauthCallback } from './routes/oauth-callback.js'
 import type { RouteContext, RouteHandler } from './routes/route-context.js'
 import { ROUTE_SPECS, type OperationId, type RouteSpec } from './routes/route-specs.js'
+import { memoryRoutes } from './routes/memory-routes.js'
 import { subagentRoutes } from './routes/subagent-routes.js'
 import { taskRoutes } from './routes/task-routes.js'
 import { webhookUrlProblem } from './webhooks/address-guard.js'
@@ -54,6 +55,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
 
   const handlers: Record<OperationId, RouteHandler> = {
     ...subagentRoutes(runtime, maxBodyBytes),
+    ...memoryRoutes(runtime),
     ...taskRoutes({
       runtime,
       clock,

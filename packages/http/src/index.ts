@@ -27,5 +27,6 @@ export { MAX_ATTEMPTS, DELIVERY_WINDOW_MS, ATTEMPT_TIMEOUT_MS, retryDelay } from
 // OpenAPI
 export { createOpenApiDocument } from './openapi/openapi-document.js'
 export { taskSchema, taskListItemSchema, traceSchema, subagentSchema, subagentListItemSchema, errorBodySchema, pageSchema } from './openapi/response-schemas.js'
+export { subagentMemorySchema, memoryResetSchema } from './openapi/response-schemas.js'
 export { taskCreateBodySchema } from './routes/request-schemas.js'
 export type { OAuthCallbackParams } from './routes/oauth-callback.js'

@@ -5,6 +5,8 @@ export const ROUTE_LIST = [
   ['GET', '/v1/subagents/{subagent_id}'],
   ['PATCH', '/v1/subagents/{subagent_id}'],
   ['DELETE', '/v1/subagents/{subagent_id}'],
+  ['GET', '/v1/subagents/{subagent_id}/memory'],
+  ['DELETE', '/v1/subagents/{subagent_id}/memory'],
   ['POST', '/v1/tasks'],
   ['GET', '/v1/tasks'],
   ['GET', '/v1/tasks/{task_id}'],

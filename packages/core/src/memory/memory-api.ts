@@ -22,12 +22,15 @@ export interface MemorySummary {
 export interface MemoryApi {
   /** Whether the runtime learns and applies memory (`createRuntime({ memory: { enabled } })`). */
   readonly enabled: boolean
-  /** A subagent's entries (null: tasks that ran without a subagent), oldest scope first. */
-  get(subagent: string | null): Promise<MemoryEntry[]>
+  /**
+   * A subagent's entries (null: tasks that ran without a subagent), by tool. With `account`, only
+   * what tasks of that account taught, plus what tasks without an account taught.
+   */
+  get(subagent: string | null, options?: { account?: string }): Promise<MemoryEntry[]>
   /** Every subagent that has memory, with counts. */
   list(): Promise<MemorySummary[]>
-  /** Forgets a subagent's memory, or only what it learned about one tool. */
-  reset(subagent: string | null, options?: { tool?: string }): Promise<{ deleted: number }>
+  /** Forgets a subagent's memory, or only what it learned about one tool, or for one account. */
+  reset(subagent: string | null, options?: { tool?: string; account?: string }): Promise<{ deleted: number }>
   /** Every entry as JSON, for backups or to seed another runtime. */
   export(): Promise<MemoryExport>
   /** Adds entries from {@link MemoryApi.export}; an entry with the same scope and id is replaced. */
@@ -40,9 +43,10 @@ export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): Memo
   const store = memory.store
   return {
     enabled,
-    async get(subagent) {
+    async get(subagent, options = {}) {
       await store.ready()
-      return store.entries(subagent).sort(byScope).map((entry) => structuredClone(entry))
+      const visible = (entry: MemoryEntry): boolean => options.account === undefined || entry.account === null || entry.account === options.account
+      return store.entries(subagent).filter(visible).sort(byScope).map((entry) => structuredClone(entry))
     },
     async list() {
       await store.ready()
@@ -61,7 +65,7 @@ export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): Memo
     },
     async reset(subagent, options = {}) {
       await store.ready()
-      const removed = store.reset(subagent, options.tool)
+      const removed = store.reset(subagent, options.tool, options.account)
       memory.forgotten(removed)
       await store.flush()
       return { deleted: removed.length }

@@ -234,9 +234,11 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       if (entry) memory.used(entry)
       site.note(`paced to learned limit ${formatLimit(pacer)}${state.waitedMs > 0 ? ` (waited ${state.waitedMs} ms)` : ''}`)
     }
-    const scopes = waiting ? memory.scopeUses.get(site.task.id) : undefined
+    const scopes = memory.scopeUses.get(site.task.id)
     if (!scopes) return
     memory.scopeUses.delete(site.task.id)
+    // Learned scopes are asked for on every call; they matter to the user when a consent link carries them.
+    if (!waiting) return
     for (const entry of scopes) {
       // Scopes this very task learned are asked for in its own incremental consent: not a use.
       if (entry.provenance.task_id === site.task.id) continue

@@ -150,11 +150,11 @@ export class MemoryStore {
     return out
   }
 
-  /** Forgets a subagent's entries (or one tool's); returns how many were removed. */
-  reset(subagent: string | null, tool?: string): MemoryEntry[] {
+  /** Forgets a subagent's entries (or one tool's, or one account's); returns what was removed. */
+  reset(subagent: string | null, tool?: string, account?: string): MemoryEntry[] {
     const removed: MemoryEntry[] = []
     for (const [key, scope] of this.#scopes) {
-      if (scope.subagent !== subagent || (tool !== undefined && scope.tool !== tool)) continue
+      if (scope.subagent !== subagent || (tool !== undefined && scope.tool !== tool) || (account !== undefined && scope.account !== account)) continue
       const doc = this.#docs.get(key)
       if (!doc || doc.size === 0) continue
       removed.push(...doc.values())

@@ -1,4 +1,4 @@
-import { INBOARD_ERROR_CODES, taskStatusSchema } from '@inboard/core'
+import { INBOARD_ERROR_CODES, memoryEntrySchema, taskStatusSchema } from '@inboard/core'
 import { z } from 'zod'
 
 /** Response shapes, for the OpenAPI document and for conformance tests. */
@@ -88,3 +88,12 @@ export const oauthCallbackQuerySchema = z.object({
   error: z.string().optional(),
   error_description: z.string().optional(),
 })
+
+/** `GET /v1/subagents/:id/memory`: what the subagent learned, each entry with its provenance. */
+export const subagentMemorySchema = z.object({ sub_agent: z.string(), entries: z.array(memoryEntrySchema) })
+
+/** `DELETE /v1/subagents/:id/memory`: how many entries were forgotten. */
+export const memoryResetSchema = z.object({ sub_agent: z.string(), deleted: z.number().int() })
+
+/** The query of `DELETE /v1/subagents/:id/memory`: forget only what was learned about one tool. */
+export const memoryResetQuerySchema = z.object({ tool: z.string().min(1).max(64).optional() })

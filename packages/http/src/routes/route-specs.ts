@@ -1,9 +1,12 @@
 import { subagentDeploySchema, subagentListSchema, subagentUpdateSchema, taskInputSchema, taskListSchema, type InboardErrorCode } from '@inboard/core'
 import { z } from 'zod'
 import {
+  memoryResetQuerySchema,
+  memoryResetSchema,
   oauthCallbackQuerySchema,
   pageSchema,
   subagentListItemSchema,
+  subagentMemorySchema,
   subagentSchema,
   taskListItemSchema,
   taskSchema,
@@ -74,6 +77,23 @@ export const ROUTE_SPECS = {
     auth: true,
     success: { status: 200, description: 'The deleted subagent', schema: subagentSchema },
     errors: [...AUTH_ERRORS, 'subagent_not_found'],
+  },
+  getSubagentMemory: {
+    method: 'GET',
+    path: '/subagents/:subagent_id/memory',
+    summary: "What a subagent learned from its tasks (scopes, rate limits, renames, sizes, retries, plans), with provenance",
+    auth: true,
+    success: { status: 200, description: "The subagent's memory entries visible to the caller's account", schema: subagentMemorySchema },
+    errors: [...AUTH_ERRORS, 'subagent_not_found'],
+  },
+  resetSubagentMemory: {
+    method: 'DELETE',
+    path: '/subagents/:subagent_id/memory',
+    summary: "Forget what a subagent learned for the caller's account, or only about one tool",
+    auth: true,
+    query: memoryResetQuerySchema,
+    success: { status: 200, description: 'How many entries were forgotten', schema: memoryResetSchema },
+    errors: [...AUTH_ERRORS, 'invalid_request', 'subagent_not_found'],
   },
   createTask: {
     method: 'POST',
