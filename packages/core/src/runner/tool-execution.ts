@@ -43,24 +43,35 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, error: ToolEr
   return Math.max(jittered, error.retryAfterMs ?? 0)
 }
 
-/** One attempt, bounded by the call timeout and the task's run signal. */
-async function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContext, options: CallOptions): Promise<unknown> {
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
+}
+
+/**
+ * One attempt, bounded by the call timeout and the task's run signal. Settles exactly once: with
+ * the capability's outcome, a timeout, or the task stopping — whichever comes first.
+ */
+function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContext, options: CallOptions): Promise<unknown> {
   const { clock, signal: task, timeoutMs } = options
   const call = new RunSignal()
-  let timer: unknown
-  let unsubscribe: (() => void) | undefined
-  const guard = new Promise<never>((_, reject) => {
-    timer = clock.setTimeout(() => {
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const settle = (): boolean => {
+      if (settled) return false
+      settled = true
+      clock.clearTimeout(timer)
+      unsubscribe()
+      return true
+    }
+    const timer = clock.setTimeout(() => {
       const error = new ToolError('timeout', `The call did not finish within ${timeoutMs} ms`)
+      if (settle()) reject(error)
       call.abort(error)
-      reject(error)
     }, timeoutMs)
-    unsubscribe = task.onAbort((reason) => {
+    const unsubscribe = task.onAbort((reason) => {
+      if (settle()) reject(new ToolError('timeout', 'The task was stopped while the call ran', { recoverable: false, cause: reason }))
       call.abort(reason)
-      reject(new ToolError('timeout', 'The task was stopped while the call ran', { recoverable: false, cause: reason }))
     })
-  })
-  try {
     const ctx: ToolContext = {
       task_id: context.task_id,
       user_id: context.user_id,
@@ -71,12 +82,20 @@ async function attempt(run: CapabilitySpec['run'], input: unknown, context: Call
       },
       ...context.extras,
     }
-    const running = options.wrapAttempt ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx))) : run(input, ctx)
-    return await Promise.race([running, guard])
-  } finally {
-    clock.clearTimeout(timer)
-    unsubscribe?.()
-  }
+    const onValue = (value: unknown): void => {
+      if (settle()) resolve(value)
+    }
+    const onError = (error: unknown): void => {
+      if (settle()) reject(error)
+    }
+    try {
+      const running = options.wrapAttempt ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx))) : run(input, ctx)
+      if (isThenable(running)) running.then(onValue, onError)
+      else onValue(running)
+    } catch (error) {
+      onError(error)
+    }
+  })
 }
 
 async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: () => unknown, context: CallContext, options: CallOptions): Promise<unknown> {

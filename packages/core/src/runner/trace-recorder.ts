@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js'
 import type { EventBus } from '../events.js'
 import { toTask, type StepRecord, type TaskRecord } from '../task/task-record.js'
 import type { StepStatus, Trace, TraceStep } from '../task/task-types.js'
+import { isoTime } from '../iso-time.js'
 
 export function toTraceStep(step: StepRecord): TraceStep {
   const out: TraceStep = {
@@ -9,7 +10,7 @@ export function toTraceStep(step: StepRecord): TraceStep {
     action: step.action,
     status: step.status,
     duration_ms: step.durationMs,
-    started_at: new Date(step.startedAt).toISOString(),
+    started_at: isoTime(step.startedAt),
   }
   if (step.note !== undefined) out.note = step.note
   return out
@@ -65,6 +66,6 @@ export class TraceRecorder {
   }
 
   #iso(): string {
-    return new Date(this.#clock.now()).toISOString()
+    return isoTime(this.#clock.now())
   }
 }

@@ -3,6 +3,7 @@ import { InboardError } from '../errors/inboard-error.js'
 import type { CapabilityIndex } from '../runtime/capability-index.js'
 import type { Page } from '../task/task-types.js'
 import { capabilitiesOfTools, matchCapabilities } from './tool-matching.js'
+import { isoTime } from '../iso-time.js'
 
 /** A subagent as returned by `runtime.subagents.get()` and `GET /v1/subagents/:id`. */
 export interface Subagent {
@@ -34,7 +35,6 @@ export interface SubagentRecord {
   deletedAt: number | null
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 export function toSubagent(record: SubagentRecord): Subagent {
   const tools = [...new Set([...record.capabilityIds].map((id) => id.slice(0, id.indexOf('.'))))]
@@ -45,9 +45,9 @@ export function toSubagent(record: SubagentRecord): Subagent {
     tools,
     tools_available: record.capabilityIds.size,
     status: record.status,
-    created_at: iso(record.createdAt),
-    updated_at: iso(record.updatedAt),
-    ...(record.deletedAt === null ? {} : { deleted_at: iso(record.deletedAt) }),
+    created_at: isoTime(record.createdAt),
+    updated_at: isoTime(record.updatedAt),
+    ...(record.deletedAt === null ? {} : { deleted_at: isoTime(record.deletedAt) }),
   }
 }
 

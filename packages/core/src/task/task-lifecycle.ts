@@ -6,6 +6,7 @@ import type { TaskStore } from '../stores/task-store.js'
 import { isTerminal, nextStatus, type TaskEventType } from './task-machine.js'
 import { toTask, type TaskRecord } from './task-record.js'
 import type { Task, TaskStatus } from './task-types.js'
+import { isoTime } from '../iso-time.js'
 
 /** How long finished tasks stay readable. */
 export interface Retention {
@@ -119,7 +120,7 @@ export class TaskLifecycle {
 
   #announce(record: TaskRecord): void {
     const type = EVENT_OF[record.status]
-    this.#bus.emit(type, () => ({ type, task_id: record.id, timestamp: new Date(this.#clock.now()).toISOString(), task: toTask(record) }) as RuntimeEvent)
+    this.#bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#clock.now()), task: toTask(record) }) as RuntimeEvent)
   }
 
   #wake(record: TaskRecord): void {

@@ -2,6 +2,7 @@ import type { TaskError } from '../errors/inboard-error.js'
 import type { CallRecord, PlannedCall } from '../planner/planner.js'
 import type { RunSignal } from '../runner/run-signal.js'
 import type { StepStatus, Task, TaskListItem, TaskMode, TaskStatus, TaskWaiting } from './task-types.js'
+import { isoTime } from '../iso-time.js'
 
 /** One trace step as stored: times as epoch milliseconds, converted to ISO only when read. */
 export interface StepRecord {
@@ -57,7 +58,6 @@ export interface TaskWork {
   controller: RunSignal | null
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 function endField(status: TaskStatus): 'completed_at' | 'failed_at' | 'cancelled_at' | null {
   if (status === 'complete') return 'completed_at'
@@ -86,11 +86,11 @@ export function toTaskListItem(record: TaskRecord): TaskListItem {
     mode: record.mode,
     priority: record.priority,
     metadata: record.metadata,
-    created_at: iso(record.createdAt),
+    created_at: isoTime(record.createdAt),
   }
-  if (record.startedAt !== null) item.started_at = iso(record.startedAt)
+  if (record.startedAt !== null) item.started_at = isoTime(record.startedAt)
   const end = endField(record.status)
-  if (end !== null && record.endedAt !== null) item[end] = iso(record.endedAt)
+  if (end !== null && record.endedAt !== null) item[end] = isoTime(record.endedAt)
   if (record.waiting) item.waiting = record.waiting
   return item
 }
