@@ -3,9 +3,9 @@ import type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues } from './mem
 import { scopeKey, type MemoryScope, type MemoryStore } from './memory-store.js'
 import { PacerRegistry } from './pacer.js'
 
-/** A plan replay in progress (see plan-memory.ts); the middleware flags a replayed call that failed. */
+/** A task's planning as memory follows it (see plan-memory.ts); the middleware flags a replayed call that failed. */
 export interface ReplayState {
-  /** The plan entry being replayed, or null once the task fell back to planning. */
+  /** The plan entry being replayed, or null when planning (never replayed, or fell back). */
   entry: MemoryEntryOf<'plan'> | null
   failed: boolean
 }
@@ -31,6 +31,8 @@ export class ExecutionMemory {
   readonly clock: Clock
   readonly pacers = new PacerRegistry()
   readonly #replays = new Map<string, ReplayState>()
+  /** Plans by scope and shape, so a prompt is looked up without building an entry id from it. */
+  readonly #plans = new Map<string, Map<string, MemoryEntryOf<'plan'>>>()
   readonly #deps: ExecutionMemoryDeps
   /** Learned scopes handed to the auth consent flow, per task, so the waiting step can say so. */
   readonly scopeUses = new Map<string, MemoryEntryOf<'oauth_scopes'>[]>()
@@ -41,6 +43,16 @@ export class ExecutionMemory {
     this.clock = deps.clock
     this.store.onPut = (entry) => {
       if (entry.kind === 'rate_limit') this.pacers.set(PacerRegistry.key(entry.tool, entry.account), { limit: entry.value.limit, windowMs: entry.value.window_ms })
+      if (entry.kind !== 'plan') return
+      const key = scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account })
+      let plans = this.#plans.get(key)
+      if (!plans) this.#plans.set(key, (plans = new Map()))
+      plans.set(entry.value.shape, entry)
+    }
+    this.store.onRemove = (entry) => {
+      if (entry.kind !== 'plan') return
+      const plans = this.#plans.get(scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account }))
+      if (plans?.get(entry.value.shape) === entry) plans.delete(entry.value.shape)
     }
   }
 
@@ -55,6 +67,11 @@ export class ExecutionMemory {
 
   find<K extends MemoryKind>(scope: string, kind: K, capability: string | null, key: string): MemoryEntryOf<K> | undefined {
     return this.store.scope(scope)?.get(entryId(kind, capability, key)) as MemoryEntryOf<K> | undefined
+  }
+
+  /** The plans of a scope, by shape. */
+  plans(scope: string): ReadonlyMap<string, MemoryEntryOf<'plan'>> | undefined {
+    return this.#plans.get(scope)
   }
 
   /** Stores a fact, or revises it, with the task that taught it and the evidence. */
@@ -99,16 +116,17 @@ export class ExecutionMemory {
     this.store.touch(entry)
   }
 
+  /** A task's planning state (one map for the plan decorator and the middleware). */
   replay(taskId: string): ReplayState | undefined {
     return this.#replays.get(taskId)
   }
 
-  startReplay(taskId: string, state: ReplayState): void {
+  track(taskId: string, state: ReplayState): void {
     if (this.#replays.size >= MAX_REPLAYS) this.#replays.delete(this.#replays.keys().next().value!)
     this.#replays.set(taskId, state)
   }
 
-  endReplay(taskId: string): void {
+  untrack(taskId: string): void {
     this.#replays.delete(taskId)
   }
 

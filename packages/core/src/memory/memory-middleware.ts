@@ -23,6 +23,13 @@ interface CallState {
   pacedRequests: number
 }
 
+/**
+ * Where a call's state lives: on the call site itself (a symbol-keyed property; the site lives as
+ * long as the call), which costs neither a map entry nor an identity hash per call.
+ */
+const STATE = Symbol('inboard.memory.call')
+type TrackedSite = CallSite & { [STATE]?: CallState }
+
 /** Size refusals memory works around within one call before giving up. */
 const MAX_SHRINKS = 3
 
@@ -35,27 +42,27 @@ const since = (taskId: string): string => `learned from ${taskId}`
  * refused sizes, transient failures and what recovered them, outputs that fail their schema.
  */
 export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware {
-  // A Map (deleted in `finally`) rather than a WeakMap: cheaper per call and for the GC.
-  const states = new Map<CallSite, CallState>()
   const fetchTools = new Set<string>()
   const lastAnnounced = new Map<string, AnnouncedLimit>()
 
-  const pace = async (site: CallSite, state: CallState): Promise<void> => {
+  /** Logs a request and reserves its slot under a learned limit; a promise only when it must wait. */
+  const pace = (site: CallSite, state: CallState): Promise<void> | undefined => {
     const pacer = memory.pacers.get(state.pacer)
     const now = memory.clock.now()
     memory.pacers.log(state.pacer, now)
-    if (!pacer) return
+    if (!pacer) return undefined
     state.pacedRequests++
     const delay = pacer.reserve(now)
-    if (delay <= 0) return
+    if (delay <= 0) return undefined
     state.waitedMs += delay
-    await sleep(memory.clock, delay, site.signal)
+    return sleep(memory.clock, delay, site.signal)
   }
 
   const pacedFetch = (site: CallSite, state: CallState, base: typeof globalThis.fetch | undefined): typeof globalThis.fetch => {
     return async (input, init) => {
       fetchTools.add(site.tool)
-      await pace(site, state)
+      const waiting = pace(site, state)
+      if (waiting) await waiting
       const response = await (base ?? globalThis.fetch)(input, init)
       const announced = announcedLimit(response.headers)
       if (announced) learnFromHeaders(site, state, announced, response.status)
@@ -247,53 +254,60 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     }
   }
 
-  return {
-    name: 'inboard:memory',
-    async call(site, next) {
-      if (!memory.enabled(site.task)) return next()
-      if (!memory.store.isReady) await memory.store.ready()
-      const scope: MemoryScope = { subagent: site.task.sub_agent, tool: site.tool, account: site.task.account }
-      const state: CallState = { scope, key: scopeKey(scope), pacer: PacerRegistry.key(site.tool, site.task.account), failedAt: null, failedCode: null, retries: 0, waitedMs: 0, pacedRequests: 0 }
-      states.set(site, state)
-      site.context.fetch = pacedFetch(site, state, site.context.fetch)
-      applyBefore(site, state)
-      let waiting = false
+  /** What a failed call becomes: a repaired output, a replan of a replayed plan, or the error. */
+  const recover = (site: CallSite, state: CallState, thrown: unknown): unknown => {
+    if (!(thrown instanceof ToolError)) throw thrown
+    if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, false)
+    if (thrown.code === 'invalid_output') {
       try {
-        return await runSized(site, state, next)
-      } catch (thrown) {
-        waiting = thrown instanceof WaitRequest
-        if (!(thrown instanceof ToolError)) throw thrown
-        if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, false)
-        if (thrown.code === 'invalid_output') {
-          try {
-            return repair(site, state, thrown)
-          } catch (unrepaired) {
-            if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
-            throw unrepaired
-          }
-        }
-        if (memory.replay(site.task.id)?.entry) throw replan(memory, site, thrown)
-        throw thrown
-      } finally {
-        states.delete(site)
-        noteUses(site, state, waiting)
+        return repair(site, state, thrown)
+      } catch (unrepaired) {
+        if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
+        throw unrepaired
       }
-    },
-    async attempt(site, next) {
-      const state = states.get(site)
-      if (!state) return next()
-      if (!fetchTools.has(site.tool)) await pace(site, state)
-      const startedAt = memory.clock.now()
-      try {
-        const raw = await next()
-        if (state.failedCode !== null) learnRecovery(site, state, true, startedAt)
-        return applyRenamesKnown(site, state, raw)
-      } catch (thrown) {
-        if (thrown instanceof ToolError) learnFailure(site, state, thrown)
-        throw thrown
-      }
-    },
+    }
+    if (memory.replay(site.task.id)?.entry) throw replan(memory, site, thrown)
+    throw thrown
   }
+
+  const call = async (site: CallSite, next: () => Promise<unknown>): Promise<unknown> => {
+    if (!memory.enabled(site.task)) return next()
+    if (!memory.store.isReady) await memory.store.ready()
+    const scope: MemoryScope = { subagent: site.task.sub_agent, tool: site.tool, account: site.task.account }
+    const state: CallState = { scope, key: scopeKey(scope), pacer: PacerRegistry.key(site.tool, site.task.account), failedAt: null, failedCode: null, retries: 0, waitedMs: 0, pacedRequests: 0 }
+    const tracked: TrackedSite = site
+    tracked[STATE] = state
+    site.context.fetch = pacedFetch(site, state, site.context.fetch)
+    applyBefore(site, state)
+    let waiting = false
+    try {
+      // Most calls have no size field: no extra async frame for them.
+      return await (sizeFields(site.input).length === 0 ? next() : runSized(site, state, next))
+    } catch (thrown) {
+      waiting = thrown instanceof WaitRequest
+      return recover(site, state, thrown)
+    } finally {
+      noteUses(site, state, waiting)
+    }
+  }
+
+  const attempt = async (site: CallSite, next: () => Promise<unknown>): Promise<unknown> => {
+    const state = (site as TrackedSite)[STATE]
+    if (!state) return next()
+    const waiting = fetchTools.has(site.tool) ? undefined : pace(site, state)
+    if (waiting) await waiting
+    const startedAt = memory.clock.now()
+    try {
+      const raw = await next()
+      if (state.failedCode !== null) learnRecovery(site, state, true, startedAt)
+      return applyRenamesKnown(site, state, raw)
+    } catch (thrown) {
+      if (thrown instanceof ToolError) learnFailure(site, state, thrown)
+      throw thrown
+    }
+  }
+
+  return { name: 'inboard:memory', call, attempt }
 }
 
 /** Marks a replayed plan as failed so the planner takes over, and fails only the step. */

@@ -22,9 +22,24 @@ const INDEX_KEY = 'memory:index'
 /** Uses are counted in-process and written at most this often, so replays do not write per task. */
 const TOUCH_DELAY_MS = 1_000
 
-/** The in-process key of a scope (also the suffix of its keyv key). */
+const keys = new Map<string, Map<string, Map<string, string>>>()
+
+/** The in-process key of a scope (also the suffix of its keyv key); cached, so hot paths allocate nothing. */
 export function scopeKey(scope: MemoryScope): string {
-  return `${scope.subagent ?? ''}\u001f${scope.tool}\u001f${scope.account ?? ''}`
+  return keyOf(scope.subagent, scope.tool, scope.account)
+}
+
+export function keyOf(subagent: string | null, tool: string, account: string | null): string {
+  let byTool = keys.get(subagent ?? '')
+  if (!byTool) keys.set(subagent ?? '', (byTool = new Map()))
+  let byAccount = byTool.get(tool)
+  if (!byAccount) byTool.set(tool, (byAccount = new Map()))
+  let key = byAccount.get(account ?? '')
+  if (key === undefined) {
+    key = `${subagent ?? ''}\u001f${tool}\u001f${account ?? ''}`
+    if (byAccount.size < 10_000) byAccount.set(account ?? '', key)
+  }
+  return key
 }
 
 const storageKey = (key: string): string => `memory:v${MEMORY_SCHEMA_VERSION}:${key.split('\u001f').map(encodeURIComponent).join(':')}`
@@ -41,7 +56,8 @@ export class MemoryStore {
   readonly #docs = new Map<string, Map<string, MemoryEntry>>()
   readonly #scopes = new Map<string, MemoryScope>()
   readonly #pending = new Set<Promise<unknown>>()
-  readonly #dirty = new Set<string>()
+  /** Entries whose use counts changed since the last write. */
+  readonly #dirty = new Set<MemoryEntry>()
   readonly #lastUsed = new Map<MemoryEntry, number>()
   #touchTimer: unknown = null
   #tail: Promise<unknown> = Promise.resolve()
@@ -49,6 +65,8 @@ export class MemoryStore {
   #ready = false
   /** Called after an entry is stored (learned, revised or imported). */
   onPut: ((entry: MemoryEntry) => void) | null = null
+  /** Called after an entry is removed (found stale, or reset). */
+  onRemove: ((entry: MemoryEntry) => void) | null = null
 
   constructor(options: { keyv?: Keyv | undefined; clock: Clock; maxAgeMs: number }) {
     this.#keyv = options.keyv ?? new Keyv()
@@ -123,14 +141,16 @@ export class MemoryStore {
   /** Removes one entry (a fact found stale). */
   remove(entry: MemoryEntry): void {
     const key = scopeKey(scopeOf(entry))
-    if (this.#docs.get(key)?.delete(entry.id)) this.#write(key, false)
+    if (!this.#docs.get(key)?.delete(entry.id)) return
+    this.onRemove?.(entry)
+    this.#write(key, false)
   }
 
   /** Counts a use; written lazily (the timestamp is formatted only when read or written). */
   touch(entry: MemoryEntry): void {
     entry.uses++
     this.#lastUsed.set(entry, this.#clock.now())
-    this.#dirty.add(scopeKey(scopeOf(entry)))
+    this.#dirty.add(entry)
     if (this.#touchTimer === null) {
       this.#touchTimer = this.#clock.setTimeout(() => {
         this.#touchTimer = null
@@ -159,6 +179,7 @@ export class MemoryStore {
       if (!doc || doc.size === 0) continue
       removed.push(...doc.values())
       doc.clear()
+      for (const entry of removed) this.onRemove?.(entry)
       this.#write(key, false)
     }
     return removed
@@ -175,12 +196,13 @@ export class MemoryStore {
   }
 
   #writeDirty(): void {
-    for (const key of this.#dirty) this.#write(key, false)
+    const scopes = new Set([...this.#dirty].map((entry) => scopeKey(scopeOf(entry))))
+    this.#dirty.clear()
+    for (const key of scopes) if (this.#scopes.has(key)) this.#write(key, false)
   }
 
   #write(key: string, maybeNew: boolean): void {
     this.#settle()
-    this.#dirty.delete(key)
     const scope = this.#scopes.get(key)!
     const doc: ScopeDocument = { version: MEMORY_SCHEMA_VERSION, sub_agent: scope.subagent, tool: scope.tool, account: scope.account, entries: [...(this.#docs.get(key)?.values() ?? [])] }
     // Writes are chained so a later state never lands before an earlier one, nor two index updates race.

@@ -3,12 +3,11 @@ import type { CapabilitySpec } from '@inboard/tools'
 import type { CallRecord, CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
 import type { MemoryEntryOf } from './memory-entry.js'
-import { scopeKey, type MemoryScope } from './memory-store.js'
+import { keyOf, scopeKey, type MemoryScope } from './memory-store.js'
 import { abstractPlan, fillPlan, isParameterised, matchShape } from './prompt-shape.js'
 
 /** One task's planning as the decorator follows it. */
-interface TaskPlan {
-  replay: ReplayState
+interface TaskPlan extends ReplayState {
   values: Record<string, string>
   /** The first decision and history entry of the plan being recorded (after a fallback, past the replay). */
   decisionStart: number
@@ -19,8 +18,8 @@ interface TaskPlan {
   revising: MemoryEntryOf<'plan'> | null
 }
 
-/** Plans tracked at once; the oldest are dropped (tasks that ended without a finish decision). */
-const MAX_TRACKED = 10_000
+const NO_VALUES: Record<string, string> = {}
+
 /** The tool name plans are stored under: a plan spans tools. */
 export const PLAN_TOOL = '*'
 
@@ -31,7 +30,6 @@ export const PLAN_TOOL = '*'
  * falls back to the planner, which plans as for a new task, and the revised plan replaces the old.
  */
 export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: (id: string) => CapabilitySpec | undefined): Planner {
-  const tasks = new Map<string, TaskPlan>()
   const allowedSets = new WeakMap<readonly CapabilityInfo[], ReadonlySet<string>>()
 
   const allowed = (context: PlannerContext): ReadonlySet<string> => {
@@ -50,47 +48,41 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
       return allowed(context).has(id) && (!filled || specOf(id)?.input.safeParse(call.input).success === true)
     })
   const notes = new WeakMap<object, string>()
-  const noteOf = (key: object, make: () => string): string => {
-    let text = notes.get(key)
-    if (text === undefined) {
-      text = make()
-      notes.set(key, text)
-    }
-    return text
+  /** Notes are built once per plan step and shared by every trace that replays it. */
+  const noteOf = (key: object, text: string | undefined): string | undefined => {
+    if (text !== undefined) notes.set(key, text)
+    return notes.get(key)
   }
+
 
   const scopeOf = (context: PlannerContext): MemoryScope => ({ subagent: context.subagent?.id ?? null, tool: PLAN_TOOL, account: memory.accountOf(context.task.id) })
 
   const begin = (context: PlannerContext): TaskPlan => {
-    const task: TaskPlan = { replay: { entry: null, failed: false }, values: {}, decisionStart: context.decision, historyStart: context.history.length, calls: [], asked: false, revising: null }
-    if (tasks.size >= MAX_TRACKED) tasks.delete(tasks.keys().next().value!)
-    tasks.set(context.task.id, task)
+    const task: TaskPlan = { entry: null, failed: false, values: NO_VALUES, decisionStart: context.decision, historyStart: context.history.length, calls: [], asked: false, revising: null }
+    memory.track(context.task.id, task)
     if (context.decision !== 0 || context.history.length !== 0) return task
-    const key = scopeKey(scopeOf(context))
-    const exact = memory.find(key, 'plan', null, context.task.prompt)
-    const match = exact ? { entry: exact, values: {} } : findShape(memory, key, context.task.prompt)
+    const plans = memory.plans(keyOf(context.subagent?.id ?? null, PLAN_TOOL, memory.accountOf(context.task.id)))
+    const exact = plans?.get(context.task.prompt)
+    const match = exact ? { entry: exact, values: NO_VALUES } : plans ? findShape(plans, context.task.prompt) : null
     if (match) {
-      task.replay.entry = match.entry
+      task.entry = match.entry
       task.values = match.values
-      memory.startReplay(context.task.id, task.replay)
     }
     return task
   }
 
   const end = (id: string): void => {
-    tasks.delete(id)
-    memory.endReplay(id)
+    memory.untrack(id)
   }
 
   const fallBack = (context: PlannerContext, task: TaskPlan, reason: string): void => {
-    const entry = task.replay.entry!
+    const entry = task.entry!
     context.note(`replayed plan for '${entry.value.shape}' ${reason}; planning again`)
     task.revising = entry
-    task.replay.entry = null
+    task.entry = null
     task.decisionStart = context.decision
     task.historyStart = context.history.length
     task.calls = []
-    memory.endReplay(context.task.id)
   }
 
   const record = (context: PlannerContext, task: TaskPlan, result: unknown): void => {
@@ -116,10 +108,10 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     context.note(`${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'${skipped.length > 0 ? ` (replays skip ${skipped.join(', ')})` : ''}`)
   }
 
-  const replayed = async (context: PlannerContext, task: TaskPlan): Promise<PlannerDecision | null> => {
-    const entry = task.replay.entry!
+  const replayed = (context: PlannerContext, task: TaskPlan): Decision | null => {
+    const entry = task.entry!
     const plan = entry.value
-    if (task.replay.failed) {
+    if (task.failed) {
       fallBack(context, task, 'failed')
       return null
     }
@@ -132,25 +124,28 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
       }
       if (context.decision === 0) memory.used(entry)
       const index = context.decision
-      context.note(noteOf(decision, () => `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}`))
+      context.note(noteOf(decision, undefined) ?? noteOf(decision, `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}`)!)
       task.calls.push(calls)
       return { type: 'call', calls }
     }
     const last = context.history.at(-1)
     if (plan.finish === 'last_output' && last?.status === 'complete') {
-      context.note(noteOf(plan, () => `finished replayed plan for '${plan.shape}' with the last output`))
+      context.note(noteOf(plan, undefined) ?? noteOf(plan, `finished replayed plan for '${plan.shape}' with the last output`)!)
       end(context.task.id)
       return { type: 'finish', result: last.output }
     }
     // The planner shapes the result over the replayed calls; if it wants more, the plan was incomplete.
-    const next = await inner.plan(context)
+    const next = inner.plan(context)
+    return isThenable(next) ? Promise.resolve(next).then((settled) => afterReplay(context, task, settled)) : afterReplay(context, task, next)
+  }
+
+  const afterReplay = (context: PlannerContext, task: TaskPlan, next: PlannerDecision): PlannerDecision => {
     if (next.type === 'finish' || next.type === 'fail') {
       end(context.task.id)
       return next
     }
-    task.revising = entry
-    task.replay.entry = null
-    memory.endReplay(context.task.id)
+    task.revising = task.entry
+    task.entry = null
     return follow(context, task, next)
   }
 
@@ -164,22 +159,28 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     return decision
   }
 
-  return {
-    name: inner.name,
-    async plan(context) {
-      if (!memory.enabled(context.task)) return inner.plan(context)
-      if (!memory.store.isReady) await memory.store.ready()
-      const task = tasks.get(context.task.id) ?? begin(context)
-      if (task.replay.entry) {
-        const decision = await replayed(context, task)
-        if (decision) return decision
-      }
-      const fresh = task.decisionStart === 0 && task.historyStart === 0
-      const view: PlannerContext = fresh ? context : { ...context, decision: context.decision - task.decisionStart, history: context.history.slice(task.historyStart) }
-      return follow(context, task, await inner.plan(view))
-    },
+  // Synchronous unless the inner planner or the first load of the store is not: no promise per decision.
+  const plan = (context: PlannerContext): Decision => {
+    if (!memory.enabled(context.task)) return inner.plan(context)
+    if (!memory.store.isReady) return memory.store.ready().then(() => plan(context))
+    // Only this decorator tracks tasks, so what it finds is its own TaskPlan.
+    const task = (memory.replay(context.task.id) as TaskPlan | undefined) ?? begin(context)
+    if (task.entry) {
+      const decision = replayed(context, task)
+      if (decision) return decision
+    }
+    const fresh = task.decisionStart === 0 && task.historyStart === 0
+    const view: PlannerContext = fresh ? context : { ...context, decision: context.decision - task.decisionStart, history: context.history.slice(task.historyStart) }
+    // No closure unless the planner is asynchronous (closures are not free on the hot path).
+    const decision = inner.plan(view)
+    return isThenable(decision) ? Promise.resolve(decision).then((settled) => follow(context, task, settled)) : follow(context, task, decision)
   }
+  return { name: inner.name, plan }
 }
+
+type Decision = PlannerDecision | Promise<PlannerDecision>
+
+const isThenable = (value: PlannerDecision | PromiseLike<PlannerDecision>): value is PromiseLike<PlannerDecision> => typeof (value as { then?: unknown }).then === 'function'
 
 /**
  * When the result is the last call's output, earlier read-only calls (discovery: describing a
@@ -207,12 +208,10 @@ function withoutUnusedReads(calls: ReadonlyArray<readonly PlannedCall[]>, histor
   return { decisions, outputs, skipped }
 }
 
+
 /** The plan whose shape the prompt has, with the values it fills in. */
-function findShape(memory: ExecutionMemory, key: string, prompt: string): { entry: MemoryEntryOf<'plan'>; values: Record<string, string> } | null {
-  const facts = memory.store.scope(key)
-  if (!facts) return null
-  for (const entry of facts.values()) {
-    if (entry.kind !== 'plan') continue
+function findShape(plans: ReadonlyMap<string, MemoryEntryOf<'plan'>>, prompt: string): { entry: MemoryEntryOf<'plan'>; values: Record<string, string> } | null {
+  for (const entry of plans.values()) {
     const values = matchShape(entry.value.shape, prompt)
     if (values) return { entry, values }
   }
