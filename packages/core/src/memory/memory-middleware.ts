@@ -1,9 +1,8 @@
 import { ToolError } from '@inboard/tools'
-import type { z } from 'zod'
 import { sleep } from '../clock.js'
 import { ReplanRequest, WaitRequest, type CallMiddleware, type CallSite } from '../runner/call-middleware.js'
 import type { ExecutionMemory } from './execution-memory.js'
-import { applyRenames, describeRename, discoverRenames, type FieldRename } from './field-renames.js'
+import { applyKnownRenames, repairOutput } from './rename-repair.js'
 import { scopeKey, type MemoryScope } from './memory-store.js'
 import { chooseSize, isSizeRejection, observeSize, sizeFields, smallerSize } from './page-sizes.js'
 import { PacerRegistry } from './pacer.js'
@@ -145,58 +144,6 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     }
   }
 
-  const repair = (site: CallSite, state: CallState, error: ToolError): unknown => {
-    const schema = site.spec.output
-    let output = error.details?.output
-    let issues = error.details?.issues as readonly z.core.$ZodIssue[] | undefined
-    if (!schema || output === undefined || !issues) throw error
-    const found: Array<{ rename: FieldRename; evidence: unknown }> = []
-    for (let round = 0; round < 3; round++) {
-      const discovery = discoverRenames(schema, output, issues)
-      if (discovery.type === 'ambiguous') {
-        const field = `${discovery.path === '' ? '' : `${discovery.path}.`}${discovery.to}`
-        throw new ToolError('field_mapping_ambiguous', `Output of ${site.tool}.${site.capability} lacks ${field}, and ${discovery.candidates.join(', ')} could each be its new name; not guessing`, {
-          recoverable: false,
-          suggestion: `Update the output schema of ${site.tool}.${site.capability} to the upstream's new field name.`,
-          details: { field, candidates: discovery.candidates },
-          cause: error,
-        })
-      }
-      if (discovery.type === 'none') throw error
-      for (const rename of discovery.renames) found.push({ rename, evidence: discovery.evidence[`${rename.path === '' ? '' : `${rename.path}.`}${rename.to}`] })
-      output = applyRenames(output, discovery.renames).output
-      const parsed = schema.safeParse(output)
-      if (parsed.success) {
-        for (const { rename, evidence } of found) {
-          memory.learn(state.scope, 'field_rename', site.capability, `${rename.path}.${rename.to}`, { ...rename }, site.task.id, { code: 'invalid_output', ...(evidence as object) })
-          site.note(`mapped renamed field ${describeRename(rename)} and learned it`)
-        }
-        return parsed.data
-      }
-      issues = parsed.error.issues
-    }
-    throw error
-  }
-
-  const applyRenamesKnown = (site: CallSite, state: CallState, raw: unknown): unknown => {
-    const facts = memory.store.scope(state.key)
-    if (!facts || !site.spec.output) return raw
-    const known: Array<{ rename: FieldRename; entry: Parameters<ExecutionMemory['used']>[0] }> = []
-    for (const entry of facts.values()) if (entry.kind === 'field_rename' && entry.capability === site.capability) known.push({ rename: entry.value, entry })
-    if (known.length === 0) return raw
-    const result = applyRenames(raw, known.map((item) => item.rename))
-    for (const { rename, entry } of known) {
-      if (result.applied.includes(rename)) {
-        memory.used(entry)
-        site.note(`mapped renamed field ${describeRename(rename)} (${since(entry.provenance.task_id)})`)
-      } else if (result.undone.includes(rename)) {
-        memory.forget(entry)
-        site.note(`rename ${describeRename(rename)} undone upstream; forgot it`)
-      }
-    }
-    return result.output
-  }
-
   const learnFailure = (site: CallSite, state: CallState, error: ToolError): void => {
     const now = memory.clock.now()
     if (error.code === 'rate_limited') {
@@ -260,7 +207,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, false)
     if (thrown.code === 'invalid_output') {
       try {
-        return repair(site, state, thrown)
+        return repairOutput(memory, site, state.scope, thrown)
       } catch (unrepaired) {
         if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
         throw unrepaired
@@ -300,7 +247,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     try {
       const raw = await next()
       if (state.failedCode !== null) learnRecovery(site, state, true, startedAt)
-      return applyRenamesKnown(site, state, raw)
+      return applyKnownRenames(memory, site, state.key, raw)
     } catch (thrown) {
       if (thrown instanceof ToolError) learnFailure(site, state, thrown)
       throw thrown
