@@ -112,6 +112,28 @@ describe('execution memory: plans', () => {
     expect(replay.notes).toContain("finished replayed plan for 'report on {stage} deals' with the last output")
   })
 
+  it('keeps at most 500 plans per subagent, forgetting the least recently used first', async () => {
+    const { tool } = dealsTool()
+    const planner: Planner = {
+      name: 'reporter',
+      plan: (context) => (context.history.length === 0 ? { type: 'call', calls: [{ tool: 'deals', capability: 'report', input: { stage: 'won' } }] } : { type: 'finish', result: context.history.at(-1)?.output }),
+    }
+    const runtime = createTestRuntime({ tools: [tool], planner })
+    await run(runtime, { prompt: 'the first report' })
+    await run(runtime, { prompt: 'the second report' })
+    for (let i = 0; i < 498; i++) await run(runtime, { prompt: `report number ${i}` })
+    await runtime.clock.advance(1_000)
+    // Replaying the first plan makes the second the least recently used.
+    await run(runtime, { prompt: 'the first report' })
+    await runtime.clock.advance(1_000)
+    await run(runtime, { prompt: 'one report too many' })
+    const shapes = (await runtime.memory.get(null)).filter((entry) => entry.kind === 'plan').map((entry) => (entry.kind === 'plan' ? entry.value.shape : ''))
+    expect(shapes).toHaveLength(500)
+    expect(shapes).toContain('the first report')
+    expect(shapes).toContain('one report too many')
+    expect(shapes).not.toContain('the second report')
+  })
+
   it('falls back when a filled value no longer fits the input schema', async () => {
     const { tool } = dealsTool()
     const planner = modelPlanner()

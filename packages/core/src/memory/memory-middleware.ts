@@ -3,7 +3,7 @@ import { sleep } from '../clock.js'
 import { ReplanRequest, WaitRequest, type CallMiddleware, type CallSite } from '../runner/call-middleware.js'
 import type { ExecutionMemory } from './execution-memory.js'
 import { applyKnownRenames, repairOutput } from './rename-repair.js'
-import { scopeKey, type MemoryScope } from './memory-store.js'
+import { keyOf, type MemoryScope } from './memory-store.js'
 import { chooseSize, isSizeRejection, observeSize, sizeFields, smallerSize } from './page-sizes.js'
 import { PacerRegistry } from './pacer.js'
 import { announcedLimit, formatLimit, observeLimit, rolloverWindow, type AnnouncedLimit } from './rate-limit-learning.js'
@@ -11,7 +11,6 @@ import { LEARNED_CODES, observeRetry, tunePolicy } from './retry-learning.js'
 
 /** What memory tracks during one call. */
 interface CallState {
-  scope: MemoryScope
   key: string
   pacer: string
   /** First failure of the current retry streak, and its code. */
@@ -28,6 +27,9 @@ interface CallState {
  */
 const STATE = Symbol('inboard.memory.call')
 type TrackedSite = CallSite & { [STATE]?: CallState }
+
+/** The scope a call learns into (built only when something is learned). */
+const scopeOf = (site: CallSite): MemoryScope => ({ subagent: site.task.sub_agent, tool: site.tool, account: site.task.account })
 
 /** Size refusals memory works around within one call before giving up. */
 const MAX_SHRINKS = 3
@@ -76,13 +78,13 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     const entry = memory.find(state.key, 'rate_limit', null, '')
     const evidence = { status, 'x-ratelimit-limit': announced.limit, 'x-ratelimit-remaining': announced.remaining, 'x-ratelimit-reset': announced.reset }
     if (entry && announced.limit > entry.value.limit) {
-      memory.learn(state.scope, 'rate_limit', null, '', { limit: announced.limit, window_ms: entry.value.window_ms }, site.task.id, { ...evidence, previous_limit: entry.value.limit })
+      memory.learn(scopeOf(site), 'rate_limit', null, '', { limit: announced.limit, window_ms: entry.value.window_ms }, site.task.id, { ...evidence, previous_limit: entry.value.limit })
       site.note(`learned rate limit raised to ${formatLimit({ limit: announced.limit, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`)
       return
     }
     const windowMs = previous ? rolloverWindow(previous, announced) : undefined
     if (windowMs === undefined || (entry && (windowMs >= entry.value.window_ms || entry.value.limit !== announced.limit))) return
-    memory.learn(state.scope, 'rate_limit', null, '', { limit: announced.limit, window_ms: windowMs }, site.task.id, { ...evidence, 'previous-reset': previous?.reset })
+    memory.learn(scopeOf(site), 'rate_limit', null, '', { limit: announced.limit, window_ms: windowMs }, site.task.id, { ...evidence, 'previous-reset': previous?.reset })
     site.note(`learned rate limit ${formatLimit({ limit: announced.limit, windowMs })} from X-RateLimit headers`)
   }
 
@@ -116,7 +118,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       const fact = memory.find(state.key, 'page_size', site.capability, field)
       const next = observeSize(fact?.value, size, accepted)
       if (fact && next.largest_ok === fact.value.largest_ok && next.smallest_rejected === fact.value.smallest_rejected) continue
-      memory.learn(state.scope, 'page_size', site.capability, field, { field, ...next }, site.task.id, { [field]: size, accepted, ...evidence })
+      memory.learn(scopeOf(site), 'page_size', site.capability, field, { field, ...next }, site.task.id, { [field]: size, accepted, ...evidence })
     }
   }
 
@@ -151,7 +153,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       const paced = memory.pacers.get(state.pacer)
       const observed = observeLimit(error, memory.pacers.recent(state.pacer), now, paced && { limit: paced.limit, windowMs: paced.windowMs })
       if (observed && (entry?.value.limit !== observed.limit || entry.value.window_ms !== observed.windowMs)) {
-        memory.learn(state.scope, 'rate_limit', null, '', { limit: observed.limit, window_ms: observed.windowMs }, site.task.id, observed.evidence)
+        memory.learn(scopeOf(site), 'rate_limit', null, '', { limit: observed.limit, window_ms: observed.windowMs }, site.task.id, observed.evidence)
         site.note(`learned rate limit ${formatLimit(observed)} from a 429${entry ? ` (was ${formatLimit({ limit: entry.value.limit, windowMs: entry.value.window_ms })})` : ''}`)
       }
     } else if (error.code === 'insufficient_scope' && error.scopes && error.scopes.length > 0) {
@@ -159,7 +161,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       const scopes = [...new Set([...(entry?.value.scopes ?? []), ...error.scopes])]
       if (!entry || scopes.length !== entry.value.scopes.length) {
         const headers = error.details?.headers as Record<string, unknown> | undefined
-        memory.learn(state.scope, 'oauth_scopes', null, '', { scopes }, site.task.id, { code: error.code, status: error.details?.status ?? 403, capability: site.capability, scopes: error.scopes, 'www-authenticate': headers?.['www-authenticate'] })
+        memory.learn(scopeOf(site), 'oauth_scopes', null, '', { scopes }, site.task.id, { code: error.code, status: error.details?.status ?? 403, capability: site.capability, scopes: error.scopes, 'www-authenticate': headers?.['www-authenticate'] })
         site.note(`learned that ${site.tool} needs scopes ${scopes.join(' ')}; the next consent asks for them up front`)
       }
     } else if (LEARNED_CODES.has(error.code) && error.retryable) {
@@ -175,7 +177,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     const fact = memory.find(state.key, 'retry_pattern', site.capability, state.failedCode)
     const afterMs = recoveredAt - state.failedAt
     const value = observeRetry(fact?.value, state.failedCode, { recovered, afterMs, retries: state.retries })
-    memory.learn(state.scope, 'retry_pattern', site.capability, state.failedCode, value, site.task.id, { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs })
+    memory.learn(scopeOf(site), 'retry_pattern', site.capability, state.failedCode, value, site.task.id, { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs })
     state.failedAt = null
     state.failedCode = null
     state.retries = 0
@@ -207,7 +209,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, false)
     if (thrown.code === 'invalid_output') {
       try {
-        return repairOutput(memory, site, state.scope, thrown)
+        return repairOutput(memory, site, scopeOf(site), thrown)
       } catch (unrepaired) {
         if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
         throw unrepaired
@@ -220,8 +222,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   const call = async (site: CallSite, next: () => Promise<unknown>): Promise<unknown> => {
     if (!memory.enabled(site.task)) return next()
     if (!memory.store.isReady) await memory.store.ready()
-    const scope: MemoryScope = { subagent: site.task.sub_agent, tool: site.tool, account: site.task.account }
-    const state: CallState = { scope, key: scopeKey(scope), pacer: PacerRegistry.key(site.tool, site.task.account), failedAt: null, failedCode: null, retries: 0, waitedMs: 0, pacedRequests: 0 }
+    const state: CallState = { key: keyOf(site.task.sub_agent, site.tool, site.task.account), pacer: PacerRegistry.key(site.tool, site.task.account), failedAt: null, failedCode: null, retries: 0, waitedMs: 0, pacedRequests: 0 }
     const tracked: TrackedSite = site
     tracked[STATE] = state
     site.context.fetch = pacedFetch(site, state, site.context.fetch)

@@ -19,6 +19,15 @@ interface TaskPlan extends ReplayState {
 }
 
 const NO_VALUES: Record<string, string> = {}
+/** Plans kept per subagent and account; the least recently used or learned goes first. */
+const MAX_PLANS = 500
+
+const lastTouched = (entry: MemoryEntryOf<'plan'>): number => Date.parse(entry.last_used_at ?? entry.provenance.learned_at)
+function leastRecent(plans: Iterable<MemoryEntryOf<'plan'>>): MemoryEntryOf<'plan'> {
+  let oldest: MemoryEntryOf<'plan'> | undefined
+  for (const plan of plans) if (!oldest || lastTouched(plan) < lastTouched(oldest)) oldest = plan
+  return oldest!
+}
 
 /** The tool name plans are stored under: a plan spans tools. */
 export const PLAN_TOOL = '*'
@@ -98,6 +107,9 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const existing = memory.find(scopeKey(scope), 'plan', null, plan.shape)
     if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions)) return
     if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
+    // Prompts that never repeat would grow memory without end: keep the most recently useful plans.
+    const plans = memory.plans(scopeKey(scope))
+    if (!existing && plans && plans.size >= MAX_PLANS) memory.forget(leastRecent(plans.values()))
     const capabilities = decisions.flat().map((call) => `${call.tool}.${call.capability}`)
     memory.learn(scope, 'plan', null, plan.shape, { shape: plan.shape, decisions: plan.decisions, finish }, context.task.id, {
       capabilities,
