@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import KeyvSqlite from '@keyv/sqlite'
+import { Keyv } from 'keyv'
 import { CRM_LIMITS, runProgression, type RunStats } from './progression.js'
 
 const SCALE = 10
@@ -38,11 +43,17 @@ console.log(
   `CRM: OAuth scopes, ${CRM_LIMITS.requests} requests per ${CRM_LIMITS.windowMs / 1000} s (429 + Retry-After), page_size ≤ ${CRM_LIMITS.maxPageSize}, ` +
     `${CRM_LIMITS.latencyMs} ms per request, ${CRM_LIMITS.dealsPerStage} deals per stage, fields renamed from run 20, 502 incidents at runs 8, 25, 40.`,
 )
+console.log('The CRM sends X-RateLimit-* on every response, so the limit can be learned before a 429. Memory is kept in SQLite (@keyv/sqlite) and survives a restart at the end.')
 console.log(`The planner is a SIMULATED MODEL (scripted decisions, 1.5 s simulated latency each). Time runs ${SCALE}× faster than real: all times below are simulated.\n`)
 console.log('run  user    status    latency   upstream  429s  retries  consents  model  memory learned / used')
 
+// Memory lives in SQLite, so it survives the restart at the end.
+const dir = mkdtempSync(join(tmpdir(), 'inboard-trained-tasks-'))
+const sqlite = (): Keyv => new Keyv({ store: new KeyvSqlite(`sqlite://${join(dir, 'memory.sqlite')}`) })
+
 const { stats, entries } = await runProgression({
   scale: SCALE,
+  memoryStore: sqlite(),
   onRun(run) {
     const memory = tags(run.memory).join(' · ')
     console.log(
@@ -64,6 +75,15 @@ const kinds = entries.reduce<Record<string, number>>((count, entry) => ({ ...cou
 console.log(`\ncrm-agent memory after 50 runs: ${Object.entries(kinds).map(([kind, count]) => `${count} ${kind}`).join(', ')}`)
 for (const entry of entries) console.log(`  ${entry.tool}.${entry.capability ?? '*'} ${entry.kind}: ${JSON.stringify(entry.value).slice(0, 100)} (from ${entry.provenance.task_id}, used ${entry.uses}×)`)
 
+// A new runtime (and a fresh CRM process) on the same SQLite file: memory survived the restart.
+const restart = await runProgression({ runs: 1, scale: SCALE, memoryStore: sqlite(), renameAt: 1, incidents: [] })
+rmSync(dir, { recursive: true, force: true })
+const again = restart.stats[0]!
+console.log(
+  `\nAfter a restart on the same SQLite file, the first run took ${seconds(again.latencyMs)} (run 1 took ${seconds(first.latencyMs)}), ` +
+    `${again.consents} consent round(s), ${again.modelDecisions} model decisions: ${tags(again.memory).join(' · ')}`,
+)
+
 // The progression the reference documents, checked: the example fails when it is not met.
 const problems: string[] = []
 const after5 = stats.slice(5)
@@ -74,6 +94,7 @@ if (!stats.slice(0, 5).some((run) => run.memory.some((note) => note.includes('le
 if (after5.some((run) => run.rateLimited > 0)) problems.push(`${after5.reduce((sum, run) => sum + run.rateLimited, 0)} 429s after run 5`)
 if (stats.some((run) => run.status !== 'complete')) problems.push(`${stats.filter((run) => run.status !== 'complete').length} runs did not complete`)
 if (!at(20).memory.some((note) => note.includes('mapped renamed field'))) problems.push('run 20 did not map the renamed fields')
+if (again.modelDecisions > 0 || again.status !== 'complete') problems.push('memory did not survive the restart (the plan was not replayed)')
 if (problems.length > 0) {
   console.error(`\nProgression not met:\n- ${problems.join('\n- ')}`)
   process.exit(1)

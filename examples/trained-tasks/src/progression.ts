@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createRuntime, type MemoryEntry, type Task } from '@inboard/core'
+import { createRuntime, type MemoryEntry, type MemoryOptions, type Task } from '@inboard/core'
 import { CRM_LIMITS, CrmService, STAGES } from './crm-service.js'
 import { crmTool } from './crm-tool.js'
 import { createSimulatedModelPlanner } from './model-planner.js'
@@ -30,6 +30,8 @@ export interface ProgressionOptions {
   /** Simulated time the user takes to approve a consent. @default 500 */
   consentMs?: number
   memory?: boolean
+  /** Where memory lives (a SQLite-backed Keyv in the demo). @default in memory */
+  memoryStore?: MemoryOptions['store']
   /** Runs whose first API request starts a 700 ms incident (502s). @default [8, 25, 40] */
   incidents?: readonly number[]
   /** The run from which the CRM sends renamed fields. @default 20 */
@@ -59,7 +61,7 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
     tools: [crmTool(crm.url)],
     planner,
     subagents: [{ name: 'crm-agent', prompt: 'CRM: deals, pipeline and contacts', tools: ['crm'] }],
-    memory: { enabled: options.memory ?? true },
+    memory: { enabled: options.memory ?? true, ...(options.memoryStore ? { store: options.memoryStore } : {}) },
     limits: { retries: 4 },
     auth: {
       encryptionKey: randomBytes(32),
@@ -70,6 +72,8 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
   })
   const stats: RunStats[] = []
   try {
+    // Load what the store holds before the first run (SQLite answers in real time).
+    await runtime.memory.list()
     for (let run = 1; run <= runs; run++) {
       if (run === (options.renameAt ?? 20)) crm.renameFields()
       if ((options.incidents ?? [8, 25, 40]).includes(run)) crm.armIncident(700)
