@@ -42,7 +42,7 @@ if (queued.tasks.list({ status: 'pending', limit: 1 }).data.length !== 1) throw 
 
 // Memory: finished tasks kept with their traces.
 const RETAINED = 20_000
-const finished = benchRuntime()
+const finished = benchRuntime({ retention: { maxTasks: 100_000 } })
 await runTasks(finished, 1_000, 1)
 const beforeRetained = heap()
 await runTasks(finished, RETAINED, 10)

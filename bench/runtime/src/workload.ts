@@ -14,7 +14,7 @@ export const noopTool = defineTool({
 export const twoDecisions: Planner = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'noop', capability: 'run', input: { x: 'hi' } }] }, { type: 'finish', result: 'done' }])
 
 export function benchRuntime(options: RuntimeOptions = {}): Runtime {
-  return createRuntime({ tools: [noopTool], planner: twoDecisions, retention: { maxTasks: 1_000_000 }, ...options })
+  return createRuntime({ tools: [noopTool], planner: twoDecisions, ...options })
 }
 
 /** Runs `count` tasks `inFlight` at a time on a runtime and checks every one completed. */

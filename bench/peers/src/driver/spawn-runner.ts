@@ -18,7 +18,8 @@ function reasonFrom(output: string): string {
 
 /** Measures one library in a fresh Node process and returns the JSON line its runner printed. */
 export function spawnRunner(library: Library): Promise<RunnerOutcome> {
-  const args = ['--expose-gc', '--conditions=inboard-source', '--import', 'tsx', `src/runners/${library.runner}`]
+  // Inboard resolves to its built output (dist), as the peers run their published builds.
+  const args = ['--expose-gc', '--import', 'tsx', `src/runners/${library.runner}`]
   const child = spawn(process.execPath, args, { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
