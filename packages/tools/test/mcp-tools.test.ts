@@ -12,6 +12,7 @@ import { ToolError, mcpTools } from '@inboard/tools'
 import type { Tool } from '@inboard/tools'
 import { createFixtureServer } from './fixtures/mcp-server.js'
 import { testContext } from './support/tool-context.js'
+import { failure } from './support/tool-failure.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/mcp-server.ts', import.meta.url))
 const require = createRequire(import.meta.url)
@@ -23,14 +24,6 @@ async function call(tool: Tool, capability: string, input: unknown): Promise<unk
   return spec.run(spec.input.parse(input), testContext())
 }
 
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(error).toBeInstanceOf(ToolError)
-  return error as ToolError
-}
 
 describe('mcpTools over stdio with an SDK-built server', () => {
   let calc: Tool

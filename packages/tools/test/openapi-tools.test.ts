@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ToolDefinitionError, ToolError, openApiTools, parseOpenApi } from '@inboard/tools'
+import { ToolDefinitionError, openApiTools, parseOpenApi } from '@inboard/tools'
 import type { Credential, Tool, ToolContext } from '@inboard/tools'
 import { startPetstore } from './support/petstore-server.js'
 import type { TestServer } from './support/http-server.js'
 import { startServer, sendJson } from './support/http-server.js'
 import { testContext } from './support/tool-context.js'
+import { failure } from './support/tool-failure.js'
 
 const petstoreText = readFileSync(new URL('./fixtures/petstore-openapi-3.0.json', import.meta.url), 'utf8')
 
@@ -30,14 +31,6 @@ async function call(capability: string, input: unknown, ctx: ToolContext = oauth
   return spec.run(spec.input.parse(input), ctx)
 }
 
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(error).toBeInstanceOf(ToolError)
-  return error as ToolError
-}
 
 describe('openApiTools with the Petstore 3.0 document', () => {
   it('turns every operation into a snake_case capability with side-effect flags and tags', () => {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ToolDefinitionError, ToolError, toolFromDefinition } from '@inboard/tools'
+import { ToolDefinitionError, toolFromDefinition } from '@inboard/tools'
 import type { Credential, Tool } from '@inboard/tools'
 import { sendJson, startServer } from './support/http-server.js'
 import type { TestServer } from './support/http-server.js'
 import { testContext } from './support/tool-context.js'
+import { failure } from './support/tool-failure.js'
 
 let server: TestServer | undefined
 afterEach(async () => {
@@ -48,14 +49,6 @@ async function call(tool: Tool, capability: string, input: unknown, ctx = testCo
   return spec.run(spec.input.parse(input), ctx)
 }
 
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(error).toBeInstanceOf(ToolError)
-  return error as ToolError
-}
 
 const keyFromVault = (key: string) => ({ get: (): Credential => ({ type: 'api_key', key }) })
 

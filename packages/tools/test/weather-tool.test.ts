@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ToolError, weather, weatherAgent, weatherTool } from '@inboard/tools'
+import { weather, weatherAgent, weatherTool } from '@inboard/tools'
 import type { Tool, ToolContext } from '@inboard/tools'
 import { startOpenMeteo } from './support/open-meteo-server.js'
 import type { OpenMeteoServer } from './support/open-meteo-server.js'
 import { testContext } from './support/tool-context.js'
+import { failure } from './support/tool-failure.js'
 
 let server: OpenMeteoServer
 let tool: Tool
@@ -23,14 +24,6 @@ async function call(capability: 'current' | 'forecast', input: Record<string, un
   return spec.output === undefined ? output : spec.output.parse(output)
 }
 
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(outcome).toBeInstanceOf(ToolError)
-  return outcome as ToolError
-}
 
 describe('weatherTool', () => {
   it('answers the quickstart question for San Francisco with temperature in °F, conditions and humidity', async () => {
