@@ -49,7 +49,7 @@ export function renderResultsFile(input: ResultsInput): string {
     'then alternates three sequential runs with three runs at concurrency 10. Every task is checked against the library\'s own',
     'result (tool output present, final text returned), and every run checks the tool ran once per task. Inboard\'s check reads',
     'the task\'s trace, so its figures include a `tasks.trace()` call per task.',
-    'Inboard runs from its TypeScript source through tsx (the `inboard-source` export condition); the peers run their published builds.',
+    'Inboard runs its built packages (the `pnpm build` output, as users install them), like the peers run their published builds; only the benchmark harness itself is loaded through tsx.',
     '',
     '- **CPU / task** (the per-task cost): the process\'s user + system CPU time over a run (all threads, GC included) divided by',
     '  its tasks. It is the cost the ratios and the PEERS line use, because wall time on a shared two-core machine also measures',
