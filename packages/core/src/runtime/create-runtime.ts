@@ -90,7 +90,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       closing ??= (async () => {
         await tasks.close(closeOptions.deadlineMs ?? 30_000)
         await memory.flush()
-        await Promise.allSettled(tools.map(async (tool) => (tool as { close?: () => Promise<void> }).close?.()))
+        await Promise.allSettled(tools.map(async (tool) => tool.close?.()))
         bus.removeAll()
       })()
       return closing
