@@ -112,4 +112,30 @@ describe('call middleware', () => {
     const runtime = createTestRuntime({ tools: [drift], planner: finishWithOutput, middleware: [repair] })
     expect((await runtime.tasks.wait(runtime.tasks.create({ prompt: 'x' }).id)).result).toEqual({ size: 3 })
   })
+
+  it('keeps an approval for a call that then waits for consent, so the person is not asked twice', async () => {
+    let granted = false
+    const sent: string[] = []
+    const mailer = defineTool({
+      name: 'email',
+      description: 'Email',
+      capabilities: { send: { description: 'Send', input: z.object({ to: z.string() }), requiresApproval: true, sideEffects: true, run: async ({ to }) => sent.push(to) } },
+    })
+    const gate: CallMiddleware = {
+      name: 'gate',
+      async call(site, next) {
+        if (!granted) throw new WaitRequest({ reason: 'oauth_consent_required', service: site.tool, auth_url: 'https://auth.example/authorize', message: 'Connect email' })
+        return next()
+      },
+    }
+    const runtime = createTestRuntime({ tools: [mailer], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }, { type: 'finish', result: 'sent' }]), middleware: [gate] })
+    const task = runtime.tasks.create({ prompt: 'send', user_id: 'user_1' })
+    expect((await runtime.tasks.wait(task.id, { until: 'waiting' })).waiting?.reason).toBe('approval_required')
+    runtime.tasks.sendInput(task.id, { approved: true })
+    expect((await runtime.tasks.wait(task.id, { until: 'waiting' })).waiting?.reason).toBe('oauth_consent_required')
+    granted = true
+    runtime.tasks.resumeWaiting((waiting) => waiting.id === task.id)
+    expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
+    expect(sent).toEqual(['a@b.co'])
+  })
 })

@@ -43,7 +43,8 @@ export async function runCalls(deps: RunnerDeps, allowed: ReadonlySet<string>, r
       refuse(deps, record, call, new InboardError('invalid_tool_input', `Invalid input for ${id}: ${checked.message}`, { tool: call.tool }))
       return
     }
-    if (spec.requiresApproval === true && record.mode === 'live') {
+    const needsApproval = spec.requiresApproval === true && record.mode === 'live'
+    if (needsApproval) {
       if (work.approved === null) {
         work.held = calls.slice(i)
         waitTask(deps, record, {
@@ -66,6 +67,8 @@ export async function runCalls(deps: RunnerDeps, allowed: ReadonlySet<string>, r
     if (wait === 'replan') return
     if (wait) {
       work.held = calls.slice(i)
+      // The approval was for this call: it stands while the call waits (for consent, say).
+      if (needsApproval) work.approved = true
       waitTask(deps, record, wait.waiting)
       return
     }
