@@ -16,7 +16,8 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms)
+    // Node fires delays above 2^31 - 1 ms almost at once; clamp them (about 24.8 days) instead.
+    const handle = setTimeout(callback, Math.min(ms, 2_147_483_647))
     handle.unref()
     return handle
   },

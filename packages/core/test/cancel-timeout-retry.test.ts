@@ -7,12 +7,13 @@ const callSlow = { type: 'call', calls: [{ tool: 'slow', capability: 'run', inpu
 describe('cancellation, timeouts and retries', () => {
   it('cancels a running task and aborts its in-flight call through ctx.signal', async () => {
     let aborted = false
+    let reason: unknown
     const slow = createScriptedTool({
       name: 'slow',
       capabilities: {
         run: [
           (_input: Record<string, unknown>, ctx: { signal: AbortSignal }) =>
-            new Promise((_, reject) => ctx.signal.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted'))))),
+            new Promise((_, reject) => ctx.signal.addEventListener('abort', () => ((aborted = true), (reason = ctx.signal.reason), reject(new Error('aborted'))))),
         ],
       },
     })
@@ -26,6 +27,7 @@ describe('cancellation, timeouts and retries', () => {
     expect(cancelled.cancelled_at).toBeDefined()
     await runtime.clock.advance(10)
     expect(aborted).toBe(true)
+    expect(reason).toMatchObject({ name: 'AbortError', message: 'The task was cancelled' })
     const final = runtime.tasks.get(task.id)
     expect(final.status).toBe('cancelled')
     expect(events.filter((type) => ['task.complete', 'task.failed', 'task.cancelled'].includes(type))).toEqual(['task.cancelled'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PlannerDecision } from '@inboard/core'
+import { MemoryTaskStore, type PlannerDecision } from '@inboard/core'
 import { createScriptedPlanner, createTestRuntime } from '@inboard/core/testing'
 
 /** A planner that holds every task until the test releases it, recording start order. */
@@ -126,5 +126,47 @@ describe('scheduler', () => {
     expect(runtime.tasks.list({ user_id: 'even' }).data).toHaveLength(3)
     expect(page.data[0]).not.toHaveProperty('result')
     expect(page.data[0]).not.toHaveProperty('prompt')
+  })
+
+  it('gives a freed account slot to the next live task when the one queued before it was cancelled', async () => {
+    const gate = gatedPlanner()
+    const runtime = createTestRuntime({ accountConcurrency: 1, planner: gate.planner })
+    const [first, second, third] = ['t1', 't2', 't3'].map((prompt) => runtime.tasks.create({ prompt }, { account: 'acct_a' }))
+    await tick()
+    runtime.tasks.cancel(second!.id)
+    gate.release(first!.id)
+    await tick()
+    expect(runtime.tasks.get(third!.id).status).toBe('running')
+  })
+
+  it('fails waiting tasks on close and refuses to resume anything afterwards', async () => {
+    const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'ask', message: 'which?', fields: [] }]) })
+    const task = runtime.tasks.create({ prompt: 'ask me' })
+    await runtime.tasks.wait(task.id, { until: 'waiting' })
+    const closing = runtime.close({ deadlineMs: 10 })
+    await runtime.clock.advance(10)
+    await closing
+    expect((await runtime.tasks.wait(task.id)).error).toMatchObject({ code: 'runtime_closed', recoverable: true })
+    expect(() => runtime.tasks.sendInput(task.id, { message: 'late' })).toThrow(expect.objectContaining({ code: 'task_already_complete' }))
+  })
+
+  it('fails a task whose store write throws instead of crashing the process', async () => {
+    class FlakyStore extends MemoryTaskStore {
+      override save(task: Parameters<MemoryTaskStore['save']>[0]): void {
+        if (task.status === 'waiting') throw new Error('database unavailable')
+        super.save(task)
+      }
+    }
+    const errors: unknown[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void errors.push(args)
+    try {
+      const runtime = createTestRuntime({ stores: { tasks: new FlakyStore() }, planner: createScriptedPlanner([{ type: 'ask', message: 'which?', fields: [] }]) })
+      const done = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'ask me' }).id)
+      expect(done.status).toBe('failed')
+      expect(done.error?.message).toBe('database unavailable')
+    } finally {
+      console.error = original
+    }
   })
 })

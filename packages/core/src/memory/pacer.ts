@@ -65,6 +65,11 @@ export class PacerRegistry {
 
   /** Installs or revises a service's limit, keeping the requests already reserved. */
   set(key: string, limit: PaceLimit): void {
+    // A limit below one request, or a window of nothing, cannot be paced: never install it.
+    if (!(limit.limit >= 1 && limit.windowMs > 0 && Number.isFinite(limit.limit) && Number.isFinite(limit.windowMs))) {
+      this.#pacers.delete(key)
+      return
+    }
     const current = this.#pacers.get(key)
     if (current?.limit === limit.limit && current.windowMs === limit.windowMs) return
     this.#pacers.set(key, new Pacer(limit, current?.times() ?? this.#logs.get(key) ?? []))

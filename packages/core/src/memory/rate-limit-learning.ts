@@ -41,7 +41,8 @@ function policyHeader(headers: Record<string, unknown>): PaceLimit | undefined {
   const raw = headerOf(headers, 'ratelimit-policy', 'x-ratelimit-policy')
   const match = raw === undefined ? null : /(\d+)\s*;\s*w=(\d+(?:\.\d+)?)/.exec(raw)
   if (!match) return undefined
-  return { limit: Number(match[1]), windowMs: Math.round(Number(match[2]) * 1_000) }
+  const policy = { limit: Number(match[1]), windowMs: Math.round(Number(match[2]) * 1_000) }
+  return usableLimit(policy) ? policy : undefined
 }
 
 /** What one response's `X-RateLimit-*` headers say; `reset` in epoch seconds. */
@@ -57,8 +58,9 @@ const EPOCH_SECONDS = 1_000_000_000
 /** The limit a response's headers announce (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), if any. */
 export function announcedLimit(headers: Headers): AnnouncedLimit | undefined {
   const read = (name: string): string | undefined => headers.get(`x-ratelimit-${name}`) ?? headers.get(`ratelimit-${name}`) ?? undefined
-  const limit = positive(read('limit'))
-  if (limit === undefined) return undefined
+  const announced = positive(read('limit'))
+  if (announced === undefined || announced < 1) return undefined
+  const limit = Math.floor(announced)
   const remaining = Number(read('remaining'))
   const reset = Number(read('reset'))
   return { limit, remaining: Number.isFinite(remaining) ? remaining : undefined, reset: reset >= EPOCH_SECONDS ? reset : undefined }
@@ -110,12 +112,17 @@ function estimate(error: ToolError, recent: readonly number[], now: number): Obs
   if (limit !== undefined) {
     const first = recent[before - limit]
     const windowMs = first === undefined ? wholeSeconds(waitMs) : wholeSeconds(resetAt - first)
-    return { limit: Math.floor(limit), windowMs, evidence }
+    return usableLimit({ limit: Math.floor(limit), windowMs }) ? { limit: Math.floor(limit), windowMs, evidence } : null
   }
   if (before <= 0) return null
   const windowMs = wholeSeconds(resetAt - recent[Math.max(0, before - 1_000)]!)
   const through = recent.filter((at, index) => index < before && at > resetAt - windowMs).length
   return through > 0 ? { limit: through, windowMs, evidence: { ...evidence, estimated_from_requests: through } } : null
+}
+
+/** A limit a pacer can enforce: at least one request in a positive, finite window. */
+export function usableLimit(limit: PaceLimit): boolean {
+  return Number.isFinite(limit.limit) && limit.limit >= 1 && Number.isFinite(limit.windowMs) && limit.windowMs > 0
 }
 
 /** `100/10s` */

@@ -135,7 +135,8 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       await apply(deps, allowed, record, work, decision, controller)
     }
   } catch (thrown) {
-    failTask(deps, record, toInboardError(thrown))
+    // Fail the task only if this run still owns it; a store error may have left it mid-change.
+    if (record.status === 'running' || record.status === 'waiting') failTask(deps, record, toInboardError(thrown))
   } finally {
     deps.clock.clearTimeout(timer)
     record.usedMs += deps.clock.now() - startedAt

@@ -72,7 +72,11 @@ export class TaskService {
       capabilitiesFor: (record) => this.#capabilitiesFor(record),
       subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.subAgent)?.prompt ?? null)),
     }
-    this.#scheduler = new Scheduler({ concurrency: options.concurrency, claim: (id) => this.#claim(id) })
+    this.#scheduler = new Scheduler({
+      concurrency: options.concurrency,
+      claim: (id) => this.#claim(id),
+      onError: (error) => console.error('[inboard] a task run failed unexpectedly:', error),
+    })
   }
 
   /** Creates a task; it starts at once when a slot is free (`running`), otherwise it is `pending`. */
@@ -95,7 +99,7 @@ export class TaskService {
       mode: body.mode ?? options.mode,
       priority: body.priority ?? 5,
       metadata: body.metadata ?? {},
-      timeoutMs: body.timeout === undefined ? options.limits.taskTimeoutMs : Math.round(body.timeout * 1000),
+      timeoutMs: body.timeout === undefined ? options.limits.taskTimeoutMs : Math.max(1, Math.round(body.timeout * 1000)),
       createdAt: options.clock.now(),
       startedAt: null,
       endedAt: null,
@@ -135,7 +139,7 @@ export class TaskService {
     if (!this.#deps.lifecycle.apply(record, 'CANCEL')) {
       throw new InboardError('task_already_complete', `Task ${id} is already ${record.status}`)
     }
-    controller?.abort(new InboardError('task_already_complete', 'The task was cancelled'))
+    controller?.abort(new DOMException('The task was cancelled', 'AbortError'))
     return toTask(record)
   }
 
@@ -147,6 +151,7 @@ export class TaskService {
   sendInput(id: string, input: TaskInputBody, scope: TaskScope = {}): Task {
     const body = validate(taskInputSchema, input, 'input')
     const record = this.#find(id, scope)
+    if (this.#closed && !isTerminal(record.status)) throw new InboardError('runtime_closed', 'The runtime is closed and resumes no task')
     if (isTerminal(record.status)) throw new InboardError('task_already_complete', `Task ${id} is already ${record.status}`)
     if (record.status !== 'waiting' || !record.work) throw new InboardError('task_not_waiting', `Task ${id} is ${record.status}, not waiting for input`)
     const { work, waiting } = record
@@ -167,7 +172,7 @@ export class TaskService {
 
   /** Puts a waiting task back in line; it runs where it stopped. */
   resume(record: TaskRecord): void {
-    if (record.status !== 'waiting') return
+    if (record.status !== 'waiting' || this.#closed) return
     const work = record.work!
     const step = this.#deps.trace.start(record, record.waiting?.service ?? 'runtime', `wait_${record.waiting?.reason ?? 'input'}`)
     step.startedAt = work.waitStartedAt
@@ -191,7 +196,7 @@ export class TaskService {
     return resumed
   }
 
-  /** Stops intake; waits for queued and running tasks until the deadline, then fails the rest. */
+  /** Stops intake; waits for queued and running tasks until the deadline, then fails the rest (waiting ones too). */
   async close(deadlineMs: number): Promise<void> {
     this.#closed = true
     let timer: unknown
@@ -201,8 +206,10 @@ export class TaskService {
     clock.clearTimeout(timer)
     const stop = new InboardError('runtime_closed', 'The runtime closed before the task finished', { recoverable: true, suggestion: 'Create the task again' })
     for (const record of this.#active) failTask(this.#deps, record, stop)
-    const pending = this.#deps.options.taskStore.list({ status: 'pending' }, Number.MAX_SAFE_INTEGER, 0).data
-    for (const record of pending) failTask(this.#deps, record, stop)
+    // Queued and waiting tasks are plain data in this store: nothing would ever resume them.
+    for (const status of ['pending', 'waiting'] as const) {
+      for (const record of this.#deps.options.taskStore.list({ status }, Number.MAX_SAFE_INTEGER, 0).data) failTask(this.#deps, record, stop)
+    }
   }
 
   get closed(): boolean {
@@ -269,11 +276,16 @@ export class TaskService {
 
   #release(account: string): void {
     this.#perAccount.set(account, (this.#perAccount.get(account) ?? 1) - 1)
-    const next = this.#parked.get(account)?.shift()
-    if (next === undefined) return
-    if (this.#parked.get(account)?.length === 0) this.#parked.delete(account)
-    const record = this.#deps.options.taskStore.get(next)
-    if (record) this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '', true)
+    const parked = this.#parked.get(account)
+    // Skip parked tasks that were cancelled (or pruned) meanwhile: the slot goes to the next live one.
+    for (let id = parked?.shift(); id !== undefined; id = parked?.shift()) {
+      const record = this.#deps.options.taskStore.get(id)
+      if (record && (record.status === 'pending' || record.status === 'waiting')) {
+        this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '', true)
+        break
+      }
+    }
+    if (parked?.length === 0) this.#parked.delete(account)
   }
 
   #capabilitiesFor(record: TaskRecord): TaskCapabilities {

@@ -8,6 +8,8 @@ export interface SchedulerOptions {
    * null when the task no longer needs one (cancelled while queued).
    */
   claim: (id: string) => (() => Promise<void>) | null
+  /** Receives a job's unexpected rejection; a job must never take the process down. */
+  onError: (error: unknown) => void
 }
 
 /**
@@ -19,10 +21,12 @@ export class Scheduler {
   readonly #backlog = new FairQueue()
   readonly #claim: SchedulerOptions['claim']
   readonly #concurrency: number
+  readonly #onError: (error: unknown) => void
 
   constructor(options: SchedulerOptions) {
     this.#concurrency = options.concurrency
     this.#claim = options.claim
+    this.#onError = options.onError
     this.#queue = new PQueue({ concurrency: options.concurrency })
     this.#queue.on('next', () => this.pump())
   }
@@ -47,7 +51,7 @@ export class Scheduler {
     while (this.active < this.#concurrency && this.#backlog.size > 0) {
       const id = this.#backlog.shift()!
       const job = this.#claim(id)
-      if (job) void this.#queue.add(job)
+      if (job) this.#queue.add(job).catch(this.#onError)
     }
   }
 

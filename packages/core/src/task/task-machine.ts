@@ -6,8 +6,9 @@ export type TaskEventType = 'START' | 'WAIT' | 'REQUEUE' | 'COMPLETE' | 'FAIL' |
 
 /**
  * The task lifecycle as an xstate machine: the single definition of which status changes are legal.
- * `waiting → pending` (REQUEUE) is the one addition to the reference diagram: a resumed task that
- * finds no free slot queues again instead of claiming to run.
+ * Additions to the reference diagram: `waiting → pending` (REQUEUE), a resumed task that finds no
+ * free slot queues again instead of claiming to run; `pending → failed` and `waiting → failed`, for
+ * tasks a closing runtime can no longer run.
  */
 export const taskMachine = setup({
   types: {},
@@ -17,7 +18,7 @@ export const taskMachine = setup({
   states: {
     pending: { on: { START: 'running', CANCEL: 'cancelled', FAIL: 'failed' } },
     running: { on: { WAIT: 'waiting', COMPLETE: 'complete', FAIL: 'failed', CANCEL: 'cancelled' } },
-    waiting: { on: { START: 'running', REQUEUE: 'pending', CANCEL: 'cancelled' } },
+    waiting: { on: { START: 'running', REQUEUE: 'pending', CANCEL: 'cancelled', FAIL: 'failed' } },
     complete: { type: 'final' },
     failed: { type: 'final' },
     cancelled: { type: 'final' },
