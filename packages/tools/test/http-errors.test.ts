@@ -134,3 +134,57 @@ describe('HTTP failures become ToolErrors', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
   })
 })
+
+describe('redirects of an authenticated HTTP operation', () => {
+  const keyed = testContext({ credentials: { get: () => ({ type: 'api_key', key: 'sk_secret_key' }) } })
+  const keyedService = (baseUrl: string): Tool => service(baseUrl, { type: 'api_key', header: 'X-Api-Key', env_var: 'INBOARD_TEST_UNSET' })
+  let other: TestServer | undefined
+  afterEach(async () => {
+    await other?.close()
+    other = undefined
+  })
+
+  it('refuses a redirect to another origin without sending the API key header there', async () => {
+    other = await startServer((_request, response) => sendJson(response, 200, { stolen: true }))
+    const target = other.url
+    server = await startServer((_request, response) => response.writeHead(302, { location: `${target}/collect` }).end())
+    const error = await probe(keyedService(server.url), 'x', keyed)
+    expect(server.requests[0]?.headers['x-api-key']).toBe('sk_secret_key')
+    expect(other.requests).toHaveLength(0)
+    expect(error.code).toBe('upstream_error')
+    expect(error.recoverable).toBe(false)
+    expect(error.message).toContain(new URL(target).origin)
+    expect(error.message).not.toContain('sk_secret_key')
+    expect(JSON.stringify(error.details)).not.toContain('sk_secret_key')
+  })
+
+  it('follows same-origin redirects with the key, turns 303 into GET, and stops after five hops', async () => {
+    server = await startServer((request, response) => {
+      const left = Number(request.url.pathname.split('/').pop())
+      if (request.url.pathname.startsWith('/see-other')) response.writeHead(303, { location: '/probe/0' }).end()
+      else if (left === 0) sendJson(response, 200, { arrived: true, method: request.method })
+      else response.writeHead(302, { location: `/probe/${left - 1}` }).end()
+    })
+    const spec = keyedService(server.url).capabilities.probe
+    if (!spec) throw new Error('missing capability')
+    await expect(Promise.resolve(spec.run({ case: '5' }, keyed))).resolves.toEqual({ arrived: true, method: 'GET' })
+    expect(server.requests).toHaveLength(6)
+    expect(server.requests.every((request) => request.headers['x-api-key'] === 'sk_secret_key')).toBe(true)
+
+    const tooMany = await probe(keyedService(server.url), '6', keyed)
+    expect(tooMany.code).toBe('upstream_error')
+    expect(tooMany.message).toContain('more than 5 times')
+
+    const posting = toolFromDefinition({
+      name: 'svc',
+      description: 'Posts',
+      version: '1.0.0',
+      base_url: server.url,
+      auth: { type: 'none' },
+      capabilities: [{ name: 'send', description: 'Send', method: 'POST', path: '/see-other', parameters: { a: { type: 'number' } } }],
+    }).capabilities.send
+    if (!posting) throw new Error('missing capability')
+    await expect(Promise.resolve(posting.run({ a: 1 }, testContext()))).resolves.toEqual({ arrived: true, method: 'GET' })
+    expect(server.requests.at(-1)?.headers['content-type']).toBeUndefined()
+  })
+})

@@ -259,6 +259,28 @@ describe('httpTool: redirects', () => {
   })
 })
 
+describe('httpTool: configured headers on redirects', () => {
+  it('drops every configured header (an API key) when a redirect changes origin, and keeps them on the same origin', async () => {
+    const other = await serve((_request, response) => sendJson(response, 200, { ok: true }))
+    const first = await serve((request, response) => {
+      if (request.url.pathname === '/away') response.writeHead(302, { location: `${other.url}/landed` }).end()
+      else if (request.url.pathname === '/here') response.writeHead(302, { location: '/final' }).end()
+      else sendJson(response, 200, { ok: true })
+    })
+    const client = tool({ allow: ['*'], allowPrivate: ['127.0.0.1/32'], headers: { 'X-Api-Key': 'sk_secret', 'user-agent': 'inboard-test' }, resolve: resolveTo('127.0.0.1') })
+    await call(client, 'get', { url: `${first.url}/away`, headers: { 'x-trace': 't1' } })
+    expect(first.requests[0]?.headers['x-api-key']).toBe('sk_secret')
+    expect(other.requests).toHaveLength(1)
+    expect(other.requests[0]?.headers['x-api-key']).toBeUndefined()
+    expect(other.requests[0]?.headers['user-agent']).not.toBe('inboard-test')
+    expect(other.requests[0]?.headers['x-trace']).toBe('t1')
+
+    await call(client, 'get', { url: `${first.url}/here` })
+    expect(first.requests.at(-1)?.url.pathname).toBe('/final')
+    expect(first.requests.at(-1)?.headers['x-api-key']).toBe('sk_secret')
+  })
+})
+
 describe('httpTool: requests and responses', () => {
   const local = (extra: Partial<HttpToolOptions> = {}): Tool => tool({ allow: ['127.0.0.1'], allowPrivate: ['127.0.0.1/32'], ...extra })
 

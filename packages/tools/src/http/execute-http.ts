@@ -32,11 +32,35 @@ export async function executeHttp(operation: HttpOperation, input: Readonly<Reco
   return result
 }
 
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
+/** Redirect hops followed on one origin before the call fails. */
+const MAX_REDIRECTS = 5
+
+/**
+ * Sends one request. Redirects are followed by hand, and only while the origin stays the same: the
+ * request carries credentials (an Authorization header, an API key in any header or the query), and
+ * fetch would forward all but Authorization to another origin. A cross-origin redirect fails.
+ */
 async function send(request: BuiltRequest, auth: AppliedAuth, ctx: ToolContext): Promise<Page> {
+  let current = request
+  for (let redirects = 0; ; redirects += 1) {
+    const response = await exchange(current, ctx)
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || location === null) {
+      if (!response.ok) {
+        throw await responseToToolError(response, { method: current.init.method, url: current.redactedUrl, tokenSent: auth.sent })
+      }
+      return { body: await readBody(response, current), url: new URL(current.url), headers: response.headers }
+    }
+    await response.body?.cancel().catch(() => undefined)
+    current = nextHop(current, response.status, location, auth, redirects)
+  }
+}
+
+async function exchange(request: BuiltRequest, ctx: ToolContext): Promise<Response> {
   const fetchImpl = ctx.fetch ?? globalThis.fetch
-  let response: Response
   try {
-    response = await fetchImpl(request.url, { ...request.init, signal: ctx.signal })
+    return await fetchImpl(request.url, { ...request.init, redirect: 'manual', signal: ctx.signal })
   } catch (error) {
     // Cancellation and timeouts keep their own identity; everything else is the network failing.
     if (ctx.signal.aborted) throw error
@@ -46,10 +70,36 @@ async function send(request: BuiltRequest, auth: AppliedAuth, ctx: ToolContext):
       details: { method: request.init.method, url: request.redactedUrl },
     })
   }
-  if (!response.ok) {
-    throw await responseToToolError(response, { method: request.init.method, url: request.redactedUrl, tokenSent: auth.sent })
+}
+
+/** The next hop of a same-origin redirect, as fetch would make it: 303, and 301/302 after POST, become GET without a body. */
+function nextHop(hop: BuiltRequest, status: number, location: string, auth: AppliedAuth, redirects: number): BuiltRequest {
+  const details = { method: hop.init.method, url: hop.redactedUrl, status }
+  let url: URL
+  try {
+    url = new URL(location, hop.url)
+  } catch (error) {
+    throw new ToolError('upstream_error', `${hop.init.method} ${hop.redactedUrl} redirected to an invalid URL`, { cause: error, recoverable: false, details })
   }
-  return { body: await readBody(response, request), url: new URL(response.url || request.url), headers: response.headers }
+  if (url.origin !== hop.url.origin) {
+    throw new ToolError('upstream_error', `${hop.init.method} ${hop.redactedUrl} redirected to another origin (${url.origin}); not followed, so credentials are not sent there`, {
+      recoverable: false,
+      details: { ...details, redirect_origin: url.origin },
+    })
+  }
+  if (redirects >= MAX_REDIRECTS) {
+    throw new ToolError('upstream_error', `${hop.url.origin} redirected more than ${MAX_REDIRECTS} times`, { recoverable: false, details: { ...details, max_redirects: MAX_REDIRECTS } })
+  }
+  const method = hop.init.method.toUpperCase()
+  const toGet = status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST'
+  const redactedUrl = redact(url, Object.keys(auth.query))
+  if (!toGet) return { url, init: hop.init, redactedUrl }
+  const headers = { ...hop.init.headers }
+  delete headers['content-type']
+  delete headers['content-length']
+  const init: BuiltRequest['init'] = { ...hop.init, method: 'GET', headers }
+  delete init.body
+  return { url, init, redactedUrl }
 }
 
 async function readBody(response: Response, request: BuiltRequest): Promise<unknown> {

@@ -26,6 +26,8 @@ export interface GuardedClientSettings {
   readonly maxBytes: number
   readonly timeoutMs: number
   readonly maxRedirects: number
+  /** Names (lower-case) of the tool's configured headers; none of them follows a redirect to another origin. */
+  readonly configuredHeaders?: readonly string[]
 }
 
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
@@ -61,7 +63,7 @@ export class GuardedClient {
           details: { method: first.method, url: first.url.toString(), last_url: hop.url.toString(), max_redirects: maxRedirects },
         })
       }
-      const next = redirected(hop, response.status, location)
+      const next = redirected(hop, response.status, location, this.#settings.configuredHeaders ?? [])
       ctx.note(`Redirect ${response.status} from ${hop.url.toString()} to ${next.url.toString()}`)
       hop = next
     }
@@ -110,8 +112,12 @@ function networkError(error: unknown, hop: Hop): ToolError {
   return new ToolError(code === undefined || NETWORK_TRANSIENT.has(code) ? 'transient' : 'upstream_error', `Could not reach ${hop.url.origin}: ${reason}`, { cause: error, details })
 }
 
-/** The next hop of a redirect, as fetch would make it: 303, and 301/302 after POST, become GET without a body. */
-function redirected(hop: Hop, status: number, location: string): Hop {
+/**
+ * The next hop of a redirect, as fetch would make it: 303, and 301/302 after POST, become GET without a
+ * body. On a change of origin, credentials and every header from the tool's configured `headers` (which
+ * may carry an API key) are dropped.
+ */
+function redirected(hop: Hop, status: number, location: string, configuredHeaders: readonly string[]): Hop {
   let url: URL
   try {
     url = new URL(location, hop.url)
@@ -124,7 +130,7 @@ function redirected(hop: Hop, status: number, location: string): Hop {
     delete headers['content-type']
     delete headers['content-length']
   }
-  if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name]
+  if (url.origin !== hop.url.origin) for (const name of [...CREDENTIAL_HEADERS, ...configuredHeaders]) delete headers[name]
   return { url, method: toGet ? 'GET' : hop.method, headers, body: toGet ? undefined : hop.body }
 }
 

@@ -66,14 +66,15 @@ const queryField = z.record(z.string(), z.union([scalar, z.array(scalar)])).opti
  */
 export function httpTool(options: HttpToolOptions): Tool {
   const policy = new DestinationPolicy(options.allow, options.allowPrivate ?? false)
+  const defaults = checkedHeaders(options.headers ?? {}, TypeError)
   const client = new GuardedClient({
     policy,
     resolve: options.resolve ?? systemResolver,
     maxBytes: positive(options.maxBytes, 1_048_576, 'maxBytes'),
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
     maxRedirects: redirectLimit(options.maxRedirects),
+    configuredHeaders: Object.keys(defaults),
   })
-  const defaults = checkedHeaders(options.headers ?? {}, TypeError)
   const hosts = policy.allowlist.entries
   const call = async (method: string, input: CallInput, ctx: ToolContext): Promise<HttpToolResponse> => client.send(hop(method, input, defaults), ctx)
   const get = (input: CallInput, ctx: ToolContext): Promise<HttpToolResponse> => call('GET', input, ctx)
