@@ -1,0 +1,31 @@
+import { createHandler } from '@inboard/http'
+import { describe, expect, it } from 'vitest'
+import { startTestServer } from './support/test-server.js'
+
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+
+describe('webhook address guard', () => {
+  it('refuses IPv6 forms that carry a non-public IPv4 address, and site-local fec0::, unless private addresses are allowed', async () => {
+    const runtime = (await startTestServer()).runtime
+    const refused = [
+      'http://[64:ff9b::a00:1]/', // NAT64, hex: 10.0.0.1
+      'http://[64:ff9b::10.0.0.1]/', // NAT64, dotted
+      'http://[64:ff9b::127.0.0.1]/',
+      'http://[::ffff:10.0.0.1]/', // IPv4-mapped
+      'http://[::ffff:a9fe:a9fe]/', // IPv4-mapped metadata, hex
+      'http://[::127.0.0.1]/', // IPv4-compatible
+      'http://[::10.1.2.3]/',
+      'http://[2002:c0a8:101::1]/', // 6to4 with 192.168.1.1 inside
+      'http://[2002:7f00:1::]/', // 6to4 with 127.0.0.1 inside
+      'http://[fec0::1]/', // deprecated site-local
+    ]
+    for (const url of refused) {
+      expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET } }), url).toThrow(/webhook URL/)
+      expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET, allowPrivateAddresses: true } }), url).not.toThrow()
+    }
+    for (const url of ['http://[64:ff9b::808:808]/', 'http://[2606:4700::1111]/', 'https://hooks.example.com/']) {
+      expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET } }), url).not.toThrow()
+    }
+    await runtime.close({ deadlineMs: 0 })
+  })
+})
