@@ -1,6 +1,7 @@
+import { createServer } from 'node:http'
 import { createHandler } from '@inboard/http'
 import { describe, expect, it } from 'vitest'
-import { startTestServer } from './support/test-server.js'
+import { closeServer, listen, startTestServer } from './support/test-server.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
@@ -27,5 +28,37 @@ describe('webhook address guard', () => {
       expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET } }), url).not.toThrow()
     }
     await runtime.close({ deadlineMs: 0 })
+  })
+})
+
+describe('webhook delivery', () => {
+  it('lets go of the connection once the status arrives, even when the receiver never finishes the body', async () => {
+    let closed = 0
+    let received = 0
+    const slow = createServer((req, res) => {
+      received += 1
+      req.resume()
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.write('still writing')
+        res.on('close', () => (closed += 1))
+      })
+    })
+    const url = await listen(slow)
+    const server = await startTestServer({ handler: { webhooks: { url: `${url}/hook`, secret: SECRET, allowPrivateAddresses: true } } })
+    try {
+      const { id } = (await (await server.call('/tasks', { json: { prompt: 'weather' } })).json()) as { id: string }
+      await server.runtime.tasks.wait(id, { until: 'waiting' })
+      for (let i = 0; i < 5; i++) {
+        await server.runtime.clock.advance(0)
+        await server.handler.webhooksIdle()
+      }
+      expect(received).toBeGreaterThan(0)
+      await expect.poll(() => closed, { timeout: 2_000 }).toBeGreaterThan(0)
+    } finally {
+      await server.close()
+      slow.closeAllConnections()
+      await closeServer(slow)
+    }
   })
 })

@@ -46,9 +46,12 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       resolve(outcome)
     }
     const req = request(target, init, (res) => {
-      res.resume()
+      // Only the status matters. Reading the body would let a slow receiver hold the socket with no
+      // deadline, so the exchange ends as soon as the status line is in.
       res.on('error', () => undefined)
       finish({ status: res.statusCode ?? 0 })
+      res.destroy()
+      req.destroy()
     })
     const timer = options.clock.setTimeout(() => {
       finish({ error: `No response within ${options.timeoutMs} ms` })
