@@ -6,7 +6,7 @@ export type { TaskService, TaskScope, WaitOptions } from './runtime/task-service
 export type { SubagentService } from './runtime/subagent-service.js'
 
 // End-user auth
-export type { AuthService, CredentialSecret, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
+export type { AccountOptions, AuthService, CredentialSecret, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
 export type { AuthOptions, ServiceAuthConfig, OAuth2ServiceConfig, SecretServiceConfig, ScopeRequest, ScopeSource } from './auth/auth-options.js'
 
 // Resources

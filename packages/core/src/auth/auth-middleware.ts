@@ -15,8 +15,8 @@ export interface AuthMiddlewareDeps {
 }
 
 /**
- * Gives calls to configured services the credentials of the task's own user (never anything from
- * the prompt or input), and turns what OAuth failures mean into task states: no token → wait for
+ * Gives calls to configured services the credentials of the task's own user in the task's own
+ * account (never anything from the prompt or input), and turns what OAuth failures mean into task states: no token → wait for
  * consent; 401 → refresh once and retry; missing scope → wait for incremental consent; a revoked
  * grant → wait for consent again. A task without a user fails with `user_required`.
  */
@@ -35,7 +35,7 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
       }
       const request: ScopeRequest = { user_id: userId, service: site.tool, task_id: site.task.id, sub_agent: site.task.sub_agent, capability: site.capability }
       const required = service.type === 'oauth2' ? await deps.consent.extraScopes(request) : []
-      const source = new UserCredentialSource({ userId, name: site.tool, service, vault: deps.vault, tokens: deps.tokens, required })
+      const source = new UserCredentialSource({ owner: { account: site.task.account, userId }, name: site.tool, service, vault: deps.vault, tokens: deps.tokens, required })
       site.context.credentials = source
       let retried = false
       for (;;) {
@@ -71,7 +71,7 @@ async function consentWait(
   needed: readonly string[],
   kind: 'connect' | 'reconnect' | 'incremental',
 ): Promise<WaitRequest> {
-  const { url, scopes } = await deps.consent.link(request, service, needed)
+  const { url, scopes } = await deps.consent.link(request, site.task.account, service, needed)
   site.note(`waiting for the user to ${kind === 'incremental' ? 'grant more access to' : kind} ${site.tool} (scopes: ${scopes.join(' ') || 'none'})`)
   const message =
     kind === 'incremental'

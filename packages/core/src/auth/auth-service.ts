@@ -5,7 +5,7 @@ import type { Task } from '../task/task-types.js'
 import type { ResolvedService, ScopeSource } from './auth-options.js'
 import type { ConsentFlow } from './consent-flow.js'
 import type { ConsentStates } from './consent-states.js'
-import type { CredentialVault, StoredCredential } from './credential-vault.js'
+import type { CredentialOwner, CredentialVault, StoredCredential } from './credential-vault.js'
 import type { OAuthTokens } from './oauth-tokens.js'
 import { TokenEndpointError } from './token-endpoint.js'
 
@@ -22,6 +22,14 @@ export interface ConsentCallback {
   /** Set by the authorization server when the user declined (`access_denied`…). */
   error?: string
   errorDescription?: string
+}
+
+/**
+ * Which account a `runtime.auth` call is about. Omitted or null is the in-process default account:
+ * tasks created without `{ account }`. Use the same account string as for `tasks.create(input, { account })`.
+ */
+export interface AccountOptions {
+  account?: string | null
 }
 
 /** A completed consent. */
@@ -52,10 +60,11 @@ export interface AuthServiceDeps {
   states: ConsentStates
   tokens: OAuthTokens
   consent: ConsentFlow
-  resume: (match: (task: Task) => boolean) => number
+  resume: (match: (task: Task, account: string | null) => boolean) => number
 }
 
 const id = z.string().min(1).max(255)
+const accountOptions = z.object({ account: z.string().min(1).max(1024).nullable().optional() })
 const secret = z.union([
   z.string().min(1),
   z.object({ username: z.string(), password: z.string() }).strict(),
@@ -81,37 +90,42 @@ export class AuthService {
     this.#deps = deps
   }
 
-  /** Stores a user's secret for a service (an API key, a bearer token, `{ username, password }` for basic). */
-  async setCredentials(userId: string, service: string, value: CredentialSecret): Promise<void> {
-    validate(id, userId, 'user_id')
+  /**
+   * Stores a user's secret for a service (an API key, a bearer token, `{ username, password }` for
+   * basic), for that user in `options.account` (the default account when omitted).
+   */
+  async setCredentials(userId: string, service: string, value: CredentialSecret, options: AccountOptions = {}): Promise<void> {
+    const owner = ownerOf(userId, options)
     const config = this.#service(service)
     const parsed = validate(secret, value, 'secret')
-    await this.#deps.vault.put(userId, service, toStored(config, parsed, service))
+    await this.#deps.vault.put(owner, service, toStored(config, parsed, service))
   }
 
   /** Forgets a user's credentials for a service. Resolves whether there were any. */
-  async disconnect(userId: string, service: string): Promise<boolean> {
-    validate(id, userId, 'user_id')
+  async disconnect(userId: string, service: string, options: AccountOptions = {}): Promise<boolean> {
+    const owner = ownerOf(userId, options)
     this.#service(service)
-    return this.#deps.vault.delete(userId, service)
+    return this.#deps.vault.delete(owner, service)
   }
 
   /** A consent link for an app that connects accounts up front (a "Connect CRM" button). */
-  async authorizationUrl(userId: string, service: string, options: { scopes?: readonly string[] } = {}): Promise<string> {
-    validate(id, userId, 'user_id')
+  async authorizationUrl(userId: string, service: string, options: { scopes?: readonly string[] } & AccountOptions = {}): Promise<string> {
+    const owner = ownerOf(userId, options)
     const config = this.#oauth(service)
     const request = { user_id: userId, service, task_id: null, sub_agent: null, capability: null }
-    return (await this.#deps.consent.link(request, config, options.scopes ?? [])).url
+    return (await this.#deps.consent.link(request, owner.account, config, options.scopes ?? [])).url
   }
 
   /**
-   * Finishes a consent: checks the state (random, single-use, expiring, bound to its user and
-   * service) before anything else, exchanges the code with its PKCE verifier, stores the tokens and
-   * resumes every task of that user waiting for that service where it stopped.
+   * Finishes a consent: checks the state (random, single-use, expiring, bound to its account, user
+   * and service) before anything else, exchanges the code with its PKCE verifier, stores the tokens
+   * for that account's user and resumes every task of that user in that account waiting for that
+   * service where it stopped.
    */
   async complete(params: ConsentCallback): Promise<ConsentResult> {
     const input = validate(callback, params, 'params')
     const pending = await this.#deps.states.consume(input.state)
+    const owner: CredentialOwner = { account: pending.account, userId: pending.user_id }
     const config = this.#oauth(pending.service)
     if (input.error !== undefined) {
       const description = input.errorDescription === undefined ? '' : `: ${input.errorDescription.slice(0, 200)}`
@@ -124,7 +138,7 @@ export class AuthService {
     if (input.code === undefined) throw new InboardError('invalid_request', 'The OAuth callback has no code', { param: 'code' })
     let record
     try {
-      record = await this.#deps.tokens.exchange(pending.user_id, pending.service, config, input.code, pending.verifier, pending.scopes)
+      record = await this.#deps.tokens.exchange(owner, pending.service, config, input.code, pending.verifier, pending.scopes)
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error
       throw new InboardError('oauth_exchange_failed', `Exchanging the authorization code for ${pending.service} failed: ${error.message}`, {
@@ -134,16 +148,17 @@ export class AuthService {
       })
     }
     const resumed = this.#deps.resume(
-      (task) => task.user_id === pending.user_id && task.waiting?.reason === 'oauth_consent_required' && task.waiting.service === pending.service,
+      (task, account) =>
+        account === pending.account && task.user_id === pending.user_id && task.waiting?.reason === 'oauth_consent_required' && task.waiting.service === pending.service,
     )
     return { user_id: pending.user_id, service: pending.service, scopes: record.scopes, resumed }
   }
 
   /** Whether a user connected a service, with granted scopes and expiry. */
-  async status(userId: string, service: string): Promise<ConnectionStatus> {
-    validate(id, userId, 'user_id')
+  async status(userId: string, service: string, options: AccountOptions = {}): Promise<ConnectionStatus> {
+    const owner = ownerOf(userId, options)
     const config = this.#service(service)
-    const stored = await this.#deps.vault.get(userId, service)
+    const stored = await this.#deps.vault.get(owner, service)
     const oauth = stored?.type === 'oauth2' ? stored : undefined
     return {
       connected: stored !== undefined,
@@ -177,6 +192,13 @@ export class AuthService {
     if (config.type !== 'oauth2') throw new InboardError('service_not_configured', `Service "${service}" is configured for ${config.type}, not OAuth 2.0`, { tool: service })
     return config
   }
+}
+
+/** Validates a user id and the account option into the owner of the credentials. */
+function ownerOf(userId: string, options: AccountOptions): CredentialOwner {
+  validate(id, userId, 'user_id')
+  const { account } = validate(accountOptions, { account: options.account }, 'options')
+  return { account: account ?? null, userId }
 }
 
 function toStored(config: ResolvedService, value: z.infer<typeof secret>, service: string): StoredCredential {

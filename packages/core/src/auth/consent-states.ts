@@ -4,8 +4,11 @@ import { z } from 'zod'
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
 import type { CredentialCipher } from './credential-cipher.js'
+import type { CredentialOwner } from './credential-vault.js'
 
 const pendingConsent = z.object({
+  /** The account the user belongs to; null (and absent, in states issued before accounts) is the default. */
+  account: z.string().nullable().default(null),
   user_id: z.string(),
   service: z.string(),
   scopes: z.array(z.string()),
@@ -26,7 +29,7 @@ const BINDING = 'oauth-state'
 
 /**
  * Consent `state` values: 256 random bits, stored (hashed key, sealed value with the PKCE verifier)
- * with the user and service they were issued for, usable once, expiring after `ttlMs`.
+ * with the account, user and service they were issued for, usable once, expiring after `ttlMs`.
  */
 export class ConsentStates {
   readonly #store: Keyv
@@ -43,10 +46,10 @@ export class ConsentStates {
     this.#ttlMs = ttlMs
   }
 
-  async issue(userId: string, service: string, scopes: readonly string[]): Promise<IssuedState> {
+  async issue(owner: CredentialOwner, service: string, scopes: readonly string[]): Promise<IssuedState> {
     const state = randomBytes(32).toString('base64url')
     const verifier = randomBytes(32).toString('base64url')
-    const record: PendingConsent = { user_id: userId, service, scopes: [...scopes], verifier, expires_at: this.#clock.now() + this.#ttlMs }
+    const record: PendingConsent = { account: owner.account, user_id: owner.userId, service, scopes: [...scopes], verifier, expires_at: this.#clock.now() + this.#ttlMs }
     const key = keyOf(state)
     await this.#store.set(key, this.#cipher.seal(JSON.stringify(record), `${BINDING}\u0000${key}`), this.#ttlMs)
     return { state, codeChallenge: createHash('sha256').update(verifier).digest('base64url') }

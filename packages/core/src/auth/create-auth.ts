@@ -17,7 +17,7 @@ export interface AuthModule {
 }
 
 /** Validates `auth` options and builds the vault, consent flow, token keeper and middleware over one store. */
-export function createAuth(options: AuthOptions, clock: Clock, resume: (match: (task: Task) => boolean) => number): AuthModule {
+export function createAuth(options: AuthOptions, clock: Clock, resume: (match: (task: Task, account: string | null) => boolean) => number): AuthModule {
   const resolved = resolveAuthOptions(options)
   const cipher = new CredentialCipher(resolved.key)
   const vault = new CredentialVault(resolved.store, cipher)

@@ -23,14 +23,31 @@ const storedCredential = z.discriminatedUnion('type', [
 export type StoredCredential = z.infer<typeof storedCredential>
 export type OAuthRecord = z.infer<typeof oauthRecord>
 
-/** The additional data binding a ciphertext to its owner. Service names never contain NUL. */
-export function bindingOf(userId: string, service: string): string {
-  return `${userId}\u0000${service}`
+/**
+ * Whose credentials: a user id within an account. User ids are free text chosen by whoever creates
+ * tasks, so the same id in two accounts names two different people. `account: null` is the
+ * in-process default (runtimes that never pass an account).
+ */
+export interface CredentialOwner {
+  readonly account: string | null
+  readonly userId: string
 }
 
 /**
- * Per-(user, service) credentials on keyv, sealed with AES-256-GCM bound to the user and service.
- * Keys are hashes, so a dump of the store reveals neither user ids nor services.
+ * The additional data binding a ciphertext to its owner and service. The default account keeps the
+ * original `${user_id}\0${service}` (so existing rows still open); it always ends in a service name,
+ * which is non-empty and never contains NUL. Any other account is an unambiguous JSON triple followed
+ * by a NUL, so no default-account binding can equal an account binding, and no two accounts' can.
+ */
+export function bindingOf(owner: CredentialOwner, service: string): string {
+  if (owner.account === null) return `${owner.userId}\u0000${service}`
+  return `${JSON.stringify([owner.account, owner.userId, service])}\u0000`
+}
+
+/**
+ * Per-(account, user, service) credentials on keyv, sealed with AES-256-GCM bound to the account,
+ * user and service. Keys are hashes, so a dump of the store reveals neither accounts, user ids nor
+ * services.
  */
 export class CredentialVault {
   readonly #store: Keyv
@@ -41,12 +58,12 @@ export class CredentialVault {
     this.#cipher = cipher
   }
 
-  async get(userId: string, service: string): Promise<StoredCredential | undefined> {
-    const sealed: unknown = await this.#store.get(keyOf(userId, service))
+  async get(owner: CredentialOwner, service: string): Promise<StoredCredential | undefined> {
+    const sealed: unknown = await this.#store.get(keyOf(owner, service))
     if (sealed === undefined || sealed === null) return undefined
     try {
       if (typeof sealed !== 'string') throw new SealBrokenError('Not a sealed value')
-      return storedCredential.parse(JSON.parse(this.#cipher.open(sealed, bindingOf(userId, service))))
+      return storedCredential.parse(JSON.parse(this.#cipher.open(sealed, bindingOf(owner, service))))
     } catch (error) {
       throw new InboardError('credential_unreadable', `The stored credentials for ${service} cannot be read with this encryption key`, {
         tool: service,
@@ -56,15 +73,22 @@ export class CredentialVault {
     }
   }
 
-  async put(userId: string, service: string, credential: StoredCredential): Promise<void> {
-    await this.#store.set(keyOf(userId, service), this.#cipher.seal(JSON.stringify(credential), bindingOf(userId, service)))
+  async put(owner: CredentialOwner, service: string, credential: StoredCredential): Promise<void> {
+    await this.#store.set(keyOf(owner, service), this.#cipher.seal(JSON.stringify(credential), bindingOf(owner, service)))
   }
 
-  async delete(userId: string, service: string): Promise<boolean> {
-    return this.#store.delete(keyOf(userId, service))
+  async delete(owner: CredentialOwner, service: string): Promise<boolean> {
+    return this.#store.delete(keyOf(owner, service))
   }
 }
 
-function keyOf(userId: string, service: string): string {
-  return `inboard:cred:${createHash('sha256').update(JSON.stringify([userId, service])).digest('hex')}`
+/** The default account keeps its original keys; other accounts hash a triple, which never equals a pair. */
+function keyOf(owner: CredentialOwner, service: string): string {
+  const parts = owner.account === null ? [owner.userId, service] : [owner.account, owner.userId, service]
+  return `inboard:cred:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`
+}
+
+/** A stable string for an owner and service, for in-process maps (single-flight refreshes). */
+export function ownerKey(owner: CredentialOwner, service: string): string {
+  return JSON.stringify([owner.account, owner.userId, service])
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { ResolvedService } from './auth-options.js'
-import type { CredentialVault, OAuthRecord } from './credential-vault.js'
+import { ownerKey, type CredentialOwner, type CredentialVault, type OAuthRecord } from './credential-vault.js'
 import { requestTokens, TokenEndpointError, type TokenResponse } from './token-endpoint.js'
 
 type OAuthService = Extract<ResolvedService, { type: 'oauth2' }>
@@ -12,7 +12,7 @@ export type TokenOutcome = { record: OAuthRecord } | { gap: TokenGap }
 
 /**
  * Keeps users' OAuth tokens fresh. Refreshes before expiry (`skewMs` early) and after the upstream
- * rejects a token, at most once at a time per (user, service): concurrent callers share one
+ * rejects a token, at most once at a time per (account, user, service): concurrent callers share one
  * refresh request. A rotated refresh token is written to the vault before the new access token is
  * handed to anyone, so a crash never leaves only a consumed refresh token behind.
  */
@@ -34,20 +34,20 @@ export class OAuthTokens {
    * A usable token for the user: the stored one, or a refreshed one when it is about to expire or
    * equals `rejected` (the token the upstream just answered 401 to).
    */
-  async current(userId: string, name: string, service: OAuthService, rejected?: string): Promise<TokenOutcome> {
-    const stored = await this.#vault.get(userId, name)
+  async current(owner: CredentialOwner, name: string, service: OAuthService, rejected?: string): Promise<TokenOutcome> {
+    const stored = await this.#vault.get(owner, name)
     if (stored?.type !== 'oauth2') return { gap: 'not_connected' }
     if (!this.#stale(stored, rejected)) return { record: stored }
-    return this.#refresh(userId, name, service, rejected ?? stored.access_token)
+    return this.#refresh(owner, name, service, rejected ?? stored.access_token)
   }
 
   /** Exchanges an authorization code (with its PKCE verifier) and stores the tokens. */
-  async exchange(userId: string, name: string, service: OAuthService, code: string, verifier: string, requested: readonly string[]): Promise<OAuthRecord> {
+  async exchange(owner: CredentialOwner, name: string, service: OAuthService, code: string, verifier: string, requested: readonly string[]): Promise<OAuthRecord> {
     const response = await requestTokens(service, { grant_type: 'authorization_code', code, redirect_uri: service.redirectUri, code_verifier: verifier }, this.#fetch)
-    const previous = await this.#vault.get(userId, name).catch(() => undefined)
+    const previous = await this.#vault.get(owner, name).catch(() => undefined)
     const keep = previous?.type === 'oauth2' ? previous.refresh_token : null
     const record = this.#record(response, keep, requested)
-    await this.#vault.put(userId, name, record)
+    await this.#vault.put(owner, name, record)
     return record
   }
 
@@ -56,17 +56,17 @@ export class OAuthTokens {
     return record.expires_at !== null && this.#clock.now() >= record.expires_at - this.#skewMs
   }
 
-  #refresh(userId: string, name: string, service: OAuthService, staleToken: string): Promise<TokenOutcome> {
-    const key = JSON.stringify([userId, name])
+  #refresh(owner: CredentialOwner, name: string, service: OAuthService, staleToken: string): Promise<TokenOutcome> {
+    const key = ownerKey(owner, name)
     const running = this.#inflight.get(key)
     if (running) return running
     const refresh = (async (): Promise<TokenOutcome> => {
       // Another caller (or process) may have refreshed since this one read the vault.
-      const latest = await this.#vault.get(userId, name)
+      const latest = await this.#vault.get(owner, name)
       if (latest?.type !== 'oauth2') return { gap: 'not_connected' }
       if (latest.access_token !== staleToken && !this.#stale(latest, undefined)) return { record: latest }
       if (latest.refresh_token === null) {
-        await this.#vault.delete(userId, name)
+        await this.#vault.delete(owner, name)
         return { gap: 'revoked' }
       }
       let response: TokenResponse
@@ -74,13 +74,13 @@ export class OAuthTokens {
         response = await requestTokens(service, { grant_type: 'refresh_token', refresh_token: latest.refresh_token }, this.#fetch)
       } catch (error) {
         if (error instanceof TokenEndpointError && (error.oauthError === 'invalid_grant' || error.oauthError === 'unauthorized_client')) {
-          await this.#vault.delete(userId, name)
+          await this.#vault.delete(owner, name)
           return { gap: 'revoked' }
         }
         throw error
       }
       const record = this.#record(response, latest.refresh_token, latest.scopes)
-      await this.#vault.put(userId, name, record)
+      await this.#vault.put(owner, name, record)
       return { record }
     })().finally(() => this.#inflight.delete(key))
     this.#inflight.set(key, refresh)

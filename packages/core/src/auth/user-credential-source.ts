@@ -1,17 +1,17 @@
 import { ToolError, type Credential, type CredentialRequest, type CredentialSource } from '@inboard/tools'
 import { InboardError } from '../errors/inboard-error.js'
 import type { ResolvedService } from './auth-options.js'
-import type { CredentialVault, StoredCredential } from './credential-vault.js'
+import type { CredentialOwner, CredentialVault, StoredCredential } from './credential-vault.js'
 import type { OAuthTokens } from './oauth-tokens.js'
 import { TokenEndpointError } from './token-endpoint.js'
 
 /**
- * The credentials one call may use: those of the task's own user, for the call's own service, from
+ * The credentials one call may use: those of the task's own user in the task's own account, for the call's own service, from
  * the vault and nowhere else. It remembers which access token it handed out so the middleware can
  * ask for a refresh of exactly that token after a 401, and which scopes were granted.
  */
 export class UserCredentialSource implements CredentialSource {
-  readonly #userId: string
+  readonly #owner: CredentialOwner
   readonly #name: string
   readonly #service: ResolvedService
   readonly #vault: CredentialVault
@@ -22,8 +22,8 @@ export class UserCredentialSource implements CredentialSource {
   #granted: readonly string[] = []
   #failure: InboardError | undefined
 
-  constructor(deps: { userId: string; name: string; service: ResolvedService; vault: CredentialVault; tokens: OAuthTokens; required: readonly string[] }) {
-    this.#userId = deps.userId
+  constructor(deps: { owner: CredentialOwner; name: string; service: ResolvedService; vault: CredentialVault; tokens: OAuthTokens; required: readonly string[] }) {
+    this.#owner = deps.owner
     this.#name = deps.name
     this.#service = deps.service
     this.#vault = deps.vault
@@ -65,7 +65,7 @@ export class UserCredentialSource implements CredentialSource {
 
   async #resolve(service: string, request: CredentialRequest | undefined): Promise<Credential> {
     if (this.#service.type !== 'oauth2') {
-      const stored = await this.#vault.get(this.#userId, service)
+      const stored = await this.#vault.get(this.#owner, service)
       if (stored === undefined || stored.type === 'oauth2') {
         throw new ToolError('auth_required', `No ${this.#service.type} credentials for "${service}" for this task's user`, {
           suggestion: `Store the user's ${service} secret with runtime.auth.setCredentials(user_id, '${service}', secret), then run the task again.`,
@@ -76,7 +76,7 @@ export class UserCredentialSource implements CredentialSource {
     }
     let outcome
     try {
-      outcome = await this.#tokens.current(this.#userId, service, this.#service, this.#rejected)
+      outcome = await this.#tokens.current(this.#owner, service, this.#service, this.#rejected)
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error
       // Transient failures are retried with the call; anything else is a configuration problem.

@@ -182,14 +182,15 @@ export class TaskService {
   }
 
   /**
-   * Resumes every waiting task that `match` selects (e.g. all tasks of a user waiting for consent
-   * to one service, once it is granted). Returns how many resumed.
+   * Resumes every waiting task that `match` selects (e.g. all tasks of one account's user waiting
+   * for consent to one service, once it is granted). `match` also gets the task's account (null for
+   * tasks created without one), which the public task does not carry. Returns how many resumed.
    */
-  resumeWaiting(match: (task: Task) => boolean): number {
+  resumeWaiting(match: (task: Task, account: string | null) => boolean): number {
     let resumed = 0
     const page = this.#deps.options.taskStore.list({ status: 'waiting' }, Number.MAX_SAFE_INTEGER, 0)
     for (const record of page.data) {
-      if (!match(toTask(record))) continue
+      if (!match(toTask(record), record.account)) continue
       this.resume(record)
       resumed++
     }
