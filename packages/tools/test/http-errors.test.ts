@@ -95,6 +95,26 @@ describe('HTTP failures become ToolErrors', () => {
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000)
   })
 
+  it('keeps a 429 recoverable when X-RateLimit-Reset is too large for a date, and caps waits at 24 hours', async () => {
+    const day = 24 * 60 * 60 * 1000
+    server = await startServer((request, response) => {
+      const which = request.url.pathname.split('/').pop()
+      if (which === 'huge-reset') sendJson(response, 429, {}, { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100000000000000000' })
+      else if (which === 'long-retry') sendJson(response, 429, {}, { 'retry-after': '315360000' })
+      else if (which === 'far-date') sendJson(response, 503, {}, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' })
+      else sendJson(response, 429, {}, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600) })
+    })
+    const huge = await probe(service(server.url), 'huge-reset')
+    expect(huge.code).toBe('rate_limited')
+    expect(huge.recoverable).toBe(true)
+    expect(huge.details).toMatchObject({ rate_limit: { limit: 10, remaining: 0, reset: 1e17 } })
+    expect((huge.details as { rate_limit: Record<string, unknown> }).rate_limit.reset_at).toBeUndefined()
+
+    expect((await probe(service(server.url), 'long-retry')).retryAfterMs).toBe(day)
+    expect((await probe(service(server.url), 'far-date')).retryAfterMs).toBe(day)
+    expect((await probe(service(server.url), 'far-reset')).retryAfterMs).toBe(day)
+  })
+
   it('maps other 5xx responses to transient and other 4xx to a non-recoverable upstream_error', async () => {
     server = await startServer((request, response) => sendJson(response, request.url.pathname.endsWith('boom') ? 502 : 422, { error: { message: 'nope' } }))
     const transient = await probe(service(server.url), 'boom')

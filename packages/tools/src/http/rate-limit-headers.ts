@@ -11,17 +11,25 @@ export interface RateLimitInfo {
 /** Values above this are epoch seconds; below it, a delay in seconds (both conventions are common). */
 const EPOCH_THRESHOLD = 1_000_000_000
 
+/** The longest wait a header can ask for (24 h): a bogus value must not park a call for years. */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000
+/** The range of a JavaScript Date, in milliseconds either side of the epoch. */
+const MAX_DATE_MS = 8.64e15
+
 /**
- * Milliseconds to wait from a `Retry-After` header, given as delay-seconds or as an HTTP date.
- * Undefined when the header is missing or unreadable.
+ * Milliseconds to wait from a `Retry-After` header, given as delay-seconds or as an HTTP date, at
+ * most {@link MAX_RETRY_AFTER_MS}. Undefined when the header is missing or unreadable.
  */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null) return undefined
   const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const ms = Number(trimmed) * 1000
+    return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.round(ms)) : MAX_RETRY_AFTER_MS
+  }
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now))
 }
 
 /** Reads rate-limit headers; undefined when the response carries none. */
@@ -41,7 +49,8 @@ export function readRateLimit(headers: Headers, now: number = Date.now()): RateL
   if (reset !== undefined) {
     info.reset = reset
     const at = reset >= EPOCH_THRESHOLD ? reset * 1000 : now + reset * 1000
-    info.reset_at = new Date(at).toISOString()
+    // A huge or garbled reset keeps its raw value but gets no timestamp (toISOString would throw).
+    if (Number.isFinite(at) && Math.abs(at) <= MAX_DATE_MS) info.reset_at = new Date(at).toISOString()
   }
   return Object.keys(info).length === 0 ? undefined : info
 }

@@ -1,5 +1,5 @@
 import { ToolError } from '../tool-error.js'
-import { parseRetryAfter, readRateLimit } from './rate-limit-headers.js'
+import { MAX_RETRY_AFTER_MS, parseRetryAfter, readRateLimit } from './rate-limit-headers.js'
 import { insufficientScopes, parseWwwAuthenticate } from './www-authenticate.js'
 
 /** What the caller knows about the request that failed. */
@@ -66,7 +66,7 @@ export async function responseToToolError(response: Response, request: FailedReq
 
 function untilReset(rateLimit: ReturnType<typeof readRateLimit>, now: number): number | undefined {
   if (rateLimit?.reset_at === undefined) return undefined
-  return Math.max(0, Date.parse(rateLimit.reset_at) - now)
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Date.parse(rateLimit.reset_at) - now))
 }
 
 async function readText(response: Response): Promise<string> {
