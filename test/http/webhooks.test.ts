@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { MemoryWebhookOutbox, createHandler, verifyWebhook, type WebhookAttemptReport, type WebhookOptions } from '@inboard/http'
 import { createFakeClock } from '@inboard/core/testing'
 import { Webhook } from 'standardwebhooks'
@@ -92,16 +93,22 @@ describe('webhooks', () => {
     expect(receiver.received.every((hook) => hook.path === '/per-task')).toBe(true)
   })
 
-  it('signs with every secret during a rotation', async () => {
+  it('signs webhook-signature with every secret during a rotation, and X-Ploton-Signature with the newest only', async () => {
     const { server, receiver } = await setup([], { secret: [SECRET, OLD_SECRET] })
     await runTask(server, { prompt: 'weather' })
     await deliver(server)
     const hook = receiver.received[0]!
     const headers = { 'webhook-id': String(hook.headers['webhook-id']), 'webhook-timestamp': String(hook.headers['webhook-timestamp']), 'webhook-signature': String(hook.headers['webhook-signature']) }
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2)
     for (const secret of [SECRET, OLD_SECRET]) {
       expect(() => new Webhook(secret).verify(hook.body, headers)).not.toThrow()
-      expect(verifyWebhook({ payload: hook.body, headers: { 'x-ploton-signature': String(hook.headers['x-ploton-signature']) }, secret }).ok).toBe(true)
+      expect(verifyWebhook({ payload: hook.body, headers, secret }).ok).toBe(true)
     }
+    // X-Ploton-Signature is what the contract says: one lowercase hex HMAC of the body, here with the newest secret.
+    const plotonSignature = String(hook.headers['x-ploton-signature'])
+    expect(plotonSignature).toMatch(/^[0-9a-f]{64}$/)
+    expect(plotonSignature).toBe(createHmac('sha256', SECRET).update(hook.body).digest('hex'))
+    expect(plotonSignature).not.toBe(createHmac('sha256', OLD_SECRET).update(hook.body).digest('hex'))
   })
 
   it('retries failures, redirects and timeouts with backoff, at most 5 attempts within 24 hours, all with one event id', async () => {

@@ -22,8 +22,9 @@ export interface WebhookOptions {
   /** Where events go when a task has no `webhook_url` of its own. @default none */
   url?: string
   /**
-   * The signing secret (`whsec_` + base64), or several during a rotation: every secret signs each
-   * delivery, so receivers holding either one verify. Required to send webhooks.
+   * The signing secret (`whsec_` + base64), or several during a rotation, newest first: every
+   * secret adds a signature to `webhook-signature`, so receivers holding either one verify there;
+   * `X-Ploton-Signature` is signed with the first (newest) secret only. Required to send webhooks.
    */
   secret: string | readonly string[]
   /** Also send `task.cancelled`. @default false */

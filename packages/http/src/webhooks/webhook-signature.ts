@@ -18,10 +18,16 @@ export function standardSignature(secret: string, id: string, timestamp: number,
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`
 }
 
-/** Every signature header of one delivery; each secret adds its own signature. */
+/**
+ * Every signature header of one delivery. `X-Ploton-Signature` is one lowercase hex HMAC, as the
+ * contract says, keyed with the first (newest) secret; during a rotation each secret adds its own
+ * signature to `webhook-signature` only.
+ */
 export function signatureHeaders(secrets: readonly string[], id: string, timestamp: number, body: string): Record<string, string> {
+  const [newest] = secrets
+  if (newest === undefined) throw new TypeError('A webhook needs at least one signing secret')
   return {
-    'X-Ploton-Signature': secrets.map((secret) => plotonSignature(secret, body)).join(','),
+    'X-Ploton-Signature': plotonSignature(newest, body),
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
     'webhook-signature': secrets.map((secret) => standardSignature(secret, id, timestamp, body)).join(' '),
