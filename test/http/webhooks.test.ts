@@ -59,7 +59,12 @@ describe('webhooks', () => {
     const headers = { 'webhook-id': String(complete.headers['webhook-id']), 'webhook-timestamp': String(complete.headers['webhook-timestamp']), 'webhook-signature': String(complete.headers['webhook-signature']) }
     expect(new Webhook(SECRET).verify(complete.body, headers)).toEqual(event)
     expect(verifyWebhook({ payload: complete.body, headers: complete.headers, secret: SECRET })).toEqual({ ok: true, event })
-    expect(verifyWebhook({ payload: complete.body, headers: { 'x-ploton-signature': String(complete.headers['x-ploton-signature']) }, secret: SECRET }).ok).toBe(true)
+    const plotonOnly = { 'x-ploton-signature': String(complete.headers['x-ploton-signature']) }
+    // Stripping the Standard Webhooks headers must not bypass the timestamp (replay protection) by default.
+    expect(verifyWebhook({ payload: complete.body, headers: plotonOnly, secret: SECRET })).toEqual({ ok: false, reason: expect.stringContaining('webhook-timestamp') })
+    expect(verifyWebhook({ payload: complete.body, headers: { ...plotonOnly, 'webhook-id': String(complete.headers['webhook-id']) }, secret: SECRET }).ok).toBe(false)
+    expect(verifyWebhook({ payload: complete.body, headers: plotonOnly, secret: SECRET, requireTimestamp: false }).ok).toBe(true)
+    expect(verifyWebhook({ payload: complete.body, headers: { 'x-ploton-signature': '0'.repeat(64) }, secret: SECRET, requireTimestamp: false })).toEqual({ ok: false, reason: 'signature mismatch' })
     expect(verifyWebhook({ payload: complete.body.replace('62', '63'), headers: complete.headers, secret: SECRET })).toEqual({ ok: false, reason: 'signature mismatch' })
     expect(verifyWebhook({ payload: complete.body, headers: complete.headers, secret: SECRET, now: Date.now() + 10 * 60_000 }).ok).toBe(false)
     expect(receiver.received.some((hook) => JSON.parse(hook.body).event === 'task.progress')).toBe(true)

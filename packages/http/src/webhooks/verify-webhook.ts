@@ -13,14 +13,23 @@ export interface VerifyWebhookOptions {
   toleranceSeconds?: number
   /** The current time in epoch milliseconds. @default Date.now() */
   now?: number
+  /**
+   * Require the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`),
+   * whose timestamp gives replay protection. Every webhook from `@inboard/http` carries them, so
+   * keep the default: otherwise an attacker who captured one delivery could strip them and replay
+   * it with `X-Ploton-Signature` alone. Set `false` only to accept senders that sign with
+   * `X-Ploton-Signature` alone (the hosted API's contract), and dedupe by event id. @default true
+   */
+  requireTimestamp?: boolean
 }
 
 export type VerifyWebhookResult = { ok: true; event: WebhookEvent } | { ok: false; reason: string }
 
 /**
- * Verifies a webhook from `@inboard/http`. With Standard Webhooks headers it checks
- * `webhook-signature` and that `webhook-timestamp` is recent (replay protection); otherwise it
- * checks `X-Ploton-Signature`. Answer 401 when `ok` is false; dedupe accepted events by `event.id`.
+ * Verifies a webhook from `@inboard/http`: checks `webhook-signature` and that `webhook-timestamp`
+ * is recent (replay protection). A delivery without the Standard Webhooks headers fails unless
+ * `requireTimestamp: false`, which then checks `X-Ploton-Signature` instead. Answer 401 when `ok`
+ * is false; dedupe accepted events by `event.id`.
  *
  * @example
  * const check = verifyWebhook({ payload: rawBody, headers: req.headers, secret: process.env.PLOTON_WEBHOOK_SECRET! })
@@ -44,11 +53,12 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifyWebhookResul
       const expected = standardSignature(secret, id, seconds, body)
       return given.some((signature) => safeEqual(signature, expected))
     })
+  } else if (options.requireTimestamp ?? true) {
+    return { ok: false, reason: 'no webhook-id, webhook-timestamp and webhook-signature headers (pass requireTimestamp: false to accept X-Ploton-Signature alone)' }
   } else {
     const plain = header('x-ploton-signature')
     if (plain === undefined) return { ok: false, reason: 'no signature header' }
-    const given = plain.split(',')
-    valid = secrets.some((secret) => given.some((signature) => safeEqual(signature.trim(), plotonSignature(secret, body))))
+    valid = secrets.some((secret) => safeEqual(plain.trim(), plotonSignature(secret, body)))
   }
   if (!valid) return { ok: false, reason: 'signature mismatch' }
   try {
