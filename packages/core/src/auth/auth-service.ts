@@ -22,6 +22,15 @@ export interface ConsentCallback {
   /** Set by the authorization server when the user declined (`access_denied`…). */
   error?: string
   errorDescription?: string
+  /**
+   * The signed-in user your callback route is serving. When given, a state issued for another user
+   * is refused with `oauth_state_invalid` before the token endpoint is called (login CSRF: an
+   * attacker cannot make a victim's browser finish the attacker's consent into the victim's
+   * account, or the victim's into the attacker's). The state is used up either way.
+   */
+  user_id?: string
+  /** The signed-in user's account, checked like `user_id` when given (null is the default account). */
+  account?: string | null
 }
 
 /**
@@ -70,7 +79,14 @@ const secret = z.union([
   z.object({ username: z.string(), password: z.string() }).strict(),
   z.object({ accessToken: z.string().min(1), refreshToken: z.string().min(1).optional(), expiresAt: z.date().optional(), scopes: z.array(z.string()).optional() }).strict(),
 ], { error: 'expected a string secret, { username, password }, or { accessToken, refreshToken?, expiresAt?, scopes? }' })
-const callback = z.object({ state: z.string().min(1).max(2048), code: z.string().min(1).optional(), error: z.string().optional(), errorDescription: z.string().optional() })
+const callback = z.object({
+  state: z.string().min(1).max(2048),
+  code: z.string().min(1).optional(),
+  error: z.string().optional(),
+  errorDescription: z.string().optional(),
+  user_id: id.optional(),
+  account: z.string().min(1).max(1024).nullable().optional(),
+})
 
 /**
  * End users' credentials and OAuth consent, as `runtime.auth`. Secrets go in (`setCredentials`,
@@ -79,7 +95,7 @@ const callback = z.object({ state: z.string().min(1).max(2048), code: z.string()
  * @example
  * // The app's OAuth callback route:
  * app.get('/oauth/callback', async (req, res) => {
- *   const { service } = await runtime.auth.complete({ state: req.query.state, code: req.query.code })
+ *   const { service } = await runtime.auth.complete({ state: req.query.state, code: req.query.code, user_id: req.session.userId })
  *   res.send(`${service} connected`)
  * })
  */
@@ -118,7 +134,8 @@ export class AuthService {
 
   /**
    * Finishes a consent: checks the state (random, single-use, expiring, bound to its account, user
-   * and service) before anything else, exchanges the code with its PKCE verifier, stores the tokens
+   * and service) before anything else, and that it belongs to `params.user_id` / `params.account`
+   * when the callback route passes the signed-in user, exchanges the code with its PKCE verifier, stores the tokens
    * for that account's user and resumes every task of that user in that account waiting for that
    * service where it stopped.
    */
@@ -126,6 +143,12 @@ export class AuthService {
     const input = validate(callback, params, 'params')
     const pending = await this.#deps.states.consume(input.state)
     const owner: CredentialOwner = { account: pending.account, userId: pending.user_id }
+    // The state is already consumed: a refused callback cannot be replayed by its rightful user either.
+    if ((input.user_id !== undefined && input.user_id !== owner.userId) || (input.account !== undefined && input.account !== owner.account)) {
+      throw new InboardError('oauth_state_invalid', 'The OAuth state was issued for another user', {
+        suggestion: 'Start the connection again, signed in as the user who should connect the service.',
+      })
+    }
     const config = this.#oauth(pending.service)
     if (input.error !== undefined) {
       const description = input.errorDescription === undefined ? '' : `: ${input.errorDescription.slice(0, 200)}`
