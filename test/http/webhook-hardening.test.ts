@@ -62,3 +62,19 @@ describe('webhook delivery', () => {
     }
   })
 })
+
+describe('per-task webhook_url', () => {
+  it('is refused with 400 invalid_request naming webhook_url when the handler has no webhooks configured', async () => {
+    const server = await startTestServer()
+    try {
+      const response = await server.call('/tasks', { json: { prompt: 'weather', webhook_url: 'https://hooks.example.com/task' } })
+      expect(response.status).toBe(400)
+      const body = (await response.json()) as { error: { code: string; param: string; message: string } }
+      expect(body.error).toMatchObject({ code: 'invalid_request', param: 'webhook_url' })
+      expect(body.error.message).toMatch(/webhooks are not configured/)
+      expect(server.runtime.tasks.list({ limit: 10 }).data).toHaveLength(0)
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -57,7 +57,13 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
   }
   const body = await readJsonBody(context.request, deps.maxBodyBytes)
   const { webhook_url: webhookUrl, ...input } = body.value
-  if (webhookUrl !== undefined) checkWebhookUrl(webhookUrl, deps.allowPrivateWebhooks)
+  if (webhookUrl !== undefined) {
+    // Accepting it and sending nothing would fail silently: without `webhooks` there is no secret to sign with.
+    if (deps.webhooks === null) {
+      throw new InboardError('invalid_request', 'Invalid webhook_url: webhooks are not configured on this server (createHandler has no webhooks option), so no events could be sent', { param: 'webhook_url' })
+    }
+    checkWebhookUrl(webhookUrl, deps.allowPrivateWebhooks)
+  }
   // A test key's tasks always run in test mode: its side effects stay in the sandbox.
   if (caller.environment === 'test') input.mode = 'test'
   const create = (): string => {
