@@ -68,6 +68,9 @@ describe('bad input', () => {
   })
 
   it('rejects unsafe per-task webhook URLs naming webhook_url', async () => {
+    // Per-task URLs need webhooks configured (a secret to sign with); without them any webhook_url is a 400.
+    await server.close()
+    server = await startTestServer({ handler: { webhooks: { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } })
     for (const url of ['http://127.0.0.1/hook', 'http://localhost:3000/', 'http://169.254.169.254/latest', 'http://[::1]/', 'http://10.0.0.8/', 'ftp://example.com/', 'not a url']) {
       const response = await server.call('/tasks', { json: { prompt: 'hang', webhook_url: url } })
       expect(response.status, url).toBe(400)
