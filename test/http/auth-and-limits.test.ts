@@ -1,4 +1,4 @@
-import { keyDigest } from '@inboard/http'
+import { createHandler, keyDigest } from '@inboard/http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIVE_KEY, TEST_KEY, startTestServer, type TestServer } from './support/test-server.js'
 
@@ -78,5 +78,34 @@ describe('rate limits', () => {
     server = await startTestServer({ handler: { keys: [{ key: TEST_KEY, requestsPerMinute: 1 }] } })
     expect((await server.call('/tasks')).headers.get('x-ratelimit-limit')).toBe('1')
     expect((await server.call('/tasks')).status).toBe(429)
+  })
+})
+
+describe('per-key requestsPerMinute', () => {
+  it('refuses a key whose requestsPerMinute is not a positive integer', async () => {
+    server = await startTestServer()
+    for (const requestsPerMinute of [0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createHandler(server.runtime, { keys: [{ key: TEST_KEY, requestsPerMinute }] }), String(requestsPerMinute)).toThrow(/requestsPerMinute must be a positive integer/)
+    }
+    expect(() => server.handler.addKey({ key: LIVE_KEY, requestsPerMinute: 0 })).toThrow(/requestsPerMinute must be a positive integer/)
+    expect(() => server.handler.addKey({ sha256: keyDigest(LIVE_KEY), environment: 'live', requestsPerMinute: Number.NaN })).toThrow(/requestsPerMinute/)
+  })
+
+  it('uses the default limit and reports through onError when authenticate returns an unusable requestsPerMinute', async () => {
+    const dynamic = 'pk_live_fromTheDatabase0002'
+    const errors: unknown[] = []
+    server = await startTestServer({
+      handler: {
+        rateLimit: { requestsPerMinute: 7 },
+        onError: (error) => errors.push(error),
+        authenticate: (token) => (token === dynamic ? { environment: 'live', account: 'acct_db', requestsPerMinute: Number.NaN } : null),
+      },
+    })
+    const response = await server.call('/tasks', { key: dynamic })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-ratelimit-limit')).toBe('7')
+    expect(response.headers.get('x-ratelimit-remaining')).toBe('6')
+    expect(errors).toHaveLength(1)
+    expect(String(errors[0])).toMatch(/requestsPerMinute NaN/)
   })
 })

@@ -47,10 +47,10 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   if (!/^(?:\/[\w.~-]+)*$/.test(prefix)) throw new InboardError('invalid_request', 'prefix must be empty or start with "/" and not end with "/"', { param: 'prefix' })
   const maxBodyBytes = positive(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes')
   const clock = options.clock ?? runtime.clock
-  const keys = new KeyRegistry(options.keys ?? [], options.authenticate)
+  const onError = options.onError ?? ((error: unknown) => console.error('[inboard/http] unexpected error:', error))
+  const keys = new KeyRegistry(options.keys ?? [], options.authenticate, onError)
   const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
   const webhooks = options.webhooks ? createDispatcher(runtime, options, clock) : null
-  const onError = options.onError ?? ((error: unknown) => console.error('[inboard/http] unexpected error:', error))
   let openapi: string | null = null
 
   const handlers: Record<OperationId, RouteHandler> = {

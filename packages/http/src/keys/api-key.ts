@@ -6,7 +6,7 @@ export type ApiKeyEnvironment = 'test' | 'live'
 interface ApiKeyCommon {
   /** The account the key belongs to; keys of one account see the same tasks. @default 'default' */
   account?: string
-  /** Requests per minute for this key. @default the handler's `rateLimit.requestsPerMinute` */
+  /** Requests per minute for this key, a positive integer (anything else is refused by `addKey`; from `authenticate` it is reported to `onError` and the default applies). @default the handler's `rateLimit.requestsPerMinute` */
   requestsPerMinute?: number
 }
 

@@ -22,9 +22,15 @@ const DIGEST_SHAPE = /^[0-9a-f]{64}$/
 export class KeyRegistry {
   readonly #keys = new Map<string, StoredKey>()
   readonly #authenticate: ((token: string) => ApiKeyIdentity | null | Promise<ApiKeyIdentity | null>) | undefined
+  readonly #onError: (error: unknown) => void
 
-  constructor(keys: readonly ApiKeyOption[], authenticate?: (token: string) => ApiKeyIdentity | null | Promise<ApiKeyIdentity | null>) {
+  /**
+   * @param onError told when `authenticate` returns an identity with an unusable `requestsPerMinute`;
+   *   the request then goes ahead under the handler's default limit.
+   */
+  constructor(keys: readonly ApiKeyOption[], authenticate?: (token: string) => ApiKeyIdentity | null | Promise<ApiKeyIdentity | null>, onError: (error: unknown) => void = () => undefined) {
     this.#authenticate = authenticate
+    this.#onError = onError
     for (const option of keys) this.add(option)
   }
 
@@ -46,7 +52,10 @@ export class KeyRegistry {
     }
     const identity: ApiKeyIdentity = { environment }
     if (option.account !== undefined) identity.account = option.account
-    if (option.requestsPerMinute !== undefined) identity.requestsPerMinute = option.requestsPerMinute
+    if (option.requestsPerMinute !== undefined) {
+      if (!validRate(option.requestsPerMinute)) throw new InboardError('invalid_request', `requestsPerMinute must be a positive integer, got ${String(option.requestsPerMinute)}`, { param: 'keys' })
+      identity.requestsPerMinute = option.requestsPerMinute
+    }
     this.#keys.set(digest, { digest: Buffer.from(digest, 'hex'), identity })
   }
 
@@ -66,13 +75,24 @@ export class KeyRegistry {
     const stored = this.#keys.get(digest)
     if (stored && timingSafeEqual(stored.digest, Buffer.from(digest, 'hex'))) return toCaller(digest, stored.identity)
     const identity = this.#authenticate ? await this.#authenticate(token) : null
-    if (identity && identity.environment === environment) return toCaller(identity.id ?? digest, identity)
+    if (identity && identity.environment === environment) {
+      const caller = toCaller(identity.id ?? digest, identity)
+      if (caller.requestsPerMinute !== undefined && !validRate(caller.requestsPerMinute)) {
+        this.#onError(new TypeError(`authenticate returned requestsPerMinute ${String(caller.requestsPerMinute)} for ${caller.id}; it must be a positive integer, so the handler's default limit applies`))
+        caller.requestsPerMinute = undefined
+      }
+      return caller
+    }
     throw invalidKey()
   }
 }
 
 function toCaller(id: string, identity: ApiKeyIdentity): Caller {
   return { id, account: identity.account ?? 'default', environment: identity.environment, requestsPerMinute: identity.requestsPerMinute }
+}
+
+function validRate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0
 }
 
 function invalidKey(): InboardError {
