@@ -115,3 +115,37 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
     expect(taskCount()).toBe(1)
   })
 })
+
+describe('MemoryIdempotencyStore bounds', () => {
+  it('keeps at most maxRecords, forgetting the oldest completed records first', async () => {
+    const store = new MemoryIdempotencyStore({ maxRecords: 2 })
+    server = await startTestServer({ handler: { idempotencyStore: store } })
+    for (const key of ['a', 'b', 'c']) expect((await post({ prompt: 'hang' }, key)).status).toBe(201)
+    expect(store.size).toBe(2)
+    expect(taskCount()).toBe(3)
+    // 'a' was the oldest completed record: a retry with it runs again; 'c' is still replayed.
+    expect((await post({ prompt: 'hang' }, 'c')).headers.get('idempotent-replayed')).toBe('true')
+    expect((await post({ prompt: 'hang' }, 'a')).headers.get('idempotent-replayed')).toBeNull()
+    expect(taskCount()).toBe(4)
+    expect(store.size).toBe(2)
+  })
+
+  it('evicts completed records before in-progress ones, and holds 10,000 records by default', () => {
+    const record = (done: boolean): IdempotencyRecord => ({ fingerprint: 'f', response: done ? { status: 201, body: '{}' } : null, expiresAt: 1_000 })
+    const small = new MemoryIdempotencyStore({ maxRecords: 2 })
+    small.claim('in-progress', record(false), 0)
+    small.claim('done', record(false), 0)
+    small.complete('done', record(true))
+    small.claim('new', record(false), 0)
+    expect(small.claim('in-progress', record(false), 0)).toMatchObject({ response: null })
+    expect(small.claim('done', record(false), 0)).toBeUndefined()
+
+    const defaults = new MemoryIdempotencyStore()
+    for (let i = 0; i < 10_050; i++) {
+      defaults.claim(`k${i}`, record(false), 0)
+      defaults.complete(`k${i}`, record(true))
+    }
+    expect(defaults.size).toBe(10_000)
+    expect(() => new MemoryIdempotencyStore({ maxRecords: 0 })).toThrow(/maxRecords/)
+  })
+})

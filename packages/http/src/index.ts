@@ -13,7 +13,7 @@ export type { ErrorBody } from './errors/error-response.js'
 
 // Idempotency
 export { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
-export type { IdempotencyStore, IdempotencyRecord, StoredResponse } from './idempotency/idempotency-store.js'
+export type { IdempotencyStore, IdempotencyRecord, StoredResponse, MemoryIdempotencyStoreOptions } from './idempotency/idempotency-store.js'
 
 // Webhooks
 export { verifyWebhook } from './webhooks/verify-webhook.js'

@@ -27,9 +27,25 @@ export interface IdempotencyStore {
   release(key: string): void | Promise<void>
 }
 
-/** The default store: a map, pruned of expired records as it is used. */
+/** Options of {@link MemoryIdempotencyStore}. */
+export interface MemoryIdempotencyStoreOptions {
+  /**
+   * The most records kept. Past it the oldest completed records are forgotten first (a retry with
+   * their key then runs again), then the oldest in progress. @default 10_000
+   */
+  maxRecords?: number
+}
+
+/** The default store: a map, pruned of expired records as it is used and bounded by `maxRecords`. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<string, IdempotencyRecord>()
+  readonly #maxRecords: number
+
+  constructor(options: MemoryIdempotencyStoreOptions = {}) {
+    const max = options.maxRecords ?? 10_000
+    if (!Number.isInteger(max) || max <= 0) throw new TypeError(`maxRecords must be a positive integer, got ${String(options.maxRecords)}`)
+    this.#maxRecords = max
+  }
 
   claim(key: string, record: IdempotencyRecord, now: number): IdempotencyRecord | undefined {
     this.#prune(now)
@@ -37,6 +53,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (existing && existing.expiresAt > now) return existing
     this.#records.delete(key)
     this.#records.set(key, record)
+    this.#evict(key)
     return undefined
   }
 
@@ -57,6 +74,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     for (const [key, record] of this.#records) {
       if (record.expiresAt > now) break
       this.#records.delete(key)
+    }
+  }
+
+  /** Over the cap: drops the oldest completed records, then (if all are in progress) the oldest others, never `keep`. */
+  #evict(keep: string): void {
+    let excess = this.#records.size - this.#maxRecords
+    if (excess <= 0) return
+    for (const [key, record] of this.#records) {
+      if (excess === 0) return
+      if (record.response !== null && key !== keep) {
+        this.#records.delete(key)
+        excess--
+      }
+    }
+    for (const key of this.#records.keys()) {
+      if (excess === 0) return
+      if (key !== keep) {
+        this.#records.delete(key)
+        excess--
+      }
     }
   }
 }

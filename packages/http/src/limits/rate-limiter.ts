@@ -13,6 +13,8 @@ interface Window {
 }
 
 const WINDOW_MS = 60_000
+/** Past this many windows, expired ones are swept out on the next hit. */
+const SWEEP_THRESHOLD = 1_000
 
 /**
  * Fixed one-minute windows per key on the runtime's clock. A window opens with the key's first
@@ -22,6 +24,9 @@ export class RateLimiter {
   readonly #windows = new Map<string, Window>()
   readonly #clock: Clock
   readonly #defaultLimit: number
+  /** The size that triggers the next sweep early; doubles while the windows are all live, so sweeps stay amortised O(1). */
+  #sweepAt = SWEEP_THRESHOLD
+  #lastSweep = Number.NEGATIVE_INFINITY
 
   constructor(clock: Clock, defaultLimit: number) {
     this.#clock = clock
@@ -30,6 +35,9 @@ export class RateLimiter {
 
   hit(id: string, limit = this.#defaultLimit): RateLimitDecision {
     const now = this.#clock.now()
+    // Past the threshold, sweep when the map has doubled since the last sweep or a window length has passed.
+    const size = this.#windows.size
+    if (size >= SWEEP_THRESHOLD && (size >= this.#sweepAt || now >= this.#lastSweep + WINDOW_MS)) this.#sweep(now)
     let window = this.#windows.get(id)
     if (!window || now >= window.start + WINDOW_MS) {
       window = { start: now, count: 0 }
@@ -45,5 +53,17 @@ export class RateLimiter {
     }
     if (!allowed) headers['Retry-After'] = String(Math.max(1, Math.ceil((resetAt - now) / 1000)))
     return { allowed, headers }
+  }
+
+  /** How many windows are held (live or not yet swept). */
+  get size(): number {
+    return this.#windows.size
+  }
+
+  /** Deletes every window that has ended; a key seen again just opens a new one. */
+  #sweep(now: number): void {
+    for (const [id, window] of this.#windows) if (now >= window.start + WINDOW_MS) this.#windows.delete(id)
+    this.#sweepAt = Math.max(SWEEP_THRESHOLD, this.#windows.size * 2)
+    this.#lastSweep = now
   }
 }
