@@ -167,7 +167,9 @@ describe('redirects of an authenticated HTTP operation', () => {
   it('refuses a redirect to another origin without sending the API key header there', async () => {
     other = await startServer((_request, response) => sendJson(response, 200, { stolen: true }))
     const target = other.url
-    server = await startServer((_request, response) => response.writeHead(302, { location: `${target}/collect` }).end())
+    server = await startServer((_request, response) => {
+      response.writeHead(302, { location: `${target}/collect` }).end()
+    })
     const error = await probe(keyedService(server.url), 'x', keyed)
     expect(server.requests[0]?.headers['x-api-key']).toBe('sk_secret_key')
     expect(other.requests).toHaveLength(0)
