@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
-import { createHandler } from '@inboard/http'
+import { MemoryWebhookOutbox, createHandler } from '@inboard/http'
 import { describe, expect, it } from 'vitest'
+import { startReceiver } from './support/webhook-receiver.js'
 import { closeServer, listen, startTestServer } from './support/test-server.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -75,6 +76,39 @@ describe('per-task webhook_url', () => {
       expect(server.runtime.tasks.list({ limit: 10 }).data).toHaveLength(0)
     } finally {
       await server.close()
+    }
+  })
+})
+
+describe('webhook queue cap', () => {
+  it('drops the oldest waiting deliveries past maxQueued, removes them from the outbox and reports them to onError', async () => {
+    const receiver = await startReceiver()
+    const outbox = new MemoryWebhookOutbox()
+    const errors: unknown[] = []
+    const server = await startTestServer({
+      handler: { onError: (error) => errors.push(error), webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, outbox, maxQueued: 2 } },
+    })
+    try {
+      // The fake clock has not moved, so no attempt has run yet: every event is waiting.
+      for (let i = 0; i < 3; i++) {
+        const { id } = (await (await server.call('/tasks', { json: { prompt: 'weather' } })).json()) as { id: string }
+        await server.runtime.tasks.wait(id, { until: 'waiting' })
+      }
+      await server.handler.webhooksIdle()
+      const waiting = outbox.pending()
+      expect(waiting).toHaveLength(2)
+      expect(errors.length).toBeGreaterThan(0)
+      expect(String(errors[0])).toMatch(/Dropped webhook .* more than 2 deliveries were waiting/)
+      expect(String(errors[0])).not.toContain(SECRET)
+      for (let i = 0; i < 5; i++) {
+        await server.runtime.clock.advance(0)
+        await server.handler.webhooksIdle()
+      }
+      expect(receiver.received.map((hook) => hook.headers['webhook-id']).sort()).toEqual(waiting.map((delivery) => delivery.id).sort())
+      expect(() => createHandler(server.runtime, { webhooks: { secret: SECRET, maxQueued: 0 } })).toThrow(/maxQueued/)
+    } finally {
+      await server.close()
+      await receiver.close()
     }
   })
 })

@@ -50,7 +50,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   const onError = options.onError ?? ((error: unknown) => console.error('[inboard/http] unexpected error:', error))
   const keys = new KeyRegistry(options.keys ?? [], options.authenticate, onError)
   const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
-  const webhooks = options.webhooks ? createDispatcher(runtime, options, clock) : null
+  const webhooks = options.webhooks ? createDispatcher(runtime, options, clock, onError) : null
   let openapi: string | null = null
 
   const handlers: Record<OperationId, RouteHandler> = {
@@ -138,7 +138,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   })
 }
 
-function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Clock): WebhookDispatcher {
+function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Clock, onError: (error: unknown) => void): WebhookDispatcher {
   const webhooks = options.webhooks!
   const secrets = typeof webhooks.secret === 'string' ? [webhooks.secret] : webhooks.secret
   if (secrets.length === 0 || !secrets.every(isWebhookSecret)) {
@@ -148,7 +148,8 @@ function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Cloc
     const problem = webhookUrlProblem(webhooks.url, webhooks.allowPrivateAddresses ?? false)
     if (problem !== null) throw new InboardError('invalid_request', `The webhook URL ${problem}`, { param: 'webhooks.url' })
   }
-  return new WebhookDispatcher(runtime, webhooks, clock)
+  if (webhooks.maxQueued !== undefined) positive(webhooks.maxQueued, 'webhooks.maxQueued')
+  return new WebhookDispatcher(runtime, webhooks, clock, onError)
 }
 
 function positive(value: number, name: string): number {

@@ -17,13 +17,18 @@ export class WebhookDispatcher {
   readonly #clock: Clock
   readonly #outbox: WebhookOutbox
   readonly #taskUrls = new Map<string, string>()
-  readonly #timers = new Map<string, TimerHandle>()
+  /** Deliveries waiting for an attempt, oldest scheduled first. */
+  readonly #timers = new Map<string, { timer: TimerHandle; delivery: WebhookDelivery }>()
+  readonly #maxQueued: number
+  readonly #onError: (error: unknown) => void
   readonly #inFlight = new Set<Promise<void>>()
   readonly #unsubscribe: () => void
   #closed = false
 
-  constructor(runtime: Runtime, options: WebhookOptions, clock: Clock) {
+  constructor(runtime: Runtime, options: WebhookOptions, clock: Clock, onError: (error: unknown) => void = () => undefined) {
     this.#options = options
+    this.#maxQueued = options.maxQueued ?? 10_000
+    this.#onError = onError
     this.#secrets = typeof options.secret === 'string' ? [options.secret] : [...options.secret]
     this.#clock = clock
     this.#outbox = options.outbox ?? new MemoryWebhookOutbox()
@@ -50,7 +55,7 @@ export class WebhookDispatcher {
   async close(): Promise<void> {
     this.#closed = true
     this.#unsubscribe()
-    for (const timer of this.#timers.values()) this.#clock.clearTimeout(timer)
+    for (const { timer } of this.#timers.values()) this.#clock.clearTimeout(timer)
     this.#timers.clear()
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
   }
@@ -80,7 +85,23 @@ export class WebhookDispatcher {
       this.#timers.delete(delivery.id)
       this.#track(this.#attempt(delivery))
     }, delay)
-    this.#timers.set(delivery.id, timer)
+    this.#timers.set(delivery.id, { timer, delivery })
+    if (this.#timers.size > this.#maxQueued) this.#dropOldest()
+  }
+
+  /** Over `maxQueued`: forgets the delivery that has waited longest and tells `onError`. */
+  #dropOldest(): void {
+    const [id, oldest] = this.#timers.entries().next().value ?? []
+    if (id === undefined || oldest === undefined) return
+    this.#clock.clearTimeout(oldest.timer)
+    this.#timers.delete(id)
+    this.#track(Promise.resolve(this.#outbox.remove(id)))
+    const { delivery } = oldest
+    try {
+      this.#onError(new Error(`Dropped webhook ${delivery.event} ${delivery.id} for task ${delivery.task_id} to ${new URL(delivery.url).origin}: more than ${this.#maxQueued} deliveries were waiting (webhooks.maxQueued)`))
+    } catch {
+      // A throwing error hook must not stop deliveries.
+    }
   }
 
   async #attempt(delivery: WebhookDelivery): Promise<void> {

@@ -39,4 +39,10 @@ export interface WebhookOptions {
   outbox?: WebhookOutbox
   /** Called after every attempt. @default none */
   onAttempt?: (report: WebhookAttemptReport) => void
+  /**
+   * The most deliveries waiting for an attempt in this handler. Past it the oldest waiting delivery
+   * is dropped (removed from the outbox) and reported to the handler's `onError`, so an endpoint
+   * that is down cannot grow memory without bound. @default 10_000
+   */
+  maxQueued?: number
 }
