@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { createRuntime } from '@inboard/core'
 import { createFakeClock, createScriptedPlanner } from '@inboard/core/testing'
 import { startAuthServer, type AuthServer } from './auth-server.js'
-import { consentFor, createAuthRuntime, type AuthHarness } from './auth-fixtures.js'
+import { consentFor, createAuthRuntime, type AuthHarness, HOUR, refreshCount } from './auth-fixtures.js'
 
 let server: AuthServer
 beforeAll(async () => {
@@ -16,8 +16,7 @@ afterAll(async () => {
   await server.close()
 })
 
-const HOUR = 3_600_000
-const refreshes = (): number => server.tokenRequests.filter((grant) => grant === 'refresh_token').length
+const refreshes = (): number => refreshCount(server)
 
 /** A mail tool that reports the credential it was handed. */
 function mailRuntime(raw = new Map<string, unknown>()) {

@@ -70,3 +70,11 @@ export async function connect(harness: AuthHarness, server: AuthServer, login: s
   const redirect = await server.consent(await harness.runtime.auth.authorizationUrl(login, 'crm'), { login })
   await harness.runtime.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
 }
+
+/** The test provider's access-token lifetime. */
+export const HOUR = 3_600_000
+
+/** Refresh-token grants the provider has answered so far. */
+export function refreshCount(server: AuthServer): number {
+  return server.tokenRequests.filter((grant) => grant === 'refresh_token').length
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Keyv } from 'keyv'
 import { startAuthServer, type AuthServer } from './auth-server.js'
-import { connect, consentFor, createAuthRuntime } from './auth-fixtures.js'
+import { connect, consentFor, createAuthRuntime, HOUR, refreshCount } from './auth-fixtures.js'
 
 let server: AuthServer
 beforeAll(async () => {
@@ -11,8 +11,7 @@ afterAll(async () => {
   await server.close()
 })
 
-const HOUR = 3_600_000
-const refreshes = (): number => server.tokenRequests.filter((grant) => grant === 'refresh_token').length
+const refreshes = (): number => refreshCount(server)
 
 describe('token refresh', () => {
   it('refreshes an expiring token exactly once for 20 concurrent calls', async () => {
