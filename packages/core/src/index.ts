@@ -50,6 +50,15 @@ export type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues, MemoryProven
 export type { MemoryApi, MemorySummary } from './memory/memory-api.js'
 export type { MemoryOptions } from './memory/create-memory.js'
 
+// Storage: the contract every storage implements (in memory, @inboard/sqlite, @inboard/postgres)
+export type { Storage } from './storage/storage.js'
+export type { StoredTask, StoredStep, TaskProgress, InFlightCall } from './storage/stored-task.js'
+export type { TaskStorage, StoredTaskFilter, PageRequest, TaskUpdateResult, TaskClaimOptions, TaskPruneOptions } from './storage/task-storage.js'
+export type { SubagentStorage, StoredSubagent } from './storage/subagent-storage.js'
+export type { KeyValueStore } from './storage/key-value-store.js'
+export type { IdempotencyStorage, IdempotencyRecord, IdempotencyKey, StoredResponse } from './storage/idempotency-storage.js'
+export type { OutboxStorage, OutboxDelivery, OutboxClaimOptions } from './storage/outbox-storage.js'
+
 // Time and storage
 export { systemClock } from './clock.js'
 export type { Clock, TimerHandle } from './clock.js'

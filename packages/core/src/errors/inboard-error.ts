@@ -15,6 +15,10 @@ export const INBOARD_ERROR_CODES = [
   'task_not_waiting',
   'runtime_closed',
   'internal_error',
+  // Storage
+  'storage_unavailable',
+  'storage_version_unsupported',
+  'storage_conflict',
   // HTTP surface
   'missing_api_key',
   'invalid_api_key',

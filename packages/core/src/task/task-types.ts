@@ -51,8 +51,11 @@ export interface Task {
 /** A task as it appears in list results: no `result`, `error` or `prompt`. */
 export type TaskListItem = Omit<Task, 'result' | 'error' | 'prompt'>
 
-/** Status of one trace step. */
-export type StepStatus = 'running' | 'complete' | 'failed' | 'skipped' | 'waiting'
+/**
+ * Status of one trace step. `interrupted`: the process stopped while the step's call ran, so it may
+ * or may not have happened (see crash recovery in docs/storage.md).
+ */
+export type StepStatus = 'running' | 'complete' | 'failed' | 'skipped' | 'waiting' | 'interrupted'
 
 /** One step of a trace: a planner decision, a capability call, or a wait. */
 export interface TraceStep {

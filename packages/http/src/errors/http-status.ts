@@ -17,6 +17,10 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   task_not_waiting: 409,
   runtime_closed: 503,
   internal_error: 500,
+  // Storage
+  storage_unavailable: 503,
+  storage_version_unsupported: 500,
+  storage_conflict: 409,
   // HTTP surface
   missing_api_key: 401,
   invalid_api_key: 401,

@@ -55,7 +55,7 @@ export const traceSchema = z.object({
     z.object({
       tool: z.string(),
       action: z.string(),
-      status: z.enum(['running', 'complete', 'failed', 'skipped', 'waiting']),
+      status: z.enum(['running', 'complete', 'failed', 'skipped', 'waiting', 'interrupted']),
       duration_ms: z.number(),
       started_at: iso,
       note: z.string().optional(),
