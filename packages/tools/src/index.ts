@@ -17,12 +17,8 @@ export { ToolDefinitionError } from './tool-definition-error.js'
 export type { DefinitionIssue } from './tool-definition-error.js'
 export { jsonSchemaToZod } from './json-schema/json-schema-to-zod.js'
 export type { JsonSchemaToZodOptions } from './json-schema/json-schema-to-zod.js'
-export { openApiTools } from './adapters/openapi/index.js'
-export type { OpenApiToolsOptions, OpenApiPagination } from './adapters/openapi/index.js'
-export { parseOpenApi } from './adapters/openapi/parse-open-api.js'
-export type { OpenApiDocument } from './adapters/openapi/parse-open-api.js'
-export { mcpTools } from './adapters/mcp/index.js'
-export type { McpToolsOptions, McpServer, McpStdioServer, McpHttpServer } from './adapters/mcp/index.js'
+// OpenAPI and MCP adapters live in the subpaths `@inboard/tools/openapi` and `@inboard/tools/mcp`, so that
+// importing this entry loads neither `yaml` nor the MCP SDK (optional peer dependencies).
 
 // Built-in tools
 export { weatherTool, weather, weatherAgent } from './builtin/weather/index.js'

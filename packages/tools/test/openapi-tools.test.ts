@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ToolDefinitionError, openApiTools, parseOpenApi } from '@inboard/tools'
+import { ToolDefinitionError } from '@inboard/tools'
+import { openApiTools, parseOpenApi } from '@inboard/tools/openapi'
 import type { Credential, Tool, ToolContext } from '@inboard/tools'
 import { startPetstore } from './support/petstore-server.js'
 import type { TestServer } from './support/http-server.js'
