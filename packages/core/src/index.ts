@@ -10,7 +10,7 @@ export type { AccountOptions, AuthService, CredentialSecret, ConsentCallback, Co
 export type { AuthOptions, ServiceAuthConfig, OAuth2ServiceConfig, SecretServiceConfig, ScopeRequest, ScopeSource } from './auth/auth-options.js'
 
 // Resources
-export type { Task, TaskListItem, TaskStatus, TaskMode, TaskWaiting, WaitingField, Trace, TraceStep, StepStatus, Page } from './task/task-types.js'
+export type { Task, TaskListItem, TaskStatus, TaskMode, TaskWaiting, WaitingField, Trace, TraceStep, StepStatus, Page, TokenUsage } from './task/task-types.js'
 export type { Subagent, SubagentListItem } from './subagents/subagent-registry.js'
 
 // Validation schemas (shared with @inboard/http)
@@ -37,7 +37,7 @@ export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from
 
 // Planning
 export { createDefaultPlanner } from './planner/default-planner.js'
-export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallRecord, CapabilityInfo, TaskInput, JsonSchema } from './planner/planner.js'
+export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallRecord, CapabilityInfo, TaskInput, JsonSchema, ModelCallStep } from './planner/planner.js'
 
 // Extending capability calls
 export { WaitRequest, ReplanRequest } from './runner/call-middleware.js'

@@ -1,5 +1,5 @@
 import type { TaskError } from '../errors/inboard-error.js'
-import type { TaskMode, WaitingField } from '../task/task-types.js'
+import type { TaskMode, TokenUsage, WaitingField } from '../task/task-types.js'
 
 /** JSON Schema as produced from a capability's zod schema. */
 export type JsonSchema = Record<string, unknown>
@@ -59,6 +59,19 @@ export interface PlannerContext {
   signal: AbortSignal
   /** Adds a note to the planner's trace step. */
   note(text: string): void
+  /**
+   * Starts a trace step for a call the planner makes to a language model (`tool: "model"`, the
+   * given action, e.g. `generate`). Ending it records the model id and tokens on the step and adds
+   * the tokens to the task's `usage`; its duration is measured on the runtime's clock. The runtime
+   * always provides it; it is optional so that contexts built by hand (planner unit tests) still fit.
+   */
+  modelCall?(action: string, model: string): ModelCallStep
+}
+
+/** A model call in progress, as recorded in the task's trace. */
+export interface ModelCallStep {
+  /** Closes the step. Tokens count towards the task's usage even when the call failed. */
+  end(outcome: { status: 'complete' | 'failed'; usage?: TokenUsage | null; note?: string }): void
 }
 
 /** The next step of a task, as decided by a planner. */

@@ -97,6 +97,10 @@ function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, info
       return run.signal
     },
     note: () => undefined,
+    modelCall(action, model) {
+      const step = deps.trace.start(record, 'model', action)
+      return { end: (outcome) => deps.trace.endModelCall(record, step, { ...outcome, model }) }
+    },
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js'
 import type { EventBus } from '../events.js'
 import { toTask, type StepRecord, type TaskRecord } from '../task/task-record.js'
-import type { StepStatus, Trace, TraceStep } from '../task/task-types.js'
+import type { StepStatus, TokenUsage, Trace, TraceStep } from '../task/task-types.js'
 import { isoTime } from '../iso-time.js'
 
 export function toTraceStep(step: StepRecord): TraceStep {
@@ -13,6 +13,8 @@ export function toTraceStep(step: StepRecord): TraceStep {
     started_at: isoTime(step.startedAt),
   }
   if (step.note !== undefined) out.note = step.note
+  if (step.model !== undefined) out.model = step.model
+  if (step.usage !== undefined) out.usage = { ...step.usage }
   return out
 }
 
@@ -52,6 +54,26 @@ export class TraceRecorder {
       task: toTask(record),
       step: toTraceStep(step),
     }))
+  }
+
+  /**
+   * Closes a model-call step with the model id and tokens, and adds the tokens to the task's
+   * usage (also when the step was already closed because the task ended: they were spent).
+   */
+  endModelCall(record: TaskRecord, step: StepRecord, outcome: { status: 'complete' | 'failed'; model: string; usage?: TokenUsage | null | undefined; note?: string | undefined }): void {
+    const { usage } = outcome
+    if (usage) {
+      const total = (record.usage ??= { input_tokens: 0, output_tokens: 0 })
+      total.input_tokens += usage.input_tokens
+      total.output_tokens += usage.output_tokens
+    }
+    if (step.status !== 'running') return
+    step.model = outcome.model
+    if (usage) step.usage = { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens }
+    const parts = [`model ${outcome.model}`]
+    if (usage) parts.push(`input_tokens=${usage.input_tokens} output_tokens=${usage.output_tokens}`)
+    if (outcome.note !== undefined) parts.push(outcome.note)
+    this.end(record, step, outcome.status, parts.join('; '))
   }
 
   /** The trace as read by `runtime.tasks.trace()`; readable while the task runs. */

@@ -1,7 +1,7 @@
 import type { TaskError } from '../errors/inboard-error.js'
 import type { CallRecord, PlannedCall } from '../planner/planner.js'
 import type { RunSignal } from '../runner/run-signal.js'
-import type { StepStatus, Task, TaskListItem, TaskMode, TaskStatus, TaskWaiting } from './task-types.js'
+import type { StepStatus, Task, TaskListItem, TaskMode, TaskStatus, TaskWaiting, TokenUsage } from './task-types.js'
 import { isoTime } from '../iso-time.js'
 
 /** One trace step as stored: times as epoch milliseconds, converted to ISO only when read. */
@@ -12,6 +12,9 @@ export interface StepRecord {
   startedAt: number
   durationMs: number
   note: string | undefined
+  /** Set on model-call steps only. */
+  model?: string
+  usage?: TokenUsage
 }
 
 /**
@@ -43,6 +46,8 @@ export interface TaskRecord {
   work: TaskWork | null
   /** False when the task was created with `memory: false`. */
   memory?: false
+  /** Tokens of the planner's model calls, summed; absent until the first one. */
+  usage?: TokenUsage
 }
 
 /** What a task needs only until it ends. */
@@ -72,6 +77,7 @@ export function toTask(record: TaskRecord): Task {
   task.prompt = record.prompt
   if (record.status === 'complete') task.result = record.result
   if (record.error) task.error = { ...record.error }
+  if (record.usage) task.usage = { ...record.usage }
   return task
 }
 

@@ -26,6 +26,12 @@ export interface WaitingField {
   type: string | null
 }
 
+/** Tokens spent on language-model calls (by a model planner). */
+export interface TokenUsage {
+  input_tokens: number
+  output_tokens: number
+}
+
 /** A task as returned by `runtime.tasks.get()` and `GET /v1/tasks/:id`. */
 export interface Task {
   id: string
@@ -46,10 +52,12 @@ export interface Task {
   result?: unknown
   error?: TaskError
   waiting?: TaskWaiting
+  /** Tokens of the model calls the task's planner made; absent when it made none. */
+  usage?: TokenUsage
 }
 
 /** A task as it appears in list results: no `result`, `error` or `prompt`. */
-export type TaskListItem = Omit<Task, 'result' | 'error' | 'prompt'>
+export type TaskListItem = Omit<Task, 'result' | 'error' | 'prompt' | 'usage'>
 
 /**
  * Status of one trace step. `interrupted`: the process stopped while the step's call ran, so it may
@@ -65,6 +73,10 @@ export interface TraceStep {
   duration_ms: number
   started_at: string
   note?: string
+  /** On a model-call step (`tool: "model"`): the model id. */
+  model?: string
+  /** On a model-call step: the tokens it used, when the provider reported them. */
+  usage?: TokenUsage
 }
 
 /** A task's trace as returned by `runtime.tasks.trace()` and `GET /v1/tasks/:id/trace`. */

@@ -42,10 +42,13 @@ export const taskListItemSchema = z.object({
   waiting: taskWaitingSchema.optional(),
 })
 
+const tokenUsageSchema = z.object({ input_tokens: z.number().int(), output_tokens: z.number().int() })
+
 export const taskSchema = taskListItemSchema.extend({
   prompt: z.string(),
   result: z.unknown().optional(),
   error: taskErrorSchema.optional(),
+  usage: tokenUsageSchema.optional().describe('Tokens of the model calls the planner made; absent when it made none'),
 })
 
 export const traceSchema = z.object({
@@ -59,6 +62,8 @@ export const traceSchema = z.object({
       duration_ms: z.number(),
       started_at: iso,
       note: z.string().optional(),
+      model: z.string().optional(),
+      usage: tokenUsageSchema.optional(),
     }),
   ),
   total_duration_ms: z.number(),
