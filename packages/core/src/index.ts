@@ -59,6 +59,9 @@ export type { KeyValueStore } from './storage/key-value-store.js'
 export type { IdempotencyStorage, IdempotencyRecord, IdempotencyKey, StoredResponse } from './storage/idempotency-storage.js'
 export type { OutboxStorage, OutboxDelivery, OutboxClaimOptions } from './storage/outbox-storage.js'
 
+// Telemetry
+export type { TelemetryOptions } from './telemetry/telemetry-options.js'
+
 // Time and storage
 export { systemClock } from './clock.js'
 export type { Clock, TimerHandle } from './clock.js'

@@ -11,6 +11,7 @@ import { createDefaultPlanner } from '../planner/default-planner.js'
 import { TraceRecorder } from '../runner/trace-recorder.js'
 import { SubagentRegistry } from '../subagents/subagent-registry.js'
 import { TaskLifecycle } from '../task/task-lifecycle.js'
+import { createTelemetry } from '../telemetry/create-telemetry.js'
 import { CapabilityIndex } from './capability-index.js'
 import { resolveOptions, type RuntimeOptions } from './runtime-options.js'
 import { SubagentService } from './subagent-service.js'
@@ -66,7 +67,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     index,
     subagents: registry,
     planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock: resolved.clock })),
-    middleware: [...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
+    middleware: [...createTelemetry(options.telemetry, resolved.clock, bus), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
   })
   const tools = [...resolved.tools]
   let closing: Promise<void> | null = null

@@ -10,6 +10,7 @@ import type { MemoryOptions } from '../memory/create-memory.js'
 import { MemoryTaskStore, type TaskStore } from '../stores/task-store.js'
 import type { Retention } from '../task/task-lifecycle.js'
 import type { TaskMode } from '../task/task-types.js'
+import type { TelemetryOptions } from '../telemetry/telemetry-options.js'
 import { validate } from './validate.js'
 
 /** A subagent shipped with the app (listed as `type: 'prebuilt'`). */
@@ -65,6 +66,8 @@ export interface RuntimeOptions {
   memory?: MemoryOptions
   /** End-user credentials: the encrypted vault and OAuth consent, exposed as `runtime.auth`. @default none (no `runtime.auth`) */
   auth?: AuthOptions
+  /** OpenTelemetry spans through @opentelemetry/api when installed (a no-op until an SDK is registered); false turns them off. @default on, content not recorded */
+  telemetry?: TelemetryOptions | false
   /** Called when an event listener throws; listeners never break tasks. @default logs to stderr */
   onListenerError?: (error: unknown, event: RuntimeEvent) => void
 }
