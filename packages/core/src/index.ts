@@ -52,6 +52,8 @@ export type { MemoryOptions } from './memory/create-memory.js'
 
 // Storage: the contract every storage implements (in memory, @inboard/sqlite, @inboard/postgres)
 export type { Storage } from './storage/storage.js'
+export { memoryStorage } from './storage/memory/memory-storage.js'
+export type { MemoryStorageOptions } from './storage/memory/memory-storage.js'
 export type { StoredTask, StoredStep, TaskProgress, InFlightCall } from './storage/stored-task.js'
 export type { TaskStorage, StoredTaskFilter, PageRequest, TaskUpdateResult, TaskClaimOptions, TaskPruneOptions } from './storage/task-storage.js'
 export type { SubagentStorage, StoredSubagent } from './storage/subagent-storage.js'

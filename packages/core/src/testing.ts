@@ -10,6 +10,10 @@ export type { ScriptStep } from './testing/scripted-planner.js'
 export { createScriptedTool } from './testing/scripted-tool.js'
 export type { ScriptedTool, ScriptedToolOptions, ScriptedBehaviour } from './testing/scripted-tool.js'
 
+// The storage contract as a vitest suite (vitest is an optional peer dependency, needed only for this)
+export { describeStorageConformance } from './testing/storage-conformance.js'
+export type { StorageConformanceOptions } from './testing/storage-conformance.js'
+
 /** A runtime on a fake clock, for tests. */
 export interface TestRuntime extends Runtime {
   readonly clock: FakeClock

@@ -1,0 +1,4 @@
+import { memoryStorage } from '@inboard/core'
+import { describeStorageConformance } from '@inboard/core/testing'
+
+describeStorageConformance('memoryStorage', () => memoryStorage())
