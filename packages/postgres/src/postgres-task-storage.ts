@@ -1,0 +1,168 @@
+import { InboardError } from '@inboard/core'
+import type { Page, PageRequest, StoredTask, StoredTaskFilter, TaskClaimOptions, TaskPruneOptions, TaskStorage, TaskUpdateResult } from '@inboard/core'
+import type { PostgresConnection } from './postgres-connection.js'
+
+/** A `tasks` row: the columns that are queried, and the rest of the task as JSON. */
+interface TaskRow {
+  id: string
+  status: StoredTask['status']
+  version: number
+  owner: string | null
+  lease_expires_at: string | null
+  created_at: string
+  ended_at: string | null
+  sub_agent: string | null
+  user_id: string | null
+  account: string | null
+  priority: number
+  data: TaskData
+}
+
+type TaskData = Omit<StoredTask, 'id' | 'status' | 'version' | 'owner' | 'leaseExpiresAt' | 'createdAt' | 'endedAt' | 'subAgent' | 'userId' | 'account' | 'priority'>
+
+const TERMINAL = ['complete', 'failed', 'cancelled']
+
+// bigint columns arrive as strings (pg does not narrow int8 to number by default).
+function toNumber(value: string | null): number | null {
+  return value === null ? null : Number(value)
+}
+
+function fromRow(row: TaskRow): StoredTask {
+  return {
+    ...row.data,
+    id: row.id,
+    status: row.status,
+    version: row.version,
+    owner: row.owner,
+    leaseExpiresAt: toNumber(row.lease_expires_at),
+    createdAt: Number(row.created_at),
+    endedAt: toNumber(row.ended_at),
+    subAgent: row.sub_agent,
+    userId: row.user_id,
+    account: row.account,
+    priority: row.priority,
+  }
+}
+
+function dataOf(task: StoredTask): string {
+  const { id: _id, status: _s, version: _v, owner: _o, leaseExpiresAt: _l, createdAt: _c, endedAt: _e, subAgent: _a, userId: _u, account: _ac, priority: _p, ...data } = task
+  return JSON.stringify(data)
+}
+
+/** Column values in the order of {@link COLUMNS}, after `id`. */
+function values(task: StoredTask): unknown[] {
+  return [task.status, task.owner, task.leaseExpiresAt, task.createdAt, task.endedAt, task.subAgent, task.userId, task.account, task.priority, dataOf(task)]
+}
+
+/** Tasks in one table, listed through its indexes and claimed with `FOR UPDATE SKIP LOCKED`. */
+export class PostgresTaskStorage implements TaskStorage {
+  readonly #db: PostgresConnection
+  readonly #table: string
+
+  constructor(db: PostgresConnection, schema: string) {
+    this.#db = db
+    this.#table = `${schema}.tasks`
+  }
+
+  async insert(task: StoredTask): Promise<void> {
+    try {
+      await this.#db.query(
+        `INSERT INTO ${this.#table} (id, version, status, owner, lease_expires_at, created_at, ended_at, sub_agent, user_id, account, priority, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [task.id, task.version, ...values(task)],
+      )
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '23505') throw new InboardError('storage_conflict', `A task with id ${task.id} already exists`, { cause: error })
+      throw error
+    }
+  }
+
+  async get(id: string): Promise<StoredTask | null> {
+    const { rows } = await this.#db.query<TaskRow>(`SELECT * FROM ${this.#table} WHERE id = $1`, [id])
+    return rows[0] === undefined ? null : fromRow(rows[0])
+  }
+
+  async update(task: StoredTask, expectedVersion: number): Promise<TaskUpdateResult> {
+    // One round trip: the update, and the version it found when it refused.
+    const { rows } = await this.#db.query<{ updated: number | null; current: number | null }>(
+      `WITH changed AS (
+         UPDATE ${this.#table}
+         SET version = version + 1, status = $3, owner = $4, lease_expires_at = $5, created_at = $6, ended_at = $7,
+             sub_agent = $8, user_id = $9, account = $10, priority = $11, data = $12
+         WHERE id = $1 AND version = $2
+         RETURNING version
+       )
+       SELECT (SELECT version FROM changed) AS updated, (SELECT version FROM ${this.#table} WHERE id = $1) AS current`,
+      [task.id, expectedVersion, ...values(task)],
+    )
+    const row = rows[0]
+    if (row?.updated != null) return { ok: true, version: row.updated }
+    return { ok: false, currentVersion: row?.current ?? null }
+  }
+
+  async list(filter: StoredTaskFilter, page: PageRequest): Promise<Page<StoredTask>> {
+    const where: string[] = []
+    const params: unknown[] = []
+    const equals = (column: string, value: unknown): void => {
+      params.push(value)
+      where.push(`${column} = $${params.length}`)
+    }
+    if (filter.status !== undefined) equals('status', filter.status)
+    if (filter.subAgent !== undefined) equals('sub_agent', filter.subAgent)
+    if (filter.userId !== undefined) equals('user_id', filter.userId)
+    if (filter.account === null) where.push('account IS NULL')
+    else if (filter.account !== undefined) equals('account', filter.account)
+    params.push(page.limit + 1, page.offset)
+    const { rows } = await this.#db.query<TaskRow>(
+      `SELECT * FROM ${this.#table} ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+       ORDER BY created_at DESC, seq DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    )
+    const hasMore = rows.length > page.limit
+    return { data: rows.slice(0, page.limit).map(fromRow), has_more: hasMore }
+  }
+
+  async delete(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0
+    const { rowCount } = await this.#db.query(`DELETE FROM ${this.#table} WHERE id = ANY($1::text[])`, [ids])
+    return rowCount ?? 0
+  }
+
+  async prune(options: TaskPruneOptions): Promise<number> {
+    const old = await this.#db.query(`DELETE FROM ${this.#table} WHERE status = ANY($1::text[]) AND ended_at < $2`, [TERMINAL, options.endedBefore])
+    const over = await this.#db.query(
+      `DELETE FROM ${this.#table} WHERE id IN (
+         SELECT id FROM ${this.#table} WHERE status = ANY($1::text[]) ORDER BY ended_at DESC NULLS LAST, seq DESC OFFSET $2
+       )`,
+      [TERMINAL, options.maxFinished],
+    )
+    return (old.rowCount ?? 0) + (over.rowCount ?? 0)
+  }
+
+  async claim(options: TaskClaimOptions): Promise<StoredTask[]> {
+    if (options.limit <= 0 || options.statuses.length === 0) return []
+    // SKIP LOCKED: processes claiming at once each take different rows instead of queueing on the
+    // same ones; a row another claim already changed is re-checked against the WHERE before it is taken.
+    const { rows } = await this.#db.query<TaskRow>(
+      `WITH picked AS (
+         SELECT id FROM ${this.#table}
+         WHERE status = ANY($1::text[])
+           AND (lease_expires_at IS NULL OR lease_expires_at <= $2 ${options.includeOwn === true ? 'OR owner = $4' : ''})
+         ORDER BY created_at, seq
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE ${this.#table} AS t SET owner = $4, lease_expires_at = $5, version = t.version + 1
+       FROM picked WHERE t.id = picked.id
+       RETURNING t.*`,
+      [options.statuses, options.now, options.limit, options.owner, options.until],
+    )
+    return rows.map(fromRow).sort((a, b) => a.createdAt - b.createdAt)
+  }
+
+  async renew(owner: string, ids: readonly string[], until: number): Promise<string[]> {
+    if (ids.length === 0) return []
+    const { rows } = await this.#db.query<{ id: string }>(`UPDATE ${this.#table} SET lease_expires_at = $3 WHERE owner = $1 AND id = ANY($2::text[]) RETURNING id`, [owner, ids, until])
+    return rows.map((row) => row.id)
+  }
+}
