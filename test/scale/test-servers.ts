@@ -9,7 +9,8 @@ import pg from 'pg'
 export const POSTGRES_URL = process.env['INBOARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const REDIS_URL = process.env['INBOARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379'
 
-async function postgresAnswers(): Promise<boolean> {
+/** True when Postgres at {@link POSTGRES_URL} answers a query. */
+export async function postgresAnswers(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 })
   client.on('error', () => undefined)
   try {
@@ -23,7 +24,8 @@ async function postgresAnswers(): Promise<boolean> {
   }
 }
 
-async function redisAnswers(): Promise<boolean> {
+/** True when Redis at {@link REDIS_URL} answers PING. */
+export async function redisAnswers(): Promise<boolean> {
   const url = new URL(REDIS_URL)
   return new Promise((resolve) => {
     const socket = connect({ host: url.hostname, port: Number(url.port || 6379) })

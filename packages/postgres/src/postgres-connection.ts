@@ -104,7 +104,7 @@ export class PostgresConnection {
       // A connection that failed mid-transaction is discarded rather than returned to the pool.
       const broken = isConnectionError(error)
       if (!broken) await client.query('ROLLBACK').catch(() => undefined)
-      client.release(broken ? (error as Error) : undefined)
+      client.release(broken)
       throw this.#translate(error)
     }
   }
