@@ -54,7 +54,7 @@ export class PostgresConnection {
   constructor(target: PostgresTarget, poolSize: number) {
     this.host = hostOf(target)
     this.#ownsPool = target.pool === undefined
-    this.#pool = target.pool ?? (new pg.Pool({ connectionString: target.connectionString, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) as unknown as PostgresPool)
+    this.#pool = target.pool ?? new pg.Pool({ connectionString: target.connectionString, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
     this.#pool.on('error', this.#onPoolError)
   }
 

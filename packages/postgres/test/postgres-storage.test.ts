@@ -83,6 +83,17 @@ describe.skipIf(missing !== null)('postgresStorage on a real server', () => {
     await second.close()
   })
 
+  it('works on a pg Pool the app owns and leaves it open on close', async () => {
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 })
+    const storage = postgresStorage({ pool, schema: freshSchema() })
+    await storage.open()
+    await storage.tasks.insert(task('task_on_app_pool'))
+    await storage.close()
+    const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one')
+    expect(rows[0]!.one).toBe(1)
+    await pool.end()
+  })
+
   it('migrates once when several processes open the same schema at the same moment', async () => {
     const schema = freshSchema()
     const storages = Array.from({ length: 5 }, () => postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 2 }))
