@@ -46,7 +46,7 @@ export type { RetryPolicy } from './runner/tool-execution.js'
 
 // Execution memory
 export { MEMORY_SCHEMA_VERSION, memoryEntrySchema } from './memory/memory-entry.js'
-export type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues, MemoryProvenance, MemoryExport, PlanDecisionTemplate, PlanCallTemplate } from './memory/memory-entry.js'
+export type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues, MemoryProvenance, MemoryExport, PlanDecisionTemplate, PlanCallTemplate, ObservedPlan } from './memory/memory-entry.js'
 export type { MemoryApi, MemorySummary } from './memory/memory-api.js'
 export type { MemoryOptions } from './memory/create-memory.js'
 

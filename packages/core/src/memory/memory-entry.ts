@@ -22,7 +22,17 @@ export interface MemoryValues {
   field_rename: { path: string; from: string; to: string }
   page_size: { field: string; largest_ok: number | null; smallest_rejected: number | null }
   retry_pattern: { code: string; seen: number; recovered: number; recovery_ms: number; attempts: number }
-  plan: { shape: string; decisions: PlanDecisionTemplate[]; finish: 'last_output' | 'planner' }
+  plan: { shape: string; decisions: PlanDecisionTemplate[]; finish: 'last_output' | 'planner'; observed?: ObservedPlan | undefined }
+}
+
+/**
+ * What an `'observed'` plan (a model planner's) saw when it was learned: a digest of each call's
+ * output in order, and the result the planner finished with. A replay goes on only while the
+ * outputs match, and reuses the result only when all of them did.
+ */
+export interface ObservedPlan {
+  outputs: string[]
+  result: unknown
 }
 
 /** One call of a remembered plan; `{name}` strings in `input` are filled from the prompt. */
@@ -94,7 +104,12 @@ export const memoryEntrySchema = z.discriminatedUnion('kind', [
   z.object({
     ...base,
     kind: z.literal('plan'),
-    value: z.object({ shape: z.string(), decisions: z.array(z.object({ calls: z.array(callTemplate) })), finish: z.enum(['last_output', 'planner']) }),
+    value: z.object({
+      shape: z.string(),
+      decisions: z.array(z.object({ calls: z.array(callTemplate) })),
+      finish: z.enum(['last_output', 'planner']),
+      observed: z.object({ outputs: z.array(z.string()), result: z.unknown() }).optional(),
+    }),
   }),
 ])
 

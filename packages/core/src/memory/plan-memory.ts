@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { CapabilitySpec } from '@inboard/tools'
 import type { CallRecord, CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
-import type { MemoryEntryOf } from './memory-entry.js'
+import type { MemoryEntryOf, MemoryValues, PlanDecisionTemplate } from './memory-entry.js'
 import { keyOf, scopeKey, type MemoryScope } from './memory-store.js'
 import { abstractPlan, fillPlan, isParameterised, matchShape } from './prompt-shape.js'
 
@@ -39,6 +40,7 @@ export const PLAN_TOOL = '*'
  * falls back to the planner, which plans as for a new task, and the revised plan replaces the old.
  */
 export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: (id: string) => CapabilitySpec | undefined): Planner {
+  const observed = inner.replay === 'observed'
   const allowedSets = new WeakMap<readonly CapabilityInfo[], ReadonlySet<string>>()
 
   const allowed = (context: PlannerContext): ReadonlySet<string> => {
@@ -89,6 +91,8 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     context.note(`replayed plan for '${entry.value.shape}' ${reason}; planning again`)
     task.revising = entry
     task.entry = null
+    // A model continues the same conversation: the replayed calls stay in its view and in the revised plan.
+    if (observed) return
     task.decisionStart = context.decision
     task.historyStart = context.history.length
     task.calls = []
@@ -98,20 +102,29 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     if (task.asked || task.calls.length === 0) return
     const history = context.history.slice(task.historyStart)
     if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
+    if (observed) {
+      learn(context, task, observedPlan(context.task.prompt, task.calls, context.task.user_id, history, result), [])
+      return
+    }
     const last = history.at(-1)?.output
     const finish = result === last || isDeepStrictEqual(result, last) ? 'last_output' : 'planner'
     const { decisions, outputs, skipped } = finish === 'last_output' ? withoutUnusedReads(task.calls, history, specOf) : { decisions: task.calls, outputs: history.map((call) => call.output), skipped: [] }
     const plan = abstractPlan(context.task.prompt, decisions, context.task.user_id, outputs)
     if (!plan) return
+    learn(context, task, { shape: plan.shape, decisions: plan.decisions, finish }, skipped)
+  }
+
+  const learn = (context: PlannerContext, task: TaskPlan, plan: MemoryValues['plan'], skipped: readonly string[]): void => {
+    const { finish } = plan
     const scope = scopeOf(context)
     const existing = memory.find(scopeKey(scope), 'plan', null, plan.shape)
-    if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions)) return
+    if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions) && isDeepStrictEqual(existing.value.observed, plan.observed)) return
     if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
     // Prompts that never repeat would grow memory without end: keep the most recently useful plans.
     const plans = memory.plans(scopeKey(scope))
     if (!existing && plans && plans.size >= MAX_PLANS) memory.forget(leastRecent(plans.values()))
-    const capabilities = decisions.flat().map((call) => `${call.tool}.${call.capability}`)
-    memory.learn(scope, 'plan', null, plan.shape, { shape: plan.shape, decisions: plan.decisions, finish }, context.task.id, {
+    const capabilities = plan.decisions.flatMap((decision) => decision.calls.map((call) => `${call.tool}.${call.capability}`))
+    memory.learn(scope, 'plan', null, plan.shape, plan, context.task.id, {
       capabilities,
       decisions: task.calls.length,
       ...(skipped.length > 0 ? { skipped } : {}),
@@ -127,6 +140,10 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
       fallBack(context, task, 'failed')
       return null
     }
+    if (plan.observed && !sameOutputs(plan.observed.outputs, context.history)) {
+      fallBack(context, task, 'saw a different output')
+      return null
+    }
     const decision = plan.decisions[context.decision]
     if (decision) {
       const calls = fillPlan(decision, task.values, context.task.user_id)
@@ -139,6 +156,11 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
       context.note(noteOf(decision, undefined) ?? noteOf(decision, `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}`)!)
       task.calls.push(calls)
       return { type: 'call', calls }
+    }
+    if (plan.observed) {
+      context.note(noteOf(plan, undefined) ?? noteOf(plan, `finished replayed plan for '${plan.shape}' with its recorded result (every call returned what it did when learned)`)!)
+      end(context.task.id)
+      return { type: 'finish', result: plan.observed.result }
     }
     const last = context.history.at(-1)
     if (plan.finish === 'last_output' && last?.status === 'complete') {
@@ -187,7 +209,35 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const decision = inner.plan(view)
     return isThenable(decision) ? Promise.resolve(decision).then((settled) => follow(context, task, settled)) : follow(context, task, decision)
   }
-  return { name: inner.name, plan }
+  const planner: Planner = { name: inner.name, plan }
+  return inner.refusals === undefined ? planner : { ...planner, refusals: inner.refusals }
+}
+
+/** A digest of a call's output: replays compare outputs without keeping them. */
+const digest = (output: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(output) ?? 'undefined')
+    .digest('base64url')
+    .slice(0, 22)
+
+/** Whether every call so far returned what it returned when the plan was learned. */
+function sameOutputs(outputs: readonly string[], history: readonly CallRecord[]): boolean {
+  return history.every((call, index) => call.status === 'complete' && outputs[index] === digest(call.output))
+}
+
+/**
+ * An `'observed'` plan: the exact prompt, the calls with the task's user id as a parameter (a replay
+ * for another user must not act as the first), and what the calls returned and the task finished with.
+ */
+function observedPlan(prompt: string, calls: ReadonlyArray<readonly PlannedCall[]>, userId: string | null, history: readonly CallRecord[], result: unknown): MemoryValues['plan'] {
+  const decisions: PlanDecisionTemplate[] = calls.map((decision) => ({
+    calls: decision.map((call) => ({
+      tool: call.tool,
+      capability: call.capability,
+      input: Object.fromEntries(Object.entries(call.input).map(([key, value]) => [key, userId !== null && value === userId ? { $param: 'user', type: 'user' } : value])),
+    })),
+  }))
+  return { shape: prompt, decisions, finish: 'planner', observed: { outputs: history.map((call) => digest(call.output)), result } }
 }
 
 type Decision = PlannerDecision | Promise<PlannerDecision>

@@ -88,5 +88,24 @@ export type PlannerDecision =
 export interface Planner {
   /** Shown in traces. */
   readonly name: string
+  /**
+   * What the runtime does when it refuses a proposed call (a capability outside the task's, or
+   * input failing its schema). `'fail'` fails the task. `'report'` records the refusal in the
+   * history as a failed call (error code `capability_not_allowed` or `invalid_tool_input`) and asks
+   * the planner again, so a model can correct its call; the planner bounds its own corrections and
+   * `limits.maxSteps` bounds every task. A denied approval fails the task either way.
+   * @default 'fail'
+   */
+  readonly refusals?: 'fail' | 'report'
+  /**
+   * How execution memory replays this planner's plans. `'shape'`: inputs come from the prompt, so a
+   * plan replays for every prompt of the same shape. `'observed'`: inputs and results may be
+   * derived from earlier outputs (a language model summarises, copies ids), so a plan replays for
+   * the same prompt only while every replayed call returns what it returned when the plan was
+   * learned, and then finishes with the recorded result; from the first difference the planner
+   * continues with the whole history in view.
+   * @default 'shape'
+   */
+  readonly replay?: 'shape' | 'observed'
   plan(context: PlannerContext): PlannerDecision | Promise<PlannerDecision>
 }

@@ -11,7 +11,9 @@ import { callCapability } from './tool-execution.js'
 function refuse(deps: RunnerDeps, record: TaskRecord, call: PlannedCall, error: InboardError): void {
   const step = deps.trace.start(record, call.tool, call.capability)
   deps.trace.end(record, step, 'failed', `refused: ${error.message}`)
-  failTask(deps, record, error)
+  // A planner that corrects itself (a model) sees the refusal as the call's outcome and decides again.
+  if (deps.planner.refusals === 'report' && error.code !== 'approval_denied') record.work?.history.push({ ...call, status: 'failed', error: error.toTaskError() })
+  else failTask(deps, record, error)
 }
 
 function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
