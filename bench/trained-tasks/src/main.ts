@@ -1,4 +1,5 @@
 import { runProgression } from '@inboard/example-trained-tasks/progression'
+import { distinctPrompts } from './distinct-prompts.js'
 import { memoryCostPerStep } from './lookup-cost.js'
 
 console.log('Trained-task benchmark: the demo CRM scenario, 50 runs, memory on (simulated time, 10× faster than real; the planner is a simulated model with 1.5 s per decision)\n')
@@ -18,5 +19,9 @@ console.log(`failed runs from the field rename (run ${renameAt}) on: ${failed} (
 
 const cost = await memoryCostPerStep(entries)
 console.log(`memory cost per step with the demo's learned entries: ${cost.perStepUs.toFixed(2)} µs (task ${cost.onUs.toFixed(1)} µs with memory, ${cost.offUs.toFixed(1)} µs without; target under 20 µs)`)
-console.log(`\nTRAINED run5_vs_run1=${run5.toFixed(2)} run50_vs_run1=${run50.toFixed(2)} rate_limited_after_run5=${rateLimitedAfter5} failed=${failed} lookup_us=${cost.perStepUs.toFixed(2)}`)
+const distinct = await distinctPrompts({ tasks: 10_000 })
+console.log(
+  `10,000 distinct prompts: ${distinct.onPerSecond.toFixed(0)} tasks/s with memory, ${distinct.offPerSecond.toFixed(0)} without (${distinct.ratio.toFixed(2)}×; target ≥ 0.80×); close() with memory ${distinct.closeMs.toFixed(0)} ms`,
+)
+console.log(`\nTRAINED run5_vs_run1=${run5.toFixed(2)} run50_vs_run1=${run50.toFixed(2)} rate_limited_after_run5=${rateLimitedAfter5} failed=${failed} lookup_us=${cost.perStepUs.toFixed(2)} distinct_ratio=${distinct.ratio.toFixed(2)}`)
 process.exit(0)

@@ -29,8 +29,8 @@ export interface MemoryModule {
   planner(inner: Planner): Planner
   /** For the auth consent flow: learned scopes to request up front (null when memory is off). */
   scopesFor: ExecutionMemory['scopesFor'] | null
-  /** Waits for pending writes to the store. */
-  flush(): Promise<void>
+  /** Waits for pending writes to the store, at most `withinMs` (then resolves `false`). */
+  flush(withinMs?: number): Promise<boolean>
 }
 
 export interface MemoryModuleDeps {
@@ -41,7 +41,7 @@ export interface MemoryModuleDeps {
 
 export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): MemoryModule {
   const enabled = options.enabled ?? true
-  const store = new MemoryStore({ keyv: options.store, clock: deps.clock, maxAgeMs: options.maxAgeMs ?? 30 * 86_400_000 })
+  const store = new MemoryStore({ backend: options.store, clock: deps.clock, maxAgeMs: options.maxAgeMs ?? 30 * 86_400_000 })
   const memory = new ExecutionMemory({
     store,
     clock: deps.clock,
@@ -53,6 +53,6 @@ export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): Me
     middleware: enabled ? [createMemoryMiddleware(memory)] : [],
     planner: (inner) => (enabled ? withPlanMemory(inner, memory, (id) => deps.specOf(id)) : inner),
     scopesFor: enabled ? (request) => memory.scopesFor(request) : null,
-    flush: () => store.flush(),
+    flush: (withinMs) => store.flush(withinMs),
   }
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js'
 import type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues } from './memory-entry.js'
 import { scopeKey, type MemoryScope, type MemoryStore } from './memory-store.js'
 import { PacerRegistry } from './pacer.js'
+import { ShapeIndex } from './shape-index.js'
 
 /** A task's planning as memory follows it (see plan-memory.ts); the middleware flags a replayed call that failed. */
 export interface ReplayState {
@@ -31,8 +32,12 @@ export class ExecutionMemory {
   readonly clock: Clock
   readonly pacers = new PacerRegistry()
   readonly #replays = new Map<string, ReplayState>()
-  /** Plans by scope and shape, so a prompt is looked up without building an entry id from it. */
+  /**
+   * Plans by scope and shape, so a prompt is looked up without building an entry id from it; each
+   * map is in order of last use or learning, least recent first, so eviction takes the first.
+   */
   readonly #plans = new Map<string, Map<string, MemoryEntryOf<'plan'>>>()
+  readonly #shapes = new Map<string, ShapeIndex>()
   readonly #deps: ExecutionMemoryDeps
   /** Learned scopes handed to the auth consent flow, per task, so the waiting step can say so. */
   readonly scopeUses = new Map<string, MemoryEntryOf<'oauth_scopes'>[]>()
@@ -47,12 +52,21 @@ export class ExecutionMemory {
       const key = scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account })
       let plans = this.#plans.get(key)
       if (!plans) this.#plans.set(key, (plans = new Map()))
+      let shapes = this.#shapes.get(key)
+      if (!shapes) this.#shapes.set(key, (shapes = new ShapeIndex()))
+      const previous = plans.get(entry.value.shape)
+      if (previous) shapes.remove(previous)
+      plans.delete(entry.value.shape)
       plans.set(entry.value.shape, entry)
+      shapes.add(entry)
     }
     this.store.onRemove = (entry) => {
       if (entry.kind !== 'plan') return
-      const plans = this.#plans.get(scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account }))
-      if (plans?.get(entry.value.shape) === entry) plans.delete(entry.value.shape)
+      const key = scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account })
+      const plans = this.#plans.get(key)
+      if (plans?.get(entry.value.shape) !== entry) return
+      plans.delete(entry.value.shape)
+      this.#shapes.get(key)?.remove(entry)
     }
   }
 
@@ -114,6 +128,21 @@ export class ExecutionMemory {
   /** Counts a use of a fact. */
   used(entry: MemoryEntry): void {
     this.store.touch(entry)
+    if (entry.kind !== 'plan') return
+    const plans = this.#plans.get(scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account }))
+    if (plans?.get(entry.value.shape) !== entry) return
+    plans.delete(entry.value.shape)
+    plans.set(entry.value.shape, entry)
+  }
+
+  /** The plan whose shape a prompt has (the most specific one), with the values it fills in. */
+  matchPlan(scope: string, prompt: string): { entry: MemoryEntryOf<'plan'>; values: Record<string, string> } | null {
+    return this.#shapes.get(scope)?.match(prompt) ?? null
+  }
+
+  /** The plan of a scope least recently used or learned. */
+  leastRecentPlan(scope: string): MemoryEntryOf<'plan'> | undefined {
+    return this.#plans.get(scope)?.values().next().value
   }
 
   /** A task's planning state (one map for the plan decorator and the middleware). */

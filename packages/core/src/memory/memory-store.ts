@@ -1,4 +1,3 @@
-import Keyv from 'keyv'
 import type { Clock } from '../clock.js'
 import { MEMORY_SCHEMA_VERSION, memoryEntrySchema, type MemoryEntry } from './memory-entry.js'
 
@@ -9,22 +8,46 @@ export interface MemoryScope {
   account: string | null
 }
 
-/** The stored document of one scope. */
-interface ScopeDocument {
-  version: number
-  sub_agent: string | null
-  tool: string
-  account: string | null
-  entries: MemoryEntry[]
+/**
+ * What memory needs from its backend: get, set and delete by key (any keyv instance fits). No
+ * listing: the store keeps its own count of slots.
+ */
+export interface MemoryBackend {
+  get(key: string): Promise<unknown>
+  set(key: string, value: unknown): Promise<unknown>
+  delete(key: string): Promise<unknown>
 }
 
-const INDEX_KEY = 'memory:index'
+const NO_BACKEND: MemoryBackend = { get: async () => undefined, set: async () => true, delete: async () => true }
+
+/**
+ * Every entry is one key (`memory:entry:<slot>`); `memory:entries` records how many slots exist.
+ * Learning a fact writes that fact alone, so its cost does not grow with what a scope holds.
+ */
+const HEAD_KEY = 'memory:entries'
+const slotKey = (slot: number): string => `memory:entry:${slot}`
+interface StoredHead {
+  version: number
+  slots: number
+}
+interface StoredEntry {
+  version: number
+  entry: unknown
+}
+
+/** The layout before entries were stored one by one: an index of scopes, one document per scope. */
+const LEGACY_INDEX_KEY = 'memory:index'
+const legacyKey = (key: string): string => `memory:v${MEMORY_SCHEMA_VERSION}:${key.split('\u001f').map(encodeURIComponent).join(':')}`
+
 /** Uses are counted in-process and written at most this often, so replays do not write per task. */
 const TOUCH_DELAY_MS = 1_000
+/** Writes in flight at once; the rest wait in the (coalescing, so bounded) dirty set. */
+const WRITE_BATCH = 64
+const LOAD_BATCH = 256
 
 const keys = new Map<string, Map<string, Map<string, string>>>()
 
-/** The in-process key of a scope (also the suffix of its keyv key); cached, so hot paths allocate nothing. */
+/** The in-process key of a scope; cached, so hot paths allocate nothing. */
 export function scopeKey(scope: MemoryScope): string {
   return keyOf(scope.subagent, scope.tool, scope.account)
 }
@@ -42,25 +65,35 @@ export function keyOf(subagent: string | null, tool: string, account: string | n
   return key
 }
 
-const storageKey = (key: string): string => `memory:v${MEMORY_SCHEMA_VERSION}:${key.split('\u001f').map(encodeURIComponent).join(':')}`
+const lastTouched = (entry: MemoryEntry): number => Math.max(Date.parse(entry.provenance.learned_at), entry.last_used_at === null ? 0 : Date.parse(entry.last_used_at))
+const slotId = (scope: string, id: string): string => `${scope}\u001e${id}`
 
 /**
- * Execution memory on any keyv backend, behind an in-process cache: reads are synchronous map
+ * Execution memory on a key-value backend, behind an in-process cache: reads are synchronous map
  * lookups once {@link MemoryStore.ready} has loaded what the backend holds, and every change is
- * written through. Entries older than `maxAgeMs` (since learned or last used) are dropped.
+ * written through, one key per entry. Pending writes coalesce per entry, so the queue never holds
+ * more than one write per stored entry however fast tasks learn. Entries older than `maxAgeMs`
+ * (since learned or last used) are dropped.
  */
 export class MemoryStore {
-  readonly #keyv: Keyv
+  readonly #backend: MemoryBackend
   readonly #clock: Clock
   readonly #maxAgeMs: number
   readonly #docs = new Map<string, Map<string, MemoryEntry>>()
   readonly #scopes = new Map<string, MemoryScope>()
-  readonly #pending = new Set<Promise<unknown>>()
+  /** Which backend slot holds each entry (by scope and id); freed slots are reused. */
+  readonly #slots = new Map<string, number>()
+  readonly #free: number[] = []
+  #slotCount = 0
+  #headDirty = false
+  /** Writes not yet sent: the entry to store in a slot, or null to delete it. */
+  readonly #queued = new Map<number, MemoryEntry | null>()
+  #writing: Promise<void> | null = null
+  #failure: { error: unknown } | null = null
   /** Entries whose use counts changed since the last write. */
   readonly #dirty = new Set<MemoryEntry>()
   readonly #lastUsed = new Map<MemoryEntry, number>()
   #touchTimer: unknown = null
-  #tail: Promise<unknown> = Promise.resolve()
   #loading: Promise<void> | null = null
   #ready = false
   /** Called after an entry is stored (learned, revised or imported). */
@@ -68,8 +101,9 @@ export class MemoryStore {
   /** Called after an entry is removed (found stale, or reset). */
   onRemove: ((entry: MemoryEntry) => void) | null = null
 
-  constructor(options: { keyv?: Keyv | undefined; clock: Clock; maxAgeMs: number }) {
-    this.#keyv = options.keyv ?? new Keyv()
+  constructor(options: { backend?: MemoryBackend | undefined; clock: Clock; maxAgeMs: number }) {
+    // Without a backend the in-process maps are the memory: a second in-memory copy would only cost.
+    this.#backend = options.backend ?? NO_BACKEND
     this.#clock = options.clock
     this.#maxAgeMs = options.maxAgeMs
   }
@@ -78,7 +112,12 @@ export class MemoryStore {
     return this.#ready
   }
 
-  /** Loads every stored scope once; later calls return the same promise. */
+  /** Writes waiting to be sent to the backend (at most one per stored entry, plus deletions). */
+  get queuedWrites(): number {
+    return this.#queued.size
+  }
+
+  /** Loads every stored entry once; later calls return the same promise. */
   ready(): Promise<void> {
     this.#loading ??= this.#load().finally(() => {
       this.#ready = true
@@ -87,15 +126,54 @@ export class MemoryStore {
   }
 
   async #load(): Promise<void> {
-    const index = ((await this.#keyv.get<string[]>(INDEX_KEY)) ?? []).filter((key) => typeof key === 'string')
-    const docs = await Promise.all(index.map((key) => this.#keyv.get<ScopeDocument>(storageKey(key))))
+    const head = (await this.#backend.get(HEAD_KEY)) as StoredHead | undefined
+    const count = head?.version === MEMORY_SCHEMA_VERSION && Number.isSafeInteger(head.slots) && head.slots > 0 ? head.slots : 0
+    this.#slotCount = count
+    const loaded: Array<[MemoryEntry, number]> = []
+    for (let start = 0; start < count; start += LOAD_BATCH) {
+      const slots = Array.from({ length: Math.min(LOAD_BATCH, count - start) }, (_, i) => start + i)
+      const stored = await Promise.all(slots.map(async (slot) => (await this.#backend.get(slotKey(slot))) as StoredEntry | undefined))
+      for (const [i, slot] of slots.entries()) {
+        const record = stored[i]
+        const parsed = record?.version === MEMORY_SCHEMA_VERSION ? memoryEntrySchema.safeParse(record.entry) : null
+        if (parsed?.success && !this.#expired(parsed.data)) {
+          loaded.push([parsed.data, slot])
+          continue
+        }
+        this.#free.push(slot)
+        if (record !== undefined) this.#queued.set(slot, null)
+      }
+    }
+    // Least recently touched first, so whoever keeps entries in insertion order has them by recency.
+    loaded.sort(([a], [b]) => lastTouched(a) - lastTouched(b))
+    for (const [entry, slot] of loaded) {
+      if (this.#has(entry)) {
+        this.#free.push(slot)
+        this.#queued.set(slot, null)
+      } else this.#slots.set(slotId(this.#insert(entry), entry.id), slot)
+    }
+    this.#free.sort((a, b) => a - b)
+    await this.#migrateLegacy()
+    this.#drain()
+  }
+
+  /** Moves memory kept in the old one-document-per-scope layout into entries, then removes it. */
+  async #migrateLegacy(): Promise<void> {
+    const index = await this.#backend.get(LEGACY_INDEX_KEY)
+    if (!Array.isArray(index)) return
+    const scopes = index.filter((key): key is string => typeof key === 'string')
+    const docs = (await Promise.all(scopes.map((key) => this.#backend.get(legacyKey(key))))) as Array<{ version?: unknown; entries?: unknown } | undefined>
     for (const doc of docs) {
       if (doc?.version !== MEMORY_SCHEMA_VERSION || !Array.isArray(doc.entries)) continue
       for (const raw of doc.entries) {
         const parsed = memoryEntrySchema.safeParse(raw)
-        if (parsed.success && !this.#expired(parsed.data) && !this.#has(parsed.data)) this.#insert(parsed.data)
+        if (parsed.success && !this.#expired(parsed.data) && !this.#has(parsed.data)) this.put(parsed.data)
       }
     }
+    this.#drain()
+    await this.#writing
+    await Promise.all(scopes.map((key) => this.#backend.delete(legacyKey(key))))
+    await this.#backend.delete(LEGACY_INDEX_KEY)
   }
 
   #has(entry: MemoryEntry): boolean {
@@ -109,8 +187,7 @@ export class MemoryStore {
   }
 
   #expired(entry: MemoryEntry): boolean {
-    const last = Math.max(Date.parse(entry.provenance.learned_at), entry.last_used_at === null ? 0 : Date.parse(entry.last_used_at))
-    return this.#clock.now() - last > this.#maxAgeMs
+    return this.#clock.now() - lastTouched(entry) > this.#maxAgeMs
   }
 
   #insert(entry: MemoryEntry): string {
@@ -132,18 +209,39 @@ export class MemoryStore {
     return this.#docs.get(key)
   }
 
-  /** Stores a new or revised entry and writes its scope through. */
+  /** Stores a new or revised entry and writes it (alone) through. */
   put(entry: MemoryEntry): void {
-    const key = this.#insert(entry)
-    this.#write(key, true)
+    const id = slotId(this.#insert(entry), entry.id)
+    let slot = this.#slots.get(id)
+    if (slot === undefined) {
+      slot = this.#free.shift() ?? this.#newSlot()
+      this.#slots.set(id, slot)
+    }
+    this.#queue(slot, entry)
+  }
+
+  #newSlot(): number {
+    this.#headDirty = true
+    return this.#slotCount++
   }
 
   /** Removes one entry (a fact found stale). */
   remove(entry: MemoryEntry): void {
     const key = scopeKey(scopeOf(entry))
     if (!this.#docs.get(key)?.delete(entry.id)) return
+    this.#release(key, entry)
     this.onRemove?.(entry)
-    this.#write(key, false)
+  }
+
+  #release(key: string, entry: MemoryEntry): void {
+    this.#dirty.delete(entry)
+    this.#lastUsed.delete(entry)
+    const id = slotId(key, entry.id)
+    const slot = this.#slots.get(id)
+    if (slot === undefined) return
+    this.#slots.delete(id)
+    this.#free.push(slot)
+    this.#queue(slot, null)
   }
 
   /** Counts a use; written lazily (the timestamp is formatted only when read or written). */
@@ -177,45 +275,84 @@ export class MemoryStore {
       if (scope.subagent !== subagent || (tool !== undefined && scope.tool !== tool) || (account !== undefined && scope.account !== account)) continue
       const doc = this.#docs.get(key)
       if (!doc || doc.size === 0) continue
-      removed.push(...doc.values())
+      const entries = [...doc.values()]
       doc.clear()
-      for (const entry of removed) this.onRemove?.(entry)
-      this.#write(key, false)
+      for (const entry of entries) {
+        this.#release(key, entry)
+        this.onRemove?.(entry)
+      }
+      removed.push(...entries)
     }
     return removed
   }
 
-  /** Resolves when every write has reached the backend. */
-  async flush(): Promise<void> {
+  /**
+   * Resolves when every write has reached the backend, or after `withinMs` (on the runtime's clock)
+   * with `false`: what is still queued keeps being written in the background.
+   */
+  async flush(withinMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     if (this.#touchTimer !== null) {
       this.#clock.clearTimeout(this.#touchTimer)
       this.#touchTimer = null
     }
     this.#writeDirty()
-    while (this.#pending.size > 0) await Promise.all([...this.#pending])
+    const done = (async () => {
+      while (this.#writing) await this.#writing
+      const failure = this.#failure
+      this.#failure = null
+      if (failure) throw failure.error
+      return true
+    })()
+    if (!Number.isFinite(withinMs)) return done
+    let timer: unknown
+    const late = new Promise<boolean>((resolve) => (timer = this.#clock.setTimeout(() => resolve(false), Math.max(0, withinMs))))
+    try {
+      return await Promise.race([done, late])
+    } finally {
+      this.#clock.clearTimeout(timer)
+    }
   }
 
   #writeDirty(): void {
-    const scopes = new Set([...this.#dirty].map((entry) => scopeKey(scopeOf(entry))))
+    for (const entry of this.#dirty) {
+      const slot = this.#slots.get(slotId(scopeKey(scopeOf(entry)), entry.id))
+      if (slot !== undefined) this.#queue(slot, entry)
+    }
     this.#dirty.clear()
-    for (const key of scopes) if (this.#scopes.has(key)) this.#write(key, false)
   }
 
-  #write(key: string, maybeNew: boolean): void {
-    this.#settle()
-    const scope = this.#scopes.get(key)!
-    const doc: ScopeDocument = { version: MEMORY_SCHEMA_VERSION, sub_agent: scope.subagent, tool: scope.tool, account: scope.account, entries: [...(this.#docs.get(key)?.values() ?? [])] }
-    // Writes are chained so a later state never lands before an earlier one, nor two index updates race.
-    const write = this.#tail.then(async () => {
-      await this.#keyv.set(storageKey(key), doc)
-      if (maybeNew) {
-        const index = (await this.#keyv.get<string[]>(INDEX_KEY)) ?? []
-        if (!index.includes(key)) await this.#keyv.set(INDEX_KEY, [...index, key])
+  #queue(slot: number, entry: MemoryEntry | null): void {
+    if (this.#backend === NO_BACKEND) return
+    // A later state of the same slot replaces one not yet sent: one pending write per slot at most.
+    this.#queued.delete(slot)
+    this.#queued.set(slot, entry)
+    // Nothing is written before the load: it could overwrite slots it has not read yet.
+    if (this.#ready) this.#drain()
+  }
+
+  /** One writer at a time sends batches until nothing is queued; slots are written in the order queued. */
+  #drain(): void {
+    if (this.#writing !== null) return
+    this.#writing = (async () => {
+      while (this.#queued.size > 0 || this.#headDirty) {
+        this.#settle()
+        const batch: Array<Promise<unknown>> = []
+        if (this.#headDirty) {
+          this.#headDirty = false
+          batch.push(this.#backend.set(HEAD_KEY, { version: MEMORY_SCHEMA_VERSION, slots: this.#slotCount } satisfies StoredHead))
+        }
+        for (const [slot, entry] of this.#queued) {
+          if (batch.length >= WRITE_BATCH) break
+          this.#queued.delete(slot)
+          batch.push(entry === null ? this.#backend.delete(slotKey(slot)) : this.#backend.set(slotKey(slot), { version: MEMORY_SCHEMA_VERSION, entry } satisfies StoredEntry))
+        }
+        const results = await Promise.allSettled(batch)
+        const rejected = results.find((result) => result.status === 'rejected')
+        if (rejected) this.#failure ??= { error: rejected.reason }
       }
+    })().finally(() => {
+      this.#writing = null
     })
-    this.#tail = write.catch(() => undefined)
-    this.#pending.add(write)
-    void write.finally(() => this.#pending.delete(write))
   }
 }
 

@@ -5,7 +5,7 @@ import type { CallRecord, CapabilityInfo, PlannedCall, Planner, PlannerContext, 
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
 import type { MemoryEntryOf, MemoryValues, PlanDecisionTemplate } from './memory-entry.js'
 import { keyOf, scopeKey, type MemoryScope } from './memory-store.js'
-import { abstractPlan, fillPlan, isParameterised, matchShape } from './prompt-shape.js'
+import { abstractPlan, fillPlan, isParameterised } from './prompt-shape.js'
 
 /** One task's planning as the decorator follows it. */
 interface TaskPlan extends ReplayState {
@@ -22,13 +22,6 @@ interface TaskPlan extends ReplayState {
 const NO_VALUES: Record<string, string> = {}
 /** Plans kept per subagent and account; the least recently used or learned goes first. */
 const MAX_PLANS = 500
-
-const lastTouched = (entry: MemoryEntryOf<'plan'>): number => Date.parse(entry.last_used_at ?? entry.provenance.learned_at)
-function leastRecent(plans: Iterable<MemoryEntryOf<'plan'>>): MemoryEntryOf<'plan'> {
-  let oldest: MemoryEntryOf<'plan'> | undefined
-  for (const plan of plans) if (!oldest || lastTouched(plan) < lastTouched(oldest)) oldest = plan
-  return oldest!
-}
 
 /** The tool name plans are stored under: a plan spans tools. */
 export const PLAN_TOOL = '*'
@@ -72,9 +65,9 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const task: TaskPlan = { entry: null, failed: false, values: NO_VALUES, decisionStart: context.decision, historyStart: context.history.length, calls: [], asked: false, revising: null }
     memory.track(context.task.id, task)
     if (context.decision !== 0 || context.history.length !== 0) return task
-    const plans = memory.plans(keyOf(context.subagent?.id ?? null, PLAN_TOOL, memory.accountOf(context.task.id)))
-    const exact = plans?.get(context.task.prompt)
-    const match = exact ? { entry: exact, values: NO_VALUES } : plans ? findShape(plans, context.task.prompt) : null
+    const scope = keyOf(context.subagent?.id ?? null, PLAN_TOOL, memory.accountOf(context.task.id))
+    const exact = memory.plans(scope)?.get(context.task.prompt)
+    const match = exact ? { entry: exact, values: NO_VALUES } : memory.matchPlan(scope, context.task.prompt)
     if (match) {
       task.entry = match.entry
       task.values = match.values
@@ -122,7 +115,7 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
     // Prompts that never repeat would grow memory without end: keep the most recently useful plans.
     const plans = memory.plans(scopeKey(scope))
-    if (!existing && plans && plans.size >= MAX_PLANS) memory.forget(leastRecent(plans.values()))
+    if (!existing && plans && plans.size >= MAX_PLANS) memory.forget(memory.leastRecentPlan(scopeKey(scope))!)
     const capabilities = plan.decisions.flatMap((decision) => decision.calls.map((call) => `${call.tool}.${call.capability}`))
     memory.learn(scope, 'plan', null, plan.shape, plan, context.task.id, {
       capabilities,
@@ -268,14 +261,4 @@ function withoutUnusedReads(calls: ReadonlyArray<readonly PlannedCall[]>, histor
     if (kept.length > 0) decisions.push(kept)
   }
   return { decisions, outputs, skipped }
-}
-
-
-/** The plan whose shape the prompt has, with the values it fills in. */
-function findShape(plans: ReadonlyMap<string, MemoryEntryOf<'plan'>>, prompt: string): { entry: MemoryEntryOf<'plan'>; values: Record<string, string> } | null {
-  for (const entry of plans.values()) {
-    const values = matchShape(entry.value.shape, prompt)
-    if (values) return { entry, values }
-  }
-  return null
 }

@@ -85,27 +85,56 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
   return { shape, decisions: templates }
 }
 
-const compiled = new Map<string, { regex: RegExp; names: string[] } | null>()
+interface CompiledShape {
+  /** Built on the first prompt that gets past the literal checks. */
+  regex: RegExp | null
+  parts: string[]
+  names: string[]
+  /** Literal text before the first and after the last placeholder, and the literal length. */
+  prefix: string
+  suffix: string
+  literal: number
+}
 
-/** Matches a prompt against a shape; returns the placeholder values, or null. */
-export function matchShape(shape: string, prompt: string): Record<string, string> | null {
+const compiled = new Map<string, CompiledShape | null>()
+
+function compile(shape: string): CompiledShape | null {
+  const names: string[] = []
+  const parts = shape.split(/(\{[A-Za-z0-9_$]+\})/)
+  let literal = 0
+  for (const [index, part] of parts.entries()) {
+    if (index % 2 === 1) names.push(part.slice(1, -1))
+    else literal += part.length
+  }
+  if (names.length === 0) return null
+  return { regex: null, parts, names, prefix: parts[0]!, suffix: parts.at(-1)!, literal }
+}
+
+function compiledOf(shape: string): CompiledShape | null {
   let pattern = compiled.get(shape)
   if (pattern === undefined) {
-    const names: string[] = []
-    const source = shape
-      .split(/(\{[A-Za-z0-9_$]+\})/)
-      .map((part) => {
-        const name = /^\{([A-Za-z0-9_$]+)\}$/.exec(part)?.[1]
-        if (name === undefined) return escape(part)
-        names.push(name)
-        return '(.+?)'
-      })
-      .join('')
-    pattern = names.length === 0 ? null : { regex: new RegExp(`^${source}$`, 's'), names }
+    pattern = compile(shape)
     if (compiled.size > 5_000) compiled.clear()
     compiled.set(shape, pattern)
   }
+  return pattern
+}
+
+/** A shape's literal text before its first and after its last placeholder; null without placeholders. */
+export function shapeEnds(shape: string): Pick<CompiledShape, 'prefix' | 'suffix' | 'literal'> | null {
+  return compiledOf(shape)
+}
+
+/**
+ * Matches a prompt against a shape; returns the placeholder values, or null. The literal ends and
+ * length are checked first: with hundreds of learned shapes and prompts that never repeat, almost
+ * every shape is ruled out by them without running its regex.
+ */
+export function matchShape(shape: string, prompt: string): Record<string, string> | null {
+  const pattern = compiledOf(shape)
   if (pattern === null) return shape === prompt ? {} : null
+  if (prompt.length < pattern.literal + pattern.names.length || !prompt.startsWith(pattern.prefix) || !prompt.endsWith(pattern.suffix)) return null
+  pattern.regex ??= new RegExp(`^${pattern.parts.map((part, index) => (index % 2 === 1 ? '(.+?)' : escape(part))).join('')}$`, 's')
   const match = pattern.regex.exec(prompt)
   if (!match) return null
   const values: Record<string, string> = {}

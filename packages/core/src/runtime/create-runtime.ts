@@ -89,8 +89,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     subscribe: (listener) => bus.subscribe(listener),
     close(closeOptions = {}) {
       closing ??= (async () => {
-        await tasks.close(closeOptions.deadlineMs ?? 30_000)
-        await memory.flush()
+        const deadlineMs = closeOptions.deadlineMs ?? 30_000
+        const started = resolved.clock.now()
+        await tasks.close(deadlineMs)
+        // Memory writes get what is left of the deadline; a slow store cannot hold close() past it.
+        await memory.flush(Math.max(0, deadlineMs - (resolved.clock.now() - started)))
         await Promise.allSettled(tools.map(async (tool) => tool.close?.()))
         bus.removeAll()
       })()
