@@ -1,0 +1,213 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import {
+  InboardError,
+  type Page,
+  type PageRequest,
+  type StoredTask,
+  type StoredTaskFilter,
+  type TaskClaimOptions,
+  type TaskPruneOptions,
+  type TaskStatus,
+  type TaskStorage,
+  type TaskUpdateResult,
+} from '@inboard/core'
+import { preparedLazily, type Connection } from './connection.js'
+
+/** A row of `tasks`: the queried fields as columns, everything else as one JSON document. */
+interface TaskRow {
+  seq: number
+  created_at: number
+  version: number
+  owner: string | null
+  lease_expires_at: number | null
+  record: string
+}
+
+const TERMINAL = `('complete', 'failed', 'cancelled')`
+const STATUSES: ReadonlySet<string> = new Set<TaskStatus>(['pending', 'running', 'waiting', 'complete', 'failed', 'cancelled'])
+const COLUMNS = 'seq, created_at, version, owner, lease_expires_at, record'
+
+/** The JSON part of a row: the task without the fields that live in their own columns. */
+function serialise(task: StoredTask): string {
+  const { version: _version, owner: _owner, leaseExpiresAt: _lease, ...rest } = task
+  return JSON.stringify(rest)
+}
+
+function deserialise(row: TaskRow): StoredTask {
+  const task = JSON.parse(row.record) as StoredTask
+  task.version = row.version
+  task.owner = row.owner
+  task.leaseExpiresAt = row.lease_expires_at
+  return task
+}
+
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && String(Reflect.get(error, 'code')).startsWith('SQLITE_CONSTRAINT')
+
+/**
+ * The `tasks` table. Writes go through the connection's group commit; reads wait for writes
+ * already issued, so a caller always reads what it wrote.
+ */
+export class TaskTable implements TaskStorage {
+  readonly #connection: Connection
+  readonly #lists = new Map<string, BetterSqlite3.Statement>()
+  readonly #statements: () => ReturnType<typeof prepare>
+
+  constructor(connection: Connection) {
+    this.#connection = connection
+    this.#statements = preparedLazily(connection, prepare)
+  }
+
+  insert(task: StoredTask): Promise<void> {
+    const params = { ...columnsOf(task), version: task.version, owner: task.owner, lease_expires_at: task.leaseExpiresAt }
+    return this.#connection.write(() => {
+      try {
+        this.#statements().insert.run(params)
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new InboardError('storage_conflict', `A task with id ${task.id} is already stored`, { cause: error })
+        throw error
+      }
+    })
+  }
+
+  get(id: string): Promise<StoredTask | null> {
+    return this.#connection.read(() => {
+      const row = this.#statements().get.get(id) as TaskRow | undefined
+      return row === undefined ? null : deserialise(row)
+    })
+  }
+
+  update(task: StoredTask, expectedVersion: number): Promise<TaskUpdateResult> {
+    const params = { ...columnsOf(task), expected: expectedVersion, owner: task.owner, lease_expires_at: task.leaseExpiresAt }
+    return this.#connection.write((): TaskUpdateResult => {
+      const s = this.#statements()
+      if (s.update.run(params).changes === 1) return { ok: true, version: expectedVersion + 1 }
+      const current = s.version.get(task.id) as { version: number } | undefined
+      return { ok: false, currentVersion: current?.version ?? null }
+    })
+  }
+
+  list(filter: StoredTaskFilter, page: PageRequest): Promise<Page<StoredTask>> {
+    const { sql, params } = listQuery(filter)
+    return this.#connection.read(() => {
+      let statement = this.#lists.get(sql)
+      if (statement === undefined) this.#lists.set(sql, (statement = this.#connection.db.prepare(sql)))
+      const rows = statement.all({ ...params, limit: page.limit + 1, offset: page.offset }) as TaskRow[]
+      const has_more = rows.length > page.limit
+      if (has_more) rows.pop()
+      return { data: rows.map(deserialise), has_more }
+    })
+  }
+
+  delete(ids: readonly string[]): Promise<number> {
+    const json = JSON.stringify(ids)
+    return this.#connection.write(() => this.#statements().delete.run(json).changes)
+  }
+
+  prune(options: TaskPruneOptions): Promise<number> {
+    return this.#connection.write(() => {
+      const s = this.#statements()
+      const expired = s.pruneEnded.run(options.endedBefore).changes
+      return expired + s.pruneExcess.run(Math.max(0, Math.floor(options.maxFinished))).changes
+    })
+  }
+
+  claim(options: TaskClaimOptions): Promise<StoredTask[]> {
+    const statuses = options.statuses.filter((status) => STATUSES.has(status))
+    if (statuses.length === 0 || options.limit <= 0) return this.#connection.read(() => [])
+    const params = {
+      statuses: JSON.stringify(statuses),
+      owner: options.owner,
+      now: options.now,
+      until: options.until,
+      limit: options.limit,
+      own: options.includeOwn === true ? 1 : 0,
+    }
+    return this.#connection.write(() => {
+      const rows = this.#statements().claim.all(params) as TaskRow[]
+      // RETURNING yields rows in no promised order; claims are handed out oldest first.
+      return rows.sort((a, b) => a.created_at - b.created_at || a.seq - b.seq).map(deserialise)
+    })
+  }
+
+  renew(owner: string, ids: readonly string[], until: number): Promise<string[]> {
+    const params = { owner, ids: JSON.stringify(ids), until }
+    return this.#connection.write(() => (this.#statements().renew.all(params) as { id: string }[]).map((row) => row.id))
+  }
+}
+
+function columnsOf(task: StoredTask): Record<string, unknown> {
+  return {
+    id: task.id,
+    status: task.status,
+    sub_agent: task.subAgent,
+    user_id: task.userId,
+    account: task.account,
+    created_at: task.createdAt,
+    ended_at: task.endedAt,
+    record: serialise(task),
+  }
+}
+
+function prepare(db: BetterSqlite3.Database) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO tasks (id, status, sub_agent, user_id, account, created_at, ended_at, version, owner, lease_expires_at, record)
+       VALUES (@id, @status, @sub_agent, @user_id, @account, @created_at, @ended_at, @version, @owner, @lease_expires_at, @record)`,
+    ),
+    get: db.prepare(`SELECT ${COLUMNS} FROM tasks WHERE id = ?`),
+    version: db.prepare('SELECT version FROM tasks WHERE id = ?'),
+    update: db.prepare(
+      `UPDATE tasks SET status = @status, sub_agent = @sub_agent, user_id = @user_id, account = @account,
+         created_at = @created_at, ended_at = @ended_at, version = @expected + 1, owner = @owner,
+         lease_expires_at = @lease_expires_at, record = @record
+       WHERE id = @id AND version = @expected`,
+    ),
+    delete: db.prepare('DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?))'),
+    pruneEnded: db.prepare(`DELETE FROM tasks WHERE status IN ${TERMINAL} AND ended_at < ?`),
+    pruneExcess: db.prepare(
+      `DELETE FROM tasks WHERE seq IN (
+         SELECT seq FROM tasks WHERE status IN ${TERMINAL} AND ended_at IS NOT NULL
+         ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)`,
+    ),
+    claim: db.prepare(
+      `UPDATE tasks SET owner = @owner, lease_expires_at = @until, version = version + 1
+       WHERE seq IN (
+         SELECT seq FROM tasks
+         WHERE status IN (SELECT value FROM json_each(@statuses))
+           AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR (@own = 1 AND owner = @owner))
+         ORDER BY created_at, seq LIMIT @limit)
+       RETURNING ${COLUMNS}`,
+    ),
+    renew: db.prepare(
+      `UPDATE tasks SET lease_expires_at = @until
+       WHERE owner = @owner AND id IN (SELECT value FROM json_each(@ids))
+       RETURNING id`,
+    ),
+  }
+}
+
+/** The listing query for one combination of filters (at most 16 distinct statements, cached). */
+function listQuery(filter: StoredTaskFilter): { sql: string; params: Record<string, unknown> } {
+  const where: string[] = []
+  const params: Record<string, unknown> = {}
+  if (filter.status !== undefined) {
+    where.push('status = @status')
+    params['status'] = filter.status
+  }
+  if (filter.subAgent !== undefined) {
+    where.push('sub_agent = @sub_agent')
+    params['sub_agent'] = filter.subAgent
+  }
+  if (filter.userId !== undefined) {
+    where.push('user_id = @user_id')
+    params['user_id'] = filter.userId
+  }
+  if (filter.account === null) where.push('account IS NULL')
+  else if (filter.account !== undefined) {
+    where.push('account = @account')
+    params['account'] = filter.account
+  }
+  const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
+  return { sql: `SELECT ${COLUMNS} FROM tasks ${clause} ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset`, params }
+}
