@@ -1,6 +1,8 @@
 import { InboardError, type Clock, type Runtime } from '@inboard/core'
 import { Hono } from 'hono'
 import { errorOf, errorResponse } from './errors/error-response.js'
+import { EventHub } from './events/event-hub.js'
+import { resolveEventStreamOptions } from './events/events-options.js'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
 import { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
 import type { ApiKeyOption } from './keys/api-key.js'
@@ -12,9 +14,11 @@ import { reply, type Reply } from './request/reply.js'
 import { oauthCallback } from './routes/oauth-callback.js'
 import type { RouteContext, RouteHandler } from './routes/route-context.js'
 import { ROUTE_SPECS, type OperationId, type RouteSpec } from './routes/route-specs.js'
+import { eventRoutes } from './routes/event-routes.js'
 import { memoryRoutes } from './routes/memory-routes.js'
 import { subagentRoutes } from './routes/subagent-routes.js'
 import { taskRoutes } from './routes/task-routes.js'
+import { withWait } from './wait/with-wait.js'
 import { webhookUrlProblem } from './webhooks/address-guard.js'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js'
 import { isWebhookSecret } from './webhooks/webhook-signature.js'
@@ -30,7 +34,7 @@ export interface InboardHandler {
   revokeKey(keyOrDigest: string): boolean
   /** Resolves when no webhook is being sent right now (scheduled retries may remain). */
   webhooksIdle(): Promise<void>
-  /** Stops sending webhooks; undelivered ones stay in the outbox. */
+  /** Closes open event streams and stops sending webhooks; undelivered ones stay in the outbox. */
   close(): Promise<void>
 }
 
@@ -52,6 +56,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
   const webhooks = options.webhooks ? createDispatcher(runtime, options, clock, onError) : null
   let openapi: string | null = null
+  const events = new EventHub(runtime, clock, resolveEventStreamOptions(options.events))
 
   const handlers: Record<OperationId, RouteHandler> = {
     ...subagentRoutes(runtime, maxBodyBytes),
@@ -64,9 +69,13 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
       webhooks,
       allowPrivateWebhooks: options.webhooks?.allowPrivateAddresses ?? false,
     }),
+    ...eventRoutes(runtime, events),
     oauthCallback: oauthCallback(runtime),
     getOpenApi: () => reply(200, (openapi ??= JSON.stringify(createOpenApiDocument(prefix)))),
   }
+
+  handlers.createTask = withWait(runtime, clock, handlers.createTask)
+  handlers.getTask = withWait(runtime, clock, handlers.getTask)
 
   const toResponse = (error: unknown, headers?: Record<string, string>): Response => {
     if (error instanceof InboardError) return errorResponse(error, headers)
@@ -134,7 +143,10 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     addKey: (key: ApiKeyOption) => keys.add(key),
     revokeKey: (keyOrDigest: string) => keys.revoke(keyOrDigest),
     webhooksIdle: async () => webhooks?.idle(),
-    close: async () => webhooks?.close(),
+    close: async () => {
+      events.close()
+      await webhooks?.close()
+    },
   })
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '@inboard/core'
+import type { EventStreamOptions } from './events/events-options.js'
 import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { ApiKeyIdentity, ApiKeyOption } from './keys/api-key.js'
 import type { WebhookOptions } from './webhooks/webhook-options.js'
@@ -24,6 +25,8 @@ export interface HandlerOptions {
   idempotencyStore?: IdempotencyStore
   /** Webhook endpoint, secret and delivery settings. @default no default endpoint, no signing */
   webhooks?: WebhookOptions
+  /** Live event streams (Server-Sent Events): retention for replay, per-key caps, buffers, heartbeats. @default see EventStreamOptions */
+  events?: EventStreamOptions
   /** Clock for rate-limit windows, idempotency expiry and webhook retries. @default the runtime's clock */
   clock?: Clock
   /** Called with anything unexpected a route throws (the client gets a 500). @default logs to stderr */

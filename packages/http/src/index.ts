@@ -24,6 +24,10 @@ export { MemoryWebhookOutbox } from './webhooks/webhook-outbox.js'
 export type { WebhookOutbox, WebhookDelivery } from './webhooks/webhook-outbox.js'
 export { MAX_ATTEMPTS, DELIVERY_WINDOW_MS, ATTEMPT_TIMEOUT_MS, retryDelay } from './webhooks/retry-schedule.js'
 
+// Live events
+export type { EventStreamOptions } from './events/events-options.js'
+export { MAX_WAIT_SECONDS } from './wait/with-wait.js'
+
 // OpenAPI
 export { createOpenApiDocument } from './openapi/openapi-document.js'
 export { taskSchema, taskListItemSchema, traceSchema, subagentSchema, subagentListItemSchema, errorBodySchema, pageSchema } from './openapi/response-schemas.js'

@@ -13,6 +13,8 @@ export const ROUTE_LIST = [
   ['POST', '/v1/tasks/{task_id}/cancel'],
   ['GET', '/v1/tasks/{task_id}/trace'],
   ['POST', '/v1/tasks/{task_id}/input'],
+  ['GET', '/v1/events'],
+  ['GET', '/v1/tasks/{task_id}/events'],
   ['GET', '/v1/oauth/callback'],
   ['GET', '/v1/openapi.json'],
 ] as const

@@ -32,13 +32,16 @@ export function createOpenApiDocument(prefix: string, version = '0.1.0'): Record
         parameters.push({ name, in: 'query', required: required.has(name), schema })
       }
     }
+    if (spec.success.contentType === 'text/event-stream') {
+      parameters.push({ name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^[0-9]+$' }, description: 'Replays the kept events after this id' })
+    }
     if (operationId === 'createTask') {
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 }, description: 'Replays the first response for 24 hours' })
     }
     const responses: Record<string, unknown> = {
       [String(spec.success.status)]: {
         description: spec.success.description,
-        content: { [operationId === 'oauthCallback' ? 'text/html' : 'application/json']: { schema: toSchema(spec.success.schema, `${operationId}Response`, 'output') } },
+        content: { [spec.success.contentType ?? 'application/json']: { schema: toSchema(spec.success.schema, `${operationId}Response`, 'output') } },
       },
     }
     for (const code of spec.errors) {

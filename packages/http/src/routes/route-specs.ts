@@ -12,6 +12,8 @@ import {
   taskSchema,
   traceSchema,
 } from '../openapi/response-schemas.js'
+import { waitQuerySchema } from '../wait/with-wait.js'
+import { eventStreamQuerySchema } from './event-routes.js'
 import { taskCreateBodySchema } from './request-schemas.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -26,7 +28,7 @@ export interface RouteSpec {
   auth: boolean
   body?: z.ZodType
   query?: z.ZodType
-  success: { status: number; description: string; schema: z.ZodType }
+  success: { status: number; description: string; schema: z.ZodType; contentType?: string }
   errors: readonly InboardErrorCode[]
 }
 
@@ -101,6 +103,7 @@ export const ROUTE_SPECS = {
     summary: 'Create a task',
     auth: true,
     body: taskCreateBodySchema,
+    query: waitQuerySchema,
     success: { status: 201, description: 'The task as it is now: running, or pending when queued for capacity', schema: taskSchema },
     errors: [...AUTH_ERRORS, ...BODY_ERRORS, 'subagent_not_found', 'prompt_too_long', 'idempotency_key_reused', 'idempotency_key_in_use', 'runtime_closed'],
   },
@@ -118,6 +121,7 @@ export const ROUTE_SPECS = {
     path: '/tasks/:task_id',
     summary: 'Get a task, with its result or error when finished',
     auth: true,
+    query: waitQuerySchema,
     success: { status: 200, description: 'The task', schema: taskSchema },
     errors: [...AUTH_ERRORS, 'task_not_found'],
   },
@@ -146,13 +150,30 @@ export const ROUTE_SPECS = {
     success: { status: 200, description: 'The task, back in line to run', schema: taskSchema },
     errors: [...AUTH_ERRORS, ...BODY_ERRORS, 'task_not_found', 'task_not_waiting', 'task_already_complete'],
   },
+  streamEvents: {
+    method: 'GET',
+    path: '/events',
+    summary: "Server-Sent Events of the key's account and environment (the runtime.on union); Last-Event-ID replays kept events",
+    auth: true,
+    query: eventStreamQuerySchema,
+    success: { status: 200, description: 'An event stream: one `id:`, `event:` and `data:` (the event as JSON) per event, `: ping` heartbeats', schema: z.string(), contentType: 'text/event-stream' },
+    errors: [...AUTH_ERRORS, 'invalid_request'],
+  },
+  streamTaskEvents: {
+    method: 'GET',
+    path: '/tasks/:task_id/events',
+    summary: "Server-Sent Events of one task: its history so far, then live events; ends after the terminal event",
+    auth: true,
+    success: { status: 200, description: 'An event stream, as GET /events', schema: z.string(), contentType: 'text/event-stream' },
+    errors: [...AUTH_ERRORS, 'invalid_request', 'task_not_found'],
+  },
   oauthCallback: {
     method: 'GET',
     path: '/oauth/callback',
     summary: "OAuth 2.0 redirect target: completes the end user's consent and resumes waiting tasks",
     auth: false,
     query: oauthCallbackQuerySchema,
-    success: { status: 200, description: 'An HTML page telling the user they can close the window', schema: z.string() },
+    success: { status: 200, description: 'An HTML page telling the user they can close the window', schema: z.string(), contentType: 'text/html' },
     errors: ['invalid_request', 'route_not_found'],
   },
   getOpenApi: {

@@ -1,0 +1,168 @@
+import { InboardError, type Clock, type Runtime, type RuntimeEvent, type Task, type TimerHandle } from '@inboard/core'
+import { EventAccess } from './event-access.js'
+import { EventLog, type LoggedEvent } from './event-log.js'
+import type { ResolvedEventStreamOptions } from './events-options.js'
+import { SseStream } from './sse-stream.js'
+
+const TERMINAL = new Set<RuntimeEvent['type']>(['task.complete', 'task.failed', 'task.cancelled'])
+const EVENT_OF_STATUS: Record<Task['status'], RuntimeEvent['type']> = {
+  pending: 'task.created',
+  running: 'task.running',
+  waiting: 'task.waiting',
+  complete: 'task.complete',
+  failed: 'task.failed',
+  cancelled: 'task.cancelled',
+}
+
+/** What one stream shows. */
+export interface StreamRequest {
+  /** The caller's rate-limit identity: open streams are counted per key. */
+  key: string
+  /** The runtime scope (`account:environment`) whose tasks the stream may show. */
+  scope: string
+  /** Replay kept events after this id (the `Last-Event-ID` header). */
+  afterId: number | null
+  /** Only these event types; null for all. */
+  types: ReadonlySet<string> | null
+  /** One task's events: the stream starts with its history and ends after its terminal event. */
+  task: Task | null
+  /** For the all-events stream: only this task's events. */
+  taskId: string | null
+}
+
+/**
+ * Fans runtime events out to Server-Sent Events streams: one bounded log for replay, per-key caps
+ * on open streams, one heartbeat timer for all of them, and per-stream bounded buffers.
+ */
+export class EventHub {
+  readonly #log: EventLog
+  readonly #access: EventAccess
+  readonly #clock: Clock
+  readonly #options: ResolvedEventStreamOptions
+  readonly #openPerKey = new Map<string, number>()
+  readonly #streams = new Set<SseStream>()
+  readonly #runtime: Runtime
+  #unsubscribe: (() => void) | null = null
+  #heartbeat: { handle: TimerHandle } | null = null
+
+  constructor(runtime: Runtime, clock: Clock, options: ResolvedEventStreamOptions) {
+    this.#clock = clock
+    this.#options = options
+    this.#log = new EventLog(clock, options)
+    this.#access = new EventAccess(runtime)
+    this.#runtime = runtime
+  }
+
+  /** Open streams right now. */
+  get openStreams(): number {
+    return this.#streams.size
+  }
+
+  /** Opens a stream or throws 429 when the key already holds its maximum. */
+  open(request: StreamRequest): ReadableStream<Uint8Array> {
+    const open = this.#openPerKey.get(request.key) ?? 0
+    if (open >= this.#options.maxStreamsPerKey) {
+      throw new InboardError('rate_limit_exceeded', `This API key already has ${open} event streams open (the maximum); close one first`)
+    }
+    // Events are logged from the first stream on: a handler nobody streams from serialises nothing.
+    this.#unsubscribe ??= this.#runtime.subscribe((event) => this.#log.append(event))
+    this.#openPerKey.set(request.key, open + 1)
+    let stop = (): void => undefined
+    const stream = new SseStream(this.#options.maxBufferBytes, () => {
+      stop()
+      this.#streams.delete(stream)
+      const left = (this.#openPerKey.get(request.key) ?? 1) - 1
+      if (left <= 0) this.#openPerKey.delete(request.key)
+      else this.#openPerKey.set(request.key, left)
+    })
+    this.#streams.add(stream)
+    this.#startHeartbeat()
+    stream.send('retry: 3000\n: connected\n\n')
+
+    const taskId = request.task?.id ?? request.taskId
+    if (request.task) this.#access.grant(request.task.id, request.scope)
+    const select = (event: LoggedEvent): boolean => (taskId === null || event.taskId === taskId) && (request.types === null || request.types.has(event.type))
+    const deliver = this.#deliverer(stream, request)
+    const followed = this.#log.follow(request.afterId ?? 0, select, (event) => {
+      if (select(event)) deliver(event)
+    })
+    stop = followed.stop
+    if (request.afterId !== null && request.afterId + 1 < this.#log.oldestId) {
+      stream.send(`: events up to id ${this.#log.oldestId - 1} are no longer kept; some were missed\n\n`)
+    }
+    const task = request.task
+    // A late client still sees the whole task: when its first events have left the log, a snapshot of
+    // the task as it is now (no id: it is not a logged event) stands in for them.
+    if (task && request.afterId === null && !followed.replay.some((event) => event.type === 'task.created')) {
+      const type = EVENT_OF_STATUS[task.status]
+      const snapshot = { type, task_id: task.id, timestamp: new Date(this.#clock.now()).toISOString(), task }
+      stream.send(`event: ${type}\ndata: ${JSON.stringify(snapshot)}\n\n`)
+      if (TERMINAL.has(type) && !followed.replay.some((event) => TERMINAL.has(event.type))) {
+        stream.close()
+        return stream.body
+      }
+    }
+    for (const event of followed.replay) deliver(event)
+    return stream.body
+  }
+
+  /** Stops listening to the runtime and closes every stream. */
+  close(): void {
+    this.#unsubscribe?.()
+    for (const stream of [...this.#streams]) stream.close()
+    if (this.#heartbeat !== null) this.#clock.clearTimeout(this.#heartbeat.handle)
+    this.#heartbeat = null
+  }
+
+  /**
+   * Sends events in order, each only if the stream's scope owns its task. Ownership is usually
+   * remembered; a lookup holds later events back in a queue that counts against the buffer bound.
+   */
+  #deliverer(stream: SseStream, request: StreamRequest): (event: LoggedEvent) => void {
+    const pending: LoggedEvent[] = []
+    let pendingBytes = 0
+    let pumping = false
+    const send = (event: LoggedEvent): void => {
+      if (!stream.send(event.frame)) return
+      if (request.task !== null && TERMINAL.has(event.type)) stream.close()
+    }
+    const pump = async (): Promise<void> => {
+      pumping = true
+      while (pending.length > 0 && !stream.closed) {
+        const event = pending[0]!
+        const owned = this.#access.known(event.taskId, request.scope) ?? (await this.#access.owns(event.taskId, request.scope))
+        pending.shift()
+        pendingBytes -= event.bytes
+        if (owned) send(event)
+      }
+      pending.length = 0
+      pumping = false
+    }
+    return (event) => {
+      if (stream.closed) return
+      if (!pumping && this.#access.known(event.taskId, request.scope) !== undefined) {
+        if (this.#access.known(event.taskId, request.scope)) send(event)
+        return
+      }
+      pending.push(event)
+      pendingBytes += event.bytes
+      if (pendingBytes > this.#options.maxBufferBytes) {
+        pending.length = 0
+        stream.close()
+        return
+      }
+      if (!pumping) void pump()
+    }
+  }
+
+  #startHeartbeat(): void {
+    if (this.#heartbeat !== null) return
+    const beat = (): void => {
+      this.#heartbeat = null
+      if (this.#streams.size === 0) return
+      for (const stream of [...this.#streams]) stream.send(': ping\n\n')
+      this.#heartbeat = { handle: this.#clock.setTimeout(beat, this.#options.heartbeatMs) }
+    }
+    this.#heartbeat = { handle: this.#clock.setTimeout(beat, this.#options.heartbeatMs) }
+  }
+}
