@@ -71,7 +71,7 @@ function endField(status: TaskStatus): 'completed_at' | 'failed_at' | 'cancelled
   return null
 }
 
-/** The wire shape of a task (CONTRACT.md §4). */
+/** The wire shape of a task, identical in-process and over HTTP (docs/api.md). */
 export function toTask(record: TaskRecord): Task {
   const task = toTaskListItem(record) as Task
   task.prompt = record.prompt

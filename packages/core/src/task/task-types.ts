@@ -1,6 +1,6 @@
 import type { TaskError } from '../errors/inboard-error.js'
 
-/** Lifecycle states of a task (CONTRACT.md). */
+/** Lifecycle states of a task. */
 export type TaskStatus = 'pending' | 'running' | 'waiting' | 'complete' | 'failed' | 'cancelled'
 
 /** `live` runs capabilities for real; `test` never lets a side-effecting capability reach a live service. */

@@ -4,7 +4,7 @@ import type { RuntimeEvent, TaskError, TraceStep } from '@inboard/core'
 /** Events sent as webhooks. `task.cancelled` only when the app opts in. */
 export type WebhookEventType = 'task.complete' | 'task.failed' | 'task.progress' | 'task.waiting' | 'task.cancelled'
 
-/** The body of every webhook (CONTRACT.md): a stable `id` shared by every attempt. */
+/** The body of every webhook: a stable `id` shared by every attempt, so receivers can dedupe. */
 export interface WebhookEvent {
   id: string
   event: WebhookEventType
