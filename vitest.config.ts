@@ -5,7 +5,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['inboard-source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/*/test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // Types, the `*.test-d.ts` type tests included, are checked once, by `pnpm typecheck` (tsc).
     testTimeout: 20_000,
     pool: 'forks',
     // CI asks for a JSON report to print its closing "N passed, N failed" line.
