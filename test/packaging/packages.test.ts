@@ -89,9 +89,11 @@ beforeAll(() => {
   const specs = install.map((spec) => packages.find(({ manifest }) => manifest.name === spec)?.tarball ?? spec)
   // Sibling packages that the README does not name still come from the tarballs, not the registry.
   const siblings = packages.filter(({ tarball }) => !specs.includes(tarball)).map(({ tarball }) => tarball)
+  // --legacy-peer-deps: peers come only from the README's install line, as a reader would type it, so
+  // a storage package's driver (better-sqlite3 compiles from source here) is not pulled in unasked.
   run(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...specs, ...siblings, `typescript@${workspaceVersion('typescript')}`, `@types/node@${workspaceVersion('@types/node')}`],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--legacy-peer-deps', ...specs, ...siblings, `typescript@${workspaceVersion('typescript')}`, `@types/node@${workspaceVersion('@types/node')}`],
     app,
   )
 }, 900_000)
