@@ -44,7 +44,7 @@ describe('default planner: dates in prompts', () => {
     ['List invoices from this week', { issued_after: '2025-06-09', issued_before: '2025-06-15' }],
     ['List invoices issued this month', { issued_after: '2025-06-01', issued_before: '2025-06-30' }],
     ['List invoices between 2025-03-01 and 2025-03-31', { issued_after: '2025-03-01', issued_before: '2025-03-31' }],
-    ['List invoices issued before March 3, 2025', { issued_before: '2025-03-02' }],
+    ['List invoices issued before March 3, 2025', { issued_before: '2025-03-03' }],
     ['List invoices issued since 2 weeks ago', { issued_after: '2025-06-01' }],
   ])('reads "%s" relative to now', async (prompt, expected) => {
     expect(await inputFor(prompt)).toEqual(expected)

@@ -171,7 +171,10 @@ describe('default planner: choosing a capability', () => {
   it('notes which capability it chose', async () => {
     const context = plannerContext({ prompt: WEATHER })
     await planner.plan(context)
-    expect(context.notes).toEqual(['default planner chose weather.current (score 3.75)'])
+    expect(context.notes).toEqual([
+      'default planner chose weather.current (score 3.75, confidence 1)',
+      'values: location ← prompt "San Francisco"',
+    ])
   })
 })
 

@@ -14,6 +14,10 @@ export type ParamKind =
   | 'id'
   | 'location'
   | 'entity'
+  | 'phone'
+  | 'path'
+  | 'range'
+  | 'code'
   | 'query'
   | 'text'
   | 'title'
@@ -67,6 +71,10 @@ const QUERY_WORDS = new Set(['query', 'q', 'search', 'keyword', 'keywords', 'ter
 const TEXT_WORDS = new Set(['body', 'message', 'content', 'text', 'note', 'notes', 'comment', 'description', 'details', 'html', 'markdown', 'reply', 'summary'])
 const TITLE_WORDS = new Set(['subject', 'title', 'headline', 'label', 'heading'])
 
+const PHONE_WORDS = new Set(['phone', 'mobile', 'msisdn', 'cell', 'telephone', 'tel', 'sms'])
+const CODE_WORDS = new Set(['sql', 'statement', 'expression', 'script', 'code', 'command'])
+const PATH_WORDS = new Set(['path', 'prefix', 'filepath', 'filename', 'file', 'folder', 'directory', 'dir', 'object', 'repo', 'repository'])
+
 const profiles = new WeakMap<CapabilityInfo, CapabilityProfile>()
 
 function asSchema(value: unknown): JsonSchema {
@@ -113,7 +121,7 @@ function escape(text: string): string {
 function enumPattern(value: EnumValue): RegExp {
   const spaced = String(value).replace(/[_-]+/g, ' ').trim()
   const body = spaced.split(/\s+/).map(escape).join('[\\s_-]+')
-  return new RegExp(`(?<![\\w])${body}(?![\\w])`, 'i')
+  return new RegExp(`(?<![\\w])${body}s?(?![\\w])`, 'i')
 }
 
 function hasAny(set: ReadonlySet<string>, list: ReadonlySet<string>): boolean {
@@ -121,7 +129,7 @@ function hasAny(set: ReadonlySet<string>, list: ReadonlySet<string>): boolean {
   return false
 }
 
-function kindOf(type: string | null, format: string | null, nameWords: ReadonlySet<string>, descWords: ReadonlySet<string>, isEnum: boolean): ParamKind {
+function kindOf(type: string | null, format: string | null, nameWords: ReadonlySet<string>, descWords: ReadonlySet<string>, isEnum: boolean, description = ''): ParamKind {
   if (isEnum && type !== 'boolean') return 'enum'
   if (type === 'array') return 'list'
   if (type === 'object') return 'other'
@@ -137,8 +145,12 @@ function kindOf(type: string | null, format: string | null, nameWords: ReadonlyS
     return 'number'
   }
   if (type !== 'string' && type !== null) return 'other'
+  if (hasAny(nameWords, PHONE_WORDS) || (descWords.has('e') && descWords.has('164')) || (descWords.has('phone') && !nameWords.has('name'))) return 'phone'
+  if (nameWords.has('range') || descWords.has('a1')) return 'range'
+  if (hasAny(nameWords, CODE_WORDS) || descWords.has('sql') || (descWords.has('select') && descWords.has('statement'))) return 'code'
+  if (hasAny(nameWords, PATH_WORDS) || (nameWords.has('key') && hasAny(descWords, PATH_WORDS)) || (descWords.has('owner') && descWords.has('name') && /owner\/name/i.test(description))) return 'path'
   if (dateLike || descWords.has('iso') || descWords.has('yyyy')) return 'date'
-  if (nameWords.has('id') || nameWords.has('ids') || descWords.has('identifier')) return 'id'
+  if (nameWords.has('id') || nameWords.has('ids') || nameWords.has('key') || descWords.has('identifier')) return 'id'
   if (hasAny(nameWords, LOCATION_WORDS) || descWords.has('city') || descWords.has('location')) return 'location'
   if (hasAny(nameWords, QUERY_WORDS)) return 'query'
   if (hasAny(nameWords, TITLE_WORDS)) return 'title'
@@ -167,7 +179,7 @@ function paramProfile(name: string, raw: JsonSchema, rootSchema: JsonSchema, req
   const itemsSchema = type === 'array' ? asSchema(schema.items) : null
   return {
     name,
-    kind: kindOf(type, format, nameWords, descWords, enumValues !== null),
+    kind: kindOf(type, format, nameWords, descWords, enumValues !== null, description ?? ''),
     required,
     hasDefault: schema.default !== undefined,
     type,
@@ -185,7 +197,7 @@ function paramProfile(name: string, raw: JsonSchema, rootSchema: JsonSchema, req
 }
 
 function addWeights(weights: Map<string, number>, text: string, weight: number): void {
-  for (const word of words(text)) {
+  for (const word of words(text.replace(/(?<![a-z])on[\s_-]call(?![a-z])/gi, 'oncall'))) {
     if (word.length < 2 || /^\d+$/.test(word)) continue
     const key = root(word)
     if ((weights.get(key) ?? 0) < weight) weights.set(key, weight)
@@ -202,13 +214,14 @@ function build(info: CapabilityInfo): CapabilityProfile {
   for (const param of params) {
     addWeights(weights, param.description ?? '', 0.5)
     addWeights(weights, param.name, 1)
-    for (const value of param.enumValues ?? []) if (typeof value === 'string') addWeights(weights, value, 2)
+    // An enum value that is also an English word ("open") is weak evidence for a capability.
+    for (const value of param.enumValues ?? []) if (typeof value === 'string') addWeights(weights, value, 0.5)
   }
   addWeights(weights, info.description, 1)
   addWeights(weights, info.tags.join(' '), 2)
   addWeights(weights, `${info.tool} ${info.capability}`, 3)
   const ownRoots = new Set<string>()
-  for (const word of words(`${info.capability} ${info.description}`)) ownRoots.add(root(word))
+  for (const word of words(`${info.capability} ${info.description}`.replace(/(?<![a-z])on[\s_-]call(?![a-z])/gi, 'oncall'))) ownRoots.add(root(word))
   return { weights, ownRoots, params, kinds: new Set(params.map((param) => param.kind)) }
 }
 

@@ -1,24 +1,131 @@
 import { profileOf } from './capability-profile.js'
+import { exampleOf, shapeOf } from './value-shapes.js'
 import type { PromptAnalysis } from './prompt-analysis.js'
 import type { CapabilityInfo } from './planner.js'
 
 export interface RankedCapability {
   info: CapabilityInfo
   score: number
+  /** The request's verb (or a verb meaning the same) names what this capability does. */
+  verbMatched: boolean
 }
 
 /** Words in the "return …" clause name output fields; they count, but less than the request itself. */
 const FIELD_WEIGHT = 0.25
-/** A capability that changes things is a worse guess when the prompt only asks to read. */
-const WRITE_PENALTY = 0.6
+/** A capability that changes things is a worse guess when the prompt only asks to read … */
+const WRITE_PENALTY = 0.5
+/** … and a much worse one when the prompt is a question ("which messages did we send?"). */
+const QUESTION_PENALTY = 0.25
 const WRITE_BONUS = 3
-const VERBS = new Set(['send', 'creat', 'updat', 'delet', 'remov', 'post', 'add', 'writ', 'schedul', 'book', 'reply', 'notify', 'invit', 'cancel', 'archiv', 'upload', 'submit', 'edit', 'modify', 'chang', 'assign', 'insert', 'sav', 'publish', 'shar', 'transfer', 'pay', 'charg', 'refund', 'renam', 'mov', 'mark'])
+/** Roots a request's verb stands for: "text" is an SMS, "DM" a direct message, "page" triggers an incident. */
+const VERB_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  dm: ['direct', 'messag', 'send'],
+  text: ['sms', 'text', 'send'],
+  sms: ['sms', 'text', 'send'],
+  ack: ['acknowledg'],
+  fil: ['creat', 'open', 'new'],
+  bill: ['invoic', 'creat'],
+  invoic: ['invoic', 'creat'],
+  pag: ['pag', 'trigger', 'incident'],
+  email: ['email', 'send', 'mail'],
+  mail: ['email', 'send', 'mail'],
+  messag: ['messag', 'send', 'post'],
+  ping: ['messag', 'send'],
+  tell: ['messag', 'send'],
+  notify: ['notify', 'messag', 'send'],
+  reopen: ['reopen', 'statu'],
+  clos: ['clos', 'statu'],
+  resolv: ['resolv', 'statu'],
+  mark: ['mark', 'statu', 'set'],
+  pay: ['pay', 'payout'],
+  post: ['post', 'messag'],
+  put: ['creat', 'add'],
+  open: ['open', 'creat', 'new'],
+  leav: ['comment', 'add', 'post'],
+  delet: ['delet', 'remov'],
+  remov: ['delet', 'remov'],
+  append: ['append'],
+  comment: ['comment', 'add'],
+  reply: ['reply', 'respond'],
+  respond: ['reply', 'respond'],
+  schedul: ['schedul', 'creat', 'event'],
+  book: ['book', 'creat'],
+  add: ['add', 'creat'],
+  creat: ['creat', 'add', 'new'],
+  start: ['start', 'creat'],
+  escalat: ['escalat'],
+  trigger: ['trigger', 'creat'],
+  updat: ['updat', 'set', 'edit'],
+  set: ['set', 'updat'],
+  send: ['send'],
+}
+
+/** Words people use for what tools call otherwise ("DM", "PR", "db", "ticket"). */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  dm: ['direct', 'messag'],
+  sms: ['text', 'sms'],
+  text: ['sms'],
+  pr: ['pull', 'request'],
+  db: ['databas'],
+  doc: ['document'],
+  repo: ['repository'],
+  ticket: ['issu'],
+  bug: ['issu'],
+  mail: ['email'],
+  link: ['url'],
+  msg: ['messag'],
+  say: ['messag'],
+  said: ['messag'],
+  chat: ['messag'],
+  note: ['comment'],
+  fil: ['object'],
+  folder: ['prefix'],
+  sheet: ['spreadsheet'],
+}
+/** Synonyms and aliases are hints, weaker than the words themselves. */
+const ALIAS_WEIGHT = 0.5
+/** Words right after "for", "in", "from"… are usually values ("on call for payments"), not the request. */
+const COMPLEMENT_WEIGHT = 0.5
+
+interface Terms {
+  own: ReadonlySet<string>
+  hints: ReadonlySet<string>
+}
+
+const expanded = new WeakMap<PromptAnalysis, Terms>()
+
+/** The request's roots, and the hints its verb and aliases add. */
+function termsOf(analysis: PromptAnalysis): Terms {
+  let terms = expanded.get(analysis)
+  if (!terms) {
+    const hints = new Set<string>()
+    for (const word of analysis.verb === null ? [] : (VERB_SYNONYMS[analysis.verb] ?? [])) if (!analysis.roots.has(word)) hints.add(word)
+    for (const word of analysis.roots) for (const alias of ALIASES[word] ?? []) if (!analysis.roots.has(alias)) hints.add(alias)
+    terms = { own: analysis.roots, hints }
+    expanded.set(analysis, terms)
+  }
+  return terms
+}
 
 function keywordScore(weights: ReadonlyMap<string, number>, analysis: PromptAnalysis): number {
   let score = 0
-  for (const word of analysis.roots) score += weights.get(word) ?? 0
-  for (const word of analysis.fieldRoots) if (!analysis.roots.has(word)) score += (weights.get(word) ?? 0) * FIELD_WEIGHT
+  const { own, hints } = termsOf(analysis)
+  for (const word of own) score += (weights.get(word) ?? 0) * (analysis.complements.has(word) ? COMPLEMENT_WEIGHT : 1)
+  for (const word of hints) score += (weights.get(word) ?? 0) * ALIAS_WEIGHT
+  for (const word of analysis.fieldRoots) if (!own.has(word)) score += (weights.get(word) ?? 0) * FIELD_WEIGHT
   return score
+}
+
+/** An identifier shaped like a parameter's example ("ENG-77" for "Issue key such as ENG-42") names the capability. */
+function exampleFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
+  for (const param of profileOf(info).params) {
+    if (!param.required) continue
+    const example = exampleOf(param)
+    if (example === null || !/\d/.test(example)) continue
+    const shape = shapeOf(example)
+    if (analysis.ids.some((id) => shapeOf(id.text) === shape) || analysis.paths.some((path) => shapeOf(path.text) === shape)) return 2
+  }
+  return 0
 }
 
 /** Values found in the prompt that this capability has a parameter for: a small nudge, never a match alone. */
@@ -29,41 +136,57 @@ function valueFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   if (analysis.dates.length > 0 && kinds.has('date')) fit += 1
   if (analysis.names.length > 0 && (kinds.has('location') || kinds.has('entity'))) fit += 0.5
   if (analysis.ids.length > 0 && kinds.has('id')) fit += 0.5
+  if (analysis.phones.length > 0 && kinds.has('phone')) fit += 1
+  if (analysis.paths.length > 0 && kinds.has('path')) fit += 1
+  if (analysis.ranges.length > 0 && kinds.has('range')) fit += 1
   return fit
 }
 
-function score(info: CapabilityInfo, analysis: PromptAnalysis): number {
+/**
+ * How directly the request's verb names what the capability does: in its name (3), in its
+ * description (2), only through a synonym ("text" → sms, 1.5), or not at all (0). Another write
+ * verb of the request ("leave a comment") counts as a synonym.
+ */
+function verbFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
+  const verb = analysis.verb
+  if (verb === null) return 0
   const profile = profileOf(info)
-  const base = keywordScore(profile.weights, analysis)
-  if (base <= 0) return 0
+  if ((profile.weights.get(verb) ?? 0) >= 3) return WRITE_BONUS
+  if (profile.ownRoots.has(verb)) return 2
+  for (const word of VERB_SYNONYMS[verb] ?? []) if (profile.ownRoots.has(word)) return 1.5
+  for (const word of analysis.writeRoots) if (word !== verb && (profile.weights.get(word) ?? 0) >= 3) return 1.5
+  return 0
+}
+
+function rank(info: CapabilityInfo, analysis: PromptAnalysis): RankedCapability {
+  const profile = profileOf(info)
+  const base = keywordScore(profile.weights, analysis) + exampleFit(info, analysis)
+  if (base <= 0) return { info, score: 0, verbMatched: false }
   let total = base + valueFit(info, analysis)
-  if (!info.sideEffects) return analysis.writeIntent ? total * 0.8 : total
-  if (!analysis.writeIntent) return total * WRITE_PENALTY
-  for (const word of analysis.roots) {
-    if (VERBS.has(word) && profile.ownRoots.has(word)) {
-      total += WRITE_BONUS
-      break
-    }
-  }
-  return total
+  const fit = info.sideEffects && analysis.writeIntent ? verbFit(info, analysis) : 0
+  if (!info.sideEffects) total = analysis.writeIntent ? total * 0.8 : total
+  else if (!analysis.writeIntent) total *= analysis.question ? QUESTION_PENALTY : WRITE_PENALTY
+  else total += fit
+  return { info, score: Math.round(total * 100) / 100, verbMatched: fit > 0 }
 }
 
 /**
  * Capabilities ordered by how well they fit the prompt: weighted keyword overlap with the tool and
  * capability names, tags, descriptions, parameter names and enum values, preferring capabilities
- * without side effects unless the prompt asks to send, create, update…. Ties keep the given order.
+ * without side effects unless the request starts with a verb that changes something ("close",
+ * "text", "page"…); a verb inside a question does not count. Ties keep the given order; capabilities
+ * sharing no word with the prompt are left out.
  */
 export function rankCapabilities(capabilities: readonly CapabilityInfo[], analysis: PromptAnalysis): RankedCapability[] {
-  const ranked = capabilities.map((info) => ({ info, score: Math.round(score(info, analysis) * 100) / 100 }))
+  const ranked: RankedCapability[] = []
+  for (const info of capabilities) {
+    const entry = rank(info, analysis)
+    if (entry.score > 0) ranked.push(entry)
+  }
   return ranked.sort((a, b) => b.score - a.score)
 }
 
 /** The best capability for the prompt, or null when none shares a meaningful word with it. */
 export function bestCapability(capabilities: readonly CapabilityInfo[], analysis: PromptAnalysis): RankedCapability | null {
-  let best: RankedCapability | null = null
-  for (const info of capabilities) {
-    const value = Math.round(score(info, analysis) * 100) / 100
-    if (value > 0 && (best === null || value > best.score)) best = { info, score: value }
-  }
-  return best
+  return rankCapabilities(capabilities, analysis)[0] ?? null
 }

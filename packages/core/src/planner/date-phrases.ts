@@ -9,11 +9,13 @@ export interface DateMention {
   start: number
   end: number
   text: string
+  /** The word that bounds it: "since" (`from`), "before", "until" (`to`), or null. */
+  anchor: Anchor
   resolve(now: number): DateRange
 }
 
 type Unit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year'
-type Anchor = 'from' | 'before' | 'to' | null
+export type Anchor = 'from' | 'before' | 'to' | null
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -37,9 +39,9 @@ const AGO = new RegExp(`\\b${COUNT}\\s+${UNIT}\\s+ago\\b`, 'gi')
 const NAMED_DAY = /\b(today|yesterday|tomorrow)\b/gi
 const THIS_PERIOD = /\b(this|current)\s+(week|month|quarter|year)\b/gi
 const WEEKDAY = /\b(?:(last|next|this)\s+)?(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/gi
-const FROM_ANCHOR = /(?:since|after|from|starting(?:\s+(?:on|from))?|beginning|as\s+of|between)\s+(?:the\s+)?$/i
-const BEFORE_ANCHOR = /(?:before|prior\s+to|earlier\s+than|older\s+than)\s+(?:the\s+)?$/i
-const TO_ANCHOR = /(?:until|till|through|thru|to|by|ending(?:\s+on)?|up\s+to|no\s+later\s+than)\s+(?:the\s+)?$/i
+const FROM_ANCHOR = /(?:since|after|from|starting(?:\s+(?:on|from))?|beginning|as\s+of|between)\s{1,3}(?:the\s{1,3})?$/i
+const BEFORE_ANCHOR = /(?:before|prior\s+to|earlier\s+than|older\s+than)\s{1,3}(?:the\s{1,3})?$/i
+const TO_ANCHOR = /(?:until|till|through|thru|to|by|ending(?:\s+on)?|up\s+to|no\s+later\s+than)\s{1,3}(?:the\s{1,3})?$/i
 const JOINER = /^\s*(?:and|to|through|thru|until|till|-|–)\s*$/i
 
 function countOf(word: string | undefined): number {
@@ -197,6 +199,7 @@ export function findDatePhrases(text: string): DateMention[] {
         start: raw.start,
         end: next.end,
         text: text.slice(raw.start, next.end),
+        anchor: null,
         resolve: (now) => ({ from: raw.resolve(now)?.from ?? null, to: next.resolve(now)?.to ?? null }),
       })
       i++
@@ -206,6 +209,7 @@ export function findDatePhrases(text: string): DateMention[] {
       start: raw.start,
       end: raw.end,
       text: text.slice(raw.start, raw.end),
+      anchor,
       resolve: (now) => {
         const range = raw.resolve(now)
         return range ? anchored(range, anchor) : { from: null, to: null }

@@ -1,11 +1,10 @@
 import type { Clock } from '../clock.js'
 import { root, words } from '../text/tokens.js'
 import { profileOf } from './capability-profile.js'
-import { bestCapability } from './capability-ranking.js'
-import { fillParameters, waitingFields } from './parameter-filling.js'
 import { AnalysisCache } from './prompt-analysis.js'
 import type { CallRecord, CapabilityInfo, Planner, PlannerContext, PlannerDecision } from './planner.js'
 import { shapeResult } from './result-shaping.js'
+import { planStep, stepsOf } from './step-planning.js'
 
 export interface DefaultPlannerOptions {
   /**
@@ -78,11 +77,15 @@ function noMatch(context: PlannerContext): PlannerDecision {
 }
 
 /**
- * The planner used when none is configured: deterministic, offline, no model. It picks the
- * capability that best fits the prompt, fills its input from the prompt (quoted text, emails,
- * numbers and amounts, dates such as "last 30 days", enum values, places, names and ids) and from
- * what a person supplied through `sendInput`, asks for required fields it cannot fill, and finishes
- * with the call's output trimmed to the fields the prompt asks for ("Return name, email, and company").
+ * The planner used when none is configured: deterministic, offline, no model. It splits the request
+ * into the actions it names ("find the newest order of c_9 and start a return for it" is two), and
+ * plans one decision at a time from the task's history: the next action's capability is the one
+ * that best fits its words, its input comes from the prompt (quoted text, emails, ids, phone
+ * numbers, paths, ranges, amounts, dates, names), from what a person supplied through `sendInput`,
+ * and from earlier steps' results. A capability with side effects runs only on values from those
+ * sources and when the choice is clear; otherwise the task waits for input naming the fields. The
+ * task finishes with the last output trimmed to the fields the prompt asks for ("Return name,
+ * email, and company"). Confidence and the source of every value go into the trace note.
  *
  * @example
  * const runtime = createRuntime({ tools, planner: createDefaultPlanner({ clock }) })
@@ -96,21 +99,13 @@ export function createDefaultPlanner(options: DefaultPlannerOptions = {}): Plann
     plan(context) {
       const analysis = analyses.get(context.task.prompt)
       const last = context.history.at(-1)
-      if (last) return afterCall(last, context, analysis.requested)
-      const best = bestCapability(context.capabilities, analysis)
-      if (!best) return noMatch(context)
-      const { info } = best
-      context.note(`default planner chose ${info.id} (score ${best.score})`)
-      const filled = fillParameters(info, { analysis, now: now(), input: context.input, userId: context.task.user_id })
-      if (filled.missing.length > 0) {
-        const names = filled.missing.map((param) => param.name).join(', ')
-        return {
-          type: 'ask',
-          message: `To run ${info.id} I need: ${names}. Send ${filled.missing.length === 1 ? 'it' : 'them'} as input values.`,
-          fields: waitingFields(filled.missing),
-        }
-      }
-      return { type: 'call', calls: [{ tool: info.tool, capability: info.capability, input: filled.input }] }
+      if (last && last.status !== 'complete') return afterCall(last, context, analysis.requested)
+      const steps = stepsOf(analysis, context.capabilities)
+      const index = context.history.length
+      if (last && index >= steps.length) return afterCall(last, context, analysis.requested)
+      const step = steps[index]
+      if (!step) return noMatch(context)
+      return planStep(step, { context, steps, index, now: now(), promptRoots: analysis.roots }) ?? noMatch(context)
     },
   }
 }

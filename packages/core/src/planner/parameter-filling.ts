@@ -1,4 +1,5 @@
 import type { WaitingField } from '../task/task-types.js'
+import { composeText, linkValue } from './chain-links.js'
 import { profileOf } from './capability-profile.js'
 import type { ParamKind, ParamProfile } from './capability-profile.js'
 import { findDatePhrases } from './date-phrases.js'
@@ -6,19 +7,37 @@ import { dateValue, pickValue } from './parameter-values.js'
 import type { PickContext } from './parameter-values.js'
 import { analyzePrompt } from './prompt-analysis.js'
 import type { Mention, PromptAnalysis } from './prompt-analysis.js'
-import type { CapabilityInfo, TaskInput } from './planner.js'
+import { isTextual } from './parameter-text.js'
+import type { CallRecord, CapabilityInfo, TaskInput } from './planner.js'
 
 export interface FillOptions {
   analysis: PromptAnalysis
   now: number
   input: TaskInput
   userId: string | null
+  /** Earlier calls of this task: later steps of a chain take values from their results. */
+  history?: readonly CallRecord[]
+  /** Roots of the whole request, which name the earlier results' keys ("the owner", "the total"). */
+  promptRoots?: ReadonlySet<string>
+  /** Roots of the words this step refers back with ("post its link" → `link`). */
+  stepRoots?: ReadonlySet<string>
+  /** A side effect: best guesses are not values, so a required one is asked for instead. */
+  strict?: boolean
+}
+
+/** Where a value came from, for the trace: the prompt, an earlier result, the person's input… */
+export interface ValueSource {
+  name: string
+  source: 'prompt' | 'input' | 'result' | 'user'
+  detail: string
+  weak: boolean
 }
 
 export interface FillResult {
   input: Record<string, unknown>
   /** Required parameters without a default that nothing supplied. */
   missing: ParamProfile[]
+  sources: ValueSource[]
 }
 
 /** Specific kinds first, so a vague one (a free-text query) cannot take a date or an email. */
@@ -107,8 +126,16 @@ function pickList(param: ParamProfile, context: PickContext): unknown[] | undefi
     for (const id of ids) context.used.add(id)
     return ids.length > 0 ? ids.map((id) => id.text) : undefined
   }
+  if (item.type === 'string') {
+    // "with Acme, Berlin, 42": two or more plain values after "with" or a colon.
+    const tail = LIST_TAIL.exec(context.analysis.body)?.[1]
+    const parts = tail?.split(/\s*(?:,|;|\band\b)\s*/).map((part) => part.trim().replace(/^["'“]|["'”.]$/g, '')).filter((part) => part.length > 0) ?? []
+    return parts.length >= 2 ? parts : undefined
+  }
   return undefined
 }
+
+const LIST_TAIL = /(?:\bwith|\bvalues?|:)\s+(.+?)\s*[.!?]?$/i
 
 function capabilityRoots(info: CapabilityInfo): Set<string> {
   const roots = new Set<string>()
@@ -126,11 +153,29 @@ function rootsOf(info: CapabilityInfo): Set<string> {
   return roots
 }
 
-function fromPrompt(param: ParamProfile, context: PickContext): unknown {
-  if (param.kind === 'list') return pickList(param, context)
+function fromPrompt(param: ParamProfile, context: PickContext, strict: boolean): { value: unknown; detail: string; weak: boolean } | undefined {
+  if (param.kind === 'list') {
+    const list = pickList(param, context)
+    return list === undefined ? undefined : { value: list, detail: 'prompt list', weak: false }
+  }
   const picked = pickValue(param, context, param.required && !param.hasDefault)
-  if (picked?.mention) context.used.add(picked.mention)
-  return picked?.value
+  if (picked === undefined || picked.value === undefined) return undefined
+  // A side effect never runs on a guess: the leftover words of a request are not a value.
+  if (strict && picked.weak === true) return undefined
+  if (picked.mention) context.used.add(picked.mention)
+  const span = picked.mention ? `"${picked.mention.text}"` : picked.how ?? 'prompt'
+  return { value: picked.value, detail: picked.how && picked.mention ? `${span} (${picked.how})` : span, weak: picked.weak === true }
+}
+
+/** The first required text parameter takes the request's unlabelled text (a bare colon, "that …"). */
+function mainTextOf(params: readonly ParamProfile[]): string | null {
+  // A message body outranks a subject: "email X that it's fixed, subject …" puts the clause in the body.
+  const order = [(param: ParamProfile) => param.kind === 'text' && param.required, (param: ParamProfile) => isTextual(param) && param.required, (param: ParamProfile) => isTextual(param)]
+  for (const test of order) {
+    const found = params.find(test)
+    if (found) return found.name
+  }
+  return null
 }
 
 /**
@@ -140,16 +185,39 @@ function fromPrompt(param: ParamProfile, context: PickContext): unknown {
 export function fillParameters(info: CapabilityInfo, options: FillOptions): FillResult {
   const input: Record<string, unknown> = {}
   const missing: ParamProfile[] = []
+  const sources: ValueSource[] = []
   const used = new Set<Mention>()
   const roots = rootsOf(info)
-  const context: PickContext = { analysis: options.analysis, now: options.now, used, capabilityRoots: roots, userId: options.userId }
+  const params = profileOf(info).params
+  const strict = options.strict === true
+  const history = options.history ?? []
+  const context: PickContext = { analysis: options.analysis, now: options.now, used, capabilityRoots: roots, userId: options.userId, params, mainText: mainTextOf(params) }
   for (const param of paramsInOrder(info)) {
     const supplied = suppliedValue(param, options.input.values)
-    const value = supplied === undefined ? fromPrompt(param, context) : coerce(param, supplied, options.now)
-    if (value !== undefined) input[param.name] = value
-    else if (param.required && !param.hasDefault) missing.push(param)
+    if (supplied !== undefined) {
+      input[param.name] = coerce(param, supplied, options.now)
+      sources.push({ name: param.name, source: 'input', detail: 'sendInput value', weak: false })
+      continue
+    }
+    const picked = fromPrompt(param, context, strict)
+    if (picked !== undefined) {
+      input[param.name] = picked.value
+      sources.push({ name: param.name, source: picked.detail === "the task's user" ? 'user' : 'prompt', detail: picked.detail, weak: picked.weak })
+      continue
+    }
+    const needed = param.required && !param.hasDefault
+    if (needed && history.length > 0) {
+      // Free text is never another field's value: it is composed from the results the words name.
+      const link = isTextual(param) ? composeText(history, options.stepRoots ?? options.analysis.roots) : linkValue(param, history, options.promptRoots ?? options.analysis.roots)
+      if (link) {
+        input[param.name] = coerce(param, link.value, options.now)
+        sources.push({ name: param.name, source: 'result', detail: link.from, weak: false })
+        continue
+      }
+    }
+    if (needed) missing.push(param)
   }
-  if (missing.length === 0 || options.input.messages.length === 0) return { input, missing }
+  if (missing.length === 0 || options.input.messages.length === 0) return { input, missing, sources }
   const answers = options.input.messages.join('\n')
   const answerContext: PickContext = { ...context, analysis: analyzePrompt(answers), used: new Set() }
   const stillMissing = missing.filter((param) => {
@@ -157,15 +225,17 @@ export function fillParameters(info: CapabilityInfo, options: FillOptions): Fill
     if (picked === undefined) return true
     if (picked.mention) answerContext.used.add(picked.mention)
     input[param.name] = picked.value
+    sources.push({ name: param.name, source: 'input', detail: 'input message', weak: false })
     return false
   })
   const last = options.input.messages.at(-1)?.trim().replace(/^["'“]|["'”.!]$/g, '')
   const only = stillMissing[0]
   if (stillMissing.length === 1 && only && last !== undefined && last.length > 0) {
     input[only.name] = coerce(only, last, options.now)
-    return { input, missing: [] }
+    sources.push({ name: only.name, source: 'input', detail: 'input message', weak: false })
+    return { input, missing: [], sources }
   }
-  return { input, missing: stillMissing }
+  return { input, missing: stillMissing, sources }
 }
 
 /** The fields an `ask` decision lists for the parameters nothing could fill. */
