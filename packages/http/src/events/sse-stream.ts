@@ -1,27 +1,45 @@
 const encoder = new TextEncoder()
 
 /**
- * One Server-Sent Events response body with a bounded queue. The node adapter stops reading while
- * the socket is backed up, so unread bytes collect here; past `maxBufferBytes` the stream is
- * errored, which drops the queue and the connection instead of holding memory for a client that
- * does not read.
+ * One Server-Sent Events response body with its own bounded queue. The node adapter reads only
+ * while the socket accepts writes, so a client that does not read leaves chunks here; past
+ * `maxBufferBytes` the queue is thrown away and the stream ends, so such a client holds no memory
+ * beyond the socket's own buffers.
  */
 export class SseStream {
   readonly body: ReadableStream<Uint8Array>
   #controller: ReadableStreamDefaultController<Uint8Array> | null = null
+  #queue: Uint8Array[] = []
+  #queued = 0
+  /** A read is waiting: the next chunk goes straight to it. */
+  #wanted = false
+  #ending = false
   #closed = false
+  readonly #maxBufferBytes: number
   readonly #onClose: (reason: 'closed' | 'dropped' | 'cancelled') => void
 
   constructor(maxBufferBytes: number, onClose: (reason: 'closed' | 'dropped' | 'cancelled') => void) {
+    this.#maxBufferBytes = maxBufferBytes
     this.#onClose = onClose
     this.body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
           this.#controller = controller
         },
+        pull: (controller) => {
+          const chunk = this.#queue.shift()
+          if (chunk === undefined) {
+            if (this.#ending) controller.close()
+            else this.#wanted = true
+            return
+          }
+          this.#queued -= chunk.byteLength
+          controller.enqueue(chunk)
+          if (this.#ending && this.#queue.length === 0) controller.close()
+        },
         cancel: () => this.#finish('cancelled'),
       },
-      { highWaterMark: maxBufferBytes, size: (chunk) => chunk.byteLength },
+      { highWaterMark: 0 },
     )
   }
 
@@ -33,20 +51,36 @@ export class SseStream {
   send(text: string): boolean {
     const controller = this.#controller
     if (this.#closed || controller === null) return false
-    controller.enqueue(encoder.encode(text))
-    if ((controller.desiredSize ?? 0) < 0) {
-      controller.error(new Error('The client is not reading its event stream'))
-      this.#finish('dropped')
+    const chunk = encoder.encode(text)
+    if (this.#wanted) {
+      this.#wanted = false
+      controller.enqueue(chunk)
+      return true
+    }
+    this.#queue.push(chunk)
+    this.#queued += chunk.byteLength
+    if (this.#queued > this.#maxBufferBytes) {
+      this.#queue = []
+      this.#queued = 0
+      this.#end('dropped')
       return false
     }
     return true
   }
 
-  /** Ends the stream after what is queued has been read. */
+  /** Ends the stream once what is queued has been read. */
   close(): void {
+    this.#end('closed')
+  }
+
+  #end(reason: 'closed' | 'dropped'): void {
     if (this.#closed) return
-    this.#controller?.close()
-    this.#finish('closed')
+    this.#ending = true
+    if (this.#queue.length === 0 && this.#wanted) {
+      this.#wanted = false
+      this.#controller?.close()
+    }
+    this.#finish(reason)
   }
 
   #finish(reason: 'closed' | 'dropped' | 'cancelled'): void {
