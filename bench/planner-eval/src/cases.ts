@@ -122,6 +122,12 @@ export const singleCases: SingleCase[] = [
   { prompt: 'email jo@brightlane.com with subject "Your refund" and say the refund was issued today', call: { capability: 'email.send_email', params: { to: 'jo@brightlane.com', subject: 'Your refund', body: includes('refund was issued today') } } },
   { prompt: 'any unread mail from billing@stripe.com this week?', call: { capability: 'email.search_inbox', params: { from: 'billing@stripe.com', unread_only: true, received_after: '2026-03-09' } } },
   { prompt: 'send lee@y.io an email, subject: Contract, body: Signed copy attached', call: { capability: 'email.send_email', params: { to: 'lee@y.io', subject: 'Contract', body: 'Signed copy attached' } } },
+  // Added after the planner change, written without running them first (held-out style).
+  { prompt: 'please set QA-310 to in progress', call: { capability: 'tracker.set_status', params: { key: 'QA-310', status: 'in_progress' } } },
+  { prompt: 'hey, who has the on-call for the mobile schedule right now?', call: { capability: 'paging.get_on_call', params: { schedule: 'mobile' } } },
+  { prompt: 'wipe B2:B50 on spreadsheet sh_inventory', call: { capability: 'sheets.clear_range', params: { spreadsheet_id: 'sh_inventory', range: 'B2:B50' } } },
+  { prompt: 'how many tables does the reporting database have?', call: { capability: 'sql.list_tables', params: { database: 'reporting' } } },
+  { prompt: 'refund $19.99 on pay_7781 please', call: { capability: 'payments.refund_payment', params: { payment_id: 'pay_7781', amount: 19.99 } } },
 ]
 
 export const askCases: AskCase[] = [
@@ -148,6 +154,9 @@ export const askCases: AskCase[] = [
   { prompt: "what's in range B2:B20?", capability: 'sheets.read_range', fields: ['spreadsheet_id'] },
   { prompt: 'run a query on the analytics database', capability: 'sql.run_query', fields: ['sql'] },
   { prompt: 'schedule a meeting with kim@x.io', capability: 'calendar.create_event', fields: ['date'] },
+  // Added after the planner change (held-out style).
+  { prompt: 'ping the release channel', capability: 'chat.post_message', fields: ['text'] },
+  { prompt: 'cancel my last order', capability: 'shop.cancel_order', fields: ['order_id'] },
 ]
 
 export const chainCases: ChainCase[] = [
@@ -276,6 +285,14 @@ export const chainCases: ChainCase[] = [
     prompt: 'get ENG-77 and text the assignee about it',
     calls: [{ capability: 'tracker.get_issue', params: { key: 'ENG-77' } }],
     ask: ['to'],
+  },
+  // Added after the planner change (held-out style).
+  {
+    prompt: 'grab invoice 4410 and text a reminder to +1 212 555 0199 saying it is overdue',
+    calls: [
+      { capability: 'payments.get_invoice', params: { invoice_number: 4410 } },
+      { capability: 'sms.send_sms', params: { to: oneOf('+12125550199', '+1 212 555 0199'), body: includes('overdue') } },
+    ],
   },
   {
     prompt: 'look up the owner of acme/api and email them',

@@ -58,6 +58,9 @@ const VERB_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   updat: ['updat', 'set', 'edit'],
   set: ['set', 'updat'],
   send: ['send'],
+  wip: ['clear', 'delet'],
+  eras: ['clear', 'delet'],
+  purg: ['delet', 'clear'],
 }
 
 /** Words people use for what tools call otherwise ("DM", "PR", "db", "ticket"). */

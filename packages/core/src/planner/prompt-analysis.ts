@@ -92,7 +92,7 @@ const NAMES =
 const WRITE_VERBS = new Set(
   (
     'send create update delete remove post add write schedule book reply notify invite cancel archive upload submit edit modify change assign insert save publish share transfer pay charge refund rename move mark ' +
-    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward put copy unassign approve reject leave sms'
+    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward put copy unassign approve reject leave sms wipe erase purge'
   ).split(' '),
 )
 /** Words a request may start with before its verb ("can you please close …"). */

@@ -7,9 +7,9 @@
 
 const STEP_VERBS = new Set(
   (
-    'get find look list show check search fetch pull read lookup count download see ' +
+    'get grab find look list show check search fetch pull read retrieve lookup count download see ' +
     'send create update delete remove post add write schedule book reply notify invite cancel archive upload submit edit change assign insert save publish share transfer pay charge refund rename move mark ' +
-    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward copy unassign approve reject run'
+    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward copy unassign approve reject run wipe erase purge'
   ).split(' '),
 )
 const QUESTION_WORDS = new Set(['who', "who's", 'whos', 'what', "what's", 'whats', 'which', 'where', 'when', 'how', 'any', 'is', 'are', 'did', 'does', 'do'])
