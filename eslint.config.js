@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   // bench/peers is installed and type-checked on its own (its peer libraries are not in the workspace).
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'bench/peers/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'bench/peers/**', 'test/docs/snippets/**'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
