@@ -95,7 +95,8 @@ describe('GET /v1/tasks/:id', () => {
   })
 
   it('runs test-key tasks in test mode and live-key tasks as asked', async () => {
-    expect((await createTask({ prompt: weatherPrompt, mode: 'live' })).mode).toBe('test')
+    expect((await createTask({ prompt: weatherPrompt })).mode).toBe('test')
+    expect((await server.call('/tasks', { json: { prompt: weatherPrompt, mode: 'live' } })).status).toBe(403)
     expect((await createTask({ prompt: weatherPrompt }, LIVE_KEY)).mode).toBe('live')
     expect((await createTask({ prompt: weatherPrompt, mode: 'test' }, LIVE_KEY)).mode).toBe('test')
   })

@@ -16,6 +16,7 @@ export type { Subagent, SubagentListItem } from './subagents/subagent-registry.j
 // Validation schemas (shared with @inboard/http)
 export {
   MAX_PROMPT_LENGTH,
+  METADATA_LIMITS,
   taskCreateSchema,
   taskListSchema,
   taskInputSchema,

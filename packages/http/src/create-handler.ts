@@ -1,5 +1,6 @@
 import { InboardError, type Clock, type Runtime } from '@inboard/core'
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { errorOf, errorResponse } from './errors/error-response.js'
 import { EventHub } from './events/event-hub.js'
 import { resolveEventStreamOptions } from './events/events-options.js'
@@ -111,6 +112,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     const limit = limiter.hit(caller.id, caller.requestsPerMinute)
     if (!limit.allowed) return errorOf('rate_limit_exceeded', 'Too many requests; retry after the number of seconds in Retry-After', limit.headers)
     try {
+      if (request.url.includes('?')) refuseUnknownQuery(context(caller).url, spec)
       return respond(await handle(context(caller)), limit.headers)
     } catch (error) {
       return toResponse(error, limit.headers)
@@ -162,6 +164,17 @@ function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Cloc
   }
   if (webhooks.maxQueued !== undefined) positive(webhooks.maxQueued, 'webhooks.maxQueued')
   return new WebhookDispatcher(runtime, webhooks, clock, onError)
+}
+
+const queryNames = new WeakMap<RouteSpec, ReadonlySet<string>>()
+
+/** A misspelt filter (`?stauts=failed`) would silently list everything: unknown parameters are refused. */
+function refuseUnknownQuery(url: URL, spec: RouteSpec): void {
+  let known = queryNames.get(spec)
+  if (!known) queryNames.set(spec, (known = new Set(spec.query instanceof z.ZodObject ? Object.keys(spec.query.shape) : [])))
+  for (const name of url.searchParams.keys()) {
+    if (!known.has(name)) throw new InboardError('invalid_request', `Unknown query parameter ${JSON.stringify(name.slice(0, 100))}${known.size > 0 ? `; this route takes ${[...known].join(', ')}` : '; this route takes none'}`, { param: name.slice(0, 100) })
+  }
 }
 
 function positive(value: number, name: string): number {

@@ -6,6 +6,7 @@ import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
 import type { CallMiddleware } from './call-middleware.js'
 import { runCalls } from './call-runner.js'
+import { resultProblem } from './result-check.js'
 import { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { RetryPolicy } from './tool-execution.js'
@@ -20,6 +21,8 @@ export interface Limits {
   /** Default time per capability call attempt in milliseconds. */
   callTimeoutMs: number
   retry: RetryPolicy
+  /** Largest result kept, in bytes of JSON. */
+  maxResultBytes: number
 }
 
 /** What a task may call: planner-facing descriptions and the ids enforcement checks. */
@@ -173,6 +176,12 @@ async function apply(deps: RunnerDeps, allowed: ReadonlySet<string>, record: Tas
 }
 
 function completeTask(deps: RunnerDeps, record: TaskRecord, work: TaskWork, result: unknown): void {
+  // A result the wire cannot carry would make every later read of the task fail: it fails the task now.
+  const problem = resultProblem(result, deps.limits.maxResultBytes)
+  if (problem) {
+    failTask(deps, record, problem)
+    return
+  }
   const tool = singleTool(work)
   deps.lifecycle.apply(record, 'COMPLETE', (task) => {
     task.result = result

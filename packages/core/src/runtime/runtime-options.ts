@@ -49,6 +49,8 @@ export interface RuntimeOptions {
     retryMinDelayMs?: number
     /** Longest retry delay in milliseconds, unless the upstream's Retry-After asks for more. @default 30000 */
     retryMaxDelayMs?: number
+    /** Largest task result kept, in bytes of JSON; a larger one fails the task with `result_too_large`. @default 1048576 */
+    maxResultBytes?: number
   }
   retention?: {
     /** Finished tasks kept readable; the oldest are dropped first. @default 10000 */
@@ -89,6 +91,7 @@ const optionsSchema = z.object({
       retries: z.number().int().min(0).max(20).optional(),
       retryMinDelayMs: z.number().int().min(0).optional(),
       retryMaxDelayMs: z.number().int().min(0).optional(),
+      maxResultBytes: positiveInt.optional(),
     })
     .optional(),
   retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional() }).optional(),
@@ -130,6 +133,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
       maxSteps: limits.maxSteps ?? 25,
       taskTimeoutMs: limits.taskTimeoutMs ?? 300_000,
       callTimeoutMs: limits.callTimeoutMs ?? 30_000,
+      maxResultBytes: limits.maxResultBytes ?? 1_048_576,
       retry: { retries: limits.retries ?? 3, minDelayMs: limits.retryMinDelayMs ?? 250, maxDelayMs: limits.retryMaxDelayMs ?? 30_000 },
     },
     retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },

@@ -19,12 +19,44 @@ function isJson(value: unknown, depth = 0): boolean {
 /** An object of JSON values, typed loosely so callers can pass `Record<string, unknown>`. */
 const jsonObject = z.record(z.string(), z.unknown()).refine((value) => isJson(value), 'must be a JSON object (plain data, finite numbers, at most 64 levels deep)')
 
+/** Limits of a task's `metadata`, as payment APIs have them: it labels a task, it does not carry data. */
+export const METADATA_LIMITS = {
+  /** Most keys. */
+  maxKeys: 50,
+  /** Longest key, in characters. */
+  maxKeyLength: 40,
+  /** Longest value, in characters: a string's length, or the length of any other value as JSON. */
+  maxValueLength: 500,
+} as const
+
+const valueLength = (value: unknown): number => (typeof value === 'string' ? value.length : (JSON.stringify(value)?.length ?? 0))
+
+/** `metadata`: a JSON object within {@link METADATA_LIMITS}. (`@inboard/http` refuses over-wide bodies before this runs.) */
+const metadataSchema = jsonObject.superRefine((metadata, ctx) => {
+  const keys = Object.keys(metadata).length
+  if (keys > METADATA_LIMITS.maxKeys) {
+    ctx.addIssue({ code: 'custom', message: `metadata has ${keys} keys; at most ${METADATA_LIMITS.maxKeys}` })
+    return
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key.length > METADATA_LIMITS.maxKeyLength) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `metadata keys are at most ${METADATA_LIMITS.maxKeyLength} characters (this one has ${key.length})` })
+      return
+    }
+    const length = valueLength(value)
+    if (length > METADATA_LIMITS.maxValueLength) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `metadata values are at most ${METADATA_LIMITS.maxValueLength} characters (this one has ${length})` })
+      return
+    }
+  }
+})
+
 /** Input of `runtime.tasks.create()` and the body of `POST /v1/tasks`. */
 export const taskCreateSchema = z.strictObject({
   prompt: z.string().min(1, 'prompt must not be empty'),
   sub_agent: z.string().regex(SUBAGENT_ID, 'sub_agent is not a valid subagent id').nullish(),
   user_id: z.string().min(1).max(255).nullish(),
-  metadata: jsonObject.optional(),
+  metadata: metadataSchema.optional(),
   mode: z.enum(['live', 'test']).optional(),
   priority: z.number().int().min(1).max(10).optional(),
   /** Seconds. */

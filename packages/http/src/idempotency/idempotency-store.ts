@@ -30,16 +30,25 @@ export interface IdempotencyStore {
 /** Options of {@link MemoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
   /**
-   * The most records kept. Past it the oldest completed records are forgotten first (a retry with
-   * their key then runs again), then the oldest in progress. @default 10_000
+   * The most records kept per account and environment. Past it that account's oldest completed
+   * records are forgotten first (a retry with their key then runs again), then its oldest in
+   * progress; other accounts' records are never touched. @default 10_000
    */
   maxRecords?: number
 }
 
-/** The default store: a map, pruned of expired records as it is used and bounded by `maxRecords`. */
+/** Expired records of every account are swept after this many claims (each claim prunes its own account). */
+const SWEEP_EVERY = 1_000
+
+/**
+ * The default store: a map per account and environment (the part of the key before its last NUL,
+ * as the handler builds keys), pruned of expired records as it is used and bounded by `maxRecords`
+ * each, so one account's keys cannot push out another's.
+ */
 export class MemoryIdempotencyStore implements IdempotencyStore {
-  readonly #records = new Map<string, IdempotencyRecord>()
+  readonly #scopes = new Map<string, Map<string, IdempotencyRecord>>()
   readonly #maxRecords: number
+  #claims = 0
 
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
     const max = options.maxRecords ?? 10_000
@@ -48,52 +57,73 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   claim(key: string, record: IdempotencyRecord, now: number): IdempotencyRecord | undefined {
-    this.#prune(now)
-    const existing = this.#records.get(key)
+    if (++this.#claims % SWEEP_EVERY === 0) for (const scope of this.#scopes.keys()) this.#prune(scope, now)
+    const scope = scopeOfKey(key)
+    this.#prune(scope, now)
+    let records = this.#scopes.get(scope)
+    const existing = records?.get(key)
     if (existing && existing.expiresAt > now) return existing
-    this.#records.delete(key)
-    this.#records.set(key, record)
-    this.#evict(key)
+    if (!records) this.#scopes.set(scope, (records = new Map()))
+    records.delete(key)
+    records.set(key, record)
+    this.#evict(records, key)
     return undefined
   }
 
   complete(key: string, record: IdempotencyRecord): void {
-    this.#records.set(key, record)
+    const scope = scopeOfKey(key)
+    let records = this.#scopes.get(scope)
+    if (!records) this.#scopes.set(scope, (records = new Map()))
+    records.set(key, record)
   }
 
   release(key: string): void {
-    this.#records.delete(key)
+    const scope = scopeOfKey(key)
+    const records = this.#scopes.get(scope)
+    records?.delete(key)
+    if (records?.size === 0) this.#scopes.delete(scope)
   }
 
   get size(): number {
-    return this.#records.size
+    let size = 0
+    for (const records of this.#scopes.values()) size += records.size
+    return size
   }
 
   /** Records expire in insertion order (one fixed lifetime), so the oldest are at the front. */
-  #prune(now: number): void {
-    for (const [key, record] of this.#records) {
+  #prune(scope: string, now: number): void {
+    const records = this.#scopes.get(scope)
+    if (!records) return
+    for (const [key, record] of records) {
       if (record.expiresAt > now) break
-      this.#records.delete(key)
+      records.delete(key)
     }
+    if (records.size === 0) this.#scopes.delete(scope)
   }
 
   /** Over the cap: drops the oldest completed records, then (if all are in progress) the oldest others, never `keep`. */
-  #evict(keep: string): void {
-    let excess = this.#records.size - this.#maxRecords
+  #evict(records: Map<string, IdempotencyRecord>, keep: string): void {
+    let excess = records.size - this.#maxRecords
     if (excess <= 0) return
-    for (const [key, record] of this.#records) {
+    for (const [key, record] of records) {
       if (excess === 0) return
       if (record.response !== null && key !== keep) {
-        this.#records.delete(key)
+        records.delete(key)
         excess--
       }
     }
-    for (const key of this.#records.keys()) {
+    for (const key of records.keys()) {
       if (excess === 0) return
       if (key !== keep) {
-        this.#records.delete(key)
+        records.delete(key)
         excess--
       }
     }
   }
+}
+
+/** `account\0environment\0key` → `account\0environment`; a key without NUL is its own scope's. */
+function scopeOfKey(key: string): string {
+  const end = key.lastIndexOf('\u0000')
+  return end < 0 ? '' : key.slice(0, end)
 }

@@ -1,4 +1,5 @@
 import { InboardError } from '@inboard/core'
+import { jsonShapeProblem } from './json-shape.js'
 
 /** A parsed JSON object body and its exact text (for idempotency fingerprints). */
 export interface JsonBody {
@@ -6,8 +7,6 @@ export interface JsonBody {
   text: string
 }
 
-/** Deeper bodies are refused before validation so no recursive walk can exhaust the stack. */
-const MAX_DEPTH = 64
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -28,6 +27,9 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
   } catch {
     throw new InboardError('invalid_request', 'The body is not valid UTF-8', { param: 'body' })
   }
+  // Over-wide and over-deep bodies are refused before JSON.parse builds them and before zod walks them.
+  const problem = jsonShapeProblem(text)
+  if (problem !== null) throw new InboardError('invalid_request', problem, { param: 'body' })
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -37,7 +39,6 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InboardError('invalid_request', `The body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, { param: 'body' })
   }
-  if (depthExceeds(value, MAX_DEPTH)) throw new InboardError('invalid_request', `The body is nested deeper than ${MAX_DEPTH} levels`, { param: 'body' })
   return { value: value as Record<string, unknown>, text }
 }
 
@@ -69,18 +70,6 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
     offset += chunk.byteLength
   }
   return bytes
-}
-
-/** Iterative depth check: recursion here would be the very stack overflow it guards against. */
-function depthExceeds(root: object, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[root, 1]]
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!
-    if (typeof node !== 'object' || node === null) continue
-    if (depth > max) return true
-    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
-  }
-  return false
 }
 
 function tooLarge(limit: number): InboardError {

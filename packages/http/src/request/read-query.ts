@@ -2,7 +2,7 @@ import { InboardError } from '@inboard/core'
 
 /**
  * Picks the named query parameters; `integers` are converted, and the runtime's schema checks the
- * ranges. Unknown parameters are ignored, as HTTP clients add their own (cache busters, tracing).
+ * ranges. (The handler has already refused parameters the route does not take.)
  */
 export function readQuery(url: URL, names: readonly string[], integers: readonly string[] = []): Record<string, string | number> {
   const query: Record<string, string | number> = {}

@@ -55,6 +55,8 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
   if (key !== null && (key.length < 1 || key.length > 255)) {
     throw new InboardError('invalid_request', 'Idempotency-Key must be 1 to 255 characters', { param: 'Idempotency-Key' })
   }
+  // HTTP joins repeated headers with ", ": two keys would otherwise become one new key, and a retry a duplicate.
+  if (key?.includes(',')) throw new InboardError('invalid_request', 'Send one Idempotency-Key header, without commas', { param: 'Idempotency-Key' })
   const body = await readJsonBody(context.request, deps.maxBodyBytes)
   const { webhook_url: webhookUrl, ...input } = body.value
   if (webhookUrl !== undefined) {
@@ -64,8 +66,11 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
     }
     checkWebhookUrl(webhookUrl, deps.allowPrivateWebhooks)
   }
-  // A test key's tasks always run in test mode: its side effects stay in the sandbox.
-  if (caller.environment === 'test') input.mode = 'test'
+  // A test key's tasks always run in test mode: its side effects stay in the sandbox. Asking for live is refused, not ignored.
+  if (caller.environment === 'test') {
+    if (input.mode === 'live') throw new InboardError('live_mode_not_allowed', 'A test key cannot create live tasks; use a live key (pk_live_…) or leave mode out', { param: 'mode' })
+    input.mode = 'test'
+  }
   const create = (): string => {
     const task = deps.runtime.tasks.create(input as TaskCreateInput, scopeOf(caller))
     if (typeof webhookUrl === 'string') deps.webhooks?.routeTask(task.id, webhookUrl)

@@ -1,7 +1,5 @@
 import { isIP } from 'node:net'
-import { classifyAddress } from '@inboard/tools'
-
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'instance-data'])
+import { classifyAddress, isMetadataHostName } from '@inboard/tools'
 
 /**
  * True for an IP address webhooks must not reach: anything the shared classification does not call
@@ -30,6 +28,6 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | 
   if (allowPrivate) return null
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
   if (isIP(host) !== 0) return isBlockedAddress(host) ? 'points to a private, loopback or link-local address' : null
-  if (host === 'localhost' || host.endsWith('.localhost') || METADATA_HOSTS.has(host)) return 'points to a local or metadata host'
+  if (host === 'localhost' || host.endsWith('.localhost') || isMetadataHostName(host)) return 'points to a local or metadata host'
   return null
 }

@@ -10,6 +10,11 @@ const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(['loopback', 'private', 
 /** Names of cloud metadata services, refused whatever they resolve to. */
 const METADATA_HOSTS: ReadonlySet<string> = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal'])
 
+/** True for the host name of a cloud metadata service (lower case, without a trailing dot); shared with the webhook guard. */
+export function isMetadataHostName(host: string): boolean {
+  return METADATA_HOSTS.has(host)
+}
+
 /** Where an HTTP tool may connect: allowlisted hosts, on public addresses unless private ones are allowed. */
 export class DestinationPolicy {
   readonly allowlist: HostAllowlist
