@@ -37,6 +37,7 @@ export const INBOARD_ERROR_CODES = [
   'invalid_tool_input',
   'approval_denied',
   'planner_error',
+  'model_result_invalid',
   'no_capability_matched',
   'user_required',
   // End-user auth (runtime.auth)

@@ -96,7 +96,7 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const history = context.history.slice(task.historyStart)
     if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
     if (observed) {
-      learn(context, task, observedPlan(context.task.prompt, task.calls, context.task.user_id, history, result), [])
+      learn(context, task, observedPlan(context.task.prompt, task.calls, context.task.user_id, history, result, specOf), [])
       return
     }
     const last = history.at(-1)?.output
@@ -213,16 +213,32 @@ const digest = (output: unknown): string =>
     .digest('base64url')
     .slice(0, 22)
 
-/** Whether every call so far returned what it returned when the plan was learned. */
+/** Whether every call so far returned what it returned when the plan was learned ('' = not compared). */
 function sameOutputs(outputs: readonly string[], history: readonly CallRecord[]): boolean {
-  return history.every((call, index) => call.status === 'complete' && outputs[index] === digest(call.output))
+  return history.every((call, index) => call.status === 'complete' && (outputs[index] === '' || outputs[index] === digest(call.output)))
+}
+
+/** Strings and numbers (but small counts) in a value, bounded. */
+function valuesIn(value: unknown, out: Set<unknown>, budget = { left: 10_000 }): Set<unknown> {
+  if (budget.left-- <= 0) return out
+  if (typeof value === 'string' || (typeof value === 'number' && Math.abs(value) >= 10)) out.add(value)
+  else if (Array.isArray(value)) for (const item of value) valuesIn(item, out, budget)
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) valuesIn(item, out, budget)
+  return out
 }
 
 /**
  * An `'observed'` plan: the exact prompt, the calls with the task's user id as a parameter (a replay
  * for another user must not act as the first), and what the calls returned and the task finished with.
  */
-function observedPlan(prompt: string, calls: ReadonlyArray<readonly PlannedCall[]>, userId: string | null, history: readonly CallRecord[], result: unknown): MemoryValues['plan'] {
+function observedPlan(
+  prompt: string,
+  calls: ReadonlyArray<readonly PlannedCall[]>,
+  userId: string | null,
+  history: readonly CallRecord[],
+  result: unknown,
+  specOf: (id: string) => CapabilitySpec | undefined,
+): MemoryValues['plan'] {
   const decisions: PlanDecisionTemplate[] = calls.map((decision) => ({
     calls: decision.map((call) => ({
       tool: call.tool,
@@ -230,7 +246,16 @@ function observedPlan(prompt: string, calls: ReadonlyArray<readonly PlannedCall[
       input: Object.fromEntries(Object.entries(call.input).map(([key, value]) => [key, userId !== null && value === userId ? { $param: 'user', type: 'user' } : value])),
     })),
   }))
-  return { shape: prompt, decisions, finish: 'planner', observed: { outputs: history.map((call) => digest(call.output)), result } }
+  // What a side-effecting call returns is mostly an acknowledgement with fresh ids and times; it is
+  // compared only when a later input or the result used a value from it.
+  const outputs = history.map((call, index) => {
+    if (specOf(`${call.tool}.${call.capability}`)?.sideEffects !== true) return digest(call.output)
+    const later = valuesIn(result, new Set())
+    for (const after of history.slice(index + 1)) valuesIn(after.input, later)
+    const used = [...valuesIn(call.output, new Set())].some((value) => later.has(value))
+    return used ? digest(call.output) : ''
+  })
+  return { shape: prompt, decisions, finish: 'planner', observed: { outputs, result } }
 }
 
 type Decision = PlannerDecision | Promise<PlannerDecision>

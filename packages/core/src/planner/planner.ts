@@ -79,7 +79,7 @@ export type PlannerDecision =
   | { type: 'call'; calls: readonly PlannedCall[] }
   | { type: 'ask'; message: string; fields: readonly WaitingField[] }
   | { type: 'finish'; result: unknown }
-  | { type: 'fail'; message: string; code?: 'planner_error' | 'no_capability_matched'; recoverable?: boolean; suggestion?: string }
+  | { type: 'fail'; message: string; code?: 'planner_error' | 'no_capability_matched' | 'model_result_invalid'; recoverable?: boolean; suggestion?: string }
 
 /**
  * Decides what a task does next. The runtime owns the loop, the limits and enforcement: a planner

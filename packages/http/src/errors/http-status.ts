@@ -39,6 +39,7 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   invalid_tool_input: 422,
   approval_denied: 403,
   planner_error: 500,
+  model_result_invalid: 500,
   no_capability_matched: 422,
   user_required: 422,
   // End-user auth

@@ -1,0 +1,3 @@
+// Test doubles shipped as @inboard/ai/testing
+export { createFakeModelServer } from './testing/fake-model-server.js'
+export type { FakeModelServer, FakeModelRequest, FakeModelReply } from './testing/fake-model-server.js'

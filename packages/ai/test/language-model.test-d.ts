@@ -1,0 +1,9 @@
+import type { LanguageModelV2, LanguageModelV3 } from '@ai-sdk/provider'
+import { expectTypeOf, it } from 'vitest'
+import type { ModelPlannerOptions } from '@inboard/ai'
+
+it('accepts AI SDK language models of specification V2 and V3 without casts', () => {
+  expectTypeOf<LanguageModelV2>().toExtend<ModelPlannerOptions['model']>()
+  expectTypeOf<LanguageModelV3>().toExtend<ModelPlannerOptions['model']>()
+  expectTypeOf<{ specificationVersion: 'v1'; provider: string; modelId: string }>().not.toExtend<ModelPlannerOptions['model']>()
+})
