@@ -22,9 +22,9 @@ describe('built-in tools in a runtime', () => {
     const weather = weatherTool({ baseUrl: openMeteo.url, geocodingUrl: openMeteo.url })
     runtime = createRuntime({ tools: [weather], subagents: [weatherAgent] })
 
-    const prebuilt = runtime.subagents.list({ type: 'prebuilt' })
+    const prebuilt = await runtime.subagents.list({ type: 'prebuilt' })
     expect(prebuilt.data.map((subagent) => subagent.id)).toEqual(['weather-agent'])
-    expect(runtime.subagents.get('weather-agent')).toMatchObject({
+    expect(await runtime.subagents.get('weather-agent')).toMatchObject({
       type: 'prebuilt',
       prompt: 'Weather: current conditions, temperature, humidity and forecasts for any city',
       tools: ['weather'],
@@ -32,7 +32,7 @@ describe('built-in tools in a runtime', () => {
       status: 'deployed',
     })
 
-    const task = runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature, conditions, and humidity' })
+    const task = await runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature, conditions, and humidity' })
     const done = await runtime.tasks.wait(task.id)
     expect(done).toMatchObject({ status: 'complete', tool: 'weather', sub_agent: 'weather-agent' })
     expect(done.result).toMatchObject({ temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' })
@@ -43,7 +43,7 @@ describe('built-in tools in a runtime', () => {
       tools: [httpTool({ allow: ['*'] })],
       planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'http', capability: 'get', input: { url: 'http://169.254.169.254/latest/meta-data/' } }] }]),
     })
-    const task = runtime.tasks.create({ prompt: 'Read the instance metadata' })
+    const task = await runtime.tasks.create({ prompt: 'Read the instance metadata' })
     const failed = await runtime.tasks.wait(task.id)
     expect(failed.status).toBe('failed')
     expect(failed.error).toMatchObject({ code: 'forbidden_destination', tool: 'http', recoverable: false })

@@ -8,12 +8,7 @@ import { join, relative } from 'node:path'
 
 const root = new URL('../..', import.meta.url).pathname
 const out = join(root, 'test', 'docs', 'snippets')
-// docs/storage.md shows createRuntime({ storage }), which the durable-tasks work adds to the runtime;
-// it joins the check as soon as that option exists (then delete this list).
-const notYetChecked = new Set(['docs/storage.md'])
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => join('docs', name))].filter(
-  (document) => !notYetChecked.has(document),
-)
+const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => join('docs', name))]
 
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })

@@ -1,4 +1,4 @@
-import { MemoryIdempotencyStore, type IdempotencyRecord, type IdempotencyStore } from '@inboard/http'
+import { memoryStorage, type IdempotencyRecord } from '@inboard/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LIVE_KEY, OTHER_ACCOUNT_KEY, startTestServer, type TestServer } from './support/test-server.js'
 
@@ -10,7 +10,7 @@ afterEach(async () => {
 const post = (body: unknown, key: string, apiKey?: string): Promise<Response> =>
   server.call('/tasks', { json: body, headers: { 'idempotency-key': key }, ...(apiKey === undefined ? {} : { key: apiKey }) })
 
-const taskCount = (): number => server.runtime.tasks.list({ limit: 100 }).data.length
+const taskCount = async (): Promise<number> => (await server.runtime.tasks.list({ limit: 100 })).data.length
 
 describe('Idempotency-Key on POST /v1/tasks', () => {
   it('replays the first response with Idempotent-Replayed: true and creates one task', async () => {
@@ -22,7 +22,7 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull()
     expect(second.headers.get('idempotent-replayed')).toBe('true')
     expect(await second.json()).toEqual(await first.json())
-    expect(taskCount()).toBe(1)
+    expect(await taskCount()).toBe(1)
   })
 
   it('answers 422 idempotency_key_reused for the same key with a different body', async () => {
@@ -36,17 +36,14 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
   it('answers 409 idempotency_key_in_use while the first request is still in progress', async () => {
     let release: () => void = () => undefined
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const memory = new MemoryIdempotencyStore()
     // A shared store answers over the network; hold the first request between claim and completion.
-    const slow: IdempotencyStore = {
-      claim: (key, record, now) => memory.claim(key, record, now),
-      release: (key) => memory.release(key),
-      async complete(key: string, record: IdempotencyRecord) {
-        await gate
-        memory.complete(key, record)
-      },
+    const storage = memoryStorage()
+    const complete = storage.idempotency.complete.bind(storage.idempotency)
+    storage.idempotency.complete = async (key, record) => {
+      await gate
+      await complete(key, record)
     }
-    server = await startTestServer({ handler: { idempotencyStore: slow } })
+    server = await startTestServer({ runtime: { storage } })
     const first = post({ prompt: 'hang' }, 'k1')
     await expect.poll(() => taskCount()).toBe(1)
     const second = await post({ prompt: 'hang' }, 'k1')
@@ -92,7 +89,7 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
     expect((await post({ prompt: 'hang' }, 'k1')).headers.get('idempotent-replayed')).toBe('true')
     await server.runtime.clock.advance(1)
     expect((await post({ prompt: 'hang' }, 'k1')).headers.get('idempotent-replayed')).toBeNull()
-    expect(taskCount()).toBe(2)
+    expect(await taskCount()).toBe(2)
   })
 
   it('scopes keys to the account and environment', async () => {
@@ -102,7 +99,7 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
       expect(response.status).toBe(201)
       expect(response.headers.get('idempotent-replayed')).toBeNull()
     }
-    expect(taskCount()).toBe(3)
+    expect(await taskCount()).toBe(3)
   })
 
   it('creates exactly one task for 50 concurrent requests with one key', async () => {
@@ -112,40 +109,40 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(201))
     expect(responses.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(49)
     expect(new Set(bodies.map((body) => body.id)).size).toBe(1)
-    expect(taskCount()).toBe(1)
+    expect(await taskCount()).toBe(1)
   })
 })
 
-describe('MemoryIdempotencyStore bounds', () => {
-  it('keeps at most maxRecords, forgetting the oldest completed records first', async () => {
-    const store = new MemoryIdempotencyStore({ maxRecords: 2 })
-    server = await startTestServer({ handler: { idempotencyStore: store } })
+describe('idempotency records in the in-memory storage', () => {
+  it('keeps at most maxIdempotencyRecords, forgetting the oldest completed records first', async () => {
+    server = await startTestServer({ runtime: { storage: memoryStorage({ maxIdempotencyRecords: 2 }) } })
     for (const key of ['a', 'b', 'c']) expect((await post({ prompt: 'hang' }, key)).status).toBe(201)
-    expect(store.size).toBe(2)
-    expect(taskCount()).toBe(3)
+    expect(await taskCount()).toBe(3)
     // 'a' was the oldest completed record: a retry with it runs again; 'c' is still replayed.
     expect((await post({ prompt: 'hang' }, 'c')).headers.get('idempotent-replayed')).toBe('true')
     expect((await post({ prompt: 'hang' }, 'a')).headers.get('idempotent-replayed')).toBeNull()
-    expect(taskCount()).toBe(4)
-    expect(store.size).toBe(2)
+    expect(await taskCount()).toBe(4)
   })
 
-  it('evicts completed records before in-progress ones, and holds 10,000 records by default', () => {
+  it('evicts completed records before in-progress ones, and holds 10,000 records by default', async () => {
     const record = (done: boolean): IdempotencyRecord => ({ fingerprint: 'f', response: done ? { status: 201, body: '{}' } : null, expiresAt: 1_000 })
-    const small = new MemoryIdempotencyStore({ maxRecords: 2 })
-    small.claim('in-progress', record(false), 0)
-    small.claim('done', record(false), 0)
-    small.complete('done', record(true))
-    small.claim('new', record(false), 0)
-    expect(small.claim('in-progress', record(false), 0)).toMatchObject({ response: null })
-    expect(small.claim('done', record(false), 0)).toBeUndefined()
+    const id = (key: string) => ({ scope: 'acct', key })
+    const small = memoryStorage({ maxIdempotencyRecords: 2 }).idempotency
+    await small.claim(id('in-progress'), record(false), 0)
+    await small.claim(id('done'), record(false), 0)
+    await small.complete(id('done'), record(true))
+    await small.claim(id('new'), record(false), 0)
+    expect(await small.claim(id('in-progress'), record(false), 0)).toMatchObject({ response: null })
+    expect(await small.claim(id('done'), record(false), 0)).toBeNull()
 
-    const defaults = new MemoryIdempotencyStore()
+    const defaults = memoryStorage().idempotency
     for (let i = 0; i < 10_050; i++) {
-      defaults.claim(`k${i}`, record(false), 0)
-      defaults.complete(`k${i}`, record(true))
+      await defaults.claim(id(`k${i}`), record(false), 0)
+      await defaults.complete(id(`k${i}`), record(true))
     }
-    expect(defaults.size).toBe(10_000)
-    expect(() => new MemoryIdempotencyStore({ maxRecords: 0 })).toThrow(/maxRecords/)
+    // The first 50 were forgotten: claiming them again succeeds; the last ones are still held.
+    expect(await defaults.claim(id('k0'), record(false), 0)).toBeNull()
+    expect(await defaults.claim(id('k10049'), record(false), 0)).toMatchObject({ response: { status: 201 } })
+    expect(() => memoryStorage({ maxIdempotencyRecords: 0 })).toThrow(/maxIdempotencyRecords/)
   })
 })

@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { METADATA_LIMITS } from '@inboard/core'
+import { METADATA_LIMITS, memoryStorage } from '@inboard/core'
 import { createTestRuntime } from '@inboard/core/testing'
-import { createHandler, MemoryIdempotencyStore } from '@inboard/http'
+import { createHandler } from '@inboard/http'
 import { createNodeServer } from '@inboard/http/node'
 import { LIVE_KEY, OTHER_ACCOUNT_KEY, TEST_KEY, closeServer, listen, startTestServer, type TestServer } from './support/test-server.js'
 
@@ -105,7 +105,7 @@ describe('tenant limits: smaller holes', () => {
   })
 
   it("keeps one account's Idempotency-Key records when another account stores more than the cap", async () => {
-    server = await startTestServer({ handler: { idempotencyStore: new MemoryIdempotencyStore({ maxRecords: 20 }) } })
+    server = await startTestServer({ runtime: { storage: memoryStorage({ maxIdempotencyRecords: 20 }) } })
     const first = await post('/tasks', { prompt: 'hang' }, TEST_KEY, { 'idempotency-key': 'mine' })
     const id = ((await first.json()) as { id: string }).id
     for (let i = 0; i < 30; i++) expect((await post('/tasks', { prompt: 'hang' }, OTHER_ACCOUNT_KEY, { 'idempotency-key': `theirs-${i}` })).status).toBe(201)

@@ -1,8 +1,9 @@
 import { createServer } from 'node:http'
-import { MemoryWebhookOutbox, createHandler } from '@inboard/http'
+import { memoryStorage } from '@inboard/core'
+import { createHandler } from '@inboard/http'
 import { describe, expect, it } from 'vitest'
 import { startReceiver } from './support/webhook-receiver.js'
-import { closeServer, listen, startTestServer } from './support/test-server.js'
+import { closeServer, listen, outboxIds, startTestServer } from './support/test-server.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
@@ -73,7 +74,7 @@ describe('per-task webhook_url', () => {
       const body = (await response.json()) as { error: { code: string; param: string; message: string } }
       expect(body.error).toMatchObject({ code: 'invalid_request', param: 'webhook_url' })
       expect(body.error.message).toMatch(/webhooks are not configured/)
-      expect(server.runtime.tasks.list({ limit: 10 }).data).toHaveLength(0)
+      expect((await server.runtime.tasks.list({ limit: 10 })).data).toHaveLength(0)
     } finally {
       await server.close()
     }
@@ -83,10 +84,12 @@ describe('per-task webhook_url', () => {
 describe('webhook queue cap', () => {
   it('drops the oldest waiting deliveries past maxQueued, removes them from the outbox and reports them to onError', async () => {
     const receiver = await startReceiver()
-    const outbox = new MemoryWebhookOutbox()
+    const storage = memoryStorage()
+    const pending = outboxIds(storage)
     const errors: unknown[] = []
     const server = await startTestServer({
-      handler: { onError: (error) => errors.push(error), webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, outbox, maxQueued: 2 } },
+      runtime: { storage },
+      handler: { onError: (error) => errors.push(error), webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, maxQueued: 2 } },
     })
     try {
       // The fake clock has not moved, so no attempt has run yet: every event is waiting.
@@ -95,7 +98,7 @@ describe('webhook queue cap', () => {
         await server.runtime.tasks.wait(id, { until: 'waiting' })
       }
       await server.handler.webhooksIdle()
-      const waiting = outbox.pending()
+      const waiting = pending()
       expect(waiting).toHaveLength(2)
       expect(errors.length).toBeGreaterThan(0)
       expect(String(errors[0])).toMatch(/Dropped webhook .* more than 2 deliveries were waiting/)
@@ -104,7 +107,7 @@ describe('webhook queue cap', () => {
         await server.runtime.clock.advance(0)
         await server.handler.webhooksIdle()
       }
-      expect(receiver.received.map((hook) => hook.headers['webhook-id']).sort()).toEqual(waiting.map((delivery) => delivery.id).sort())
+      expect(receiver.received.map((hook) => hook.headers['webhook-id']).sort()).toEqual([...waiting].sort())
       expect(() => createHandler(server.runtime, { webhooks: { secret: SECRET, maxQueued: 0 } })).toThrow(/maxQueued/)
     } finally {
       await server.close()

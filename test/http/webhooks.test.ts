@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto'
-import { MemoryWebhookOutbox, createHandler, verifyWebhook, type WebhookAttemptReport, type WebhookOptions } from '@inboard/http'
+import { createHandler, verifyWebhook, type WebhookAttemptReport, type WebhookOptions } from '@inboard/http'
 import { createFakeClock } from '@inboard/core/testing'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startReceiver } from './support/webhook-receiver.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import { outboxIds, startTestServer, type TestServer } from './support/test-server.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const OLD_SECRET = 'whsec_c2VjcmV0LW9sZC1vbGQtb2xkLW9sZA=='
@@ -74,7 +74,7 @@ describe('webhooks', () => {
     const { server, receiver } = await setup()
     await runTask(server, { prompt: 'please fail' })
     const waitingId = await runTask(server, { prompt: 'ask for a city' })
-    server.runtime.tasks.cancel(waitingId)
+    await server.runtime.tasks.cancel(waitingId)
     await deliver(server)
     const events = receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; data: unknown })
     expect(events.find((event) => event.event === 'task.failed')?.data).toEqual({ error: { code: 'planner_error', message: 'The task was told to fail', tool: null, recoverable: false, suggestion: null } })
@@ -85,7 +85,7 @@ describe('webhooks', () => {
     await receiver.close()
     const optedIn = await setup([], { sendCancelled: true })
     const id = await runTask(optedIn.server, { prompt: 'hang' }, false)
-    optedIn.server.runtime.tasks.cancel(id)
+    await optedIn.server.runtime.tasks.cancel(id)
     await deliver(optedIn.server)
     expect(optedIn.receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; data: unknown }).find((event) => event.event === 'task.cancelled')?.data).toMatchObject({ status: 'cancelled' })
   })
@@ -161,21 +161,21 @@ describe('webhooks', () => {
   })
 
   it('keeps undelivered events in the outbox so a new handler delivers them after a restart', async () => {
-    const outbox = new MemoryWebhookOutbox()
-    const { server, receiver, reports } = await setup([500], { outbox })
+    const { server, receiver, reports } = await setup([500])
+    const pending = outboxIds(server.runtime.storage)
     const id = await runTask(server, { prompt: 'weather' })
     await deliver(server)
     const failed = reports.find((report) => report.outcome === 'retrying')!
     await server.handler.close()
-    expect(outbox.pending().map((delivery) => delivery.id)).toContain(failed.event_id)
+    expect(pending()).toContain(failed.event_id)
 
     const restarted: WebhookAttemptReport[] = []
-    const handler = createHandler(server.runtime, { clock: server.runtime.clock, webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, outbox, onAttempt: (report) => restarted.push(report) } })
+    const handler = createHandler(server.runtime, { clock: server.runtime.clock, webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, onAttempt: (report) => restarted.push(report) } })
     await handler.webhooksIdle()
     await server.runtime.clock.advance(failed.next_attempt_at! - server.runtime.clock.now())
     await handler.webhooksIdle()
     expect(restarted).toEqual([expect.objectContaining({ event_id: failed.event_id, task_id: id, attempt: 2, outcome: 'delivered' })])
-    expect(outbox.pending()).toEqual([])
+    expect(pending()).toEqual([])
     await handler.close()
   })
 
@@ -184,7 +184,7 @@ describe('webhooks', () => {
     await receiver.close()
     const id = await runTask(server, { prompt: 'weather' })
     await deliver(server)
-    expect(server.runtime.tasks.get(id, { account: 'default:test' }).status).toBe('complete')
+    expect((await server.runtime.tasks.get(id, { account: 'default:test' })).status).toBe('complete')
   })
 
   it('refuses loopback, private, link-local and metadata endpoints unless allowed', async () => {

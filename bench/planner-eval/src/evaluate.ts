@@ -32,7 +32,7 @@ export async function runCase(prompt: string, planner: Planner = createDefaultPl
   const runtime = createTestRuntime({ clock, tools: evaluationTools(calls), planner, memory: { enabled: false } })
   try {
     // Works whether `create` returns the task or a promise of it (the API is becoming async).
-    const created = await Promise.resolve(runtime.tasks.create({ prompt }))
+    const created = await Promise.resolve(await runtime.tasks.create({ prompt }))
     const task = await runtime.tasks.wait(created.id, { until: 'waiting' })
     return { prompt, calls, task }
   } finally {

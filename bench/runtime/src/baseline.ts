@@ -14,7 +14,7 @@ export async function runBaseline(count: number, inFlight: number): Promise<void
     const first = await twoDecisions.plan({ ...context, decision: 0, history: [] })
     if (first.type !== 'call') throw new Error('expected a call')
     const call = first.calls[0]!
-    const output = await capability.run(capability.input.parse(call.input), { signal, task_id: 'task_x', user_id: null, mode: 'live', note: () => undefined })
+    const output = await capability.run(capability.input.parse(call.input), { signal, task_id: 'task_x', user_id: null, mode: 'live', idempotencyKey: 'task_x.0', note: () => undefined })
     const second = await twoDecisions.plan({ ...context, decision: 1, history: [{ ...call, status: 'complete', output }] })
     if (second.type !== 'finish') throw new Error('expected finish')
   }

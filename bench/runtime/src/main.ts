@@ -34,11 +34,11 @@ await timed('baseline p-queue job, concurrency 10', () => runBaseline(COUNT, 10)
 const PENDING = 100_000
 const blocked: Planner = { name: 'blocked', plan: () => new Promise(() => undefined) }
 const queued = benchRuntime({ concurrency: 1, planner: blocked })
-queued.tasks.create({ prompt: 'holds the only slot' })
+await queued.tasks.create({ prompt: 'holds the only slot' })
 const beforePending = heap()
-for (let i = 0; i < PENDING; i++) queued.tasks.create({ prompt: `pull contacts for user ${i % 1000}`, user_id: `user_${i % 1000}` })
+for (let i = 0; i < PENDING; i++) await queued.tasks.create({ prompt: `pull contacts for user ${i % 1000}`, user_id: `user_${i % 1000}` })
 const pendingBytes = (heap() - beforePending) / PENDING
-if (queued.tasks.list({ status: 'pending', limit: 1 }).data.length !== 1) throw new Error('tasks did not queue')
+if ((await queued.tasks.list({ status: 'pending', limit: 1 })).data.length !== 1) throw new Error('tasks did not queue')
 
 // Memory: finished tasks kept with their traces.
 const RETAINED = 20_000
@@ -47,7 +47,7 @@ await runTasks(finished, 1_000, 1)
 const beforeRetained = heap()
 await runTasks(finished, RETAINED, 10)
 const retainedBytes = (heap() - beforeRetained) / RETAINED
-if (finished.tasks.trace(finished.tasks.list({ limit: 1 }).data[0]!.id).steps.length !== 3) throw new Error('trace missing')
+if ((await finished.tasks.trace((await finished.tasks.list({ limit: 1 })).data[0]!.id)).steps.length !== 3) throw new Error('trace missing')
 
 console.log(`\nheap per pending task (100,000 queued)   ${Math.round(pendingBytes)} bytes`)
 console.log(`heap per retained finished task + trace  ${Math.round(retainedBytes)} bytes`)

@@ -23,7 +23,7 @@ export async function runTasks(runtime: Runtime, count: number, inFlight: number
   const worker = async (): Promise<void> => {
     while (next < count) {
       next++
-      const task = runtime.tasks.create({ prompt: 'noop' })
+      const task = await runtime.tasks.create({ prompt: 'noop' })
       const done = await runtime.tasks.wait(task.id)
       if (done.status !== 'complete' || done.result !== 'done') throw new Error(`task ended ${done.status}`)
     }

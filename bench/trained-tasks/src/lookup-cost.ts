@@ -25,7 +25,7 @@ const planner = createScriptedPlanner([
 
 async function runTasks(runtime: Runtime, count: number, mapsFields: boolean): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const task = runtime.tasks.create({ prompt, sub_agent: 'crm-agent' })
+    const task = await runtime.tasks.create({ prompt, sub_agent: 'crm-agent' })
     const done = await runtime.tasks.wait(task.id)
     // Without memory the renamed output fails its schema, which is the same work up to that point.
     if (mapsFields ? done.status !== 'complete' : done.error?.code !== 'invalid_output') throw new Error(`bench task ended ${done.status}: ${done.error?.message ?? ''}`)

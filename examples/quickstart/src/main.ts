@@ -6,13 +6,13 @@ import { crmTool, weatherTool } from './tools.js'
 const runtime = createRuntime({ tools: [weatherTool, crmTool] })
 printStatusChanges(runtime)
 
-runtime.subagents.deploy({ name: 'weather-agent', prompt: 'Weather: current conditions, temperature and forecasts' })
-runtime.subagents.deploy({ name: 'crm-agent', prompt: 'Handle CRM tasks: pull contacts, deals and pipeline data' })
+await runtime.subagents.deploy({ name: 'weather-agent', prompt: 'Weather: current conditions, temperature and forecasts' })
+await runtime.subagents.deploy({ name: 'crm-agent', prompt: 'Handle CRM tasks: pull contacts, deals and pipeline data' })
 
 async function run(title: string, prompt: string, options: { sub_agent?: string; user_id?: string } = {}) {
   heading(title)
   console.log(`  prompt: ${prompt}`)
-  const task = runtime.tasks.create({ prompt, ...options })
+  const task = await runtime.tasks.create({ prompt, ...options })
   const done = await runtime.tasks.wait(task.id, { until: 'waiting' })
   return done
 }
@@ -20,7 +20,7 @@ async function run(title: string, prompt: string, options: { sub_agent?: string;
 // 1. The quickstart weather task: no sub_agent given, so the runtime routes it.
 const weather = await run('Weather', 'Look up the current weather in San Francisco and return temperature, conditions, and humidity')
 printResult(weather)
-printTrace(runtime.tasks.trace(weather.id))
+printTrace(await runtime.tasks.trace(weather.id))
 
 // 2. The CRM task from the reference, for one end user.
 const deals = await run(
@@ -29,23 +29,23 @@ const deals = await run(
   { sub_agent: 'crm-agent', user_id: 'user_123' },
 )
 printResult(deals)
-printTrace(runtime.tasks.trace(deals.id))
+printTrace(await runtime.tasks.trace(deals.id))
 
 // 3. A task missing a required value waits for input, then resumes where it stopped.
 const contact = await run('Waiting for input', 'Look up a contact in the CRM', { sub_agent: 'crm-agent', user_id: 'user_123' })
 console.log(`  waiting for: ${contact.waiting?.fields?.map((field) => field.name).join(', ')}`)
-runtime.tasks.sendInput(contact.id, { values: { email: 'jane@acme.com' } })
+await runtime.tasks.sendInput(contact.id, { values: { email: 'jane@acme.com' } })
 const resumed = await runtime.tasks.wait(contact.id)
 printResult(resumed)
-printTrace(runtime.tasks.trace(contact.id))
+printTrace(await runtime.tasks.trace(contact.id))
 
 // 4. A slow export cancelled mid-run: the in-flight call is aborted through its AbortSignal.
 heading('Cancelled mid-run')
-const exporting = runtime.tasks.create({ prompt: 'Export all contacts to CSV', sub_agent: 'crm-agent', user_id: 'user_123' })
+const exporting = await runtime.tasks.create({ prompt: 'Export all contacts to CSV', sub_agent: 'crm-agent', user_id: 'user_123' })
 await new Promise((resolve) => setTimeout(resolve, 300))
-runtime.tasks.cancel(exporting.id)
+await runtime.tasks.cancel(exporting.id)
 printResult(await runtime.tasks.wait(exporting.id))
-printTrace(runtime.tasks.trace(exporting.id))
+printTrace(await runtime.tasks.trace(exporting.id))
 
 await runtime.close()
 const statuses = [weather, deals, resumed].map((task) => task.status)

@@ -80,7 +80,7 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
       const user = userOf(run)
       const before = { ...crm.counters, consents: crm.oauth.consents, decisions: planner.decisions }
       const started = clock.now()
-      const task = runtime.tasks.create({ prompt: PROMPT(STAGES[(run - 1) % STAGES.length]!), sub_agent: 'crm-agent', user_id: user })
+      const task = await runtime.tasks.create({ prompt: PROMPT(STAGES[(run - 1) % STAGES.length]!), sub_agent: 'crm-agent', user_id: user })
       let done = await runtime.tasks.wait(task.id, { until: 'waiting' })
       while (done.status === 'waiting' && done.waiting?.reason === 'oauth_consent_required') {
         await wait(clock, options.consentMs ?? 500)
@@ -89,7 +89,7 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
         await runtime.auth.complete({ state: location.searchParams.get('state') ?? '', code: location.searchParams.get('code') ?? '' })
         done = await runtime.tasks.wait(task.id, { until: 'waiting' })
       }
-      const notes = runtime.tasks.trace(task.id).steps.flatMap((step) => (step.note ?? '').split('; '))
+      const notes = (await runtime.tasks.trace(task.id)).steps.flatMap((step) => (step.note ?? '').split('; '))
       const result = {
         run,
         user,

@@ -33,7 +33,7 @@ async function runSmoke(): Promise<void> {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`
   const runtime = createRuntime({ tools: [weatherTool] })
   const handler = createHandler(runtime, { webhooks: { url, secret, allowPrivateAddresses: true } })
-  runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature, conditions, and humidity' })
+  await runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature, conditions, and humidity' })
   await completed
   await handler.webhooksIdle()
 

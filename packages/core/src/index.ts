@@ -2,11 +2,12 @@
 export { createRuntime } from './runtime/create-runtime.js'
 export type { Runtime } from './runtime/create-runtime.js'
 export type { RuntimeOptions, PrebuiltSubagent } from './runtime/runtime-options.js'
-export type { TaskService, TaskScope, WaitOptions } from './runtime/task-service.js'
-export type { SubagentService } from './runtime/subagent-service.js'
+export type { TaskApi, TaskScope, WaitOptions, CreateOptions } from './runtime/task-api.js'
+export type { SubagentApi } from './runtime/subagent-api.js'
 
 // End-user auth
-export type { AccountOptions, AuthService, CredentialSecret, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
+export type { AuthApi } from './auth/auth-api.js'
+export type { AccountOptions, CredentialSecret, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
 export type { AuthOptions, ServiceAuthConfig, OAuth2ServiceConfig, SecretServiceConfig, ScopeRequest, ScopeSource } from './auth/auth-options.js'
 
 // Resources
@@ -68,9 +69,3 @@ export type { TelemetryOptions } from './telemetry/telemetry-options.js'
 // Time and storage
 export { systemClock } from './clock.js'
 export type { Clock, TimerHandle } from './clock.js'
-export { MemoryTaskStore } from './stores/task-store.js'
-export type { TaskStore, TaskFilter } from './stores/task-store.js'
-export type { TaskRecord, StepRecord } from './task/task-record.js'
-
-// Task lifecycle
-export { taskMachine } from './task/task-machine.js'

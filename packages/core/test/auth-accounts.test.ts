@@ -57,14 +57,14 @@ describe('credentials are separated by account', () => {
     await runtime.auth.setCredentials('alice', 'mail', 'key-of-default-alice')
     await runtime.auth.setCredentials('alice', 'mail', 'key-of-A-alice', { account: 'A' })
 
-    const inB = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' }).id, {}, { account: 'B' })
+    const inB = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id, {}, { account: 'B' })
     expect(inB.status).toBe('failed')
     expect(inB.error).toMatchObject({ code: 'auth_required', tool: 'mail' })
     expect(seen).toEqual([])
 
-    const inA = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'A' }).id)
+    const inA = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'A' })).id)
     expect(inA.result).toEqual({ key: 'key-of-A-alice' })
-    const inDefault = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send', user_id: 'alice' }).id)
+    const inDefault = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)
     expect(inDefault.result).toEqual({ key: 'key-of-default-alice' })
 
     expect(await runtime.auth.status('alice', 'mail', { account: 'B' })).toMatchObject({ connected: false })
@@ -92,12 +92,12 @@ describe('credentials are separated by account', () => {
 
     raw.set(rowOfB, raw.get(rowOfA))
     await expect(runtime.auth.status('alice', 'mail', { account: 'B' })).rejects.toMatchObject({ code: 'credential_unreadable' })
-    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' }).id)
+    const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id)
     expect(task.error).toMatchObject({ code: 'credential_unreadable', tool: 'mail' })
 
     raw.set(rowOfA, raw.get(defaultRow))
     await expect(runtime.auth.status('alice', 'mail', { account: 'A' })).rejects.toMatchObject({ code: 'credential_unreadable' })
-    expect((await runtime.tasks.wait(runtime.tasks.create({ prompt: 'send', user_id: 'alice' }).id)).result).toEqual({ key: 'key-of-default-alice' })
+    expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)).result).toEqual({ key: 'key-of-default-alice' })
   })
 
   it("makes a task in account B ask for its own consent instead of using the default account's OAuth token for the same user_id", async () => {
@@ -105,7 +105,7 @@ describe('credentials are separated by account', () => {
     const { runtime } = harness
     await connectIn(harness, 'alice', null, 'alice_default')
     const apiCalls = server.apiRequests.length
-    const task = runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'B' })
+    const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'B' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm' })
     expect(server.apiRequests.length).toBe(apiCalls)
@@ -116,26 +116,26 @@ describe('credentials are separated by account', () => {
   it("resumes only account A's waiting task when (A, alice) consents, and stores the tokens for A's alice only", async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    const inA = runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'A' })
-    const inB = runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'B' })
-    const inDefault = runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' })
+    const inA = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'A' })
+    const inB = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'B' })
+    const inDefault = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' })
     const waitingA = await runtime.tasks.wait(inA.id, { until: 'waiting' })
     expect((await runtime.tasks.wait(inB.id, { until: 'waiting' })).status).toBe('waiting')
     expect((await runtime.tasks.wait(inDefault.id, { until: 'waiting' })).status).toBe('waiting')
 
     expect(await consentFor(harness, server, waitingA, 'alice_of_A')).toEqual({ user_id: 'alice', service: 'crm', scopes: ['contacts.read'], resumed: 1 })
     expect((await runtime.tasks.wait(inA.id)).result).toEqual({ owner: 'alice_of_A', contacts: [{ name: 'Contact of alice_of_A' }] })
-    expect(runtime.tasks.get(inB.id).status).toBe('waiting')
-    expect(runtime.tasks.get(inDefault.id).status).toBe('waiting')
+    expect((await runtime.tasks.get(inB.id)).status).toBe('waiting')
+    expect((await runtime.tasks.get(inDefault.id)).status).toBe('waiting')
     expect(await runtime.auth.status('alice', 'crm', { account: 'A' })).toMatchObject({ connected: true })
     expect(await runtime.auth.status('alice', 'crm', { account: 'B' })).toMatchObject({ connected: false })
     expect(await runtime.auth.status('alice', 'crm')).toMatchObject({ connected: false })
 
     // B's own consent resumes B's task with B's grant.
-    const waitingB = runtime.tasks.get(inB.id)
+    const waitingB = await runtime.tasks.get(inB.id)
     expect((await consentFor(harness, server, waitingB, 'alice_of_B')).resumed).toBe(1)
     expect((await runtime.tasks.wait(inB.id)).result).toMatchObject({ owner: 'alice_of_B' })
-    expect(runtime.tasks.get(inDefault.id).status).toBe('waiting')
+    expect((await runtime.tasks.get(inDefault.id)).status).toBe('waiting')
   })
 
   it('refreshes the same user_id in two accounts separately: one refresh per account, each with its own token', async () => {
@@ -145,7 +145,7 @@ describe('credentials are separated by account', () => {
     await connectIn(harness, 'alice', 'B', 'alice_refresh_B')
     await clock.advance(HOUR - 30_000)
     const before = refreshes()
-    const tasks = Array.from({ length: 10 }, (_, n) => runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: n % 2 === 0 ? 'A' : 'B' }))
+    const tasks = await Promise.all(Array.from({ length: 10 }, (_, n) => runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: n % 2 === 0 ? 'A' : 'B' })))
     const done = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id)))
     expect(refreshes() - before).toBe(2)
     expect(done.map((task) => (task.result as { owner?: string } | undefined)?.owner)).toEqual(

@@ -46,7 +46,7 @@ describe("complete() checks the signed-in user against the state's owner (login 
   it('completes when the signed-in user matches, and resumes that user’s waiting task', async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    const task = runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_ok' })
+    const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_ok' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     const before = server.tokenRequests.length
     const callback = await redirectFor(harness, waiting.waiting?.auth_url ?? '', 'user_ok')
@@ -58,7 +58,7 @@ describe("complete() checks the signed-in user against the state's owner (login 
   it("refuses a state issued in another account for the same user_id, and accepts the state's own account", async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    const task = runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'A' })
+    const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'A' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     const before = server.tokenRequests.length
 
@@ -69,7 +69,7 @@ describe("complete() checks the signed-in user against the state's owner (login 
     const fromDefault = await redirectFor(harness, await runtime.auth.authorizationUrl('alice', 'crm'), 'alice')
     await expect(runtime.auth.complete({ ...fromDefault, user_id: 'alice', account: 'A' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
     expect(server.tokenRequests.length).toBe(before)
-    expect(runtime.tasks.get(task.id).status).toBe('waiting')
+    expect((await runtime.tasks.get(task.id)).status).toBe('waiting')
     expect(await runtime.auth.status('alice', 'crm', { account: 'A' })).toMatchObject({ connected: false })
 
     const right = await redirectFor(harness, waiting.waiting?.auth_url ?? '', 'alice')

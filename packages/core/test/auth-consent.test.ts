@@ -18,7 +18,7 @@ describe('OAuth consent against a real authorization server', () => {
     const events: RuntimeEvent[] = []
     runtime.subscribe((event) => events.push(event))
 
-    const task = runtime.tasks.create({ prompt: 'List my CRM contacts', user_id: 'user_123' })
+    const task = await runtime.tasks.create({ prompt: 'List my CRM contacts', user_id: 'user_123' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/connect/) })
     const authUrl = new URL(waiting.waiting?.auth_url ?? '')
@@ -33,7 +33,7 @@ describe('OAuth consent against a real authorization server', () => {
     expect(events.find((event) => event.type === 'task.waiting')).toMatchObject({ type: 'task.waiting' })
 
     // The waiting task holds no slot: with concurrency 1, another task still runs (to its own wait).
-    const other = runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_456' })
+    const other = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_456' })
     expect((await runtime.tasks.wait(other.id, { until: 'waiting' })).status).toBe('waiting')
     expect(server.apiRequests).toHaveLength(0)
 
@@ -46,7 +46,7 @@ describe('OAuth consent against a real authorization server', () => {
     const done = await runtime.tasks.wait(task.id)
     expect(done.status).toBe('complete')
     expect(done.result).toEqual({ owner: 'user_123', contacts: [{ name: 'Contact of user_123' }] })
-    expect(runtime.tasks.trace(task.id).steps.map((step) => `${step.action}:${step.status}`)).toEqual([
+    expect((await runtime.tasks.trace(task.id)).steps.map((step) => `${step.action}:${step.status}`)).toEqual([
       'plan:complete',
       'list_contacts:waiting',
       'wait_oauth_consent_required:complete',
@@ -54,7 +54,7 @@ describe('OAuth consent against a real authorization server', () => {
       'plan:complete',
     ])
     // user_456 has not consented: their task is still waiting, untouched by user_123's consent.
-    expect(runtime.tasks.get(other.id).status).toBe('waiting')
+    expect((await runtime.tasks.get(other.id)).status).toBe('waiting')
     expect(await runtime.auth.status('user_123', 'crm')).toMatchObject({ connected: true, scopes: ['contacts.read'], refreshable: true })
     expect(await runtime.auth.status('user_456', 'crm')).toMatchObject({ connected: false })
   })
@@ -62,7 +62,7 @@ describe('OAuth consent against a real authorization server', () => {
   it('resumes every task of the user waiting for the service with one consent', async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    const tasks = [1, 2, 3].map(() => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_many' }))
+    const tasks = await Promise.all([1, 2, 3].map(() => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_many' })))
     const waiting = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id, { until: 'waiting' })))
     const first = waiting[0]
     if (first === undefined) throw new Error('no task')
@@ -101,7 +101,7 @@ describe('OAuth consent against a real authorization server', () => {
 
   it('reports a declined consent as oauth_consent_denied and keeps the task waiting', async () => {
     const { runtime } = createAuthRuntime(server)
-    const task = runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_no' })
+    const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_no' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     const redirect = await server.consent(waiting.waiting?.auth_url ?? '', { login: 'user_no', deny: true })
     expect(redirect.searchParams.get('error')).toBe('access_denied')
@@ -109,6 +109,6 @@ describe('OAuth consent against a real authorization server', () => {
     const params = { state: redirect.searchParams.get('state') ?? '', error: 'access_denied', errorDescription: redirect.searchParams.get('error_description') ?? '' }
     await expect(runtime.auth.complete(params)).rejects.toMatchObject({ code: 'oauth_consent_denied', recoverable: true })
     expect(server.tokenRequests.length).toBe(before)
-    expect(runtime.tasks.get(task.id).status).toBe('waiting')
+    expect((await runtime.tasks.get(task.id)).status).toBe('waiting')
   })
 })

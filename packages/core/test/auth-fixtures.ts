@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { toolFromDefinition } from '@inboard/tools'
 import { Keyv } from 'keyv'
-import { createRuntime, type AuthOptions, type Runtime, type AuthService, type Task } from '@inboard/core'
+import { createRuntime, type AuthOptions, type Runtime, type AuthApi, type Task } from '@inboard/core'
 import { createFakeClock, createScriptedPlanner, type FakeClock } from '@inboard/core/testing'
 import { CLIENT_SECRET, type AuthServer } from './auth-server.js'
 
@@ -27,7 +27,7 @@ export function callThenFinish(capability: 'list_contacts' | 'create_contact'): 
 }
 
 export interface AuthHarness {
-  runtime: Runtime & { readonly auth: AuthService }
+  runtime: Runtime & { readonly auth: AuthApi }
   clock: FakeClock
   store: Keyv
   /** The raw map behind the keyv store, to inspect what is at rest. */
@@ -58,7 +58,7 @@ export function createAuthRuntime(server: AuthServer, options: { planner?: Retur
 }
 
 /** Runs the consent at `task.waiting.auth_url` as `login` and hands the redirect to `runtime.auth.complete`. */
-export async function consentFor(harness: AuthHarness, server: AuthServer, task: Task, login: string): Promise<Awaited<ReturnType<AuthService['complete']>>> {
+export async function consentFor(harness: AuthHarness, server: AuthServer, task: Task, login: string): Promise<Awaited<ReturnType<AuthApi['complete']>>> {
   const authUrl = task.waiting?.auth_url
   if (authUrl == null) throw new Error(`Task ${task.id} is not waiting for consent`)
   const redirect = await server.consent(authUrl, { login })

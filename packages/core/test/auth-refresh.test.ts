@@ -21,7 +21,7 @@ describe('token refresh', () => {
     expect((await runtime.auth.status('user_expiry', 'crm')).expires_at).toBe(new Date(clock.now() + HOUR).toISOString())
     await clock.advance(HOUR - 30_000) // inside the default 60 s refresh window
     const before = refreshes()
-    const tasks = Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_expiry' }))
+    const tasks = await Promise.all(Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_expiry' })))
     const done = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id)))
     expect(done.map((task) => task.status)).toEqual(Array.from({ length: 20 }, () => 'complete'))
     expect(refreshes() - before).toBe(1)
@@ -36,14 +36,15 @@ describe('token refresh', () => {
     const revoked = server.issued.at(-1)?.access_token ?? ''
     await server.expireAccessToken(revoked)
     const before = refreshes()
-    const tasks = Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_401' }))
+    const tasks = await Promise.all(Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_401' })))
     const done = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id)))
     expect(done.every((task) => task.status === 'complete')).toBe(true)
     expect(refreshes() - before).toBe(1)
     const rejected = server.apiRequests.filter((request) => request.token === revoked)
     expect(rejected.length).toBeGreaterThan(0)
     expect(rejected.every((request) => request.status === 401)).toBe(true)
-    const retried = done.filter((task) => runtime.tasks.trace(task.id).steps.some((step) => /refreshing it and retrying once/.test(step.note ?? '')))
+    const traces = await Promise.all(done.map((task) => runtime.tasks.trace(task.id)))
+    const retried = traces.filter((trace) => trace.steps.some((step) => /refreshing it and retrying once/.test(step.note ?? '')))
     expect(retried.length).toBe(rejected.length)
   })
 
@@ -67,7 +68,7 @@ describe('token refresh', () => {
     const firstRefreshToken = server.issued.at(-1)?.refresh_token
     await first.clock.advance(HOUR)
     const issuedBefore = server.issued.length
-    const task = first.runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_rotate' })
+    const task = await first.runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_rotate' })
     expect((await first.runtime.tasks.wait(task.id)).status).toBe('complete')
     expect(server.issued.length).toBe(issuedBefore + 1)
     const rotated = server.issued.at(-1)?.refresh_token
@@ -80,7 +81,7 @@ describe('token refresh', () => {
     // make the provider revoke the grant (invalid_grant); the persisted rotated one works.
     const restarted = createAuthRuntime(server, { store, raw, key: first.key })
     await restarted.clock.advance(3 * HOUR)
-    const again = restarted.runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_rotate' })
+    const again = await restarted.runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_rotate' })
     const done = await restarted.runtime.tasks.wait(again.id)
     expect(done.status).toBe('complete')
     expect(done.result).toMatchObject({ owner: 'user_rotate' })
@@ -94,7 +95,7 @@ describe('token refresh', () => {
     await server.revoke(server.issued.at(-1)?.refresh_token ?? '')
     await clock.advance(HOUR)
     const before = refreshes()
-    const task = runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_revoked' })
+    const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_revoked' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(refreshes() - before).toBe(1)
     expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/reconnect/) })

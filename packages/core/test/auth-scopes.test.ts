@@ -16,7 +16,7 @@ describe('scopes', () => {
     const harness = createAuthRuntime(server, { planner: callThenFinish('create_contact') })
     const { runtime } = harness
     await connect(harness, server, 'user_scope')
-    const task = runtime.tasks.create({ prompt: 'Create a contact named Ada', user_id: 'user_scope' })
+    const task = await runtime.tasks.create({ prompt: 'Create a contact named Ada', user_id: 'user_scope' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(server.apiRequests.at(-1)).toMatchObject({ method: 'POST', status: 403 })
     expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/more access/) })
@@ -29,7 +29,7 @@ describe('scopes', () => {
     expect((await runtime.tasks.wait(task.id)).result).toEqual({ created: true, owner: 'user_scope' })
 
     // The scope is granted now: the next task runs straight through.
-    const next = runtime.tasks.create({ prompt: 'Create another', user_id: 'user_scope' })
+    const next = await runtime.tasks.create({ prompt: 'Create another', user_id: 'user_scope' })
     expect((await runtime.tasks.wait(next.id)).status).toBe('complete')
   })
 
@@ -45,7 +45,7 @@ describe('scopes', () => {
       },
     })
     const { runtime } = harness
-    const task = runtime.tasks.create({ prompt: 'Create a contact named Ada', user_id: 'user_learned' })
+    const task = await runtime.tasks.create({ prompt: 'Create a contact named Ada', user_id: 'user_learned' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(new URL(waiting.waiting?.auth_url ?? '').searchParams.get('scope')).toBe('contacts.read contacts.write')
     expect(asked[0]).toEqual({ user_id: 'user_learned', service: 'crm', task_id: task.id, sub_agent: null, capability: 'create_contact' })
@@ -66,7 +66,7 @@ describe('scopes', () => {
       return request.capability === 'create_contact' ? ['contacts.write'] : []
     })
     const apiCalls = server.apiRequests.length
-    const task = runtime.tasks.create({ prompt: 'Create a contact', user_id: 'user_gap' })
+    const task = await runtime.tasks.create({ prompt: 'Create a contact', user_id: 'user_gap' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(server.apiRequests.length).toBe(apiCalls)
     expect(new URL(waiting.waiting?.auth_url ?? '').searchParams.get('scope')).toBe('contacts.read contacts.write')

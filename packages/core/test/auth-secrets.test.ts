@@ -48,22 +48,22 @@ describe('secrets', () => {
       runtime.subscribe((event: RuntimeEvent) => seen.add(event))
 
       // Connect through a task, hit insufficient_scope, consent again, refresh on expiry and on 401.
-      const task = runtime.tasks.create({ prompt: 'Create a contact', user_id: 'user_canary' })
+      const task = await runtime.tasks.create({ prompt: 'Create a contact', user_id: 'user_canary' })
       seen.add(await consentFor(harness, server, await runtime.tasks.wait(task.id, { until: 'waiting' }), 'user_canary'))
       seen.add(await consentFor(harness, server, await runtime.tasks.wait(task.id, { until: 'waiting' }), 'user_canary'))
       await runtime.tasks.wait(task.id)
       await clock.advance(3_600_000)
-      const refreshed = runtime.tasks.create({ prompt: 'Create another', user_id: 'user_canary' })
+      const refreshed = await runtime.tasks.create({ prompt: 'Create another', user_id: 'user_canary' })
       await runtime.tasks.wait(refreshed.id)
       await server.expireAccessToken(server.issued.at(-1)?.access_token ?? '')
-      const retried = runtime.tasks.create({ prompt: 'Create a third', user_id: 'user_canary' })
+      const retried = await runtime.tasks.create({ prompt: 'Create a third', user_id: 'user_canary' })
       await runtime.tasks.wait(retried.id)
 
       // Failures: a bad state, a code the token endpoint refuses, and a task without a user.
       seen.add(await runtime.auth.complete({ state: 'forged', code: 'x' }).catch((error: unknown) => error))
       const link = new URL(await runtime.auth.authorizationUrl('user_canary', 'crm'))
       seen.add(await runtime.auth.complete({ state: link.searchParams.get('state') ?? '', code: 'not-a-real-code' }).catch((error: unknown) => error))
-      const anonymous = runtime.tasks.create({ prompt: 'Create a contact' })
+      const anonymous = await runtime.tasks.create({ prompt: 'Create a contact' })
       await runtime.tasks.wait(anonymous.id)
       seen.add(await runtime.auth.status('user_canary', 'crm'))
 
@@ -84,20 +84,20 @@ describe('secrets', () => {
       })
       keyed.subscribe((event) => seen.add(event))
       await keyed.auth.setCredentials('user_canary', 'legacy', API_KEY)
-      const keyedTask = keyed.tasks.create({ prompt: 'List', user_id: 'user_canary' })
+      const keyedTask = await keyed.tasks.create({ prompt: 'List', user_id: 'user_canary' })
       const failed = await keyed.tasks.wait(keyedTask.id)
       expect(failed.error?.code).toBe('auth_token_expired')
       seen.add(failed)
-      seen.add(keyed.tasks.trace(keyedTask.id))
+      seen.add(await keyed.tasks.trace(keyedTask.id))
 
       for (const id of [task.id, refreshed.id, retried.id, anonymous.id]) {
-        seen.add(runtime.tasks.get(id))
-        seen.add(runtime.tasks.trace(id))
+        seen.add(await runtime.tasks.get(id))
+        seen.add(await runtime.tasks.trace(id))
       }
-      seen.add(runtime.tasks.list({}))
+      seen.add(await runtime.tasks.list({}))
 
       // The flow really ran: two consents, a refresh on expiry, a refresh after the 401.
-      expect(runtime.tasks.get(retried.id).status).toBe('complete')
+      expect((await runtime.tasks.get(retried.id)).status).toBe('complete')
       expect(server.tokenRequests.filter((grant) => grant === 'refresh_token').length).toBeGreaterThanOrEqual(2)
 
       const canaries = [CLIENT_SECRET, API_KEY, ...server.issued.flatMap((tokens) => [tokens.access_token, tokens.refresh_token ?? []].flat())]

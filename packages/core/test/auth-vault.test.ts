@@ -47,10 +47,10 @@ describe('credential vault', () => {
     // An attacker with write access to the store copies user_123's ciphertext over user_456's.
     raw.set(rowOf456, raw.get(rowOf123))
     await expect(runtime.auth.status('user_456', 'mail')).rejects.toMatchObject({ code: 'credential_unreadable' })
-    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'whoami', user_id: 'user_456' }).id)
+    const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'whoami', user_id: 'user_456' })).id)
     expect(task.status).toBe('failed')
     expect(task.error).toMatchObject({ code: 'credential_unreadable', tool: 'mail' })
-    expect((await runtime.tasks.wait(runtime.tasks.create({ prompt: 'whoami', user_id: 'user_123' }).id)).result).toEqual({ key: 'api_key' })
+    expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'whoami', user_id: 'user_123' })).id)).result).toEqual({ key: 'api_key' })
   })
 
   it('reads credentials back after a restart with the same key, and not with another key', async () => {

@@ -82,8 +82,8 @@ describe('execution memory: field renames', () => {
 
   it('keeps renames per subagent, and fails as before when memory is off for the task', async () => {
     const runtime = createTestRuntime({ tools: [crm(() => renamed)], planner: planner() })
-    runtime.subagents.deploy({ name: 'sales', prompt: 'crm deals', tools: ['crm'] })
-    runtime.subagents.deploy({ name: 'finance', prompt: 'crm deals', tools: ['crm'] })
+    await runtime.subagents.deploy({ name: 'sales', prompt: 'crm deals', tools: ['crm'] })
+    await runtime.subagents.deploy({ name: 'finance', prompt: 'crm deals', tools: ['crm'] })
     await run(runtime, { prompt: 'open deals', sub_agent: 'sales' })
     expect((await runtime.memory.get('sales')).filter((entry) => entry.kind === 'field_rename')).toHaveLength(2)
     expect(await runtime.memory.get('finance')).toEqual([])

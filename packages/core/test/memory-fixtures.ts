@@ -5,13 +5,13 @@ import type { TestRuntime } from '@inboard/core/testing'
 
 /** Runs a task to its end on the fake clock. */
 export async function run(runtime: TestRuntime, input: Parameters<TestRuntime['tasks']['create']>[0], scope: { account?: string } = {}): Promise<{ task: Task; trace: Trace; notes: string }> {
-  const created = runtime.tasks.create(input, scope)
-  let task = runtime.tasks.get(created.id, scope)
+  const created = await runtime.tasks.create(input, scope)
+  let task = await runtime.tasks.get(created.id, scope)
   for (let i = 0; i < 500 && (task.status === 'running' || task.status === 'pending'); i++) {
     await runtime.clock.advance(50)
-    task = runtime.tasks.get(created.id, scope)
+    task = await runtime.tasks.get(created.id, scope)
   }
-  const trace = runtime.tasks.trace(created.id, scope)
+  const trace = await runtime.tasks.trace(created.id, scope)
   return { task, trace, notes: trace.steps.map((step) => step.note ?? '').join(' | ') }
 }
 

@@ -149,8 +149,8 @@ describe('execution memory: plans', () => {
     const { tool } = dealsTool()
     const planner = modelPlanner()
     const runtime = createTestRuntime({ tools: [tool], planner })
-    runtime.subagents.deploy({ name: 'sales', prompt: 'deals', tools: ['deals'] })
-    runtime.subagents.deploy({ name: 'ops', prompt: 'deals', tools: ['deals'] })
+    await runtime.subagents.deploy({ name: 'sales', prompt: 'deals', tools: ['deals'] })
+    await runtime.subagents.deploy({ name: 'ops', prompt: 'deals', tools: ['deals'] })
     await run(runtime, { prompt: 'pull deals in stage open', sub_agent: 'sales', user_id: 'u' })
     let asked = planner.asked
     await run(runtime, { prompt: 'pull deals in stage won', sub_agent: 'ops', user_id: 'u' })

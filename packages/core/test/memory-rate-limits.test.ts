@@ -38,19 +38,19 @@ describe('execution memory: rate limits', () => {
     const runtime = createTestRuntime({ tools: [], planner: callThenFinish(() => gets(4)) })
     const { state, tool } = limitedService(runtime.clock, { limit: 5, windowMs: 1_000 })
     runtime.addTool(tool)
-    runtime.subagents.deploy({ name: 'alpha', prompt: 'items', tools: ['svc'] })
-    runtime.subagents.deploy({ name: 'beta', prompt: 'items', tools: ['svc'] })
+    await runtime.subagents.deploy({ name: 'alpha', prompt: 'items', tools: ['svc'] })
+    await runtime.subagents.deploy({ name: 'beta', prompt: 'items', tools: ['svc'] })
     await run(runtime, { prompt: 'get items', sub_agent: 'alpha' })
     await run(runtime, { prompt: 'get items', sub_agent: 'alpha' })
     expect(state.limited).toBe(1)
     await runtime.clock.advance(2_000)
 
     const before = state.limited
-    const tasks = ['alpha', 'beta', 'beta'].map((sub_agent) => runtime.tasks.create({ prompt: 'get items', sub_agent }))
+    const tasks = await Promise.all(['alpha', 'beta', 'beta'].map((sub_agent) => runtime.tasks.create({ prompt: 'get items', sub_agent })))
     await runtime.clock.advance(5_000)
-    for (const task of tasks) expect(runtime.tasks.get(task.id).status).toBe('complete')
+    for (const task of tasks) expect((await runtime.tasks.get(task.id)).status).toBe('complete')
     expect(state.limited).toBe(before)
-    expect(runtime.tasks.trace(tasks[2]!.id).steps.some((step) => step.note?.includes('paced to learned limit 5/1s'))).toBe(true)
+    expect((await runtime.tasks.trace(tasks[2]!.id)).steps.some((step) => step.note?.includes('paced to learned limit 5/1s'))).toBe(true)
   })
 
   it('revises a limit when a later 429 announces a different one', async () => {

@@ -18,7 +18,7 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
     const { runtime } = harness
 
     // Run 1: consent for the configured scope, a 403 insufficient_scope, then a second consent round.
-    const first = runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_a' })
+    const first = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_a' })
     const connect = await runtime.tasks.wait(first.id, { until: 'waiting' })
     expect(scopesOf(connect.waiting?.auth_url)).toEqual(['contacts.read'])
     await consentFor(harness, server, connect, 'user_a')
@@ -26,7 +26,7 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
     expect(scopesOf(incremental.waiting?.auth_url)).toEqual(['contacts.read', 'contacts.write'])
     await consentFor(harness, server, incremental, 'user_a')
     expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
-    expect(runtime.tasks.trace(first.id).steps.filter((step) => step.action === 'wait_oauth_consent_required')).toHaveLength(2)
+    expect((await runtime.tasks.trace(first.id)).steps.filter((step) => step.action === 'wait_oauth_consent_required')).toHaveLength(2)
 
     const [learned] = (await runtime.memory.get(null)).filter((entry) => entry.kind === 'oauth_scopes')
     expect(learned).toMatchObject({
@@ -36,12 +36,12 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
     })
 
     // Run 2, a new user: one consent round that already asks for contacts.write.
-    const second = runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_b' })
+    const second = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_b' })
     const once = await runtime.tasks.wait(second.id, { until: 'waiting' })
     expect(scopesOf(once.waiting?.auth_url)).toEqual(['contacts.read', 'contacts.write'])
     await consentFor(harness, server, once, 'user_b')
     expect((await runtime.tasks.wait(second.id)).status).toBe('complete')
-    const trace = runtime.tasks.trace(second.id)
+    const trace = await runtime.tasks.trace(second.id)
     expect(trace.steps.filter((step) => step.action === 'wait_oauth_consent_required')).toHaveLength(1)
     expect(trace.steps.map((step) => step.note ?? '').join(' ')).toContain(`requested learned scopes contacts.write up front (learned from ${first.id})`)
     expect((await runtime.memory.get(null)).find((entry) => entry.kind === 'oauth_scopes')?.uses).toBeGreaterThan(0)
@@ -68,12 +68,12 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
         },
       ],
     })
-    const off = runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_c', memory: false })
+    const off = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_c', memory: false })
     expect(scopesOf((await runtime.tasks.wait(off.id, { until: 'waiting' })).waiting?.auth_url)).toEqual(['contacts.read'])
-    const on = runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_d' })
+    const on = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_d' })
     expect(scopesOf((await runtime.tasks.wait(on.id, { until: 'waiting' })).waiting?.auth_url)).toEqual(['contacts.read', 'contacts.write'])
     await runtime.memory.reset(null, { tool: 'crm' })
-    const reset = runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_e' })
+    const reset = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_e' })
     expect(scopesOf((await runtime.tasks.wait(reset.id, { until: 'waiting' })).waiting?.auth_url)).toEqual(['contacts.read'])
   })
 })

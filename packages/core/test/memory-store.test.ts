@@ -45,7 +45,7 @@ describe('execution memory: store and API', () => {
     const runtime = createTestRuntime({ tools: [], planner: callThenFinish(() => gets(8)) })
     const { tool } = limitedService(runtime.clock, { limit: 5, windowMs: 1_000 })
     runtime.addTool(tool)
-    runtime.subagents.deploy({ name: 'items', prompt: 'items', tools: ['svc'] })
+    await runtime.subagents.deploy({ name: 'items', prompt: 'items', tools: ['svc'] })
     await run(runtime, { prompt: 'get items', sub_agent: 'items' })
 
     expect(await runtime.memory.list()).toEqual([{ sub_agent: 'items', tools: ['svc', '*'], entries: 2, kinds: { rate_limit: 1, plan: 1 } }])

@@ -24,11 +24,11 @@ describe('model calls in the trace', () => {
   it('records each model call as a model step with its model id, duration and tokens, and sums the tokens on the task', async () => {
     const clock = createFakeClock()
     const runtime = createTestRuntime({ tools: [weatherTool], planner: modelPlanner(clock), clock })
-    const created = await Promise.resolve(runtime.tasks.create({ prompt: 'weather in Paris', memory: false }))
+    const created = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather in Paris', memory: false }))
     const task = await runtime.tasks.wait(created.id)
     expect(task.status).toBe('complete')
     expect(task.usage).toEqual({ input_tokens: 320, output_tokens: 45 })
-    const trace = await Promise.resolve(runtime.tasks.trace(created.id))
+    const trace = await Promise.resolve(await runtime.tasks.trace(created.id))
     const models = trace.steps.filter((step) => step.tool === 'model')
     expect(models).toHaveLength(2)
     expect(models[0]).toMatchObject({ action: 'generate', status: 'complete', duration_ms: 40, model: 'test:small', usage: { input_tokens: 120, output_tokens: 15 } })
@@ -38,10 +38,10 @@ describe('model calls in the trace', () => {
 
   it('leaves usage off tasks whose planner made no model call', async () => {
     const runtime = createTestRuntime({ tools: [weatherTool] })
-    const created = await Promise.resolve(runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature and humidity' }))
+    const created = await Promise.resolve(await runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature and humidity' }))
     const task = await runtime.tasks.wait(created.id)
     expect(task.status).toBe('complete')
     expect('usage' in task).toBe(false)
-    expect((await Promise.resolve(runtime.tasks.trace(created.id))).steps.some((step) => step.tool === 'model')).toBe(false)
+    expect((await Promise.resolve(await runtime.tasks.trace(created.id))).steps.some((step) => step.tool === 'model')).toBe(false)
   })
 })

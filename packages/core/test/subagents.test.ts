@@ -6,36 +6,36 @@ const crm = createScriptedTool({ name: 'crm', tags: ['salesforce', 'hubspot'], c
 const payments = createScriptedTool({ name: 'payments', tags: ['stripe', 'billing'], capabilities: { charge: [{}], refund: [{}] } })
 
 describe('subagents', () => {
-  it('gives a subagent the tools its prompt names and counts their capabilities', () => {
+  it('gives a subagent the tools its prompt names and counts their capabilities', async () => {
     const runtime = createTestRuntime({ tools: [crm, payments, weatherTool] })
-    const agent = runtime.subagents.deploy({ name: 'crm-agent', prompt: 'Handle CRM tasks. Connect Salesforce and HubSpot. Pull contacts, sync deals.' })
+    const agent = await runtime.subagents.deploy({ name: 'crm-agent', prompt: 'Handle CRM tasks. Connect Salesforce and HubSpot. Pull contacts, sync deals.' })
     expect(agent).toMatchObject({ id: 'crm-agent', type: 'custom', status: 'deployed', tools: ['crm'], tools_available: 3 })
     expect(agent.created_at).toMatch(/Z$/)
-    const narrow = runtime.subagents.deploy({ name: 'contacts-agent', prompt: 'Only export contacts' })
+    const narrow = await runtime.subagents.deploy({ name: 'contacts-agent', prompt: 'Only export contacts' })
     expect(narrow.tools_available).toBe(1)
-    const explicit = runtime.subagents.deploy({ name: 'pay', prompt: 'anything', tools: ['payments'] })
+    const explicit = await runtime.subagents.deploy({ name: 'pay', prompt: 'anything', tools: ['payments'] })
     expect(explicit.tools_available).toBe(2)
   })
 
-  it('recomputes tools on update and lists newest first without prompts', () => {
+  it('recomputes tools on update and lists newest first without prompts', async () => {
     const runtime = createTestRuntime({ tools: [crm, payments] })
-    runtime.subagents.deploy({ name: 'a', prompt: 'CRM work' })
-    const updated = runtime.subagents.update('a', { prompt: 'CRM work and Stripe billing' })
+    await runtime.subagents.deploy({ name: 'a', prompt: 'CRM work' })
+    const updated = await runtime.subagents.update('a', { prompt: 'CRM work and Stripe billing' })
     expect(updated.tools_available).toBe(5)
-    runtime.subagents.deploy({ name: 'b', prompt: 'billing' })
-    const page = runtime.subagents.list({ limit: 1 })
+    await runtime.subagents.deploy({ name: 'b', prompt: 'billing' })
+    const page = await runtime.subagents.list({ limit: 1 })
     expect(page).toMatchObject({ data: [{ id: 'b' }], has_more: true })
     expect(page.data[0]).not.toHaveProperty('prompt')
-    expect(runtime.subagents.list({ type: 'prebuilt' }).data).toHaveLength(0)
+    expect((await runtime.subagents.list({ type: 'prebuilt' })).data).toHaveLength(0)
   })
 
-  it('rejects duplicate names, unknown tools and bad ids with documented codes', () => {
+  it('rejects duplicate names, unknown tools and bad ids with documented codes', async () => {
     const runtime = createTestRuntime({ tools: [crm] })
-    runtime.subagents.deploy({ name: 'a', prompt: 'CRM' })
-    expect(() => runtime.subagents.deploy({ name: 'a', prompt: 'CRM' })).toThrow(expect.objectContaining({ code: 'subagent_already_exists' }))
-    expect(() => runtime.subagents.deploy({ name: 'b', prompt: 'x', tools: ['nope'] })).toThrow(expect.objectContaining({ code: 'invalid_request' }))
-    expect(() => runtime.subagents.deploy({ name: 'Bad Name', prompt: 'x' })).toThrow(expect.objectContaining({ code: 'invalid_request' }))
-    expect(() => runtime.subagents.get('missing')).toThrow(expect.objectContaining({ code: 'subagent_not_found' }))
+    await runtime.subagents.deploy({ name: 'a', prompt: 'CRM' })
+    await expect(runtime.subagents.deploy({ name: 'a', prompt: 'CRM' })).rejects.toMatchObject({ code: 'subagent_already_exists' })
+    await expect(runtime.subagents.deploy({ name: 'b', prompt: 'x', tools: ['nope'] })).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(runtime.subagents.deploy({ name: 'Bad Name', prompt: 'x' })).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(runtime.subagents.get('missing')).rejects.toMatchObject({ code: 'subagent_not_found' })
   })
 
   it('lets running tasks of a deleted subagent finish and refuses new ones', async () => {
@@ -44,13 +44,13 @@ describe('subagents', () => {
       tools: [crm],
       planner: createScriptedPlanner([() => new Promise((resolve) => (release = () => resolve({ type: 'finish', result: 'done' })))]),
     })
-    runtime.subagents.deploy({ name: 'crm-agent', prompt: 'CRM' })
-    const task = runtime.tasks.create({ prompt: 'pull contacts', sub_agent: 'crm-agent' })
+    await runtime.subagents.deploy({ name: 'crm-agent', prompt: 'CRM' })
+    const task = await runtime.tasks.create({ prompt: 'pull contacts', sub_agent: 'crm-agent' })
     await new Promise((resolve) => setImmediate(resolve))
-    const deleted = runtime.subagents.delete('crm-agent')
+    const deleted = await runtime.subagents.delete('crm-agent')
     expect(deleted).toMatchObject({ id: 'crm-agent', status: 'deleted' })
     expect(deleted.deleted_at).toBeDefined()
-    expect(() => runtime.tasks.create({ prompt: 'x', sub_agent: 'crm-agent' })).toThrow(expect.objectContaining({ code: 'subagent_not_found' }))
+    await expect(runtime.tasks.create({ prompt: 'x', sub_agent: 'crm-agent' })).rejects.toMatchObject({ code: 'subagent_not_found' })
     release?.()
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
   })
@@ -61,13 +61,13 @@ describe('subagents', () => {
       planner: createScriptedPlanner([(ctx) => ({ type: 'finish', result: ctx.capabilities.map((capability) => capability.id) })]),
       subagents: [{ name: 'weather-agent', prompt: 'Weather forecasts and temperature' }],
     })
-    runtime.subagents.deploy({ name: 'crm-agent', prompt: 'CRM: Salesforce contacts and deals' })
-    runtime.subagents.deploy({ name: 'billing-agent', prompt: 'Stripe billing' })
-    const task = runtime.tasks.create({ prompt: 'Pull all deals in the Negotiation stage from Salesforce' })
+    await runtime.subagents.deploy({ name: 'crm-agent', prompt: 'CRM: Salesforce contacts and deals' })
+    await runtime.subagents.deploy({ name: 'billing-agent', prompt: 'Stripe billing' })
+    const task = await runtime.tasks.create({ prompt: 'Pull all deals in the Negotiation stage from Salesforce' })
     expect(task.sub_agent).toBe('crm-agent')
     expect((await runtime.tasks.wait(task.id)).result).toEqual(['crm.fetch_contacts', 'crm.fetch_deals', 'crm.update_deal'])
-    expect(runtime.tasks.create({ prompt: 'What is the temperature in Paris?' }).sub_agent).toBe('weather-agent')
-    expect(runtime.subagents.get('weather-agent').type).toBe('prebuilt')
-    expect(runtime.tasks.create({ prompt: 'Tell me a joke' }).sub_agent).toBeNull()
+    expect((await runtime.tasks.create({ prompt: 'What is the temperature in Paris?' })).sub_agent).toBe('weather-agent')
+    expect((await runtime.subagents.get('weather-agent')).type).toBe('prebuilt')
+    expect((await runtime.tasks.create({ prompt: 'Tell me a joke' })).sub_agent).toBeNull()
   })
 })

@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { transition, initialTransition } from 'xstate'
-import { InboardError, taskMachine, type PlannerDecision, type RuntimeEvent, type TaskStatus } from '@inboard/core'
+import { InboardError, type PlannerDecision, type RuntimeEvent, type TaskStatus } from '@inboard/core'
 import { createTestRuntime } from '@inboard/core/testing'
-// The compiled table is internal; this test is its one consumer outside the runtime.
-import { nextStatus } from '../src/task/task-machine.js'
+// The machine and its compiled table are internal; this test is their one consumer outside the runtime.
+import { nextStatus, taskMachine } from '../src/task/task-machine.js'
 
 const STATUSES: TaskStatus[] = ['pending', 'running', 'waiting', 'complete', 'failed', 'cancelled']
 const EVENTS = ['START', 'WAIT', 'REQUEUE', 'COMPLETE', 'FAIL', 'CANCEL'] as const
@@ -72,12 +72,12 @@ describe('task machine', () => {
         }
         for (const step of commands) {
           if (step.kind === 'create') {
-            ids.push(runtime.tasks.create({ prompt: `task ${ids.length}` }).id)
+            ids.push((await runtime.tasks.create({ prompt: `task ${ids.length}` })).id)
             continue
           }
           const id = ids[step.index % Math.max(ids.length, 1)]
           if (id === undefined) continue
-          const before = runtime.tasks.get(id).status
+          const before = (await runtime.tasks.get(id)).status
           switch (step.kind) {
             case 'finish':
               decide(id, { type: 'finish', result: step.index })
@@ -90,7 +90,7 @@ describe('task machine', () => {
               break
             case 'input':
               try {
-                runtime.tasks.sendInput(id, { message: 'here' })
+                await runtime.tasks.sendInput(id, { message: 'here' })
                 expect(before).toBe('waiting')
               } catch (error) {
                 expect(error).toBeInstanceOf(InboardError)
@@ -101,7 +101,7 @@ describe('task machine', () => {
             case 'race':
               if (step.kind === 'race') decide(id, { type: 'finish', result: 'raced' })
               try {
-                expect(runtime.tasks.cancel(id).status).toBe('cancelled')
+                expect((await runtime.tasks.cancel(id)).status).toBe('cancelled')
                 expect(TERMINAL.has(before)).toBe(false)
               } catch (error) {
                 expect((error as InboardError).code).toBe('task_already_complete')
@@ -119,7 +119,7 @@ describe('task machine', () => {
           for (let i = 1; i < statuses.length; i++) expect(legal(statuses[i - 1]!, statuses[i]!), `${statuses[i - 1]} → ${statuses[i]}`).toBe(true)
           const terminal = statuses.filter((status) => TERMINAL.has(status))
           expect(terminal.length).toBeLessThanOrEqual(1)
-          const final = runtime.tasks.get(id).status
+          const final = (await runtime.tasks.get(id)).status
           if (terminal.length === 1) expect(final).toBe(terminal[0])
           expect(statuses.at(-1)).toBe(final)
         }

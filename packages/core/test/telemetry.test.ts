@@ -31,8 +31,8 @@ describe('OpenTelemetry spans', () => {
         { type: 'finish', result: 'mild' },
       ]),
     })
-    await Promise.resolve(runtime.subagents.deploy({ name: 'forecaster', prompt: 'Answers weather questions', tools: ['weather'] }))
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'Weather in Paris, secret plans inside', sub_agent: 'forecaster', user_id: 'u_1' }))
+    await Promise.resolve(await runtime.subagents.deploy({ name: 'forecaster', prompt: 'Answers weather questions', tools: ['weather'] }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'Weather in Paris, secret plans inside', sub_agent: 'forecaster', user_id: 'u_1' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
 
     const spans = exporter.getFinishedSpans()
@@ -90,7 +90,7 @@ describe('OpenTelemetry spans', () => {
       limits: { retryMinDelayMs: 10 },
       planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'search', input: {} }] }, { type: 'finish', result: 'none' }]),
     })
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'find deals' }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'find deals' }))
     await runtime.clock.advance(50)
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
     const [call] = byName(exporter.getFinishedSpans(), 'execute_tool crm.search')
@@ -112,7 +112,7 @@ describe('OpenTelemetry spans', () => {
       },
     })
     const runtime = createTestRuntime({ tools: [broken], telemetry, planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'search', input: {} }] }]) })
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'find the deal' }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'find the deal' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('failed')
     const spans = exporter.getFinishedSpans()
     const [root] = byName(spans, 'invoke_agent')
@@ -131,7 +131,7 @@ describe('OpenTelemetry spans', () => {
       telemetry,
       planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { city: 'Oslo' } }] }, { type: 'finish', result: 'cold' }]),
     })
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'Weather in Oslo?' }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'Weather in Oslo?' }))
     await runtime.tasks.wait(task.id)
     const spans = exporter.getFinishedSpans()
     expect(String(byName(spans, 'invoke_agent')[0]!.attributes['gen_ai.input.messages'])).toContain('Weather in Oslo?')
@@ -155,7 +155,7 @@ describe('OpenTelemetry spans', () => {
       },
     }
     const runtime = createTestRuntime({ clock, planner, telemetry })
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'summarise', memory: false }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'summarise', memory: false }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
     const spans = exporter.getFinishedSpans()
     const [chat] = byName(spans, 'chat test:small')
@@ -178,7 +178,7 @@ describe('OpenTelemetry spans', () => {
     const errors: unknown[] = []
     const plan = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: {} }] }, { type: 'finish', result: 'ok' }])
     const runtime = createTestRuntime({ tools: [weather], planner: plan, telemetry: { tracer: provider.getTracer('x'), onError: (error) => errors.push(error) } })
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'weather' }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
 
     const brokenTracer = provider.getTracer('y')
@@ -186,7 +186,7 @@ describe('OpenTelemetry spans', () => {
       throw new Error('tracer broke')
     }
     const again = createTestRuntime({ tools: [weather], planner: createScriptedPlanner([{ type: 'finish', result: 'ok' }]), telemetry: { tracer: brokenTracer, onError: (error) => errors.push(error) } })
-    const second = await Promise.resolve(again.tasks.create({ prompt: 'weather' }))
+    const second = await Promise.resolve(await again.tasks.create({ prompt: 'weather' }))
     expect((await again.tasks.wait(second.id)).status).toBe('complete')
     expect(errors).toContainEqual(expect.objectContaining({ message: 'tracer broke' }))
   })
@@ -195,7 +195,7 @@ describe('OpenTelemetry spans', () => {
     const { exporter, telemetry } = tracing()
     const runtime = createTestRuntime({ tools: [weather], telemetry: false, planner: createScriptedPlanner([{ type: 'finish', result: 'ok' }]) })
     void telemetry
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'weather' }))
+    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
     expect(exporter.getFinishedSpans()).toEqual([])
   })

@@ -33,20 +33,20 @@ describe('waiting for input and approval', () => {
         (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
       ]),
     })
-    const first = runtime.tasks.create({ prompt: 'find the contact' })
+    const first = await runtime.tasks.create({ prompt: 'find the contact' })
     const waiting = await runtime.tasks.wait(first.id, { until: 'waiting' })
     expect(waiting.status).toBe('waiting')
     expect(waiting.waiting).toEqual({ reason: 'input_required', service: null, auth_url: null, message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] })
     // The only slot is free while the first task waits.
-    const second = runtime.tasks.create({ prompt: 'other' })
+    const second = await runtime.tasks.create({ prompt: 'other' })
     expect(second.status).toBe('running')
     await runtime.tasks.wait(second.id, { until: 'waiting' })
-    runtime.tasks.sendInput(first.id, { values: { email: 'jane@acme.com' } })
+    await runtime.tasks.sendInput(first.id, { values: { email: 'jane@acme.com' } })
     const done = await runtime.tasks.wait(first.id)
     expect(done.status).toBe('complete')
     expect(done.result).toEqual({ found: 'jane@acme.com' })
     expect(done.waiting).toBeUndefined()
-    expect(runtime.tasks.trace(first.id).steps.map((step) => step.action)).toContain('wait_input_required')
+    expect((await runtime.tasks.trace(first.id)).steps.map((step) => step.action)).toContain('wait_input_required')
   })
 
   it('holds a call that requires approval until a person approves it', async () => {
@@ -54,27 +54,27 @@ describe('waiting for input and approval', () => {
       tools: [emailTool],
       planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
     })
-    const task = runtime.tasks.create({ prompt: 'send it' })
+    const task = await runtime.tasks.create({ prompt: 'send it' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(waiting.waiting).toMatchObject({ reason: 'approval_required', service: 'email', request: { tool: 'email', capability: 'send', input: { to: 'a@b.co' } } })
-    expect(() => runtime.tasks.sendInput(task.id, { message: 'ok' })).toThrow(/approval/)
-    runtime.tasks.sendInput(task.id, { approved: true })
+    await expect(runtime.tasks.sendInput(task.id, { message: 'ok' })).rejects.toThrow(/approval/)
+    await runtime.tasks.sendInput(task.id, { approved: true })
     expect((await runtime.tasks.wait(task.id)).result).toEqual({ sent_to: 'a@b.co' })
   })
 
   it('fails with approval_denied when the approval is refused', async () => {
     const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }]) })
-    const task = runtime.tasks.create({ prompt: 'send it' })
+    const task = await runtime.tasks.create({ prompt: 'send it' })
     await runtime.tasks.wait(task.id, { until: 'waiting' })
-    runtime.tasks.sendInput(task.id, { approved: false })
+    await runtime.tasks.sendInput(task.id, { approved: false })
     expect((await runtime.tasks.wait(task.id)).error?.code).toBe('approval_denied')
   })
 
   it('refuses input for a task that is not waiting', async () => {
     const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
-    const task = runtime.tasks.create({ prompt: 'x' })
+    const task = await runtime.tasks.create({ prompt: 'x' })
     await runtime.tasks.wait(task.id)
-    expect(() => runtime.tasks.sendInput(task.id, { message: 'hi' })).toThrow(expect.objectContaining({ code: 'task_already_complete' }))
+    await expect(runtime.tasks.sendInput(task.id, { message: 'hi' })).rejects.toMatchObject({ code: 'task_already_complete' })
   })
 
   it('in test mode runs read-only capabilities, sandboxes side effects and skips those without a sandbox', async () => {
@@ -95,7 +95,7 @@ describe('waiting for input and approval', () => {
         { type: 'call', calls: [{ tool: 'crm', capability: 'update', input: { id: 1 } }] },
       ]),
     })
-    const task = await runtime.tasks.wait(runtime.tasks.create({ prompt: 'read, send and update', mode: 'test' }).id)
+    const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'read, send and update', mode: 'test' })).id)
     expect(task.mode).toBe('test')
     expect(task.status).toBe('complete')
     expect(writes).toHaveLength(0)
@@ -108,6 +108,6 @@ describe('waiting for input and approval', () => {
         { tool: 'crm', capability: 'update', input: { id: 1 }, outcome: 'skipped' },
       ],
     })
-    expect(runtime.tasks.trace(task.id).steps.find((step) => step.action === 'update')).toMatchObject({ status: 'skipped', note: 'test mode: would call with {"id":1}' })
+    expect((await runtime.tasks.trace(task.id)).steps.find((step) => step.action === 'update')).toMatchObject({ status: 'skipped', note: 'test mode: would call with {"id":1}' })
   })
 })

@@ -5,7 +5,6 @@ import { errorOf, errorResponse } from './errors/error-response.js'
 import { EventHub } from './events/event-hub.js'
 import { resolveEventStreamOptions } from './events/events-options.js'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
-import { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
 import type { ApiKeyOption } from './keys/api-key.js'
 import { KeyRegistry, type Caller } from './keys/key-registry.js'
 import { RateLimiter } from './limits/rate-limiter.js'
@@ -66,7 +65,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
       runtime,
       clock,
       maxBodyBytes,
-      idempotency: options.idempotencyStore ?? new MemoryIdempotencyStore(),
+      idempotency: runtime.storage.idempotency,
       webhooks,
       allowPrivateWebhooks: options.webhooks?.allowPrivateAddresses ?? false,
     }),

@@ -1,10 +1,12 @@
 import type { Clock } from '@inboard/core'
 import type { EventStreamOptions } from './events/events-options.js'
-import type { IdempotencyStore } from './idempotency/idempotency-store.js'
 import type { ApiKeyIdentity, ApiKeyOption } from './keys/api-key.js'
 import type { WebhookOptions } from './webhooks/webhook-options.js'
 
-/** Options of {@link createHandler}. */
+/**
+ * Options of {@link createHandler}. Idempotency-Key records and the webhook outbox live in the
+ * runtime's storage (`createRuntime({ storage })`), so they survive a restart with it.
+ */
 export interface HandlerOptions {
   /** Path prefix of every route. @default '/v1' */
   prefix?: string
@@ -21,8 +23,6 @@ export interface HandlerOptions {
   }
   /** Largest request body in bytes. @default 1_048_576 (1 MB) */
   maxBodyBytes?: number
-  /** Where Idempotency-Key responses are kept for 24 hours. @default an in-memory store */
-  idempotencyStore?: IdempotencyStore
   /** Webhook endpoint, secret and delivery settings. @default no default endpoint, no signing */
   webhooks?: WebhookOptions
   /** Live event streams (Server-Sent Events): retention for replay, per-key caps, buffers, heartbeats. @default see EventStreamOptions */

@@ -11,17 +11,11 @@ export type { ApiKeyOption, PlainApiKeyOption, DigestApiKeyOption, ApiKeyIdentit
 export { HTTP_STATUS } from './errors/http-status.js'
 export type { ErrorBody } from './errors/error-response.js'
 
-// Idempotency
-export { MemoryIdempotencyStore } from './idempotency/idempotency-store.js'
-export type { IdempotencyStore, IdempotencyRecord, StoredResponse, MemoryIdempotencyStoreOptions } from './idempotency/idempotency-store.js'
-
 // Webhooks
 export { verifyWebhook } from './webhooks/verify-webhook.js'
 export type { VerifyWebhookOptions, VerifyWebhookResult } from './webhooks/verify-webhook.js'
 export type { WebhookEvent, WebhookEventType, WebhookFailedData, WebhookProgressData } from './webhooks/webhook-event.js'
 export type { WebhookOptions, WebhookAttemptReport } from './webhooks/webhook-options.js'
-export { MemoryWebhookOutbox } from './webhooks/webhook-outbox.js'
-export type { WebhookOutbox, WebhookDelivery } from './webhooks/webhook-outbox.js'
 export { MAX_ATTEMPTS, DELIVERY_WINDOW_MS, ATTEMPT_TIMEOUT_MS, retryDelay } from './webhooks/retry-schedule.js'
 
 // Live events

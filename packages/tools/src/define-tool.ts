@@ -16,6 +16,12 @@ export interface CapabilitySpec<I extends z.ZodType = z.ZodType, O extends z.Zod
   output?: O
   /** The capability changes something outside (sends, writes, pays). In test mode it runs `sandbox` instead. */
   sideEffects?: boolean
+  /**
+   * Running this call twice has the effect of running it once (it passes `ctx.idempotencyKey` to a
+   * service that deduplicates, or sets rather than adds). A side-effecting call in flight when the
+   * process died is run again after recovery only when this is true; otherwise a person decides.
+   */
+  idempotent?: boolean
   /** The task waits with `approval_required` until a person approves this call. */
   requiresApproval?: boolean
   /** Per-call timeout in milliseconds, overriding the runtime's default. */

@@ -13,6 +13,12 @@ export interface ToolContext {
   readonly user_id: string | null
   /** `test` when the task runs in the test environment: side effects must not reach live services. */
   readonly mode: 'live' | 'test'
+  /**
+   * Stable for this call: the same on every retry, after a resume and after crash recovery. Pass it
+   * to services that deduplicate requests (an `Idempotency-Key` header, say), so a call repeated
+   * after a crash does not act twice.
+   */
+  readonly idempotencyKey: string
   /** Adds a human-readable note to this call's trace step. */
   note(text: string): void
   /** Credentials for the task's end user. Adapters fall back to environment variables without it. */

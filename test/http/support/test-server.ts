@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Planner, Runtime } from '@inboard/core'
+import type { Planner, Runtime, Storage } from '@inboard/core'
 import { createScriptedTool, createTestRuntime, type TestRuntime } from '@inboard/core/testing'
 import type { Tool } from '@inboard/tools'
 import { createHandler, type HandlerOptions, type InboardHandler } from '@inboard/http'
@@ -95,15 +95,32 @@ export function closeServer(server: Server): Promise<void> {
 /** Closes a runtime without waiting out tasks that never end (the fake clock would never fire the deadline). */
 async function closeRuntime(runtime: TestRuntime | Runtime): Promise<void> {
   for (;;) {
-    const open = (['running', 'waiting', 'pending'] as const).flatMap((status) => runtime.tasks.list({ status, limit: 100 }).data)
+    const pages = await Promise.all((['running', 'waiting', 'pending'] as const).map((status) => runtime.tasks.list({ status, limit: 100 })))
+    const open = pages.flatMap((page) => page.data)
     if (open.length === 0) break
     for (const task of open) {
       try {
-        runtime.tasks.cancel(task.id)
+        await runtime.tasks.cancel(task.id)
       } catch {
         // Finished between the list and the cancel.
       }
     }
   }
   await runtime.close({ deadlineMs: 0 })
+}
+
+/** The ids of the deliveries in a storage's outbox, followed through its writes. */
+export function outboxIds(storage: Storage): () => string[] {
+  const ids = new Set<string>()
+  const put = storage.outbox.put.bind(storage.outbox)
+  const remove = storage.outbox.remove.bind(storage.outbox)
+  storage.outbox.put = async (delivery) => {
+    await put(delivery)
+    ids.add(delivery.id)
+  }
+  storage.outbox.remove = async (id) => {
+    await remove(id)
+    ids.delete(id)
+  }
+  return () => [...ids]
 }

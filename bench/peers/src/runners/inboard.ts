@@ -24,10 +24,10 @@ await runBenchmark({
     const runtime = createRuntime({ tools: [noop], planner, concurrency: 10 })
     return {
       runTask: async () => {
-        const task = runtime.tasks.create({ prompt: PROMPT })
+        const task = await runtime.tasks.create({ prompt: PROMPT })
         const done = await runtime.tasks.wait(task.id)
         check(done.status === 'complete' && done.result === FINAL_TEXT, `task ended ${done.status} with ${JSON.stringify(done.result)}`)
-        const { steps } = runtime.tasks.trace(task.id)
+        const { steps } = await runtime.tasks.trace(task.id)
         check(
           steps.some((step) => step.tool === TOOL_NAME && step.action === 'run' && step.status === 'complete'),
           'the trace has no completed noop.run step',

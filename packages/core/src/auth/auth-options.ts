@@ -1,4 +1,4 @@
-import { Keyv } from 'keyv'
+import type { KeyValueStore } from '../storage/key-value-store.js'
 import { z } from 'zod'
 import { InboardError } from '../errors/inboard-error.js'
 import { validate } from '../runtime/validate.js'
@@ -51,8 +51,11 @@ export type ScopeSource = (request: ScopeRequest) => readonly string[] | undefin
 export interface AuthOptions {
   /** 32 bytes, as a Buffer or a base64 string: encrypts every stored secret with AES-256-GCM. */
   encryptionKey: Uint8Array | string
-  /** Where encrypted credentials and pending consents live; any keyv backend. @default an in-memory Keyv */
-  store?: Keyv
+  /**
+   * Where encrypted credentials and pending consents live (a `Keyv` instance works).
+   * @default the runtime storage's `credentials`
+   */
+  store?: KeyValueStore
   /** Services (tool names) that act for end users, and how each authenticates. */
   services: Readonly<Record<string, ServiceAuthConfig>>
   /** How long a consent link (its `state`) stays usable, in milliseconds. @default 600000 (10 min) */
@@ -71,7 +74,7 @@ export interface AuthOptions {
 /** Auth options with defaults applied and the key decoded. */
 export interface ResolvedAuth {
   key: Buffer
-  store: Keyv
+  store: KeyValueStore
   services: ReadonlyMap<string, ResolvedService>
   stateTtlMs: number
   refreshSkewMs: number
@@ -109,7 +112,7 @@ const service = z.discriminatedUnion('type', [oauth2, z.object({ type: z.enum(['
 
 const schema = z.object({
   encryptionKey,
-  store: z.custom<Keyv>((value) => value instanceof Keyv || ['get', 'set', 'delete'].every((name) => typeof Reflect.get(Object(value), name) === 'function'), 'expected a Keyv instance').optional(),
+  store: z.custom<KeyValueStore>((value) => ['get', 'set', 'delete'].every((name) => typeof Reflect.get(Object(value), name) === 'function'), 'expected a key-value store with get, set and delete (a Keyv instance works)').optional(),
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a tool name'), service),
   stateTtlMs: z.number().int().positive().default(600_000),
   refreshSkewMs: z.number().int().min(0).default(60_000),
@@ -118,7 +121,7 @@ const schema = z.object({
 })
 
 /** Validates `auth` options (throws `invalid_request` naming the field) and applies defaults. */
-export function resolveAuthOptions(options: AuthOptions): ResolvedAuth {
+export function resolveAuthOptions(options: AuthOptions, defaultStore: KeyValueStore): ResolvedAuth {
   const parsed = validate(z.object({ auth: schema }), { auth: options }, 'auth')
   const services = new Map<string, ResolvedService>()
   for (const [name, config] of Object.entries(parsed.auth.services)) {
@@ -135,7 +138,7 @@ export function resolveAuthOptions(options: AuthOptions): ResolvedAuth {
   }
   return {
     key: parsed.auth.encryptionKey,
-    store: parsed.auth.store ?? new Keyv(),
+    store: parsed.auth.store ?? defaultStore,
     services,
     stateTtlMs: parsed.auth.stateTtlMs,
     refreshSkewMs: parsed.auth.refreshSkewMs,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AuthApi } from './auth-api.js'
 import { InboardError } from '../errors/inboard-error.js'
 import { validate } from '../runtime/validate.js'
 import type { Task } from '../task/task-types.js'
@@ -69,7 +70,8 @@ export interface AuthServiceDeps {
   states: ConsentStates
   tokens: OAuthTokens
   consent: ConsentFlow
-  resume: (match: (task: Task, account: string | null) => boolean) => number
+  /** Resumes the waiting tasks of one user (in one account) that `match` selects; resolves with how many. */
+  resume: (filter: { userId: string; account: string | null }, match: (task: Task, account: string | null) => boolean) => Promise<number>
 }
 
 const id = z.string().min(1).max(255)
@@ -99,7 +101,7 @@ const callback = z.object({
  *   res.send(`${service} connected`)
  * })
  */
-export class AuthService {
+export class AuthService implements AuthApi {
   readonly #deps: AuthServiceDeps
 
   constructor(deps: AuthServiceDeps) {
@@ -170,7 +172,8 @@ export class AuthService {
         suggestion: 'Ask the user to connect again; check the client id, secret and redirect URI if it keeps failing.',
       })
     }
-    const resumed = this.#deps.resume(
+    const resumed = await this.#deps.resume(
+      { userId: pending.user_id, account: pending.account },
       (task, account) =>
         account === pending.account && task.user_id === pending.user_id && task.waiting?.reason === 'oauth_consent_required' && task.waiting.service === pending.service,
     )

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Keyv } from 'keyv'
+import type { KeyValueStore } from '../storage/key-value-store.js'
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
@@ -32,14 +32,14 @@ const BINDING = 'oauth-state'
  * with the account, user and service they were issued for, usable once, expiring after `ttlMs`.
  */
 export class ConsentStates {
-  readonly #store: Keyv
+  readonly #store: KeyValueStore
   readonly #cipher: CredentialCipher
   readonly #clock: Clock
   readonly #ttlMs: number
   /** States being consumed right now, so two callbacks racing in one process cannot both win. */
   readonly #consuming = new Set<string>()
 
-  constructor(store: Keyv, cipher: CredentialCipher, clock: Clock, ttlMs: number) {
+  constructor(store: KeyValueStore, cipher: CredentialCipher, clock: Clock, ttlMs: number) {
     this.#store = store
     this.#cipher = cipher
     this.#clock = clock

@@ -1,9 +1,9 @@
 import type { CallMiddleware } from '../runner/call-middleware.js'
 import type { Clock } from '../clock.js'
-import type { Task } from '../task/task-types.js'
+import type { KeyValueStore } from '../storage/key-value-store.js'
 import { createAuthMiddleware } from './auth-middleware.js'
 import { resolveAuthOptions, type AuthOptions } from './auth-options.js'
-import { AuthService } from './auth-service.js'
+import { AuthService, type AuthServiceDeps } from './auth-service.js'
 import { ConsentFlow } from './consent-flow.js'
 import { ConsentStates } from './consent-states.js'
 import { CredentialCipher } from './credential-cipher.js'
@@ -17,8 +17,9 @@ export interface AuthModule {
 }
 
 /** Validates `auth` options and builds the vault, consent flow, token keeper and middleware over one store. */
-export function createAuth(options: AuthOptions, clock: Clock, resume: (match: (task: Task, account: string | null) => boolean) => number): AuthModule {
-  const resolved = resolveAuthOptions(options)
+export function createAuth(options: AuthOptions, deps: { clock: Clock; store: KeyValueStore; resume: AuthServiceDeps['resume'] }): AuthModule {
+  const { clock, resume } = deps
+  const resolved = resolveAuthOptions(options, deps.store)
   const cipher = new CredentialCipher(resolved.key)
   const vault = new CredentialVault(resolved.store, cipher)
   const states = new ConsentStates(resolved.store, cipher, clock, resolved.stateTtlMs)

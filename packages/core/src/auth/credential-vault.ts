@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Keyv } from 'keyv'
+import type { KeyValueStore } from '../storage/key-value-store.js'
 import { z } from 'zod'
 import { InboardError } from '../errors/inboard-error.js'
 import { SealBrokenError, type CredentialCipher } from './credential-cipher.js'
@@ -50,10 +50,10 @@ export function bindingOf(owner: CredentialOwner, service: string): string {
  * services.
  */
 export class CredentialVault {
-  readonly #store: Keyv
+  readonly #store: KeyValueStore
   readonly #cipher: CredentialCipher
 
-  constructor(store: Keyv, cipher: CredentialCipher) {
+  constructor(store: KeyValueStore, cipher: CredentialCipher) {
     this.#store = store
     this.#cipher = cipher
   }

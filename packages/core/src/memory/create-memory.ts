@@ -1,9 +1,8 @@
 import type { CapabilitySpec } from '@inboard/tools'
-import type Keyv from 'keyv'
 import type { Clock } from '../clock.js'
 import type { Planner } from '../planner/planner.js'
 import type { CallMiddleware } from '../runner/call-middleware.js'
-import type { TaskStore } from '../stores/task-store.js'
+import type { KeyValueStore } from '../storage/key-value-store.js'
 import { ExecutionMemory } from './execution-memory.js'
 import { createMemoryApi, type MemoryApi } from './memory-api.js'
 import { createMemoryMiddleware } from './memory-middleware.js'
@@ -14,8 +13,8 @@ import { withPlanMemory } from './plan-memory.js'
 export interface MemoryOptions {
   /** Learn from runs and apply what was learned. Tasks can opt out with `memory: false`. @default true */
   enabled?: boolean
-  /** Where memory lives; any keyv backend (SQLite, Redis…). @default an in-memory Keyv */
-  store?: Keyv
+  /** Where memory lives (a `Keyv` instance works). @default the runtime storage's `memory` */
+  store?: KeyValueStore
   /** Facts neither learned nor used for this long are dropped, in milliseconds. @default 2592000000 (30 days) */
   maxAgeMs?: number
 }
@@ -31,22 +30,27 @@ export interface MemoryModule {
   scopesFor: ExecutionMemory['scopesFor'] | null
   /** Waits for pending writes to the store, at most `withinMs` (then resolves `false`). */
   flush(withinMs?: number): Promise<boolean>
+  /** Loads what the store holds (part of the runtime's start-up). */
+  ready(): Promise<void>
 }
 
 export interface MemoryModuleDeps {
   clock: Clock
-  tasks: TaskStore
+  /** Where memory lives unless `options.store` says otherwise (undefined: only in process, for the in-memory storage). */
+  store: KeyValueStore | undefined
+  /** A running task's record (memory is used only while tasks run). */
+  task(id: string): { memory?: false; account: string | null } | undefined
   specOf(id: string): CapabilitySpec | undefined
 }
 
 export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): MemoryModule {
   const enabled = options.enabled ?? true
-  const store = new MemoryStore({ backend: options.store, clock: deps.clock, maxAgeMs: options.maxAgeMs ?? 30 * 86_400_000 })
+  const store = new MemoryStore({ backend: options.store ?? deps.store, clock: deps.clock, maxAgeMs: options.maxAgeMs ?? 30 * 86_400_000 })
   const memory = new ExecutionMemory({
     store,
     clock: deps.clock,
-    enabledFor: (id) => enabled && deps.tasks.get(id)?.memory !== false,
-    accountOf: (id) => deps.tasks.get(id)?.account ?? null,
+    enabledFor: (id) => enabled && deps.task(id)?.memory !== false,
+    accountOf: (id) => deps.task(id)?.account ?? null,
   })
   return {
     api: createMemoryApi(memory, enabled),
@@ -54,5 +58,6 @@ export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): Me
     planner: (inner) => (enabled ? withPlanMemory(inner, memory, (id) => deps.specOf(id)) : inner),
     scopesFor: enabled ? (request) => memory.scopesFor(request) : null,
     flush: (withinMs) => store.flush(withinMs),
+    ready: () => store.ready(),
   }
 }

@@ -1,14 +1,13 @@
 import { ToolError, toToolError, type CapabilitySpec } from '@inboard/tools'
 import { InboardError } from '../errors/inboard-error.js'
 import type { PlannedCall } from '../planner/planner.js'
-import type { TaskRecord, TaskWork } from '../task/task-record.js'
+import type { StepRecord, TaskRecord } from '../task/task-record.js'
 import { compose, ReplanRequest, WaitRequest, type CallSite } from './call-middleware.js'
-import type { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
-import type { RunnerDeps } from './task-runner.js'
+import type { CallRunnerDeps, TaskRun } from './task-run.js'
 import { callCapability } from './tool-execution.js'
 
-function refuse(deps: RunnerDeps, record: TaskRecord, call: PlannedCall, error: InboardError): void {
+function refuse(deps: CallRunnerDeps, record: TaskRecord, call: PlannedCall, error: InboardError): void {
   const step = deps.trace.start(record, call.tool, call.capability)
   deps.trace.end(record, step, 'failed', `refused: ${error.message}`)
   // A planner that corrects itself (a model) sees the refusal as the call's outcome and decides again.
@@ -29,7 +28,8 @@ function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: un
  * input schema before anything runs; approvals and test mode are applied; the first failure fails
  * the task. Returns early when the task stops running (failed, cancelled or waiting).
  */
-export async function runCalls(deps: RunnerDeps, allowed: ReadonlySet<string>, record: TaskRecord, work: TaskWork, calls: readonly PlannedCall[], signal: RunSignal): Promise<void> {
+export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readonly PlannedCall[]): Promise<void> {
+  const { record, work, allowed } = run
   for (let i = 0; i < calls.length; i++) {
     if (record.status !== 'running') return
     const call = calls[i]!
@@ -64,8 +64,16 @@ export async function runCalls(deps: RunnerDeps, allowed: ReadonlySet<string>, r
         refuse(deps, record, call, new InboardError('approval_denied', `${id} was not approved`, { tool: call.tool }))
         return
       }
+    } else if (i === 0 && work.approved !== null) {
+      // The answer to a recovery question (the call may or may not have happened) is for this call.
+      const approved = work.approved
+      work.approved = null
+      if (!approved) {
+        refuse(deps, record, call, new InboardError('approval_denied', `${id} was not approved to run again`, { tool: call.tool }))
+        return
+      }
     }
-    const wait = await runOne(deps, record, work, call, spec, checked.value, signal)
+    const wait = await runOne(deps, run, call, spec, checked.value)
     if (wait === 'replan') return
     if (wait) {
       work.held = calls.slice(i)
@@ -92,12 +100,13 @@ function outputOf(spec: CapabilitySpec, call: PlannedCall, output: unknown): unk
  * Runs one call; returns the middleware's wait request when the task must wait before it, or
  * `'replan'` when middleware asked the planner to decide again after the call failed.
  */
-async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call: PlannedCall, spec: CapabilitySpec, input: unknown, signal: RunSignal): Promise<WaitRequest | 'replan' | null> {
+async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spec: CapabilitySpec, input: unknown): Promise<WaitRequest | 'replan' | null> {
+  const { record, work, signal } = run
   const step = deps.trace.start(record, call.tool, call.capability)
   // Test mode keeps side effects away from live services; read-only capabilities run as usual.
   const sandboxed = record.mode === 'test' && spec.sideEffects === true
-  const run = sandboxed ? spec.sandbox : spec.run
-  if (run === undefined) {
+  const runCapability = sandboxed ? spec.sandbox : spec.run
+  if (runCapability === undefined) {
     deps.trace.end(record, step, 'skipped', `test mode: would call with ${JSON.stringify(call.input)}`)
     work.history.push({ ...call, status: 'skipped' })
     return null
@@ -118,11 +127,23 @@ async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call
     },
     note,
   }
+  // Same key on every attempt, after a resume and after crash recovery: the call's place in the task.
+  const idempotencyKey = `${record.id}.${work.history.length}`
+  work.inFlight = { call, idempotencyKey, startedAt: deps.clock.now() }
+  if (!sandboxed && spec.sideEffects === true && spec.idempotent !== true) {
+    // Recovery must know this call may have happened before it can happen.
+    await deps.lifecycle.save(record)
+    if (record.status !== 'running') {
+      work.inFlight = null
+      deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
+      return null
+    }
+  }
   const invoke = async (): Promise<unknown> =>
     outputOf(
       spec,
       call,
-      await callCapability({ run }, () => site.input, { task_id: record.id, user_id: record.userId, mode: record.mode, note, extras: site.context }, {
+      await callCapability({ run: runCapability }, () => site.input, { task_id: record.id, user_id: record.userId, mode: record.mode, idempotencyKey, note, extras: site.context }, {
         clock: deps.clock,
         policy: site.policy,
         timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
@@ -132,13 +153,25 @@ async function runOne(deps: RunnerDeps, record: TaskRecord, work: TaskWork, call
       }),
     )
   try {
-    const output = middleware.length === 0 ? await invoke() : await compose(middleware, 'call', site, invoke)
+    return await settle(deps, run, call, step, middleware.length === 0 ? invoke() : compose(middleware, 'call', site, invoke))
+  } finally {
+    work.inFlight = null
+  }
+}
+
+/** Records how a started call ended, and queues the step boundary's write. */
+async function settle(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, step: StepRecord, outcome: Promise<unknown>): Promise<WaitRequest | 'replan' | null> {
+  const { record, work } = run
+  try {
+    const output = await outcome
     if (record.status !== 'running') {
       deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
       return null
     }
     deps.trace.end(record, step, 'complete')
+    work.inFlight = null
     work.history.push({ ...call, status: 'complete', output })
+    void deps.lifecycle.save(record)
     return null
   } catch (thrown) {
     if (thrown instanceof WaitRequest) {

@@ -1,29 +1,11 @@
-import type { Clock } from '../clock.js'
 import { InboardError, toInboardError } from '../errors/inboard-error.js'
 import type { CallRecord, CapabilityInfo, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
-import type { CapabilityIndex } from '../runtime/capability-index.js'
-import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
-import type { CallMiddleware } from './call-middleware.js'
 import { runCalls } from './call-runner.js'
 import { resultProblem } from './result-check.js'
 import { RunSignal } from './run-signal.js'
 import { failTask, waitTask } from './task-outcomes.js'
-import type { RetryPolicy } from './tool-execution.js'
-import type { TraceRecorder } from './trace-recorder.js'
-
-/** Bounds every task runs within. */
-export interface Limits {
-  /** Planner decisions per task. */
-  maxSteps: number
-  /** Default running time per task in milliseconds (time spent waiting does not count). */
-  taskTimeoutMs: number
-  /** Default time per capability call attempt in milliseconds. */
-  callTimeoutMs: number
-  retry: RetryPolicy
-  /** Largest result kept, in bytes of JSON. */
-  maxResultBytes: number
-}
+import type { CallRunnerDeps, TaskRun } from './task-run.js'
 
 /** What a task may call: planner-facing descriptions and the ids enforcement checks. */
 export interface TaskCapabilities {
@@ -31,15 +13,8 @@ export interface TaskCapabilities {
   allowed: ReadonlySet<string>
 }
 
-export interface RunnerDeps {
-  /** Extensions around every capability call (credentials, execution memory). */
-  middleware: readonly CallMiddleware[]
-  lifecycle: TaskLifecycle
-  trace: TraceRecorder
+export interface RunnerDeps extends CallRunnerDeps {
   planner: Planner
-  index: CapabilityIndex
-  clock: Clock
-  limits: Limits
   capabilitiesFor(record: TaskRecord): TaskCapabilities
   subagentPrompt(record: TaskRecord): string | null
 }
@@ -122,6 +97,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   }, remaining)
   const { infos, allowed } = deps.capabilitiesFor(record)
   const context = buildContext(deps, record, work, infos, controller)
+  const run: TaskRun = { record, work, allowed, signal: controller }
   // A resumed task starts a new run; a run that went waiting must not continue alongside it.
   const live = (): boolean => record.status === 'running' && work.controller === controller
   try {
@@ -129,7 +105,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       if (work.held !== null) {
         const held = work.held
         work.held = null
-        await runCalls(deps, allowed, record, work, held, controller)
+        await runCalls(deps, run, held)
         continue
       }
       if (work.decisions >= deps.limits.maxSteps) {
@@ -139,7 +115,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       context.decision = work.decisions
       const decision = await decide(deps, record, work, context)
       if (decision === null || !live()) break
-      await apply(deps, allowed, record, work, decision, controller)
+      await apply(deps, run, decision)
     }
   } catch (thrown) {
     // Fail the task only if this run still owns it; a store error may have left it mid-change.
@@ -151,14 +127,15 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   }
 }
 
-async function apply(deps: RunnerDeps, allowed: ReadonlySet<string>, record: TaskRecord, work: TaskWork, decision: PlannerDecision, signal: RunSignal): Promise<void> {
+async function apply(deps: RunnerDeps, run: TaskRun, decision: PlannerDecision): Promise<void> {
+  const { record, work } = run
   switch (decision.type) {
     case 'call':
       if (decision.calls.length === 0) {
         failTask(deps, record, new InboardError('planner_error', 'The planner asked for an empty list of calls'))
         return
       }
-      await runCalls(deps, allowed, record, work, decision.calls, signal)
+      await runCalls(deps, run, decision.calls)
       if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
         completeTask(deps, record, work, previewResult(deps, record, work))
       }

@@ -31,6 +31,7 @@ export interface CallContext {
   task_id: string
   user_id: string | null
   mode: 'live' | 'test'
+  idempotencyKey: string
   note: (text: string) => void
   /** Fields middleware adds (credentials, fetch). */
   extras: Partial<Pick<ToolContext, 'credentials' | 'fetch'>>
@@ -76,6 +77,7 @@ function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContex
       task_id: context.task_id,
       user_id: context.user_id,
       mode: context.mode,
+      idempotencyKey: context.idempotencyKey,
       note: context.note,
       get signal() {
         return call.signal

@@ -1,6 +1,6 @@
 import type { Tool } from '@inboard/tools'
 import type { AuthOptions } from '../auth/auth-options.js'
-import type { AuthService } from '../auth/auth-service.js'
+import type { AuthApi } from '../auth/auth-api.js'
 import { createAuth } from '../auth/create-auth.js'
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
@@ -12,21 +12,34 @@ import { TraceRecorder } from '../runner/trace-recorder.js'
 import { SubagentRegistry } from '../subagents/subagent-registry.js'
 import { TaskLifecycle } from '../task/task-lifecycle.js'
 import { createTelemetry } from '../telemetry/create-telemetry.js'
+import type { Storage } from '../storage/storage.js'
 import { CapabilityIndex } from './capability-index.js'
+import { CapabilityResolver } from './capability-resolver.js'
 import { resolveOptions, type RuntimeOptions } from './runtime-options.js'
-import { SubagentService } from './subagent-service.js'
+import type { SubagentApi } from './subagent-api.js'
+import { SubagentService, toStoredSubagent } from './subagent-service.js'
+import type { TaskApi } from './task-api.js'
+import { TaskRecovery } from './task-recovery.js'
 import { TaskService } from './task-service.js'
 
 /** An Inboard runtime: see {@link createRuntime}. */
 export interface Runtime {
-  readonly tasks: TaskService
-  readonly subagents: SubagentService
+  readonly tasks: TaskApi
+  readonly subagents: SubagentApi
   /** The runtime's clock, for layers (HTTP, webhooks) that must agree with it on time. */
   readonly clock: Clock
+  /** Where the runtime keeps its data; `@inboard/http` keeps idempotency records and the webhook outbox there too. */
+  readonly storage: Storage
   /** End users' credentials and OAuth consent; present when the runtime was given `auth` options. */
-  readonly auth?: AuthService
+  readonly auth?: AuthApi
   /** Execution memory: what runs taught (scopes, rate limits, renames, sizes, retries, plans). */
   readonly memory: MemoryApi
+  /**
+   * Resolves once the storage is open, migrated and recovered. Every API call waits for it, so
+   * calling it is optional; it rejects (as does every call) with `storage_unavailable` or
+   * `storage_version_unsupported` when the storage cannot be used.
+   */
+  ready(): Promise<void>
   /** Registers a tool after start-up; subagents' tools are recomputed. */
   addTool(tool: Tool): void
   /** Listens to one event type. */
@@ -34,56 +47,96 @@ export interface Runtime {
   /** Listens to every event. */
   subscribe(listener: (event: RuntimeEvent) => void): Unsubscribe
   /**
-   * Stops accepting tasks, lets queued and running ones finish until `deadlineMs` (default 30 s),
-   * fails what is left as `runtime_closed`, then closes tools that hold connections.
+   * Stops accepting tasks, lets queued and running ones finish until `deadlineMs` (default 30 s) and
+   * fails the ones still running as `runtime_closed`, then closes tools and the storage. Pending and
+   * waiting tasks stay stored for the next start; with the default in-memory storage, which does not
+   * outlive the runtime, they fail as `runtime_closed` too.
    */
   close(options?: { deadlineMs?: number }): Promise<void>
 }
 
+function openError(thrown: unknown): InboardError {
+  if (thrown instanceof InboardError && (thrown.code === 'storage_unavailable' || thrown.code === 'storage_version_unsupported')) return thrown
+  const message = thrown instanceof Error ? thrown.message : String(thrown)
+  return new InboardError('storage_unavailable', `The storage could not be opened: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check that the database is reachable and writable' })
+}
+
 /**
- * Creates a runtime: register tools, deploy subagents, submit tasks.
+ * Creates a runtime: register tools, deploy subagents, submit tasks. It opens its storage at once;
+ * `await runtime.ready()` to see the outcome, or let the first call wait for it.
  *
  * @example
  * const runtime = createRuntime({ tools: [weather] })
- * const task = runtime.tasks.create({ prompt: 'Weather in Paris?' })
+ * const task = await runtime.tasks.create({ prompt: 'Weather in Paris?' })
  * const done = await runtime.tasks.wait(task.id)
  */
-export function createRuntime(options: RuntimeOptions & { auth: AuthOptions }): Runtime & { readonly auth: AuthService }
+export function createRuntime(options: RuntimeOptions & { auth: AuthOptions }): Runtime & { readonly auth: AuthApi }
 export function createRuntime(options?: RuntimeOptions): Runtime
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const resolved = resolveOptions(options)
-  const auth = options.auth === undefined ? undefined : createAuth(options.auth, resolved.clock, (match): number => tasks.resumeWaiting(match))
+  const { storage, clock } = resolved
+  const auth = options.auth === undefined ? undefined : createAuth(options.auth, { clock, store: storage.credentials, resume: (filter, match): Promise<number> => tasks.resumeWaiting(filter, match) })
   const bus = new EventBus(resolved.onListenerError)
   const index = new CapabilityIndex(resolved.tools)
-  const memory = createMemory(resolved.memory, { clock: resolved.clock, tasks: resolved.taskStore, specOf: (id) => index.get(id)?.spec })
+  const lifecycle = new TaskLifecycle({ storage: storage.tasks, bus, clock, retention: resolved.retention, lease: resolved.lease, onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')) })
+  const memory = createMemory(resolved.memory, { clock, store: resolved.ownsStorage ? undefined : storage.memory, task: (id) => lifecycle.live(id), specOf: (id) => index.get(id)?.spec })
   if (memory.scopesFor) auth?.service.addScopeSource(memory.scopesFor)
-  const registry = new SubagentRegistry(index, resolved.clock)
-  for (const prebuilt of resolved.subagents) registry.deploy({ ...prebuilt, type: 'prebuilt' })
-  const lifecycle = new TaskLifecycle(resolved.taskStore, bus, resolved.clock, resolved.retention)
-  const tasks = new TaskService({
+  const registry = new SubagentRegistry(index, clock)
+  const capabilities = new CapabilityResolver(index, registry)
+  const trace = new TraceRecorder(clock, bus)
+
+  let opened: Promise<void> | null = null
+  const ready = (): Promise<void> =>
+    (opened ??= (async () => {
+      try {
+        await storage.open()
+        registry.load(await storage.subagents.list())
+        for (const prebuilt of resolved.subagents) await storage.subagents.put(toStoredSubagent(registry.deploy({ ...prebuilt, type: 'prebuilt', replace: true })))
+        await memory.ready()
+      } catch (thrown) {
+        throw openError(thrown)
+      }
+      await recovery.start()
+    })())
+
+  const tasks: TaskService = new TaskService({
     options: resolved,
+    storage: storage.tasks,
     lifecycle,
-    trace: new TraceRecorder(resolved.clock, bus),
+    runner: {
+      lifecycle,
+      trace,
+      index,
+      clock,
+      limits: resolved.limits,
+      planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock })),
+      middleware: [...createTelemetry(options.telemetry, clock, bus), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
+    },
     index,
     subagents: registry,
-    planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock: resolved.clock })),
-    middleware: [...createTelemetry(options.telemetry, resolved.clock, bus), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
+    capabilities,
+    ready,
   })
+  const recovery = new TaskRecovery({ storage: storage.tasks, lifecycle, tasks, trace, index, clock, lease: resolved.lease, claimOwn: options.lease?.owner !== undefined })
+  // Opening starts now; a failure is reported through ready() and every call, never as an unhandled rejection.
+  ready().catch(() => undefined)
   const tools = [...resolved.tools]
   let closing: Promise<void> | null = null
 
   return {
     tasks,
-    subagents: new SubagentService(registry),
-    clock: resolved.clock,
+    subagents: new SubagentService(registry, storage.subagents, ready),
+    clock,
+    storage,
     memory: memory.api,
     ...(auth === undefined ? {} : { auth: auth.service }),
+    ready,
     addTool(tool) {
       if (tasks.closed) throw new InboardError('runtime_closed', 'The runtime is closed')
       index.add(tool)
       tools.push(tool)
       registry.refresh()
-      tasks.invalidate()
+      capabilities.invalidate()
     },
     on: (type, listener) => bus.on(type, listener),
     subscribe: (listener) => bus.subscribe(listener),
@@ -91,10 +144,17 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       closing ??= (async () => {
         const deadlineMs = closeOptions.deadlineMs ?? 30_000
         const started = resolved.clock.now()
-        await tasks.close(deadlineMs)
+        tasks.stopIntake()
+        recovery.stop()
+        const usable = await ready().then(
+          () => true,
+          () => false,
+        )
+        if (usable) await tasks.close(deadlineMs, resolved.ownsStorage)
         // Memory writes get what is left of the deadline; a slow store cannot hold close() past it.
         await memory.flush(Math.max(0, deadlineMs - (resolved.clock.now() - started)))
         await Promise.allSettled(tools.map(async (tool) => tool.close?.()))
+        await storage.close().catch(() => undefined)
         bus.removeAll()
       })()
       return closing

@@ -5,12 +5,14 @@ import { systemClock, type Clock } from '../clock.js'
 import type { RuntimeEvent } from '../events.js'
 import type { Planner } from '../planner/planner.js'
 import type { CallMiddleware } from '../runner/call-middleware.js'
-import type { Limits } from '../runner/task-runner.js'
+import type { Limits } from '../runner/task-run.js'
 import type { MemoryOptions } from '../memory/create-memory.js'
-import { MemoryTaskStore, type TaskStore } from '../stores/task-store.js'
+import { memoryStorage } from '../storage/memory/memory-storage.js'
+import type { Storage } from '../storage/storage.js'
 import type { Retention } from '../task/task-lifecycle.js'
 import type { TaskMode } from '../task/task-types.js'
 import type { TelemetryOptions } from '../telemetry/telemetry-options.js'
+import { newId } from '../ids.js'
 import { validate } from './validate.js'
 
 /** A subagent shipped with the app (listed as `type: 'prebuilt'`). */
@@ -58,9 +60,24 @@ export interface RuntimeOptions {
     /** Milliseconds a finished task stays readable. @default 86400000 (24 h) */
     maxAgeMs?: number
   }
-  stores?: {
-    /** Where tasks and traces live. @default an in-memory store */
-    tasks?: TaskStore
+  /**
+   * Where tasks, traces, subagents, execution memory, credentials, idempotency records and the
+   * webhook outbox live (`sqliteStorage` from `@inboard/sqlite` keeps them across restarts).
+   * @default in memory, lost when the process ends
+   */
+  storage?: Storage
+  lease?: {
+    /**
+     * How long a process holds the tasks it runs without renewing: when it dies, other processes
+     * (or this one, restarted) take its tasks over once this has passed. @default 30000
+     */
+    durationMs?: number
+    /**
+     * This process's owner id in storage. A process that restarts under the same id takes its own
+     * tasks back at once instead of waiting for their leases to expire; give each live process its
+     * own. @default a random id per runtime
+     */
+    owner?: string
   }
   /** Extensions around every capability call, outermost first (logging, metrics, policies). @default [] */
   middleware?: readonly CallMiddleware[]
@@ -95,9 +112,12 @@ const optionsSchema = z.object({
     })
     .optional(),
   retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional() }).optional(),
-  stores: z.object({ tasks: z.custom<TaskStore>().optional() }).optional(),
+  storage: z
+    .custom<Storage>((storage) => ['open', 'close'].every((name) => typeof Reflect.get(Object(storage), name) === 'function') && typeof Reflect.get(Object(storage), 'tasks') === 'object', 'expected a Storage (tasks, subagents, memory, credentials, idempotency, outbox, open, close)')
+    .optional(),
+  lease: z.object({ durationMs: z.number().int().min(1_000).optional(), owner: z.string().min(1).max(200).optional() }).optional(),
   onListenerError: z.function().optional(),
-  memory: z.object({ enabled: z.boolean().optional(), store: z.custom<MemoryOptions['store']>((store) => typeof (store as { get?: unknown } | undefined)?.get === 'function', 'expected a Keyv instance').optional(), maxAgeMs: positiveInt.optional() }).optional(),
+  memory: z.object({ enabled: z.boolean().optional(), store: z.custom<MemoryOptions['store']>((store) => typeof (store as { get?: unknown } | undefined)?.get === 'function', 'expected a key-value store (a Keyv instance works)').optional(), maxAgeMs: positiveInt.optional() }).optional(),
   middleware: z.array(z.custom<CallMiddleware>((layer) => typeof (layer as CallMiddleware | undefined)?.name === 'string', 'expected call middleware with a name')).optional(),
 })
 
@@ -112,7 +132,10 @@ export interface ResolvedOptions {
   mode: TaskMode
   limits: Limits
   retention: Retention
-  taskStore: TaskStore
+  storage: Storage
+  /** True when the runtime made its own in-memory storage (nothing outlives it). */
+  ownsStorage: boolean
+  lease: { durationMs: number; owner: string }
   onListenerError: (error: unknown, event: RuntimeEvent) => void
   middleware: readonly CallMiddleware[]
   memory: MemoryOptions
@@ -137,7 +160,9 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
       retry: { retries: limits.retries ?? 3, minDelayMs: limits.retryMinDelayMs ?? 250, maxDelayMs: limits.retryMaxDelayMs ?? 30_000 },
     },
     retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },
-    taskStore: options.stores?.tasks ?? new MemoryTaskStore(),
+    storage: options.storage ?? memoryStorage(),
+    ownsStorage: options.storage === undefined,
+    lease: { durationMs: options.lease?.durationMs ?? 30_000, owner: options.lease?.owner ?? newId('rt') },
     middleware: options.middleware ?? [],
     memory: options.memory ?? {},
     onListenerError: options.onListenerError ?? ((error, event) => console.error(`[inboard] a listener for ${event.type} threw:`, error)),

@@ -1,93 +1,78 @@
+import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
-import { newId } from '../ids.js'
-import type { CapabilityInfo } from '../planner/planner.js'
+import { newId, TASK_ID } from '../ids.js'
 import { failTask } from '../runner/task-outcomes.js'
-import { runTask, type RunnerDeps, type TaskCapabilities } from '../runner/task-runner.js'
-import type { TraceRecorder } from '../runner/trace-recorder.js'
-import { Scheduler } from '../scheduler/scheduler.js'
+import { runTask, type RunnerDeps } from '../runner/task-runner.js'
+import type { TaskStorage } from '../storage/task-storage.js'
 import type { SubagentRegistry } from '../subagents/subagent-registry.js'
-import { relevance } from '../subagents/tool-matching.js'
+import { fromStored } from '../task/stored-form.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import { isTerminal } from '../task/task-machine.js'
 import { toTask, toTaskListItem, type TaskRecord } from '../task/task-record.js'
 import type { Page, Task, TaskListItem, Trace } from '../task/task-types.js'
-import { keywords } from '../text/tokens.js'
 import type { CapabilityIndex } from './capability-index.js'
+import type { CapabilityResolver } from './capability-resolver.js'
 import type { ResolvedOptions } from './runtime-options.js'
 import {
   MAX_PROMPT_LENGTH,
   taskCreateSchema,
-  taskIdSchema,
   taskInputSchema,
   taskListSchema,
   type TaskCreateInput,
   type TaskInputBody,
   type TaskListQuery,
 } from './schemas.js'
+import type { CreateOptions, TaskApi, TaskScope, WaitOptions } from './task-api.js'
+import { TaskAdmission } from './task-admission.js'
+import { routeTask } from './task-routing.js'
 import { validate } from './validate.js'
 
-/** Limits a call to one account's tasks: others look like they do not exist. */
-export interface TaskScope {
-  account?: string | null
-}
+/** How often `wait()` looks at a task that another process runs. */
+const POLL_MS = 100
 
-export interface WaitOptions {
-  /** Resolve at `waiting` too, not only at a terminal state. @default 'terminal' */
-  until?: 'terminal' | 'waiting'
-}
-
-interface TaskServiceDeps {
+export interface TaskServiceDeps {
   options: ResolvedOptions
+  storage: TaskStorage
   lifecycle: TaskLifecycle
-  trace: TraceRecorder
+  runner: Omit<RunnerDeps, 'capabilitiesFor' | 'subagentPrompt'>
   index: CapabilityIndex
   subagents: SubagentRegistry
-  planner: RunnerDeps['planner']
-  middleware: RunnerDeps['middleware']
+  capabilities: CapabilityResolver
+  /** Resolves once the storage is open and recovered; rejects with its error otherwise. */
+  ready(): Promise<void>
 }
 
-/** `runtime.tasks`: create, read, cancel and feed tasks. */
-export class TaskService {
+/** `runtime.tasks`, plus what the runtime itself needs (resume, close). */
+export class TaskService implements TaskApi {
   readonly #deps: TaskServiceDeps
   readonly #runner: RunnerDeps
-  readonly #scheduler: Scheduler
-  readonly #active = new Set<TaskRecord>()
-  readonly #perAccount = new Map<string, number>()
-  readonly #parked = new Map<string, string[]>()
-  readonly #capabilityCache = new WeakMap<ReadonlySet<string>, TaskCapabilities>()
-  #allCapabilities: TaskCapabilities | null = null
+  readonly #admission: TaskAdmission
   #closed = false
 
   constructor(deps: TaskServiceDeps) {
     this.#deps = deps
-    const { options } = deps
     this.#runner = {
-      middleware: deps.middleware,
-      lifecycle: deps.lifecycle,
-      trace: deps.trace,
-      planner: deps.planner,
-      index: deps.index,
-      clock: options.clock,
-      limits: options.limits,
-      capabilitiesFor: (record) => this.#capabilitiesFor(record),
+      ...deps.runner,
+      capabilitiesFor: (record) => deps.capabilities.capabilitiesFor(record),
       subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.subAgent)?.prompt ?? null)),
     }
-    this.#scheduler = new Scheduler({
-      concurrency: options.concurrency,
-      claim: (id) => this.#claim(id),
-      onError: (error) => console.error('[inboard] a task run failed unexpectedly:', error),
+    this.#admission = new TaskAdmission({
+      concurrency: deps.options.concurrency,
+      accountConcurrency: deps.options.accountConcurrency,
+      lifecycle: deps.lifecycle,
+      run: (record) => runTask(this.#runner, record),
     })
   }
 
-  /** Creates a task; it starts at once when a slot is free (`running`), otherwise it is `pending`. */
-  create(input: TaskCreateInput, scope: TaskScope = {}): Task {
+  async create(input: TaskCreateInput, scope: TaskScope = {}, createOptions: CreateOptions = {}): Promise<Task> {
+    await this.#deps.ready()
     if (this.#closed) throw new InboardError('runtime_closed', 'The runtime is closed and accepts no new tasks')
     const body = validate(taskCreateSchema, input, 'task')
     if (body.prompt.length > MAX_PROMPT_LENGTH) {
       throw new InboardError('prompt_too_long', `The prompt has ${body.prompt.length} characters; the maximum is ${MAX_PROMPT_LENGTH}`, { param: 'prompt' })
     }
-    const subAgent = body.sub_agent == null ? this.#route(body.prompt) : this.#deps.subagents.get(body.sub_agent).id
-    const { options, lifecycle } = this.#deps
+    const { options, lifecycle, subagents, index } = this.#deps
+    const subAgent = body.sub_agent == null ? routeTask(body.prompt, subagents, index) : subagents.get(body.sub_agent).id
     const record: TaskRecord = {
       id: newId('task'),
       status: 'pending',
@@ -109,53 +94,61 @@ export class TaskService {
       waiting: null,
       steps: null,
       work: null,
+      version: 1,
+      owner: null,
+      leaseExpiresAt: null,
     }
     if (body.memory === false) record.memory = false
-    lifecycle.created(record)
-    this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '')
+    await lifecycle.created(record)
+    createOptions.onStored?.(toTask(record))
+    if (this.#closed) failTask(this.#runner, record, new InboardError('runtime_closed', 'The runtime closed before the task started', { recoverable: true, suggestion: 'Create the task again' }))
+    else this.#admission.enqueue(record)
     return toTask(record)
   }
 
-  get(id: string, scope: TaskScope = {}): Task {
-    return toTask(this.#find(id, scope))
+  async get(id: string, scope: TaskScope = {}): Promise<Task> {
+    return toTask(await this.#find(id, scope))
   }
 
-  /** Newest first, filtered; `has_more` is exact. */
-  list(query: TaskListQuery = {}, scope: TaskScope = {}): Page<TaskListItem> {
+  async list(query: TaskListQuery = {}, scope: TaskScope = {}): Promise<Page<TaskListItem>> {
+    await this.#deps.ready()
     const filter = validate(taskListSchema, query, 'query')
-    this.#deps.lifecycle.prune()
-    const page = this.#deps.options.taskStore.list(
+    await this.#deps.lifecycle.prune()
+    const page = await this.#deps.storage.list(
       { status: filter.status, subAgent: filter.sub_agent, userId: filter.user_id, ...(scope.account === undefined ? {} : { account: scope.account }) },
-      filter.limit ?? 20,
-      filter.offset ?? 0,
+      { limit: filter.limit ?? 20, offset: filter.offset ?? 0 },
     )
-    return { data: page.data.map(toTaskListItem), has_more: page.has_more }
+    // A task running here may be a step ahead of its last write: show the live record.
+    return { data: page.data.map((stored) => toTaskListItem(this.#deps.lifecycle.live(stored.id) ?? fromStored(stored))), has_more: page.has_more }
   }
 
-  /** Cancels a pending, running or waiting task; in-flight calls are aborted. */
-  cancel(id: string, scope: TaskScope = {}): Task {
-    const record = this.#find(id, scope)
+  async cancel(id: string, scope: TaskScope = {}): Promise<Task> {
+    const record = await this.#find(id, scope)
     const controller = record.work?.controller
     if (!this.#deps.lifecycle.apply(record, 'CANCEL')) {
       throw new InboardError('task_already_complete', `Task ${id} is already ${record.status}`)
     }
     controller?.abort(new DOMException('The task was cancelled', 'AbortError'))
+    if ((await this.#deps.lifecycle.settled(record)) === 'conflict') {
+      throw new InboardError('storage_conflict', `Task ${id} changed while it was being cancelled; read it and try again`)
+    }
     return toTask(record)
   }
 
-  trace(id: string, scope: TaskScope = {}): Trace {
-    return this.#deps.trace.read(this.#find(id, scope))
+  async trace(id: string, scope: TaskScope = {}): Promise<Trace> {
+    return this.#runner.trace.read(await this.#find(id, scope))
   }
 
-  /** Supplies input, values or an approval to a waiting task and resumes it. */
-  sendInput(id: string, input: TaskInputBody, scope: TaskScope = {}): Task {
+  async sendInput(id: string, input: TaskInputBody, scope: TaskScope = {}): Promise<Task> {
+    const found = await this.#find(id, scope)
     const body = validate(taskInputSchema, input, 'input')
-    const record = this.#find(id, scope)
-    if (this.#closed && !isTerminal(record.status)) throw new InboardError('runtime_closed', 'The runtime is closed and resumes no task')
-    if (isTerminal(record.status)) throw new InboardError('task_already_complete', `Task ${id} is already ${record.status}`)
-    if (record.status !== 'waiting' || !record.work) throw new InboardError('task_not_waiting', `Task ${id} is ${record.status}, not waiting for input`)
-    const { work, waiting } = record
-    if (waiting?.reason === 'approval_required' && body.approved === undefined) {
+    if (this.#closed && !isTerminal(found.status)) throw new InboardError('runtime_closed', 'The runtime is closed and resumes no task')
+    if (isTerminal(found.status)) throw new InboardError('task_already_complete', `Task ${id} is already ${found.status}`)
+    if (found.status !== 'waiting' || !found.work) throw new InboardError('task_not_waiting', `Task ${id} is ${found.status}, not waiting for input`)
+    // A waiting task read from storage (after a restart, or waiting in another process) continues here.
+    const record = this.#deps.lifecycle.adopt(found)
+    const work = record.work!
+    if (record.waiting?.reason === 'approval_required' && body.approved === undefined) {
       throw new InboardError('invalid_request', 'This task is waiting for approval: send { approved: true | false }', { param: 'approved' })
     }
     if (body.message !== undefined) work.messages.push(body.message)
@@ -165,148 +158,113 @@ export class TaskService {
     return toTask(record)
   }
 
-  /** Resolves at a terminal state, or at `waiting` when asked. */
   async wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
-    return this.#deps.lifecycle.wait(this.#find(id, scope), options.until ?? 'terminal')
+    const until = options.until ?? 'terminal'
+    const record = await this.#find(id, scope)
+    const done = (task: { status: string }): boolean => isTerminal(task.status as Task['status']) || (until === 'waiting' && task.status === 'waiting')
+    if (this.#deps.lifecycle.live(id) === record || done(record)) {
+      const task = await this.#deps.lifecycle.wait(record, until)
+      if (task !== null) return task
+    }
+    // Held by another process (or taken over meanwhile): watch the stored task.
+    const { clock } = this.#deps.options
+    for (;;) {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, POLL_MS))
+      const stored = await this.#deps.storage.get(id)
+      if (stored === null) throw new InboardError('task_not_found', `No task with id "${id}"`)
+      const live = this.#deps.lifecycle.live(id)
+      if (live) {
+        const task = await this.#deps.lifecycle.wait(live, until)
+        if (task !== null) return task
+      } else if (done(stored)) return toTask(fromStored(stored))
+    }
   }
 
-  /** Puts a waiting task back in line; it runs where it stopped. */
+  /** Puts a live waiting task back in line; it runs where it stopped. */
   resume(record: TaskRecord): void {
     if (record.status !== 'waiting' || this.#closed) return
     const work = record.work!
-    const step = this.#deps.trace.start(record, record.waiting?.service ?? 'runtime', `wait_${record.waiting?.reason ?? 'input'}`)
-    step.startedAt = work.waitStartedAt
-    this.#deps.trace.end(record, step, 'complete')
-    this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '', true)
+    const step = this.#runner.trace.start(record, record.waiting?.service ?? 'runtime', `wait_${record.waiting?.reason ?? 'input'}`)
+    step.startedAt = work.waitStartedAt ?? step.startedAt
+    this.#runner.trace.end(record, step, 'complete')
+    work.waitStartedAt = null
+    this.#admission.enqueue(record, true)
     if (record.status === 'waiting') this.#deps.lifecycle.apply(record, 'REQUEUE')
+  }
+
+  /** Queues a task this process just took over (recovery). */
+  enqueue(record: TaskRecord): void {
+    this.#admission.enqueue(record)
   }
 
   /**
    * Resumes every waiting task that `match` selects (e.g. all tasks of one account's user waiting
    * for consent to one service, once it is granted). `match` also gets the task's account (null for
-   * tasks created without one), which the public task does not carry. Returns how many resumed.
+   * tasks created without one), which the public task does not carry. Resolves with how many resumed.
    */
-  resumeWaiting(match: (task: Task, account: string | null) => boolean): number {
+  async resumeWaiting(filter: { userId?: string | undefined; account?: string | null }, match: (task: Task, account: string | null) => boolean): Promise<number> {
+    await this.#deps.ready()
     let resumed = 0
-    const page = this.#deps.options.taskStore.list({ status: 'waiting' }, Number.MAX_SAFE_INTEGER, 0)
-    for (const record of page.data) {
-      if (!match(toTask(record), record.account)) continue
-      this.resume(record)
+    const matching: TaskRecord[] = []
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.#deps.storage.list({ status: 'waiting', ...filter }, { limit: 100, offset })
+      for (const stored of page.data) {
+        const record = this.#deps.lifecycle.live(stored.id) ?? fromStored(stored)
+        if (record.status === 'waiting' && match(toTask(record), record.account)) matching.push(record)
+      }
+      if (!page.has_more) break
+    }
+    for (const record of matching) {
+      this.resume(this.#deps.lifecycle.adopt(record))
       resumed++
     }
     return resumed
   }
 
-  /** Stops intake; waits for queued and running tasks until the deadline, then fails the rest (waiting ones too). */
-  async close(deadlineMs: number): Promise<void> {
+  /**
+   * Stops intake; waits for queued and running tasks until the deadline, then fails the ones still
+   * running. Pending and waiting tasks stay stored for the next start, unless `failLeftovers` (the
+   * runtime's own in-memory storage, which nothing will ever read again) fails them too.
+   */
+  async close(deadlineMs: number, failLeftovers: boolean): Promise<void> {
     this.#closed = true
     let timer: unknown
-    const clock = this.#deps.options.clock
+    const clock: Clock = this.#deps.options.clock
     const deadline = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, deadlineMs)))
-    await Promise.race([this.#scheduler.idle(), deadline])
+    await Promise.race([this.#admission.idle(), deadline])
     clock.clearTimeout(timer)
     const stop = new InboardError('runtime_closed', 'The runtime closed before the task finished', { recoverable: true, suggestion: 'Create the task again' })
-    for (const record of this.#active) failTask(this.#deps, record, stop)
-    // Queued and waiting tasks are plain data in this store: nothing would ever resume them.
-    for (const status of ['pending', 'waiting'] as const) {
-      for (const record of this.#deps.options.taskStore.list({ status }, Number.MAX_SAFE_INTEGER, 0).data) failTask(this.#deps, record, stop)
+    for (const record of [...this.#admission.active()]) failTask(this.#runner, record, stop)
+    if (failLeftovers) {
+      for (const status of ['pending', 'waiting'] as const) {
+        for (const stored of (await this.#deps.storage.list({ status }, { limit: Number.MAX_SAFE_INTEGER, offset: 0 })).data) {
+          failTask(this.#runner, this.#deps.lifecycle.adopt(fromStored(stored)), stop)
+        }
+      }
     }
+    await Promise.all([...this.#deps.lifecycle.liveRecords()].map((record) => this.#deps.lifecycle.settled(record)))
+  }
+
+  /** Refuses new tasks and resumes from now on (the first thing `close` does). */
+  stopIntake(): void {
+    this.#closed = true
   }
 
   get closed(): boolean {
     return this.#closed
   }
 
-  /** Forgets cached capability lists after tools or subagents change. */
-  invalidate(): void {
-    this.#allCapabilities = null
-  }
-
-  #find(id: string, scope: TaskScope): TaskRecord {
-    validate(taskIdSchema, id, 'task id')
-    const record = this.#deps.options.taskStore.get(id)
-    if (!record || (scope.account !== undefined && record.account !== scope.account)) {
-      throw new InboardError('task_not_found', `No task with id "${id}"`)
+  /** The live record, or the stored task; `task_not_found` for unknown, malformed or out-of-scope ids. */
+  async #find(id: string, scope: TaskScope): Promise<TaskRecord> {
+    await this.#deps.ready()
+    const notFound = (): InboardError => new InboardError('task_not_found', `No task with id "${String(id).slice(0, 100)}"`)
+    if (typeof id !== 'string' || !TASK_ID.test(id)) throw notFound()
+    let record = this.#deps.lifecycle.live(id)
+    if (!record) {
+      const stored = await this.#deps.storage.get(id)
+      record = stored === null ? undefined : (this.#deps.lifecycle.live(id) ?? fromStored(stored))
     }
+    if (!record || (scope.account !== undefined && record.account !== scope.account)) throw notFound()
     return record
-  }
-
-  /** Picks the deployed subagent whose tools relate most to the prompt, or none. */
-  #route(prompt: string): string | null {
-    const deployed = this.#deps.subagents.deployed()
-    if (deployed.length === 0) return null
-    const promptWords = keywords(prompt)
-    let best: string | null = null
-    let bestScore = 0
-    for (const subagent of deployed) {
-      const score = relevance(promptWords, [...subagent.capabilityIds], this.#deps.index)
-      if (score > bestScore) {
-        best = subagent.id
-        bestScore = score
-      }
-    }
-    return best
-  }
-
-  #claim(id: string): (() => Promise<void>) | null {
-    const record = this.#deps.options.taskStore.get(id)
-    if (!record || (record.status !== 'pending' && record.status !== 'waiting')) return null
-    const account = record.account
-    if (account !== null) {
-      const running = this.#perAccount.get(account) ?? 0
-      if (running >= this.#deps.options.accountConcurrency) {
-        const parked = this.#parked.get(account)
-        if (parked) parked.push(id)
-        else this.#parked.set(account, [id])
-        return null
-      }
-      this.#perAccount.set(account, running + 1)
-    }
-    record.work ??= { history: [], messages: [], values: {}, decisions: 0, held: null, approved: null, waitStartedAt: 0, controller: null }
-    this.#deps.lifecycle.apply(record, 'START')
-    this.#active.add(record)
-    return async () => {
-      try {
-        await runTask(this.#runner, record)
-      } finally {
-        this.#active.delete(record)
-        if (account !== null) this.#release(account)
-      }
-    }
-  }
-
-  #release(account: string): void {
-    this.#perAccount.set(account, (this.#perAccount.get(account) ?? 1) - 1)
-    const parked = this.#parked.get(account)
-    // Skip parked tasks that were cancelled (or pruned) meanwhile: the slot goes to the next live one.
-    for (let id = parked?.shift(); id !== undefined; id = parked?.shift()) {
-      const record = this.#deps.options.taskStore.get(id)
-      if (record && (record.status === 'pending' || record.status === 'waiting')) {
-        this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '', true)
-        break
-      }
-    }
-    if (parked?.length === 0) this.#parked.delete(account)
-  }
-
-  #capabilitiesFor(record: TaskRecord): TaskCapabilities {
-    const subagent = record.subAgent === null ? undefined : this.#deps.subagents.peek(record.subAgent)
-    if (!subagent) return (this.#allCapabilities ??= this.#build([...this.#deps.index.all()].map((entry) => entry.info.id)))
-    // An update replaces the subagent's id set, so the set itself is the cache key.
-    let value = this.#capabilityCache.get(subagent.capabilityIds)
-    if (!value) {
-      value = this.#build([...subagent.capabilityIds])
-      this.#capabilityCache.set(subagent.capabilityIds, value)
-    }
-    return value
-  }
-
-  #build(ids: string[]): TaskCapabilities {
-    const infos: CapabilityInfo[] = []
-    for (const id of ids) {
-      const entry = this.#deps.index.get(id)
-      if (entry) infos.push(entry.info)
-    }
-    return { infos, allowed: new Set(ids) }
   }
 }

@@ -1,6 +1,6 @@
 import type { TaskError } from '../errors/inboard-error.js'
 import type { CallRecord, PlannedCall } from '../planner/planner.js'
-import type { StepStatus, TaskMode, TaskStatus, TaskWaiting } from '../task/task-types.js'
+import type { StepStatus, TaskMode, TaskStatus, TaskWaiting, TokenUsage } from '../task/task-types.js'
 
 /** One trace step as stored. Times are epoch milliseconds on the runtime's clock. */
 export interface StoredStep {
@@ -13,6 +13,10 @@ export interface StoredStep {
   /** 0 while the step runs. */
   durationMs: number
   note: string | null
+  /** Model-call steps only (`tool: "model"`): the model id. */
+  model?: string
+  /** Model-call steps only: the tokens the call used. */
+  usage?: TokenUsage
 }
 
 /**
@@ -89,6 +93,8 @@ export interface StoredTask {
   /** The trace, oldest step first. */
   steps: StoredStep[]
   progress: TaskProgress | null
+  /** Tokens of the planner's model calls, summed; absent until the first one. */
+  usage?: TokenUsage
   /** False when the task was created with `memory: false`: it neither learns nor uses execution memory. */
   memory: boolean
   /**

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
 import type { CapabilityIndex } from '../runtime/capability-index.js'
+import type { StoredSubagent } from '../storage/subagent-storage.js'
 import type { Page } from '../task/task-types.js'
 import { capabilitiesOfTools, matchCapabilities } from './tool-matching.js'
 import { isoTime } from '../iso-time.js'
@@ -56,6 +57,8 @@ export interface DeployOptions {
   prompt: string
   tools?: readonly string[] | undefined
   type?: 'custom' | 'prebuilt'
+  /** Replace a deployed subagent of the same name (prebuilt subagents at every start). */
+  replace?: boolean
 }
 
 /** Deployed subagents by id, newest first in lists. Deleted ones stay readable for running tasks. */
@@ -71,7 +74,7 @@ export class SubagentRegistry {
 
   deploy(options: DeployOptions): SubagentRecord {
     const existing = this.#records.get(options.name)
-    if (existing && existing.status === 'deployed') {
+    if (existing && existing.status === 'deployed' && options.replace !== true) {
       throw new InboardError('subagent_already_exists', `A subagent named "${options.name}" is already deployed`, { param: 'name' })
     }
     const now = this.#clock.now()
@@ -132,6 +135,28 @@ export class SubagentRegistry {
     record.deletedAt = now
     record.updatedAt = now
     return record
+  }
+
+  /**
+   * Takes in subagents read from storage (oldest first). Tools named at deploy time that are no
+   * longer registered are left out rather than refused: the app may have removed a tool since.
+   */
+  load(stored: readonly StoredSubagent[]): void {
+    for (const subagent of stored) {
+      const ids = subagent.tools === null ? new Set(matchCapabilities(subagent.prompt, this.#index)) : new Set(capabilitiesOfTools(subagent.tools, this.#index).ids)
+      this.#records.delete(subagent.id)
+      this.#records.set(subagent.id, {
+        id: subagent.id,
+        prompt: subagent.prompt,
+        type: subagent.type,
+        explicitTools: subagent.tools,
+        capabilityIds: ids,
+        status: subagent.status,
+        createdAt: subagent.createdAt,
+        updatedAt: subagent.updatedAt,
+        deletedAt: subagent.deletedAt,
+      })
+    }
   }
 
   /** Recomputes every subagent's tools, e.g. after a tool was registered. */

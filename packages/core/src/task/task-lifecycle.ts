@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
 import type { EventBus, RuntimeEvent } from '../events.js'
-import { Deque } from '../scheduler/deque.js'
-import type { TaskStore } from '../stores/task-store.js'
+import type { TaskStorage } from '../storage/task-storage.js'
 import { isTerminal, nextStatus, type TaskEventType } from './task-machine.js'
 import { toTask, type TaskRecord } from './task-record.js'
 import type { Task, TaskStatus } from './task-types.js'
+import { TaskWriter, type WriteOutcome } from './task-writer.js'
 import { isoTime } from '../iso-time.js'
 
 /** How long finished tasks stay readable. */
@@ -16,7 +16,14 @@ export interface Retention {
   maxAgeMs: number
 }
 
-type Waiter = { until: 'terminal' | 'waiting'; resolve: (task: Task) => void }
+/** Who this process is, for the leases of the tasks it holds. */
+export interface Lease {
+  owner: string
+  durationMs: number
+}
+
+/** `resolve(null)`: the task was taken over by another process; read it from storage instead. */
+type Waiter = { until: 'terminal' | 'waiting'; resolve: (task: Task | null) => void }
 
 const EVENT_OF: Record<TaskStatus, RuntimeEvent['type']> = {
   pending: 'task.created',
@@ -37,29 +44,64 @@ function closeOpenSteps(record: TaskRecord, now: number): void {
   }
 }
 
+export interface LifecycleDeps {
+  storage: TaskStorage
+  bus: EventBus
+  clock: Clock
+  retention: Retention
+  lease: Lease
+  /** A task this process held was taken over or changed elsewhere: stop running it here. */
+  onLost(record: TaskRecord): void
+}
+
 /**
  * The only place a task's status changes: checks each change against the task machine, stamps
- * times, saves, emits the event, wakes `wait()` callers and applies retention when a task ends.
+ * times and the lease, queues the write, emits the event, and wakes `wait()` callers once the
+ * change is stored. Keeps the live records of the tasks this process holds.
  */
 export class TaskLifecycle {
-  readonly #store: TaskStore
-  readonly #bus: EventBus
-  readonly #clock: Clock
-  readonly #retention: Retention
+  readonly #deps: LifecycleDeps
+  readonly #writer: TaskWriter
+  readonly #live = new Map<string, TaskRecord>()
   readonly #waiters = new Map<string, Waiter[]>()
-  readonly #finished = new Deque<TaskRecord>()
-  #finishedCount = 0
+  #pruning: Promise<void> | null = null
+  #pruneAgain = false
 
-  constructor(store: TaskStore, bus: EventBus, clock: Clock, retention: Retention) {
-    this.#store = store
-    this.#bus = bus
-    this.#clock = clock
-    this.#retention = retention
+  constructor(deps: LifecycleDeps) {
+    this.#deps = deps
+    this.#writer = new TaskWriter(deps.storage, {
+      onConflict: (record) => this.#lose(record),
+      onFailure: (record, error) => {
+        if (isTerminal(record.status)) return
+        const controller = record.work?.controller
+        if (this.apply(record, 'FAIL', (task) => (task.error = error.toTaskError()))) controller?.abort(error)
+      },
+    })
   }
 
-  /** Stores a new pending task and announces it. */
-  created(record: TaskRecord): void {
-    this.#store.insert(record)
+  /** The live record of a task this process holds, if any. */
+  live(id: string): TaskRecord | undefined {
+    return this.#live.get(id)
+  }
+
+  /** Live records, for close and lease renewal. */
+  liveRecords(): IterableIterator<TaskRecord> {
+    return this.#live.values()
+  }
+
+  /** Takes a record read from storage into this process (a resumed waiting task, a recovered one). */
+  adopt(record: TaskRecord): TaskRecord {
+    const existing = this.#live.get(record.id)
+    if (existing) return existing
+    this.#live.set(record.id, record)
+    return record
+  }
+
+  /** Stores a new pending task (rejects when the storage refuses it), then announces it. */
+  async created(record: TaskRecord): Promise<void> {
+    this.#stampLease(record)
+    await this.#writer.insert(record)
+    this.#live.set(record.id, record)
     this.#announce(record)
   }
 
@@ -73,27 +115,41 @@ export class TaskLifecycle {
       if (isTerminal(record.status)) return false
       throw new InboardError('internal_error', `Illegal task transition ${record.status} --${event}-->`)
     }
-    const now = this.#clock.now()
+    const now = this.#deps.clock.now()
     record.status = next
     update?.(record)
     if (next === 'running' && record.startedAt === null) record.startedAt = now
     if (next !== 'waiting') record.waiting = null
     if (isTerminal(next)) {
       record.endedAt = now
-      record.work = null
       closeOpenSteps(record, now)
+      record.work = null
     }
-    this.#store.save(record)
+    this.#stampLease(record)
+    const written = this.#writer.save(record)
     this.#announce(record)
-    this.#wake(record)
-    if (isTerminal(next)) this.#retain(record)
+    void written.then((outcome) => this.#afterWrite(record, outcome))
     return true
   }
 
-  /** Resolves with the task once it is terminal, or waiting when `until` says so. */
-  wait(record: TaskRecord, until: 'terminal' | 'waiting'): Promise<Task> {
+  /** Queues a write of the record's progress (a step boundary); resolves once it is stored. */
+  save(record: TaskRecord): Promise<WriteOutcome> {
+    this.#stampLease(record)
+    return this.#writer.save(record)
+  }
+
+  /** Resolves when every change made to the record so far is stored (or refused). */
+  settled(record: TaskRecord): Promise<WriteOutcome> {
+    return this.#writer.settled(record)
+  }
+
+  /**
+   * Resolves with the task once it is terminal, or waiting when `until` says so; with null when
+   * another process took the task over meanwhile.
+   */
+  wait(record: TaskRecord, until: 'terminal' | 'waiting'): Promise<Task | null> {
     if (isTerminal(record.status) || (until === 'waiting' && record.status === 'waiting')) {
-      return Promise.resolve(toTask(record))
+      return this.settled(record).then(() => toTask(record))
     }
     return new Promise((resolve) => {
       const list = this.#waiters.get(record.id)
@@ -103,24 +159,57 @@ export class TaskLifecycle {
     })
   }
 
-  /** Drops finished tasks past their age. */
-  prune(): void {
-    const oldest = this.#clock.now() - this.#retention.maxAgeMs
-    for (;;) {
-      const first = this.#finished.shift()
-      if (!first) return
-      if ((first.endedAt ?? 0) > oldest && this.#finishedCount <= this.#retention.maxTasks) {
-        this.#finished.unshift(first)
-        return
-      }
-      this.#finishedCount--
-      this.#store.delete(first.id)
+  /** Drops finished tasks past their age or count; concurrent calls share one pass. */
+  prune(): Promise<void> {
+    if (this.#pruning) {
+      this.#pruneAgain = true
+      return this.#pruning
     }
+    const { retention, clock, storage } = this.#deps
+    this.#pruning = (async () => {
+      do {
+        this.#pruneAgain = false
+        await storage.prune({ endedBefore: clock.now() - retention.maxAgeMs, maxFinished: retention.maxTasks })
+      } while (this.#pruneAgain)
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.#pruning = null))
+    return this.#pruning
+  }
+
+  /** Pending and running tasks carry this process's lease; waiting and finished ones nobody's. */
+  #stampLease(record: TaskRecord): void {
+    if (record.status === 'pending' || record.status === 'running') {
+      record.owner = this.#deps.lease.owner
+      record.leaseExpiresAt = this.#deps.clock.now() + this.#deps.lease.durationMs
+    } else {
+      record.owner = null
+      record.leaseExpiresAt = null
+    }
+  }
+
+  #afterWrite(record: TaskRecord, outcome: WriteOutcome): void {
+    if (outcome === 'conflict') return
+    this.#wake(record)
+    // After a failed write the storage holds an older state: keep answering from the live record.
+    if (isTerminal(record.status) && outcome === 'written') {
+      if (this.#live.get(record.id) === record) this.#live.delete(record.id)
+      void this.prune()
+    }
+  }
+
+  /** Another process changed the task: forget the live record; `wait()` callers read the stored state. */
+  #lose(record: TaskRecord): void {
+    if (this.#live.get(record.id) === record) this.#live.delete(record.id)
+    this.#deps.onLost(record)
+    const list = this.#waiters.get(record.id)
+    this.#waiters.delete(record.id)
+    for (const waiter of list ?? []) waiter.resolve(null)
   }
 
   #announce(record: TaskRecord): void {
     const type = EVENT_OF[record.status]
-    this.#bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#clock.now()), task: toTask(record) }) as RuntimeEvent)
+    this.#deps.bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#deps.clock.now()), task: toTask(record) }) as RuntimeEvent)
   }
 
   #wake(record: TaskRecord): void {
@@ -139,11 +228,5 @@ export class TaskLifecycle {
     }
     if (keep.length > 0) this.#waiters.set(record.id, keep)
     else this.#waiters.delete(record.id)
-  }
-
-  #retain(record: TaskRecord): void {
-    this.#finished.push(record)
-    this.#finishedCount++
-    this.prune()
   }
 }

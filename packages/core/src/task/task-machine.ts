@@ -7,7 +7,8 @@ export type TaskEventType = 'START' | 'WAIT' | 'REQUEUE' | 'COMPLETE' | 'FAIL' |
 /**
  * The task lifecycle as an xstate machine: the single definition of which status changes are legal.
  * Additions to the reference diagram: `waiting → pending` (REQUEUE), a resumed task that finds no
- * free slot queues again instead of claiming to run; `pending → failed` and `waiting → failed`, for
+ * free slot queues again instead of claiming to run; `running → pending` (REQUEUE), a task taken
+ * over from a process that died queues again; `pending → failed` and `waiting → failed`, for
  * tasks a closing runtime can no longer run.
  */
 export const taskMachine = setup({
@@ -17,7 +18,7 @@ export const taskMachine = setup({
   initial: 'pending',
   states: {
     pending: { on: { START: 'running', CANCEL: 'cancelled', FAIL: 'failed' } },
-    running: { on: { WAIT: 'waiting', COMPLETE: 'complete', FAIL: 'failed', CANCEL: 'cancelled' } },
+    running: { on: { REQUEUE: 'pending', WAIT: 'waiting', COMPLETE: 'complete', FAIL: 'failed', CANCEL: 'cancelled' } },
     waiting: { on: { START: 'running', REQUEUE: 'pending', CANCEL: 'cancelled', FAIL: 'failed' } },
     complete: { type: 'final' },
     failed: { type: 'final' },

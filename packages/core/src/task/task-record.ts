@@ -1,6 +1,7 @@
 import type { TaskError } from '../errors/inboard-error.js'
 import type { CallRecord, PlannedCall } from '../planner/planner.js'
 import type { RunSignal } from '../runner/run-signal.js'
+import type { InFlightCall } from '../storage/stored-task.js'
 import type { StepStatus, Task, TaskListItem, TaskMode, TaskStatus, TaskWaiting, TokenUsage } from './task-types.js'
 import { isoTime } from '../iso-time.js'
 
@@ -18,8 +19,9 @@ export interface StepRecord {
 }
 
 /**
- * A task as the runtime keeps it. Plain data: a pending task is this object and a queue entry,
- * nothing else, so large backlogs stay cheap. Fields only needed while running are created lazily.
+ * A task as the runtime keeps it while it is live in this process (queued, running or waiting
+ * here). Its stored form (`StoredTask`, see `stored-form.ts`) is written at every state change and
+ * step boundary; `work.controller` is the only run state that is never stored.
  */
 export interface TaskRecord {
   id: string
@@ -48,6 +50,10 @@ export interface TaskRecord {
   memory?: false
   /** Tokens of the planner's model calls, summed; absent until the first one. */
   usage?: TokenUsage
+  /** The stored version this record was last written as (or read at). */
+  version: number
+  owner: string | null
+  leaseExpiresAt: number | null
 }
 
 /** What a task needs only until it ends. */
@@ -59,7 +65,10 @@ export interface TaskWork {
   /** Calls held back by a wait (approval or consent), run first on resume. */
   held: PlannedCall[] | null
   approved: boolean | null
-  waitStartedAt: number
+  waitStartedAt: number | null
+  /** The call running now, saved before it starts so that recovery knows it may have happened. */
+  inFlight: InFlightCall | null
+  /** Stops the current run; in-process only. */
   controller: RunSignal | null
 }
 

@@ -2,10 +2,8 @@ import { InboardError, type Runtime } from '@inboard/core'
 import { memoryResetQuerySchema } from '../openapi/response-schemas.js'
 import { reply } from '../request/reply.js'
 import { readQuery } from '../request/read-query.js'
-import { callerOf, idParam, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
+import { callerOf, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
 import type { OperationId } from './route-specs.js'
-
-const SUBAGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
 type MemoryOperation = Extract<OperationId, 'getSubagentMemory' | 'resetSubagentMemory'>
 
@@ -14,20 +12,16 @@ type MemoryOperation = Extract<OperationId, 'getSubagentMemory' | 'resetSubagent
  * tasks taught (and what tasks without an account taught, for reading).
  */
 export function memoryRoutes(runtime: Runtime): Record<MemoryOperation, RouteHandler> {
-  const subagent = (context: RouteContext): string => {
-    const id = context.params.subagent_id ?? ''
-    const notFound = new InboardError('subagent_not_found', `No subagent with id "${id.slice(0, 100)}"`)
-    // Only a deployed subagent has memory to show; get() throws subagent_not_found otherwise.
-    return runtime.subagents.get(idParam(context, 'subagent_id', SUBAGENT_ID, notFound)).id
-  }
+  // Only a deployed subagent has memory to show; get() rejects with subagent_not_found otherwise.
+  const subagent = async (context: RouteContext): Promise<string> => (await runtime.subagents.get(context.params.subagent_id ?? '')).id
   const account = (context: RouteContext): string => scopeOf(callerOf(context)).account ?? ''
   return {
     async getSubagentMemory(context) {
-      const id = subagent(context)
+      const id = await subagent(context)
       return reply(200, { sub_agent: id, entries: await runtime.memory.get(id, { account: account(context) }) })
     },
     async resetSubagentMemory(context) {
-      const id = subagent(context)
+      const id = await subagent(context)
       const parsed = memoryResetQuerySchema.safeParse(readQuery(context.url, ['tool']))
       if (!parsed.success) throw new InboardError('invalid_request', `Invalid tool: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { param: 'tool' })
       const { deleted } = await runtime.memory.reset(id, { account: account(context), ...(parsed.data.tool === undefined ? {} : { tool: parsed.data.tool }) })

@@ -26,10 +26,3 @@ export function callerOf(context: RouteContext): Caller {
 export function scopeOf(caller: Caller): TaskScope {
   return { account: `${caller.account}:${caller.environment}` }
 }
-
-/** The path parameter, or the 404 for an id of the wrong shape (it cannot exist). */
-export function idParam(context: RouteContext, name: string, shape: RegExp, notFound: InboardError): string {
-  const id = context.params[name] ?? ''
-  if (!shape.test(id)) throw notFound
-  return id
-}

@@ -1,24 +1,21 @@
 import { createHash } from 'node:crypto'
-import { InboardError, type Clock, type Runtime, type TaskCreateInput } from '@inboard/core'
-import type { IdempotencyStore } from '../idempotency/idempotency-store.js'
+import { InboardError, type Clock, type IdempotencyStorage, type Runtime, type TaskCreateInput } from '@inboard/core'
 import { reply, type Reply } from '../request/reply.js'
 import { readJsonBody } from '../request/read-json-body.js'
 import { readQuery } from '../request/read-query.js'
 import { webhookUrlProblem } from '../webhooks/address-guard.js'
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
-import { callerOf, idParam, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
+import { callerOf, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
 import { webhookUrlSchema } from './request-schemas.js'
 import type { OperationId } from './route-specs.js'
 
-/** Same shape as the runtime's task ids; anything else is a 404 without a lookup. */
-const TASK_ID = /^task_[0-9A-Za-z]{1,64}$/
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 
 export interface TaskRouteDeps {
   runtime: Runtime
   clock: Clock
   maxBodyBytes: number
-  idempotency: IdempotencyStore
+  idempotency: IdempotencyStorage
   webhooks: WebhookDispatcher | null
   allowPrivateWebhooks: boolean
 }
@@ -28,23 +25,24 @@ type TaskOperation = Extract<OperationId, 'createTask' | 'listTasks' | 'getTask'
 /** Handlers of the task endpoints. */
 export function taskRoutes(deps: TaskRouteDeps): Record<TaskOperation, RouteHandler> {
   const { runtime } = deps
-  const taskId = (context: RouteContext): string => {
-    const id = context.params.task_id ?? ''
-    return idParam(context, 'task_id', TASK_ID, new InboardError('task_not_found', `No task with id "${id.slice(0, 100)}"`))
-  }
+  // A malformed id is the runtime's task_not_found, like any unknown one.
+  const taskId = (context: RouteContext): string => context.params.task_id ?? ''
   return {
     createTask: (context) => createTask(deps, context),
-    listTasks(context) {
+    async listTasks(context) {
       const query = readQuery(context.url, ['status', 'sub_agent', 'user_id', 'limit', 'offset'], ['limit', 'offset'])
-      return reply(200, runtime.tasks.list(query, scopeOf(callerOf(context))))
+      return reply(200, await runtime.tasks.list(query, scopeOf(callerOf(context))))
     },
-    getTask: (context) => reply(200, runtime.tasks.get(taskId(context), scopeOf(callerOf(context)))),
-    cancelTask: (context) => reply(200, runtime.tasks.cancel(taskId(context), scopeOf(callerOf(context)))),
-    getTaskTrace: (context) => reply(200, runtime.tasks.trace(taskId(context), scopeOf(callerOf(context)))),
+    getTask: async (context) => reply(200, await runtime.tasks.get(taskId(context), scopeOf(callerOf(context)))),
+    cancelTask: async (context) => reply(200, await runtime.tasks.cancel(taskId(context), scopeOf(callerOf(context)))),
+    getTaskTrace: async (context) => reply(200, await runtime.tasks.trace(taskId(context), scopeOf(callerOf(context)))),
     async sendTaskInput(context) {
       const id = taskId(context)
+      const scope = scopeOf(callerOf(context))
+      // Unknown tasks are refused before the body is read.
+      await runtime.tasks.get(id, scope)
       const body = await readJsonBody(context.request, deps.maxBodyBytes)
-      return reply(200, runtime.tasks.sendInput(id, body.value, scopeOf(callerOf(context))))
+      return reply(200, await runtime.tasks.sendInput(id, body.value, scope))
     },
   }
 }
@@ -71,14 +69,15 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
     if (input.mode === 'live') throw new InboardError('live_mode_not_allowed', 'A test key cannot create live tasks; use a live key (pk_live_…) or leave mode out', { param: 'mode' })
     input.mode = 'test'
   }
-  const create = (): string => {
-    const task = deps.runtime.tasks.create(input as TaskCreateInput, scopeOf(caller))
-    if (typeof webhookUrl === 'string') deps.webhooks?.routeTask(task.id, webhookUrl)
+  const create = async (): Promise<string> => {
+    // Route the task's events before it can start, so none of them goes to the default endpoint.
+    const onStored = typeof webhookUrl === 'string' ? (stored: { id: string }) => deps.webhooks?.routeTask(stored.id, webhookUrl) : undefined
+    const task = await deps.runtime.tasks.create(input as TaskCreateInput, scopeOf(caller), onStored === undefined ? {} : { onStored })
     return JSON.stringify(task)
   }
-  if (key === null) return reply(201, create())
+  if (key === null) return reply(201, await create())
 
-  const scoped = `${caller.account}\u0000${caller.environment}\u0000${key}`
+  const scoped = { scope: `${caller.account}\u0000${caller.environment}`, key }
   const fingerprint = createHash('sha256').update(body.text).digest('hex')
   const now = deps.clock.now()
   const existing = await deps.idempotency.claim(scoped, { fingerprint, response: null, expiresAt: now + IDEMPOTENCY_TTL_MS }, now)
@@ -93,7 +92,7 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
   }
   let task: string
   try {
-    task = create()
+    task = await create()
   } catch (error) {
     // Rejected requests are not remembered: the client may fix the body and reuse the key.
     await deps.idempotency.release(scoped)

@@ -1,9 +1,9 @@
-import type { Clock, Runtime, TimerHandle } from '@inboard/core'
+import { randomUUID } from 'node:crypto'
+import type { Clock, OutboxDelivery, OutboxStorage, Runtime, TimerHandle } from '@inboard/core'
 import { ATTEMPT_TIMEOUT_MS, DELIVERY_WINDOW_MS, MAX_ATTEMPTS, retryDelay } from './retry-schedule.js'
 import { postWebhook } from './post-webhook.js'
 import { toWebhookEvent } from './webhook-event.js'
 import type { WebhookAttemptReport, WebhookOptions } from './webhook-options.js'
-import { MemoryWebhookOutbox, type WebhookDelivery, type WebhookOutbox } from './webhook-outbox.js'
 import { signatureHeaders } from './webhook-signature.js'
 
 /**
@@ -15,10 +15,15 @@ export class WebhookDispatcher {
   readonly #options: WebhookOptions
   readonly #secrets: readonly string[]
   readonly #clock: Clock
-  readonly #outbox: WebhookOutbox
+  readonly #outbox: OutboxStorage
+  /** This dispatcher's owner id in the outbox. */
+  readonly #owner = `webhooks_${randomUUID()}`
+  #sweep: TimerHandle = undefined
+  /** Deliveries being attempted right now, so a sweep never starts a second attempt. */
+  readonly #attempting = new Set<string>()
   readonly #taskUrls = new Map<string, string>()
   /** Deliveries waiting for an attempt, oldest scheduled first. */
-  readonly #timers = new Map<string, { timer: TimerHandle; delivery: WebhookDelivery }>()
+  readonly #timers = new Map<string, { timer: TimerHandle; delivery: OutboxDelivery }>()
   readonly #maxQueued: number
   readonly #onError: (error: unknown) => void
   readonly #inFlight = new Set<Promise<void>>()
@@ -31,7 +36,7 @@ export class WebhookDispatcher {
     this.#onError = onError
     this.#secrets = typeof options.secret === 'string' ? [options.secret] : [...options.secret]
     this.#clock = clock
-    this.#outbox = options.outbox ?? new MemoryWebhookOutbox()
+    this.#outbox = runtime.storage.outbox
     this.#unsubscribe = runtime.subscribe((event) => {
       if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
       const url = this.#taskUrls.get(event.task_id) ?? options.url
@@ -41,9 +46,14 @@ export class WebhookDispatcher {
       const webhook = toWebhookEvent(event, options.sendCancelled ?? false)
       if (webhook === null) return
       const now = this.#clock.now()
-      this.#enqueue({ id: webhook.id, event: webhook.event, task_id: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, created_at: now, next_attempt_at: now })
+      this.#enqueue(this.#leased({ id: webhook.id, event: webhook.event, taskId: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, createdAt: now, nextAttemptAt: now, owner: null, leaseExpiresAt: null }))
     })
     this.#track(this.#reload())
+  }
+
+  /** Held by this dispatcher until its next attempt has had time to finish; then any process may take it. */
+  #leased(delivery: OutboxDelivery): OutboxDelivery {
+    return { ...delivery, owner: this.#owner, leaseExpiresAt: delivery.nextAttemptAt + ATTEMPT_TIMEOUT_MS }
   }
 
   /** Sends this task's events to `url` instead of the default endpoint. */
@@ -55,9 +65,13 @@ export class WebhookDispatcher {
   async close(): Promise<void> {
     this.#closed = true
     this.#unsubscribe()
+    if (this.#sweep !== undefined) this.#clock.clearTimeout(this.#sweep)
     for (const { timer } of this.#timers.values()) this.#clock.clearTimeout(timer)
-    this.#timers.clear()
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+    // Let go of the deliveries that wait, so the next handler (here or in another process) takes them at once.
+    const waiting = [...this.#timers.values()].map(({ delivery }) => ({ ...delivery, owner: null, leaseExpiresAt: null }))
+    this.#timers.clear()
+    await Promise.allSettled(waiting.map((delivery) => this.#outbox.put(delivery)))
   }
 
   /** Resolves when nothing is being sent or stored right now (scheduled retries may remain). */
@@ -65,11 +79,21 @@ export class WebhookDispatcher {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
   }
 
+  /**
+   * Takes deliveries nobody holds (left by a process that stopped, or by an earlier handler) and
+   * schedules them; then looks again every half attempt timeout, so a crashed process's deliveries
+   * are sent soon after their leases end.
+   */
   async #reload(): Promise<void> {
-    for (const delivery of await this.#outbox.pending()) if (!this.#timers.has(delivery.id)) this.#schedule(delivery)
+    if (this.#closed) return
+    const now = this.#clock.now()
+    const claimed = await this.#outbox.claim({ owner: this.#owner, now, until: now + ATTEMPT_TIMEOUT_MS, dueBy: now + DELIVERY_WINDOW_MS, limit: this.#maxQueued })
+    for (const delivery of claimed) if (!this.#timers.has(delivery.id) && !this.#attempting.has(delivery.id)) this.#schedule(this.#leased(delivery))
+    if (this.#closed) return
+    this.#sweep = this.#clock.setTimeout(() => this.#track(this.#reload()), ATTEMPT_TIMEOUT_MS / 2)
   }
 
-  #enqueue(delivery: WebhookDelivery): void {
+  #enqueue(delivery: OutboxDelivery): void {
     this.#track(
       (async () => {
         await this.#outbox.put(delivery)
@@ -78,9 +102,9 @@ export class WebhookDispatcher {
     )
   }
 
-  #schedule(delivery: WebhookDelivery): void {
+  #schedule(delivery: OutboxDelivery): void {
     if (this.#closed) return
-    const delay = Math.max(0, delivery.next_attempt_at - this.#clock.now())
+    const delay = Math.max(0, delivery.nextAttemptAt - this.#clock.now())
     const timer = this.#clock.setTimeout(() => {
       this.#timers.delete(delivery.id)
       this.#track(this.#attempt(delivery))
@@ -98,13 +122,22 @@ export class WebhookDispatcher {
     this.#track(Promise.resolve(this.#outbox.remove(id)))
     const { delivery } = oldest
     try {
-      this.#onError(new Error(`Dropped webhook ${delivery.event} ${delivery.id} for task ${delivery.task_id} to ${new URL(delivery.url).origin}: more than ${this.#maxQueued} deliveries were waiting (webhooks.maxQueued)`))
+      this.#onError(new Error(`Dropped webhook ${delivery.event} ${delivery.id} for task ${delivery.taskId} to ${new URL(delivery.url).origin}: more than ${this.#maxQueued} deliveries were waiting (webhooks.maxQueued)`))
     } catch {
       // A throwing error hook must not stop deliveries.
     }
   }
 
-  async #attempt(delivery: WebhookDelivery): Promise<void> {
+  async #attempt(delivery: OutboxDelivery): Promise<void> {
+    this.#attempting.add(delivery.id)
+    try {
+      await this.#attemptOnce(delivery)
+    } finally {
+      this.#attempting.delete(delivery.id)
+    }
+  }
+
+  async #attemptOnce(delivery: OutboxDelivery): Promise<void> {
     const attempt = delivery.attempts + 1
     const timestamp = Math.floor(this.#clock.now() / 1000)
     const headers = signatureHeaders(this.#secrets, delivery.id, timestamp, delivery.body)
@@ -115,8 +148,8 @@ export class WebhookDispatcher {
     })
     const status = 'status' in outcome ? outcome.status : null
     const delivered = status !== null && status >= 200 && status < 300
-    const next = { ...delivery, attempts: attempt, next_attempt_at: this.#clock.now() + retryDelay(attempt) }
-    const retry = !delivered && attempt < MAX_ATTEMPTS && next.next_attempt_at < delivery.created_at + DELIVERY_WINDOW_MS
+    const next = this.#leased({ ...delivery, attempts: attempt, nextAttemptAt: this.#clock.now() + retryDelay(attempt) })
+    const retry = !delivered && attempt < MAX_ATTEMPTS && next.nextAttemptAt < delivery.createdAt + DELIVERY_WINDOW_MS
     if (retry) {
       await this.#outbox.put(next)
       this.#schedule(next)
@@ -126,13 +159,13 @@ export class WebhookDispatcher {
     this.#report({
       event_id: delivery.id,
       event: delivery.event,
-      task_id: delivery.task_id,
+      task_id: delivery.taskId,
       url: delivery.url,
       attempt,
       status,
       error: 'error' in outcome ? outcome.error : delivered ? null : `HTTP ${status}`,
       outcome: delivered ? 'delivered' : retry ? 'retrying' : 'abandoned',
-      next_attempt_at: retry ? next.next_attempt_at : null,
+      next_attempt_at: retry ? next.nextAttemptAt : null,
     })
   }
 

@@ -1,5 +1,3 @@
-import type { WebhookOutbox } from './webhook-outbox.js'
-
 /** What happened to one delivery attempt, for logs and metrics. */
 export interface WebhookAttemptReport {
   event_id: string
@@ -35,8 +33,6 @@ export interface WebhookOptions {
    * @default false
    */
   allowPrivateAddresses?: boolean
-  /** Where deliveries wait between attempts; a durable outbox keeps them across restarts. @default in memory */
-  outbox?: WebhookOutbox
   /** Called after every attempt. @default none */
   onAttempt?: (report: WebhookAttemptReport) => void
   /**

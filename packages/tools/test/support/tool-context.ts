@@ -10,6 +10,7 @@ export function testContext(overrides: Partial<Omit<ToolContext, 'note'>> = {}):
   return {
     signal: new AbortController().signal,
     task_id: 'task_test',
+    idempotencyKey: 'task_test.0',
     user_id: 'user_1',
     mode: 'live',
     note: (text) => notes.push(text),

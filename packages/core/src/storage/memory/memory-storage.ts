@@ -9,8 +9,9 @@ import { MemoryTaskStorage } from './memory-task-storage.js'
 /** Options of {@link memoryStorage}. */
 export interface MemoryStorageOptions {
   /**
-   * The most Idempotency-Key records kept. Past it the oldest completed records are forgotten
-   * first (a retry with their key then runs again), then the oldest in progress. @default 10_000
+   * The most Idempotency-Key records kept per scope (account and environment). Past it that
+   * scope's oldest completed records are forgotten first (a retry with their key then runs again),
+   * then its oldest in progress; other scopes' records are never touched. @default 10_000
    */
   maxIdempotencyRecords?: number
 }

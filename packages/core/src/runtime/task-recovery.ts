@@ -1,0 +1,137 @@
+import type { Clock, TimerHandle } from '../clock.js'
+import type { TraceRecorder } from '../runner/trace-recorder.js'
+import type { TaskStorage } from '../storage/task-storage.js'
+import { fromStored } from '../task/stored-form.js'
+import type { Lease, TaskLifecycle } from '../task/task-lifecycle.js'
+import type { TaskRecord } from '../task/task-record.js'
+import type { CapabilityIndex } from './capability-index.js'
+import type { TaskService } from './task-service.js'
+
+export interface RecoveryDeps {
+  storage: TaskStorage
+  lifecycle: TaskLifecycle
+  tasks: TaskService
+  trace: TraceRecorder
+  index: CapabilityIndex
+  clock: Clock
+  lease: Lease
+  /** The owner id was given by the app: tasks it holds are this process's earlier incarnation's. */
+  claimOwn: boolean
+}
+
+const BATCH = 100
+
+/**
+ * Leases and crash recovery: renews the leases of the tasks this process holds, and takes over
+ * tasks whose owner stopped renewing (at start-up and then every third of a lease). A pending task
+ * queues again; a running one resumes from its last completed step, except that a side-effecting
+ * call that was in flight waits for a person, since it may or may not have happened.
+ */
+export class TaskRecovery {
+  readonly #deps: RecoveryDeps
+  #timer: TimerHandle = undefined
+  #stopped = false
+  #busy = false
+
+  constructor(deps: RecoveryDeps) {
+    this.#deps = deps
+  }
+
+  /** Takes over what is left from earlier processes, then keeps leases fresh. */
+  async start(): Promise<void> {
+    await this.#sweep(this.#deps.claimOwn)
+    this.#schedule()
+  }
+
+  stop(): void {
+    this.#stopped = true
+    if (this.#timer !== undefined) this.#deps.clock.clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return
+    this.#timer = this.#deps.clock.setTimeout(() => {
+      this.#schedule()
+      if (this.#busy) return
+      this.#busy = true
+      void this.#tick()
+        .catch((error: unknown) => console.error('[inboard] renewing leases or recovering tasks failed; retrying:', error))
+        .finally(() => (this.#busy = false))
+    }, Math.max(1, Math.floor(this.#deps.lease.durationMs / 3)))
+  }
+
+  async #tick(): Promise<void> {
+    await this.#renew()
+    await this.#sweep(false)
+  }
+
+  async #renew(): Promise<void> {
+    const { lifecycle, storage, clock, lease } = this.#deps
+    const held = [...lifecycle.liveRecords()].filter((record) => record.status === 'pending' || record.status === 'running')
+    if (held.length === 0) return
+    const until = clock.now() + lease.durationMs
+    const renewed = new Set(await storage.renew(lease.owner, held.map((record) => record.id), until))
+    for (const record of held) if (renewed.has(record.id)) record.leaseExpiresAt = until
+  }
+
+  async #sweep(includeOwn: boolean): Promise<void> {
+    const { storage, clock, lease } = this.#deps
+    for (;;) {
+      const now = clock.now()
+      const claimed = await storage.claim({ owner: lease.owner, statuses: ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn })
+      for (const stored of claimed) {
+        const live = this.#deps.lifecycle.live(stored.id)
+        // Our own task whose lease ran out between renewals: keep running it, at the claimed version.
+        if (live) live.version = stored.version
+        else this.#takeOver(this.#deps.lifecycle.adopt(fromStored(stored)))
+      }
+      if (claimed.length < BATCH || this.#stopped) return
+    }
+  }
+
+  #takeOver(record: TaskRecord): void {
+    const { lifecycle, tasks, trace, clock } = this.#deps
+    if (record.status === 'pending') {
+      tasks.enqueue(record)
+      return
+    }
+    const now = clock.now()
+    for (const step of record.steps ?? []) {
+      if (step.status !== 'running') continue
+      step.status = 'interrupted'
+      step.durationMs = now - step.startedAt
+      step.note = step.note === undefined ? 'the process running the task stopped' : `${step.note}; the process running the task stopped`
+    }
+    const work = record.work
+    const inFlight = work?.inFlight ?? null
+    if (work === null || inFlight === null) {
+      lifecycle.apply(record, 'REQUEUE')
+      tasks.enqueue(record)
+      return
+    }
+    const { call } = inFlight
+    const id = `${call.tool}.${call.capability}`
+    const spec = this.#deps.index.get(id)?.spec
+    work.inFlight = null
+    work.held = [call, ...(work.held ?? [])]
+    work.approved = null
+    if (spec?.sideEffects !== true || spec.idempotent === true) {
+      const step = trace.start(record, 'runtime', 'recover')
+      trace.end(record, step, 'complete', `running ${id} again (safe to repeat, idempotency key ${inFlight.idempotencyKey})`)
+      lifecycle.apply(record, 'REQUEUE')
+      tasks.enqueue(record)
+      return
+    }
+    lifecycle.apply(record, 'WAIT', (task) => {
+      task.waiting = {
+        reason: 'approval_required',
+        service: call.tool,
+        auth_url: null,
+        message: `${id} was running when the process running this task stopped, so it may or may not have happened. Check ${call.tool}, then approve to run it again or deny to fail the task.`,
+        request: { tool: call.tool, capability: call.capability, input: call.input },
+      }
+      work.waitStartedAt = now
+    })
+  }
+}

@@ -1,0 +1,21 @@
+import type { SubagentRegistry } from '../subagents/subagent-registry.js'
+import { relevance } from '../subagents/tool-matching.js'
+import { keywords } from '../text/tokens.js'
+import type { CapabilityIndex } from './capability-index.js'
+
+/** Picks the deployed subagent whose tools relate most to the prompt, or none. */
+export function routeTask(prompt: string, subagents: SubagentRegistry, index: CapabilityIndex): string | null {
+  const deployed = subagents.deployed()
+  if (deployed.length === 0) return null
+  const promptWords = keywords(prompt)
+  let best: string | null = null
+  let bestScore = 0
+  for (const subagent of deployed) {
+    const score = relevance(promptWords, [...subagent.capabilityIds], index)
+    if (score > bestScore) {
+      best = subagent.id
+      bestScore = score
+    }
+  }
+  return best
+}
