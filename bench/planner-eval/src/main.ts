@@ -1,21 +1,36 @@
 import { askCases, chainCases, singleCases } from './cases.js'
 import { evaluateAsk, evaluateChain, evaluateSingle, type CaseOutcome } from './evaluate.js'
+import { heldoutAskCases, heldoutChainCases, heldoutSingleCases } from './heldout-cases.js'
 
-// `pnpm eval:planner` prints one summary line; `-- --verbose` lists every case that missed.
+// `pnpm eval:planner` prints one summary line for the whole set and one for each part;
+// `-- --verbose` lists every case that missed.
 const verbose = process.argv.includes('--verbose')
 
-const outcomes: CaseOutcome[] = []
-for (const item of singleCases) outcomes.push(await evaluateSingle(item))
-for (const item of askCases) outcomes.push(await evaluateAsk(item))
-for (const item of chainCases) outcomes.push(await evaluateChain(item))
+async function evaluateSet(singles: typeof singleCases, asks: typeof askCases, chains: typeof chainCases): Promise<CaseOutcome[]> {
+  const outcomes: CaseOutcome[] = []
+  for (const item of singles) outcomes.push(await evaluateSingle(item))
+  for (const item of asks) outcomes.push(await evaluateAsk(item))
+  for (const item of chains) outcomes.push(await evaluateChain(item))
+  return outcomes
+}
 
-const section = (name: CaseOutcome['section']): CaseOutcome[] => outcomes.filter((outcome) => outcome.section === name)
 const share = (list: readonly CaseOutcome[], test: (outcome: CaseOutcome) => boolean): string => {
   const hits = list.filter(test).length
   return `${((100 * hits) / list.length).toFixed(1)}% (${hits}/${list.length})`
 }
 
-const guessed = outcomes.flatMap((outcome) => outcome.guessed)
+function summary(outcomes: readonly CaseOutcome[]): string {
+  const section = (name: CaseOutcome['section']): CaseOutcome[] => outcomes.filter((outcome) => outcome.section === name)
+  const guessed = outcomes.flatMap((outcome) => outcome.guessed)
+  return (
+    `single_select=${share(section('single'), (o) => o.selected)} single_params=${share(section('single'), (o) => o.passed)} ` +
+    `ask=${share(section('ask'), (o) => o.passed)} chain=${share(section('chain'), (o) => o.passed)} guessed_side_effects=${guessed.length}`
+  )
+}
+
+const first = await evaluateSet(singleCases, askCases, chainCases)
+const heldout = await evaluateSet(heldoutSingleCases, heldoutAskCases, heldoutChainCases)
+const outcomes = [...first, ...heldout]
 if (verbose) {
   for (const outcome of outcomes) {
     if (!outcome.passed || outcome.guessed.length > 0) {
@@ -23,7 +38,6 @@ if (verbose) {
     }
   }
 }
-console.log(
-  `PLANNER single_select=${share(section('single'), (o) => o.selected)} single_params=${share(section('single'), (o) => o.passed)} ` +
-    `ask=${share(section('ask'), (o) => o.passed)} chain=${share(section('chain'), (o) => o.passed)} guessed_side_effects=${guessed.length}`,
-)
+console.log(`PLANNER ${summary(outcomes)}`)
+console.log(`PLANNER first-set ${summary(first)}`)
+console.log(`PLANNER heldout-2 ${summary(heldout)}`)
