@@ -28,6 +28,7 @@ function listItem(subagent: Subagent): SubagentListItem {
 export function toStoredSubagent(record: SubagentRecord): StoredSubagent {
   return {
     id: record.id,
+    account: null,
     prompt: record.prompt,
     type: record.type,
     tools: record.explicitTools === null ? null : [...record.explicitTools],
@@ -56,7 +57,7 @@ export class SubagentService implements SubagentApi {
     const replaced = this.#registry.peek(body.name) !== undefined
     const record = this.#registry.deploy({ name: body.name, prompt: body.prompt, tools: body.tools })
     // A deleted name deployed again is a new subagent: it lists as the newest.
-    if (replaced) await this.#storage.remove(record.id)
+    if (replaced) await this.#storage.remove({ account: null, id: record.id })
     await this.#storage.put(toStoredSubagent(record))
     return toSubagent(record)
   }

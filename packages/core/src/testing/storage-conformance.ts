@@ -358,20 +358,43 @@ export function describeStorageConformance(name: string, factory: () => Storage 
     })
 
     describe('subagents', () => {
+      const base = { account: null, type: 'custom' as const, tools: null, status: 'deployed' as const, createdAt: 1, updatedAt: 1, deletedAt: null }
+
       it('stores, replaces in place, lists oldest first and removes subagents', async () => {
-        const base = { type: 'custom' as const, tools: null, status: 'deployed' as const, createdAt: 1, updatedAt: 1, deletedAt: null }
         await storage.subagents.put({ ...base, id: 'first', prompt: 'one' })
         await storage.subagents.put({ ...base, id: 'second', prompt: 'two', tools: ['crm', 'mail'], type: 'prebuilt' })
         await storage.subagents.put({ ...base, id: 'first', prompt: 'one, updated', updatedAt: 5 })
         expect((await storage.subagents.list()).map((subagent) => subagent.id)).toEqual(['first', 'second'])
-        expect(await storage.subagents.get('first')).toEqual({ ...base, id: 'first', prompt: 'one, updated', updatedAt: 5 })
-        expect(await storage.subagents.get('second')).toMatchObject({ tools: ['crm', 'mail'], type: 'prebuilt' })
+        expect(await storage.subagents.get({ account: null, id: 'first' })).toEqual({ ...base, id: 'first', prompt: 'one, updated', updatedAt: 5 })
+        expect(await storage.subagents.get({ account: null, id: 'second' })).toMatchObject({ tools: ['crm', 'mail'], type: 'prebuilt' })
         await storage.subagents.put({ ...base, id: 'second', prompt: 'two', status: 'deleted', deletedAt: 9, updatedAt: 9 })
-        expect(await storage.subagents.get('second')).toMatchObject({ status: 'deleted', deletedAt: 9 })
-        await storage.subagents.remove('first')
-        expect(await storage.subagents.get('first')).toBeNull()
+        expect(await storage.subagents.get({ account: null, id: 'second' })).toMatchObject({ status: 'deleted', deletedAt: 9 })
+        await storage.subagents.remove({ account: null, id: 'first' })
+        expect(await storage.subagents.get({ account: null, id: 'first' })).toBeNull()
         await storage.subagents.put({ ...base, id: 'first', prompt: 'again' })
         expect((await storage.subagents.list()).map((subagent) => subagent.id)).toEqual(['second', 'first'])
+      })
+
+      it('keeps one subagent per name in each account, a null account being one of its own', async () => {
+        await storage.subagents.put({ ...base, id: 'crm', prompt: 'unscoped' })
+        await storage.subagents.put({ ...base, account: 'acme:live', id: 'crm', prompt: 'acme live' })
+        await storage.subagents.put({ ...base, account: 'acme:test', id: 'crm', prompt: 'acme test' })
+        await storage.subagents.put({ ...base, account: '', id: 'crm', prompt: 'empty account' })
+        await storage.subagents.put({ ...base, account: 'acme:live', id: 'crm', prompt: 'acme live, updated' })
+        expect(await storage.subagents.get({ account: 'acme:live', id: 'crm' })).toEqual({ ...base, account: 'acme:live', id: 'crm', prompt: 'acme live, updated' })
+        expect(await storage.subagents.get({ account: null, id: 'crm' })).toMatchObject({ account: null, prompt: 'unscoped' })
+        expect(await storage.subagents.get({ account: '', id: 'crm' })).toMatchObject({ account: '', prompt: 'empty account' })
+        expect(await storage.subagents.get({ account: 'other', id: 'crm' })).toBeNull()
+        const prompts = (subagents: { prompt: string }[]): string[] => subagents.map((subagent) => subagent.prompt)
+        expect(prompts(await storage.subagents.list())).toEqual(['unscoped', 'acme live, updated', 'acme test', 'empty account'])
+        expect(prompts(await storage.subagents.list({ account: 'acme:live' }))).toEqual(['acme live, updated'])
+        expect(prompts(await storage.subagents.list({ account: null }))).toEqual(['unscoped'])
+        expect(prompts(await storage.subagents.list({ account: '' }))).toEqual(['empty account'])
+        await storage.subagents.remove({ account: 'acme:test', id: 'crm' })
+        await storage.subagents.remove({ account: null, id: 'crm' })
+        expect(prompts(await storage.subagents.list())).toEqual(['acme live, updated', 'empty account'])
+        await storage.subagents.put({ ...base, id: 'crm', prompt: 'unscoped again' })
+        expect(prompts(await storage.subagents.list())).toEqual(['acme live, updated', 'empty account', 'unscoped again'])
       })
     })
 
