@@ -70,6 +70,15 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_due ON $schema.outbox (next_attempt_at);
   `,
+  // 2: subagents belong to an account (null: unscoped and prebuilt ones, which every existing row
+  // becomes); a name is unique per account. Two indexes, because NULLs are distinct in a UNIQUE one.
+  `
+  ALTER TABLE $schema.subagents ADD COLUMN account text;
+  ALTER TABLE $schema.subagents DROP CONSTRAINT subagents_pkey;
+  ALTER TABLE $schema.subagents ADD PRIMARY KEY (seq);
+  CREATE UNIQUE INDEX subagents_scoped ON $schema.subagents (account, id);
+  CREATE UNIQUE INDEX subagents_unscoped ON $schema.subagents (id) WHERE account IS NULL;
+  `,
 ]
 
 /** The schema version this package writes. */

@@ -142,7 +142,7 @@ describe.skipIf(missing !== null)('postgresStorage keeps the storage contract', 
   })
 
   it('keeps subagents in first-stored order, replacing in place', async () => {
-    const base = { prompt: 'Sends mail', type: 'custom' as const, tools: null, status: 'deployed' as const, createdAt: 1, updatedAt: 1, deletedAt: null }
+    const base = { account: null, prompt: 'Sends mail', type: 'custom' as const, tools: null, status: 'deployed' as const, createdAt: 1, updatedAt: 1, deletedAt: null }
     await storage.subagents.put({ ...base, id: 'alpha' })
     await storage.subagents.put({ ...base, id: 'beta' })
     await storage.subagents.put({ ...base, id: 'alpha', prompt: 'Sends more mail', tools: ['mail'] })
@@ -150,10 +150,10 @@ describe.skipIf(missing !== null)('postgresStorage keeps the storage contract', 
       ['alpha', 'Sends more mail'],
       ['beta', 'Sends mail'],
     ])
-    await storage.subagents.remove('alpha')
+    await storage.subagents.remove({ account: null, id: 'alpha' })
     await storage.subagents.put({ ...base, id: 'alpha' })
     expect((await storage.subagents.list()).map((s) => s.id)).toEqual(['beta', 'alpha'])
-    await expect(storage.subagents.get('gamma')).resolves.toBeNull()
+    await expect(storage.subagents.get({ account: null, id: 'gamma' })).resolves.toBeNull()
   })
 
   it('keeps memory and credentials apart, with expiry', async () => {

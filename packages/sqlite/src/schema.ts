@@ -67,6 +67,22 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX webhook_outbox_by_due ON webhook_outbox (next_attempt_at);
   `,
+  // 2: subagents belong to an account (null: unscoped and prebuilt ones, which every existing row
+  // becomes); a name is unique per account. SQLite cannot drop the old UNIQUE (id), so the table is
+  // rebuilt, keeping seq (the listing order). Two indexes, because NULLs are distinct in a UNIQUE one.
+  `
+  CREATE TABLE subagents_by_account (
+    seq INTEGER PRIMARY KEY,
+    account TEXT,
+    id TEXT NOT NULL,
+    record TEXT NOT NULL
+  );
+  INSERT INTO subagents_by_account (seq, account, id, record) SELECT seq, NULL, id, record FROM subagents;
+  DROP TABLE subagents;
+  ALTER TABLE subagents_by_account RENAME TO subagents;
+  CREATE UNIQUE INDEX subagents_by_scope ON subagents (account, id);
+  CREATE UNIQUE INDEX subagents_unscoped ON subagents (id) WHERE account IS NULL;
+  `,
 ]
 
 /**

@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { sqliteStorage, SCHEMA_VERSION } from '@inboard/sqlite'
+import { tempDir } from './fixtures/files.js'
+
+let temp: Awaited<ReturnType<typeof tempDir>>
+beforeEach(async () => {
+  temp = await tempDir()
+})
+afterEach(async () => {
+  await temp.remove()
+})
+
+/** A file as version 1 left it: subagents keyed by name alone, their JSON without an account. */
+function writeVersionOneFile(path: string): void {
+  const db = new Database(path)
+  db.exec('CREATE TABLE subagents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record TEXT NOT NULL)')
+  const insert = db.prepare('INSERT INTO subagents (id, record) VALUES (?, ?)')
+  for (const id of ['crm', 'mail']) {
+    insert.run(id, JSON.stringify({ id, prompt: `${id} work`, type: 'custom', tools: null, status: 'deployed', createdAt: 1, updatedAt: 1, deletedAt: null }))
+  }
+  db.pragma('user_version = 1')
+  db.close()
+}
+
+describe('subagents in a file written before they belonged to accounts', () => {
+  it('become unscoped subagents in their old order, and each account gets its own names', async () => {
+    writeVersionOneFile(temp.file())
+    const storage = sqliteStorage({ path: temp.file() })
+    await storage.open()
+    expect((await storage.subagents.list()).map((subagent) => [subagent.account, subagent.id])).toEqual([
+      [null, 'crm'],
+      [null, 'mail'],
+    ])
+    expect(await storage.subagents.get({ account: null, id: 'crm' })).toMatchObject({ account: null, prompt: 'crm work' })
+    await storage.subagents.put({ id: 'crm', account: 'acme:live', prompt: 'acme crm', type: 'custom', tools: null, status: 'deployed', createdAt: 2, updatedAt: 2, deletedAt: null })
+    await storage.subagents.put({ id: 'crm', account: null, prompt: 'crm, updated', type: 'custom', tools: null, status: 'deployed', createdAt: 1, updatedAt: 3, deletedAt: null })
+    expect((await storage.subagents.list()).map((subagent) => subagent.prompt)).toEqual(['crm, updated', 'mail work', 'acme crm'])
+    await storage.close()
+    const db = new Database(temp.file(), { readonly: true })
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    db.close()
+  })
+})
