@@ -11,6 +11,8 @@ export interface CaseRun {
   prompt: string
   calls: LoggedCall[]
   task: Task
+  /** Approvals the task asked for (a side effect the planner doubted). */
+  approvals: number
 }
 
 export interface CaseOutcome {
@@ -22,23 +24,44 @@ export interface CaseOutcome {
   passed: boolean
   /** Side-effecting calls with a value found in neither the prompt, nor an earlier result, nor the expectation. */
   guessed: string[]
+  /** Approvals the task asked for (answered as the prompt's writer would). */
+  approvals: number
   detail: string
 }
 
+/**
+ * Answers an approval request as the person who wrote the prompt would: yes when the proposed call
+ * is the action they meant (`calls` is what ran before it).
+ */
+export type Approver = (request: { tool: string; capability: string }, calls: readonly LoggedCall[]) => boolean
+
 /** Runs one prompt as a task on a fresh runtime and collects the calls its tools received. */
-export async function runCase(prompt: string, planner: Planner = createDefaultPlanner({ now: () => NOW })): Promise<CaseRun> {
+export async function runCase(prompt: string, approve: Approver = () => false, planner: Planner = createDefaultPlanner({ now: () => NOW })): Promise<CaseRun> {
   const calls: LoggedCall[] = []
   const clock = createFakeClock(NOW)
   const runtime = createTestRuntime({ clock, tools: evaluationTools(calls), planner, memory: { enabled: false } })
   try {
     // Works whether `create` returns the task or a promise of it (the API is becoming async).
     const created = await Promise.resolve(await runtime.tasks.create({ prompt }))
-    const task = await runtime.tasks.wait(created.id, { until: 'waiting' })
-    return { prompt, calls, task }
+    let task = await runtime.tasks.wait(created.id, { until: 'waiting' })
+    let approvals = 0
+    while (task.status === 'waiting' && task.waiting?.reason === 'approval_required' && task.waiting.request && approvals < 3) {
+      approvals++
+      const approved = approve(task.waiting.request, calls)
+      await runtime.tasks.sendInput(task.id, { approved })
+      task = await runtime.tasks.wait(created.id, { until: 'waiting' })
+    }
+    return { prompt, calls, task, approvals }
   } finally {
     await runtime.close({ deadlineMs: 0 })
   }
 }
+
+/** A person approves a proposed call when it is the one expected at that point of the case. */
+const approverOf =
+  (expected: readonly ExpectedCall[]): Approver =>
+  (request, calls) =>
+    expected[calls.length]?.capability === `${request.tool}.${request.capability}`
 
 function matches(expected: Expected, actual: unknown): boolean {
   if (typeof expected === 'object' && expected !== null && !Array.isArray(expected)) {
@@ -119,7 +142,7 @@ function askProblem(task: Task, fields: readonly string[]): string | null {
 }
 
 export async function evaluateSingle(item: SingleCase, planner?: Planner): Promise<CaseOutcome> {
-  const run = await runCase(item.prompt, planner)
+  const run = await runCase(item.prompt, approverOf([item.call]), planner)
   const first = run.calls[0]
   const problem = callProblem(item.call, first, run.task) ?? (run.calls.length > 1 ? `then also called ${run.calls.slice(1).map((call) => call.id).join(', ')}` : null)
   return {
@@ -129,19 +152,21 @@ export async function evaluateSingle(item: SingleCase, planner?: Planner): Promi
     selected: first ? first.id === item.call.capability : run.task.status === 'waiting' && (run.task.waiting?.message ?? '').includes(item.call.capability),
     passed: problem === null,
     guessed: guessedValues(item.prompt, run.calls, [item.call]),
+    approvals: run.approvals,
     detail: problem ?? 'ok',
   }
 }
 
 export async function evaluateAsk(item: AskCase, planner?: Planner): Promise<CaseOutcome> {
-  const run = await runCase(item.prompt, planner)
+  // An ask case must ask for a value: an approval request is denied, and the case fails.
+  const run = await runCase(item.prompt, undefined, planner)
   const writes = run.calls.filter((call) => call.sideEffects)
   const problem = writes.length > 0 ? `called ${writes.map((call) => `${call.id} ${JSON.stringify(call.input)}`).join(', ')}` : askProblem(run.task, item.fields)
-  return { section: 'ask', prompt: item.prompt, selected: true, passed: problem === null, guessed: guessedValues(item.prompt, run.calls, []), detail: problem ?? 'ok' }
+  return { section: 'ask', prompt: item.prompt, selected: true, passed: problem === null, guessed: guessedValues(item.prompt, run.calls, []), approvals: run.approvals, detail: problem ?? 'ok' }
 }
 
 export async function evaluateChain(item: ChainCase, planner?: Planner): Promise<CaseOutcome> {
-  const run = await runCase(item.prompt, planner)
+  const run = await runCase(item.prompt, approverOf(item.calls), planner)
   let problem: string | null = null
   for (const [index, expected] of item.calls.entries()) {
     problem = callProblem(expected, run.calls[index], run.task)
@@ -152,5 +177,5 @@ export async function evaluateChain(item: ChainCase, planner?: Planner): Promise
   }
   if (!problem && run.calls.length > item.calls.length) problem = `then also called ${run.calls.slice(item.calls.length).map((call) => call.id).join(', ')}`
   if (!problem) problem = item.ask ? askProblem(run.task, item.ask) : run.task.status === 'complete' ? null : `ended ${run.task.status}`
-  return { section: 'chain', prompt: item.prompt, selected: true, passed: problem === null, guessed: guessedValues(item.prompt, run.calls, item.calls), detail: problem ?? 'ok' }
+  return { section: 'chain', prompt: item.prompt, selected: true, passed: problem === null, guessed: guessedValues(item.prompt, run.calls, item.calls), approvals: run.approvals, detail: problem ?? 'ok' }
 }

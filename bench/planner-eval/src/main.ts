@@ -24,7 +24,7 @@ function summary(outcomes: readonly CaseOutcome[]): string {
   const guessed = outcomes.flatMap((outcome) => outcome.guessed)
   return (
     `single_select=${share(section('single'), (o) => o.selected)} single_params=${share(section('single'), (o) => o.passed)} ` +
-    `ask=${share(section('ask'), (o) => o.passed)} chain=${share(section('chain'), (o) => o.passed)} guessed_side_effects=${guessed.length}`
+    `ask=${share(section('ask'), (o) => o.passed)} chain=${share(section('chain'), (o) => o.passed)} guessed_side_effects=${guessed.length} approvals=${outcomes.reduce((sum, o) => sum + o.approvals, 0)}`
   )
 }
 
@@ -34,7 +34,7 @@ const outcomes = [...first, ...heldout]
 if (verbose) {
   for (const outcome of outcomes) {
     if (!outcome.passed || outcome.guessed.length > 0) {
-      console.log(`[${outcome.section}] ${outcome.prompt}\n    ${outcome.detail}${outcome.guessed.length > 0 ? `\n    GUESSED ${outcome.guessed.join(', ')}` : ''}`)
+      console.log(`[${outcome.section}] ${outcome.prompt}\n    ${outcome.approvals > 0 ? `(after ${outcome.approvals} approval request(s)) ` : ''}${outcome.detail}${outcome.guessed.length > 0 ? `\n    GUESSED ${outcome.guessed.join(', ')}` : ''}`)
     }
   }
 }

@@ -39,7 +39,7 @@ export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from
 
 // Planning
 export { createDefaultPlanner } from './planner/default-planner.js'
-export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallRecord, CapabilityInfo, TaskInput, JsonSchema, ModelCallStep } from './planner/planner.js'
+export type { Planner, PlannerContext, PlannerDecision, PlannedCall, CallApproval, CallRecord, CapabilityInfo, TaskInput, JsonSchema, ModelCallStep } from './planner/planner.js'
 
 // Extending capability calls
 export { WaitRequest, ReplanRequest } from './runner/call-middleware.js'

@@ -10,11 +10,12 @@ import { abstractPlan, fillPlan, isParameterised } from './prompt-shape.js'
 /** One task's planning as the decorator follows it. */
 interface TaskPlan extends ReplayState {
   values: Record<string, string>
+  /** The task waited for input or made a call it doubted: its plan is not learned. */
+  asked: boolean
   /** The first decision and history entry of the plan being recorded (after a fallback, past the replay). */
   decisionStart: number
   historyStart: number
   calls: Array<readonly PlannedCall[]>
-  asked: boolean
   /** The plan a failed replay followed, replaced when the task finishes. */
   revising: MemoryEntryOf<'plan'> | null
 }
@@ -177,8 +178,11 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
   }
 
   const follow = (context: PlannerContext, task: TaskPlan, decision: PlannerDecision): PlannerDecision => {
-    if (decision.type === 'call') task.calls.push([...decision.calls])
-    else if (decision.type === 'ask') task.asked = true
+    if (decision.type === 'call') {
+      task.calls.push([...decision.calls])
+      // A replay runs without asking: a call the planner doubted must be doubted (and approved) again.
+      if (decision.approval) task.asked = true
+    } else if (decision.type === 'ask') task.asked = true
     else {
       if (decision.type === 'finish') record(context, task, decision.result)
       end(context.task.id)

@@ -74,9 +74,20 @@ export interface ModelCallStep {
   end(outcome: { status: 'complete' | 'failed'; usage?: TokenUsage | null; note?: string }): void
 }
 
+/**
+ * Marks a `call` decision the planner is not sure of (the capability chosen may not be the action
+ * meant). In live mode the runtime does not run it: the task waits with `approval_required`, its
+ * `request` naming the first call and its message this reason; `sendInput({ approved: true })`
+ * runs the decision's calls, `{ approved: false }` fails the task with `approval_denied`.
+ */
+export interface CallApproval {
+  /** Why the planner doubts the call, shown in the waiting message. */
+  reason: string
+}
+
 /** The next step of a task, as decided by a planner. */
 export type PlannerDecision =
-  | { type: 'call'; calls: readonly PlannedCall[] }
+  | { type: 'call'; calls: readonly PlannedCall[]; approval?: CallApproval }
   | { type: 'ask'; message: string; fields: readonly WaitingField[] }
   | { type: 'finish'; result: unknown }
   | { type: 'fail'; message: string; code?: 'planner_error' | 'no_capability_matched' | 'model_result_invalid'; recoverable?: boolean; suggestion?: string }

@@ -123,6 +123,20 @@ function ask(info: CapabilityInfo, missing: readonly ParamProfile[], label: stri
   }
 }
 
+/**
+ * Why a side effect's choice is doubtful, or null: the request's verb names none of its actions,
+ * or another side effect fits as well and has every value it needs. A capability a person named
+ * through input is never in doubt.
+ */
+function doubtOf(chosen: Candidate, runnerUp: Candidate | null, context: PlannerContext): string | null {
+  const { info } = chosen.ranked
+  if (!info.sideEffects || chosenByInput(context) !== undefined) return null
+  if (runnerUp && runnerUp.ranked.info.sideEffects && runnerUp.ranked.score >= chosen.ranked.score * DOUBT_SCORE && runnerUp.filled.missing.length === 0) {
+    return `${runnerUp.ranked.info.id} fits the request as well`
+  }
+  return chosen.ranked.verbMatched ? null : `the request's verb names none of ${info.id}'s actions`
+}
+
 /** Plans the step at `index`: a call, or a wait for the values (or the choice) it lacks; null when no capability fits. */
 export function planStep(step: Step, options: StepOptions): PlannerDecision | null {
   const { context, steps, index } = options
@@ -134,21 +148,15 @@ export function planStep(step: Step, options: StepOptions): PlannerDecision | nu
   const alternative = runnerUp ? `; runner-up ${runnerUp.ranked.info.id} (score ${runnerUp.ranked.score})` : ''
   context.note(`default planner chose ${info.id}${label} (score ${chosen.ranked.score}, confidence ${confidence}${alternative})`)
   context.note(`values: ${describeSources(chosen.filled)}`)
-  if (info.sideEffects && chosenByInput(context) === undefined) {
-    const rival = runnerUp && runnerUp.ranked.info.sideEffects && runnerUp.ranked.score >= chosen.ranked.score * DOUBT_SCORE && runnerUp.filled.missing.length === 0
-    if (!chosen.ranked.verbMatched || rival) {
-      const choices = [info.id, ...(runnerUp?.ranked.info.sideEffects ? [runnerUp.ranked.info.id] : [])]
-      context.note(`not sure ${info.id} is the action meant; waiting for a choice instead of guessing a side effect`)
-      return {
-        type: 'ask',
-        message: `I am not sure which action you mean${label}: ${choices.join(' or ')}. Send the one to run as the capability value${chosen.filled.missing.length > 0 ? `, with ${chosen.filled.missing.map((param) => param.name).join(', ')}` : ''}.`,
-        fields: [{ name: 'capability', description: `The capability to run: ${choices.join(' or ')}.`, type: 'string' }, ...waitingFields(chosen.filled.missing)],
-      }
-    }
-  }
+  const doubt = doubtOf(chosen, runnerUp, context)
   if (chosen.filled.missing.length > 0) {
     if (index > 0) context.note(`step ${index + 1} cannot take ${chosen.filled.missing.map((param) => param.name).join(', ')} from the prompt or earlier results; asking`)
+    if (doubt !== null) context.note(`not sure ${info.id} is the action meant (${doubt}); the call will wait for approval once its values are in`)
     return ask(info, chosen.filled.missing, label)
   }
-  return { type: 'call', calls: [{ tool: info.tool, capability: info.capability, input: chosen.filled.input }] }
+  const call = { tool: info.tool, capability: info.capability, input: chosen.filled.input }
+  if (doubt === null) return { type: 'call', calls: [call] }
+  // Every value is known; only the action is in doubt: a person approves the call or denies it.
+  context.note(`not sure ${info.id} is the action meant (${doubt}); waiting for approval instead of guessing a side effect`)
+  return { type: 'call', calls: [call], approval: { reason: `Not sure ${info.id} is the action meant${label}: ${doubt}` } }
 }

@@ -1,6 +1,6 @@
 import { ToolError, toToolError, type CapabilitySpec } from '@inboard/tools'
 import { InboardError } from '../errors/inboard-error.js'
-import type { PlannedCall } from '../planner/planner.js'
+import type { CallApproval, PlannedCall } from '../planner/planner.js'
 import type { StepRecord, TaskRecord } from '../task/task-record.js'
 import { compose, ReplanRequest, WaitRequest, type CallSite } from './call-middleware.js'
 import { failTask, waitTask } from './task-outcomes.js'
@@ -26,9 +26,10 @@ function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: un
 /**
  * Runs planned calls in order. Each is checked against the task's allowed capabilities and its
  * input schema before anything runs; approvals and test mode are applied; the first failure fails
- * the task. Returns early when the task stops running (failed, cancelled or waiting).
+ * the task. A decision the planner doubts (`approval`) waits for a person before its first call in
+ * live mode. Returns early when the task stops running (failed, cancelled or waiting).
  */
-export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readonly PlannedCall[]): Promise<void> {
+export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readonly PlannedCall[], approval?: CallApproval): Promise<void> {
   const { record, work, allowed } = run
   for (let i = 0; i < calls.length; i++) {
     if (record.status !== 'running') return
@@ -46,14 +47,16 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readon
       return
     }
     const needsApproval = spec.requiresApproval === true && record.mode === 'live'
-    if (needsApproval) {
+    // Held calls run again on resume without `approval`: the answer then is in `work.approved`.
+    const doubted = i === 0 && approval !== undefined && record.mode === 'live'
+    if (needsApproval || doubted) {
       if (work.approved === null) {
         work.held = calls.slice(i)
         waitTask(deps, record, {
           reason: 'approval_required',
           service: call.tool,
           auth_url: null,
-          message: `${id} needs approval before it runs`,
+          message: doubted ? `${approval.reason}. Approve to run ${id} with the input shown, or deny to fail the task.` : `${id} needs approval before it runs`,
           request: { tool: call.tool, capability: call.capability, input: call.input },
         })
         return
@@ -65,11 +68,12 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readon
         return
       }
     } else if (i === 0 && work.approved !== null) {
-      // The answer to a recovery question (the call may or may not have happened) is for this call.
+      // The answer to a doubtful decision, or to a recovery question (the call may or may not have
+      // happened), is for this call.
       const approved = work.approved
       work.approved = null
       if (!approved) {
-        refuse(deps, record, call, new InboardError('approval_denied', `${id} was not approved to run again`, { tool: call.tool }))
+        refuse(deps, record, call, new InboardError('approval_denied', `${id} was not approved to run`, { tool: call.tool }))
         return
       }
     }

@@ -52,7 +52,7 @@ async function decide(deps: RunnerDeps, record: TaskRecord, work: TaskWork, cont
 function describe(decision: PlannerDecision): string {
   switch (decision.type) {
     case 'call':
-      return `call ${decision.calls.map((call) => `${call.tool}.${call.capability}`).join(', ')}`
+      return `call ${decision.calls.map((call) => `${call.tool}.${call.capability}`).join(', ')}${decision.approval ? ' (after approval)' : ''}`
     case 'ask':
       return `ask for ${decision.fields.map((field) => field.name).join(', ') || 'input'}`
     case 'finish':
@@ -135,7 +135,7 @@ async function apply(deps: RunnerDeps, run: TaskRun, decision: PlannerDecision):
         failTask(deps, record, new InboardError('planner_error', 'The planner asked for an empty list of calls'))
         return
       }
-      await runCalls(deps, run, decision.calls)
+      await runCalls(deps, run, decision.calls, decision.approval)
       if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
         completeTask(deps, record, work, previewResult(deps, record, work))
       }
