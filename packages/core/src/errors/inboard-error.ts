@@ -11,6 +11,7 @@ export const INBOARD_ERROR_CODES = [
   'task_not_found',
   'subagent_not_found',
   'subagent_already_exists',
+  'subagent_read_only',
   'task_already_complete',
   'task_not_waiting',
   'runtime_closed',

@@ -17,7 +17,7 @@ export class CapabilityResolver {
   }
 
   capabilitiesFor(record: TaskRecord): TaskCapabilities {
-    const subagent = record.subAgent === null ? undefined : this.#subagents.peek(record.subAgent)
+    const subagent = record.subAgent === null ? undefined : this.#subagents.peek(record.account, record.subAgent)
     if (!subagent) return (this.#all ??= this.#build([...this.#index.all()].map((entry) => entry.info.id)))
     // An update replaces the subagent's id set, so the set itself is the cache key.
     let value = this.#cache.get(subagent.capabilityIds)

@@ -91,7 +91,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       try {
         await storage.open()
         registry.load(await storage.subagents.list())
-        for (const prebuilt of resolved.subagents) await storage.subagents.put(toStoredSubagent(registry.deploy({ ...prebuilt, type: 'prebuilt', replace: true })))
+        for (const prebuilt of resolved.subagents) await storage.subagents.put(toStoredSubagent(registry.deploy({ ...prebuilt, account: null, type: 'prebuilt', replace: true })))
         await memory.ready()
       } catch (thrown) {
         throw openError(thrown)

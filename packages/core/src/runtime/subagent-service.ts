@@ -12,6 +12,7 @@ import {
   type SubagentUpdateInput,
 } from './schemas.js'
 import type { SubagentApi } from './subagent-api.js'
+import type { TaskScope } from './task-api.js'
 import { validate } from './validate.js'
 
 /** A malformed id names no subagent: `subagent_not_found`, in-process as on the wire. */
@@ -28,7 +29,7 @@ function listItem(subagent: Subagent): SubagentListItem {
 export function toStoredSubagent(record: SubagentRecord): StoredSubagent {
   return {
     id: record.id,
-    account: null,
+    account: record.account,
     prompt: record.prompt,
     type: record.type,
     tools: record.explicitTools === null ? null : [...record.explicitTools],
@@ -51,43 +52,44 @@ export class SubagentService implements SubagentApi {
     this.#ready = ready
   }
 
-  async deploy(input: SubagentDeployInput): Promise<Subagent> {
+  async deploy(input: SubagentDeployInput, scope: TaskScope = {}): Promise<Subagent> {
     await this.#ready()
+    const account = scope.account ?? null
     const body = validate(subagentDeploySchema, input, 'subagent')
-    const replaced = this.#registry.peek(body.name) !== undefined
-    const record = this.#registry.deploy({ name: body.name, prompt: body.prompt, tools: body.tools })
+    const replaced = this.#registry.own(account, body.name) !== undefined
+    const record = this.#registry.deploy({ name: body.name, account, prompt: body.prompt, tools: body.tools })
     // A deleted name deployed again is a new subagent: it lists as the newest.
-    if (replaced) await this.#storage.remove({ account: null, id: record.id })
+    if (replaced) await this.#storage.remove({ account, id: record.id })
     await this.#storage.put(toStoredSubagent(record))
     return toSubagent(record)
   }
 
-  async get(id: string): Promise<Subagent> {
+  async get(id: string, scope: TaskScope = {}): Promise<Subagent> {
     await this.#ready()
     checkId(id)
-    return toSubagent(this.#registry.get(id))
+    return toSubagent(this.#registry.get(scope.account ?? null, id))
   }
 
-  async list(query: SubagentListQuery = {}): Promise<Page<SubagentListItem>> {
+  async list(query: SubagentListQuery = {}, scope: TaskScope = {}): Promise<Page<SubagentListItem>> {
     await this.#ready()
     const filter = validate(subagentListSchema, query, 'query')
-    const page = this.#registry.list(filter.type, filter.limit ?? 20, filter.offset ?? 0)
+    const page = this.#registry.list(scope.account ?? null, { type: filter.type, limit: filter.limit ?? 20, offset: filter.offset ?? 0 })
     return { data: page.data.map((record) => listItem(toSubagent(record))), has_more: page.has_more }
   }
 
-  async update(id: string, input: SubagentUpdateInput): Promise<Subagent> {
+  async update(id: string, input: SubagentUpdateInput, scope: TaskScope = {}): Promise<Subagent> {
     await this.#ready()
     checkId(id)
     const body = validate(subagentUpdateSchema, input, 'subagent')
-    const record = this.#registry.update(id, body.prompt)
+    const record = this.#registry.update(scope.account ?? null, id, body.prompt)
     await this.#storage.put(toStoredSubagent(record))
     return toSubagent(record)
   }
 
-  async delete(id: string): Promise<Subagent> {
+  async delete(id: string, scope: TaskScope = {}): Promise<Subagent> {
     await this.#ready()
     checkId(id)
-    const record = this.#registry.delete(id)
+    const record = this.#registry.delete(scope.account ?? null, id)
     await this.#storage.put(toStoredSubagent(record))
     return toSubagent(record)
   }

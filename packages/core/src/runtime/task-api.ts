@@ -1,7 +1,10 @@
 import type { Page, Task, TaskListItem, Trace } from '../task/task-types.js'
 import type { TaskCreateInput, TaskInputBody, TaskListQuery } from './schemas.js'
 
-/** Limits a call to one account's tasks: others look like they do not exist. */
+/**
+ * Limits a call to one account's tasks and subagents: others look like they do not exist.
+ * `@inboard/http` passes `account:environment`, so a key's test and live data stay apart too.
+ */
 export interface TaskScope {
   account?: string | null
 }

@@ -1,11 +1,11 @@
-import type { SubagentRegistry } from '../subagents/subagent-registry.js'
+import type { SubagentRecord } from '../subagents/subagent-registry.js'
 import { relevance } from '../subagents/tool-matching.js'
 import { keywords } from '../text/tokens.js'
 import type { CapabilityIndex } from './capability-index.js'
 
-/** Picks the deployed subagent whose tools relate most to the prompt, or none. */
-export function routeTask(prompt: string, subagents: SubagentRegistry, index: CapabilityIndex): string | null {
-  const deployed = subagents.deployed()
+/** Picks the deployed subagent of the task's scope (or a prebuilt one) whose tools relate most to the prompt, or none. */
+export function routeTask(prompt: string, subagents: readonly SubagentRecord[], index: CapabilityIndex): string | null {
+  const deployed = subagents
   if (deployed.length === 0) return null
   const promptWords = keywords(prompt)
   let best: string | null = null

@@ -54,7 +54,7 @@ export class TaskService implements TaskApi {
     this.#runner = {
       ...deps.runner,
       capabilitiesFor: (record) => deps.capabilities.capabilitiesFor(record),
-      subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.subAgent)?.prompt ?? null)),
+      subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.account, record.subAgent)?.prompt ?? null)),
     }
     this.#admission = new TaskAdmission({
       concurrency: deps.options.concurrency,
@@ -72,7 +72,9 @@ export class TaskService implements TaskApi {
       throw new InboardError('prompt_too_long', `The prompt has ${body.prompt.length} characters; the maximum is ${MAX_PROMPT_LENGTH}`, { param: 'prompt' })
     }
     const { options, lifecycle, subagents, index } = this.#deps
-    const subAgent = body.sub_agent == null ? routeTask(body.prompt, subagents, index) : subagents.get(body.sub_agent).id
+    // Only subagents of the task's own scope (and prebuilt ones) can run it.
+    const account = scope.account ?? null
+    const subAgent = body.sub_agent == null ? routeTask(body.prompt, subagents.deployed(account), index) : subagents.get(account, body.sub_agent).id
     const record: TaskRecord = {
       id: newId('task'),
       status: 'pending',
@@ -80,7 +82,7 @@ export class TaskService implements TaskApi {
       subAgent,
       tool: null,
       userId: body.user_id ?? null,
-      account: scope.account ?? null,
+      account,
       mode: body.mode ?? options.mode,
       priority: body.priority ?? 5,
       metadata: body.metadata ?? {},

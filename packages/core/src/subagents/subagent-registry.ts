@@ -26,6 +26,8 @@ export type SubagentListItem = Omit<Subagent, 'prompt'>
 /** Internal record; capability ids are what the executor enforces. */
 export interface SubagentRecord {
   id: string
+  /** The scope it belongs to; null for unscoped and prebuilt subagents. */
+  account: string | null
   prompt: string
   type: 'custom' | 'prebuilt'
   explicitTools: readonly string[] | null
@@ -34,8 +36,9 @@ export interface SubagentRecord {
   createdAt: number
   updatedAt: number
   deletedAt: number | null
+  /** When it was first stored, across every scope: the listing order. */
+  seq: number
 }
-
 
 export function toSubagent(record: SubagentRecord): Subagent {
   const tools = [...new Set([...record.capabilityIds].map((id) => id.slice(0, id.indexOf('.'))))]
@@ -54,6 +57,8 @@ export function toSubagent(record: SubagentRecord): Subagent {
 
 export interface DeployOptions {
   name: string
+  /** The scope to deploy into; null for unscoped (and prebuilt) subagents. */
+  account: string | null
   prompt: string
   tools?: readonly string[] | undefined
   type?: 'custom' | 'prebuilt'
@@ -61,11 +66,18 @@ export interface DeployOptions {
   replace?: boolean
 }
 
-/** Deployed subagents by id, newest first in lists. Deleted ones stay readable for running tasks. */
+const notFound = (id: string): InboardError => new InboardError('subagent_not_found', `No subagent with id "${id}"`, { param: 'sub_agent' })
+
+/**
+ * Deployed subagents by scope and name, newest first in lists. Each account has its own names;
+ * the unscoped subagents (account null) are one more scope, and the prebuilt ones among them are
+ * visible from every scope, read-only there. Deleted subagents stay readable for running tasks.
+ */
 export class SubagentRegistry {
-  readonly #records = new Map<string, SubagentRecord>()
+  readonly #scopes = new Map<string | null, Map<string, SubagentRecord>>()
   readonly #index: CapabilityIndex
   readonly #clock: Clock
+  #seq = 0
 
   constructor(index: CapabilityIndex, clock: Clock) {
     this.#index = index
@@ -73,13 +85,18 @@ export class SubagentRegistry {
   }
 
   deploy(options: DeployOptions): SubagentRecord {
-    const existing = this.#records.get(options.name)
+    const existing = this.own(options.account, options.name)
     if (existing && existing.status === 'deployed' && options.replace !== true) {
       throw new InboardError('subagent_already_exists', `A subagent named "${options.name}" is already deployed`, { param: 'name' })
     }
+    // A prebuilt name is taken in every scope: a task naming it must not find another subagent.
+    if (options.account !== null && this.#prebuilt(options.name)?.status === 'deployed') {
+      throw new InboardError('subagent_already_exists', `A prebuilt subagent is named "${options.name}"; choose another name`, { param: 'name' })
+    }
     const now = this.#clock.now()
-    const record: SubagentRecord = {
+    return this.#set({
       id: options.name,
+      account: options.account,
       prompt: options.prompt,
       type: options.type ?? 'custom',
       explicitTools: options.tools ? [...options.tools] : null,
@@ -88,48 +105,55 @@ export class SubagentRegistry {
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
-    }
-    // Re-deploying a deleted name replaces it; Map order keeps insertion, so delete first.
-    this.#records.delete(options.name)
-    this.#records.set(options.name, record)
-    return record
+      seq: ++this.#seq,
+    })
   }
 
-  /** A deployed subagent, or `subagent_not_found`. */
-  get(id: string): SubagentRecord {
-    const record = this.#records.get(id)
-    if (!record || record.status !== 'deployed') {
-      throw new InboardError('subagent_not_found', `No subagent with id "${id}"`, { param: 'sub_agent' })
-    }
-    return record
+  /** A deployed subagent visible from `account` (its own, or a prebuilt one), or `subagent_not_found`. */
+  get(account: string | null, id: string): SubagentRecord {
+    const own = this.own(account, id)
+    if (own?.status === 'deployed') return own
+    const prebuilt = account === null ? undefined : this.#prebuilt(id)
+    if (prebuilt?.status === 'deployed') return prebuilt
+    throw notFound(id)
   }
 
-  /** Any record, deleted included: running tasks keep their subagent's capabilities. */
-  peek(id: string): SubagentRecord | undefined {
-    return this.#records.get(id)
+  /** The record a task of `account` runs with, deleted included: running tasks keep their subagent's capabilities. */
+  peek(account: string | null, id: string): SubagentRecord | undefined {
+    return this.own(account, id) ?? (account === null ? undefined : this.#prebuilt(id))
   }
 
-  deployed(): SubagentRecord[] {
-    return [...this.#records.values()].filter((record) => record.status === 'deployed')
+  /** The scope's own record of that name, deleted included; never a prebuilt one seen from another scope. */
+  own(account: string | null, id: string): SubagentRecord | undefined {
+    return this.#scopes.get(account)?.get(id)
   }
 
-  list(type: 'custom' | 'prebuilt' | undefined, limit: number, offset: number): Page<SubagentRecord> {
-    const matching = this.deployed()
+  /** Deployed subagents visible from `account`, oldest first. */
+  deployed(account: string | null): SubagentRecord[] {
+    const isDeployed = (record: SubagentRecord): boolean => record.status === 'deployed'
+    const own = [...(this.#scopes.get(account)?.values() ?? [])].filter(isDeployed)
+    const prebuilt = account === null ? [] : [...(this.#scopes.get(null)?.values() ?? [])].filter((record) => record.type === 'prebuilt' && isDeployed(record))
+    return [...own, ...prebuilt].sort((a, b) => a.seq - b.seq)
+  }
+
+  list(account: string | null, filter: { type: 'custom' | 'prebuilt' | undefined; limit: number; offset: number }): Page<SubagentRecord> {
+    const { type, limit, offset } = filter
+    const matching = this.deployed(account)
       .filter((record) => type === undefined || record.type === type)
       .reverse()
     return { data: matching.slice(offset, offset + limit), has_more: matching.length > offset + limit }
   }
 
-  update(id: string, prompt: string): SubagentRecord {
-    const record = this.get(id)
+  update(account: string | null, id: string, prompt: string): SubagentRecord {
+    const record = this.#writable(account, id)
     record.prompt = prompt
     record.capabilityIds = this.#resolve(prompt, record.explicitTools)
     record.updatedAt = this.#clock.now()
     return record
   }
 
-  delete(id: string): SubagentRecord {
-    const record = this.get(id)
+  delete(account: string | null, id: string): SubagentRecord {
+    const record = this.#writable(account, id)
     const now = this.#clock.now()
     record.status = 'deleted'
     record.deletedAt = now
@@ -144,9 +168,9 @@ export class SubagentRegistry {
   load(stored: readonly StoredSubagent[]): void {
     for (const subagent of stored) {
       const ids = subagent.tools === null ? new Set(matchCapabilities(subagent.prompt, this.#index)) : new Set(capabilitiesOfTools(subagent.tools, this.#index).ids)
-      this.#records.delete(subagent.id)
-      this.#records.set(subagent.id, {
+      this.#set({
         id: subagent.id,
+        account: subagent.account,
         prompt: subagent.prompt,
         type: subagent.type,
         explicitTools: subagent.tools,
@@ -155,15 +179,42 @@ export class SubagentRegistry {
         createdAt: subagent.createdAt,
         updatedAt: subagent.updatedAt,
         deletedAt: subagent.deletedAt,
+        seq: ++this.#seq,
       })
     }
   }
 
   /** Recomputes every subagent's tools, e.g. after a tool was registered. */
   refresh(): void {
-    for (const record of this.#records.values()) {
-      if (record.status === 'deployed') record.capabilityIds = this.#resolve(record.prompt, record.explicitTools)
+    for (const scope of this.#scopes.values()) {
+      for (const record of scope.values()) {
+        if (record.status === 'deployed') record.capabilityIds = this.#resolve(record.prompt, record.explicitTools)
+      }
     }
+  }
+
+  #set(record: SubagentRecord): SubagentRecord {
+    let scope = this.#scopes.get(record.account)
+    if (!scope) this.#scopes.set(record.account, (scope = new Map()))
+    scope.set(record.id, record)
+    return record
+  }
+
+  #prebuilt(id: string): SubagentRecord | undefined {
+    const record = this.#scopes.get(null)?.get(id)
+    return record?.type === 'prebuilt' ? record : undefined
+  }
+
+  /** A subagent the caller may change: prebuilt ones are changed only without a scope (by the app itself). */
+  #writable(account: string | null, id: string): SubagentRecord {
+    const record = this.get(account, id)
+    if (record.account !== account) {
+      throw new InboardError('subagent_read_only', `Subagent "${id}" is prebuilt: it ships with the app and cannot be changed or deleted through an API key`, {
+        param: 'sub_agent',
+        suggestion: 'Deploy a subagent of your own under another name',
+      })
+    }
+    return record
   }
 
   #resolve(prompt: string, tools: readonly string[] | null): Set<string> {
