@@ -4,8 +4,8 @@ import { LIVE_KEY, OTHER_ACCOUNT_KEY, TEST_KEY, startTestServer, type TestServer
 
 let server: TestServer
 beforeEach(async () => {
-  server = await startTestServer()
-  await server.call('/subagents', { json: { name: 'weather-agent', prompt: 'Weather forecasts and current conditions' } })
+  // Prebuilt, so every account and environment can run it; each still learns only for itself.
+  server = await startTestServer({ runtime: { subagents: [{ name: 'weather-agent', prompt: 'Weather forecasts and current conditions' }] } })
 })
 afterEach(async () => {
   await server.close()

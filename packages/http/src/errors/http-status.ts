@@ -13,6 +13,7 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   task_not_found: 404,
   subagent_not_found: 404,
   subagent_already_exists: 409,
+  subagent_read_only: 403,
   task_already_complete: 409,
   task_not_waiting: 409,
   runtime_closed: 503,

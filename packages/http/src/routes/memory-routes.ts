@@ -13,7 +13,7 @@ type MemoryOperation = Extract<OperationId, 'getSubagentMemory' | 'resetSubagent
  */
 export function memoryRoutes(runtime: Runtime): Record<MemoryOperation, RouteHandler> {
   // Only a deployed subagent has memory to show; get() rejects with subagent_not_found otherwise.
-  const subagent = async (context: RouteContext): Promise<string> => (await runtime.subagents.get(context.params.subagent_id ?? '')).id
+  const subagent = async (context: RouteContext): Promise<string> => (await runtime.subagents.get(context.params.subagent_id ?? '', scopeOf(callerOf(context)))).id
   const account = (context: RouteContext): string => scopeOf(callerOf(context)).account ?? ''
   return {
     async getSubagentMemory(context) {

@@ -70,7 +70,7 @@ export const ROUTE_SPECS = {
     auth: true,
     body: subagentUpdateSchema,
     success: { status: 200, description: 'The updated subagent', schema: subagentSchema },
-    errors: [...AUTH_ERRORS, ...BODY_ERRORS, 'subagent_not_found'],
+    errors: [...AUTH_ERRORS, ...BODY_ERRORS, 'subagent_not_found', 'subagent_read_only'],
   },
   deleteSubagent: {
     method: 'DELETE',
@@ -78,7 +78,7 @@ export const ROUTE_SPECS = {
     summary: 'Delete a subagent; its running tasks finish',
     auth: true,
     success: { status: 200, description: 'The deleted subagent', schema: subagentSchema },
-    errors: [...AUTH_ERRORS, 'subagent_not_found'],
+    errors: [...AUTH_ERRORS, 'subagent_not_found', 'subagent_read_only'],
   },
   getSubagentMemory: {
     method: 'GET',
