@@ -39,6 +39,12 @@ export interface Tool<Caps extends Record<string, CapabilitySpec<any, any>> = Re
   /** Domain words used when matching prompts to tools. */
   readonly tags: readonly string[]
   readonly capabilities: Caps
+  /**
+   * Secret values the tool sends with every call (configured API keys, tokens). The runtime removes
+   * them, and their URL-encoded forms, from everything it emits, so an upstream that echoes its
+   * request in an error cannot leak them into errors, traces, events, webhooks or logs.
+   */
+  readonly secrets?: readonly string[]
   /** Releases what the tool holds open (connections, child processes). The runtime calls it on close. */
   readonly close?: () => Promise<void>
 }
@@ -54,6 +60,8 @@ export interface ToolDefinition<I extends Record<string, z.ZodType>> {
   description: string
   tags?: readonly string[]
   capabilities: CapabilityMap<I>
+  /** Secret values the tool sends; see {@link Tool.secrets}. @default [] */
+  secrets?: readonly string[]
   /** Releases what the tool holds open; see {@link Tool.close}. */
   close?: () => Promise<void>
 }
@@ -103,6 +111,7 @@ export function defineTool<I extends Record<string, z.ZodType>>(definition: Tool
     description: definition.description,
     tags: Object.freeze([...(definition.tags ?? [])]),
     capabilities: Object.freeze({ ...definition.capabilities }),
+    ...(definition.secrets === undefined || definition.secrets.length === 0 ? {} : { secrets: Object.freeze([...definition.secrets]) }),
     ...(definition.close === undefined ? {} : { close: definition.close }),
   })
 }

@@ -25,4 +25,10 @@ export interface ToolContext {
   readonly credentials?: CredentialSource
   /** The fetch adapters use for HTTP calls (instrumented by the runtime). Defaults to global `fetch`. */
   readonly fetch?: typeof globalThis.fetch
+  /**
+   * Declares a secret this call sends (a key or token read from the environment, say): the runtime
+   * removes it, and its URL-encoded forms, from errors, traces, events and results. Credentials from
+   * `credentials` are declared already.
+   */
+  readonly secret?: (value: string) => void
 }

@@ -35,7 +35,7 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
       }
       const request: ScopeRequest = { user_id: userId, service: site.tool, task_id: site.task.id, sub_agent: site.task.sub_agent, capability: site.capability }
       const required = service.type === 'oauth2' ? await deps.consent.extraScopes(request) : []
-      const source = new UserCredentialSource({ owner: { account: site.task.account, userId }, name: site.tool, service, vault: deps.vault, tokens: deps.tokens, required })
+      const source = new UserCredentialSource({ owner: { account: site.task.account, userId }, name: site.tool, service, vault: deps.vault, tokens: deps.tokens, required, secret: (value) => site.secret(value) })
       site.context.credentials = source
       let retried = false
       for (;;) {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 import type { ResolvedService } from './auth-options.js'
 import { ownerKey, type CredentialOwner, type CredentialVault, type OAuthRecord } from './credential-vault.js'
 import { requestTokens, TokenEndpointError, type TokenResponse } from './token-endpoint.js'
@@ -21,13 +22,29 @@ export class OAuthTokens {
   readonly #clock: Clock
   readonly #skewMs: number
   readonly #fetch: typeof globalThis.fetch
+  readonly #secrets: SecretScrubber
   readonly #inflight = new Map<string, Promise<TokenOutcome>>()
 
-  constructor(vault: CredentialVault, clock: Clock, skewMs: number, fetchImpl: typeof globalThis.fetch) {
-    this.#vault = vault
-    this.#clock = clock
-    this.#skewMs = skewMs
-    this.#fetch = fetchImpl
+  /** `secrets` learns every token and code sent to the token endpoint, and scrubs its errors. */
+  constructor(deps: { vault: CredentialVault; clock: Clock; skewMs: number; fetch: typeof globalThis.fetch; secrets: SecretScrubber }) {
+    this.#vault = deps.vault
+    this.#clock = deps.clock
+    this.#skewMs = deps.skewMs
+    this.#fetch = deps.fetch
+    this.#secrets = deps.secrets
+  }
+
+  /** Sends a grant; a token endpoint that echoes the request in its error cannot leak what was sent. */
+  async #request(service: OAuthService, grant: Readonly<Record<string, string>>): Promise<TokenResponse> {
+    for (const [name, value] of Object.entries(grant)) if (name !== 'grant_type' && name !== 'redirect_uri') this.#secrets.add(value)
+    try {
+      const response = await requestTokens(service, grant, this.#fetch)
+      this.#secrets.add(response.access_token)
+      this.#secrets.add(response.refresh_token)
+      return response
+    } catch (error) {
+      throw this.#secrets.scrubError(error)
+    }
   }
 
   /**
@@ -43,7 +60,7 @@ export class OAuthTokens {
 
   /** Exchanges an authorization code (with its PKCE verifier) and stores the tokens. */
   async exchange(owner: CredentialOwner, name: string, service: OAuthService, code: string, verifier: string, requested: readonly string[]): Promise<OAuthRecord> {
-    const response = await requestTokens(service, { grant_type: 'authorization_code', code, redirect_uri: service.redirectUri, code_verifier: verifier }, this.#fetch)
+    const response = await this.#request(service, { grant_type: 'authorization_code', code, redirect_uri: service.redirectUri, code_verifier: verifier })
     const previous = await this.#vault.get(owner, name).catch(() => undefined)
     const keep = previous?.type === 'oauth2' ? previous.refresh_token : null
     const record = this.#record(response, keep, requested)
@@ -71,7 +88,7 @@ export class OAuthTokens {
       }
       let response: TokenResponse
       try {
-        response = await requestTokens(service, { grant_type: 'refresh_token', refresh_token: latest.refresh_token }, this.#fetch)
+        response = await this.#request(service, { grant_type: 'refresh_token', refresh_token: latest.refresh_token })
       } catch (error) {
         if (error instanceof TokenEndpointError && (error.oauthError === 'invalid_grant' || error.oauthError === 'unauthorized_client')) {
           await this.#vault.delete(owner, name)

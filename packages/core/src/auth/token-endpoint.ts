@@ -38,6 +38,19 @@ export class TokenEndpointError extends Error {
 
 const TIMEOUT_MS = 15_000
 
+/** `client_secret_basic` form-encodes id and secret before base64, as RFC 6749 §2.3.1 asks. */
+function basicCredentials(clientId: string, secret: string): string {
+  const encode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+')
+  return Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')
+}
+
+/** The client secret as it goes on the wire: as is (and form-encoded), and inside the Basic credentials. */
+export function clientSecretForms(service: OAuthService): string[] {
+  const secret = service.clientSecret
+  if (secret === undefined) return []
+  return service.tokenEndpointAuthMethod === 'client_secret_basic' ? [secret, basicCredentials(service.clientId, secret)] : [secret]
+}
+
 /**
  * POSTs a grant to the service's token endpoint with the configured client authentication
  * (`client_secret_basic` form-encodes id and secret as RFC 6749 §2.3.1 asks).
@@ -47,8 +60,7 @@ export async function requestTokens(service: OAuthService, grant: Readonly<Recor
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
   const secret = service.clientSecret ?? ''
   if (service.tokenEndpointAuthMethod === 'client_secret_basic') {
-    const encode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+')
-    headers.authorization = `Basic ${Buffer.from(`${encode(service.clientId)}:${encode(secret)}`).toString('base64')}`
+    headers.authorization = `Basic ${basicCredentials(service.clientId, secret)}`
   } else {
     body.set('client_id', service.clientId)
     if (service.tokenEndpointAuthMethod === 'client_secret_post') body.set('client_secret', secret)

@@ -21,14 +21,21 @@ export class UserCredentialSource implements CredentialSource {
   #rejected: string | undefined
   #granted: readonly string[] = []
   #failure: InboardError | undefined
+  readonly #secretOf: (value: string) => void
 
-  constructor(deps: { owner: CredentialOwner; name: string; service: ResolvedService; vault: CredentialVault; tokens: OAuthTokens; required: readonly string[] }) {
+  /** `secret` is told every secret handed out (the call's `site.secret`), so nothing emitted repeats it. */
+  constructor(deps: { owner: CredentialOwner; name: string; service: ResolvedService; vault: CredentialVault; tokens: OAuthTokens; required: readonly string[]; secret: (value: string) => void }) {
+    this.#secretOf = deps.secret
     this.#owner = deps.owner
     this.#name = deps.name
     this.#service = deps.service
     this.#vault = deps.vault
     this.#tokens = deps.tokens
     this.#required = deps.required
+  }
+
+  #secret(value: string | undefined): void {
+    if (value !== undefined) this.#secretOf(value)
   }
 
   /** Scopes the user had granted when a token was last handed out. */
@@ -72,6 +79,10 @@ export class UserCredentialSource implements CredentialSource {
           details: { service, auth_type: this.#service.type },
         })
       }
+      if (stored.type === 'basic') {
+        this.#secret(stored.password)
+        this.#secret(Buffer.from(`${stored.username}:${stored.password}`).toString('base64'))
+      } else this.#secret(stored.type === 'api_key' ? stored.key : stored.token)
       return toCredential(stored)
     }
     let outcome
@@ -96,6 +107,8 @@ export class UserCredentialSource implements CredentialSource {
       throw new ToolError('insufficient_scope', `The user has not granted ${[...new Set(missing)].join(', ')} to ${service}`, { scopes: [...new Set(missing)] })
     }
     this.#issued = record.access_token
+    this.#secret(record.access_token)
+    this.#secret(record.refresh_token ?? undefined)
     return { type: 'oauth2', accessToken: record.access_token, scopes: record.scopes }
   }
 }

@@ -24,6 +24,11 @@ export interface CallSite {
   readonly signal: AbortSignal
   /** Adds a note to the call's trace step. */
   note(text: string): void
+  /**
+   * Declares a secret the call sends (a credential middleware hands the tool): it is removed, with
+   * its URL-encoded forms, from errors, notes, results, events and webhooks.
+   */
+  secret(value: string): void
 }
 
 /**

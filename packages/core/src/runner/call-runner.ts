@@ -130,6 +130,7 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spe
       return signal.signal
     },
     note,
+    secret: (value) => deps.secrets.add(value),
   }
   // Same key on every attempt, after a resume and after crash recovery: the call's place in the task.
   const idempotencyKey = `${record.id}.${work.history.length}`
@@ -152,6 +153,7 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spe
         policy: site.policy,
         timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
         signal,
+        secrets: deps.secrets,
         wrapAttempt: middleware.length === 0 ? undefined : (next) => compose(middleware, 'attempt', site, next),
         onRetry: (error, attempt, delayMs) => note(`attempt ${attempt} failed (${error.code}); retrying in ${delayMs} ms`),
       }),
@@ -183,14 +185,14 @@ async function settle(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, ste
       return record.status === 'running' ? thrown : null
     }
     if (thrown instanceof ReplanRequest) {
-      const { error } = thrown
+      const error = deps.secrets.scrubError(thrown.error)
       deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}; planning again`)
       if (record.status !== 'running') return null
       work.history.push({ ...call, status: 'failed', error: new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, cause: error }).toTaskError() })
       return 'replan'
     }
     // Middleware may fail a call with the runtime's own code (auth's `user_required`); keep it.
-    const error = thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown)
+    const error = deps.secrets.scrubError(thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown))
     deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}`)
     if (record.status !== 'running') return null
     const failure = error instanceof InboardError ? error : new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, suggestion: error.suggestion ?? null, cause: error })

@@ -3,6 +3,7 @@ import type { Planner } from '../planner/planner.js'
 import type { CapabilityIndex } from '../runtime/capability-index.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord, TaskWork } from '../task/task-record.js'
+import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 import type { CallMiddleware } from './call-middleware.js'
 import type { RunSignal } from './run-signal.js'
 import type { RetryPolicy } from './tool-execution.js'
@@ -42,4 +43,6 @@ export interface CallRunnerDeps {
   limits: Limits
   /** The planner, for how it takes refusals (`refusals: 'report'` puts them in the history). */
   planner: Pick<Planner, 'refusals'>
+  /** Secret values calls send, kept out of everything the runtime emits. */
+  secrets: SecretScrubber
 }

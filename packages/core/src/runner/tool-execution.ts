@@ -1,6 +1,7 @@
 import { ToolError, toToolError, type CapabilitySpec, type ToolContext } from '@inboard/tools'
 import pRetry from 'p-retry'
 import { sleep, type Clock } from '../clock.js'
+import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 import { RunSignal } from './run-signal.js'
 
 /** How calls are retried and timed out. */
@@ -24,6 +25,8 @@ export interface CallOptions {
   /** Called before each retry with the error and the delay chosen. */
   onRetry?: (error: ToolError, attempt: number, delayMs: number) => void
   random?: () => number
+  /** Secrets the call sends (`ctx.secret` adds to them); scrubbed from each attempt's error before anyone sees it. */
+  secrets?: SecretScrubber | undefined
 }
 
 /** What a call's `ctx` is built from, besides its signal. */
@@ -79,6 +82,7 @@ function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContex
       mode: context.mode,
       idempotencyKey: context.idempotencyKey,
       note: context.note,
+      secret: (value) => options.secrets?.add(value),
       get signal() {
         return call.signal
       },
@@ -104,7 +108,9 @@ async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: () => un
   try {
     return await attempt(spec.run, input(), context, options)
   } catch (thrown) {
-    throw toToolError(thrown)
+    // An upstream that echoes its request puts the call's key or token in the error: it goes no further.
+    const error = toToolError(thrown)
+    throw options.secrets === undefined ? error : options.secrets.scrubError(error)
   }
 }
 

@@ -3,6 +3,7 @@ import type { EventBus } from '../events.js'
 import { toTask, type StepRecord, type TaskRecord } from '../task/task-record.js'
 import type { StepStatus, TokenUsage, Trace, TraceStep } from '../task/task-types.js'
 import { isoTime } from '../iso-time.js'
+import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 
 export function toTraceStep(step: StepRecord): TraceStep {
   const out: TraceStep = {
@@ -22,10 +23,13 @@ export function toTraceStep(step: StepRecord): TraceStep {
 export class TraceRecorder {
   readonly #clock: Clock
   readonly #bus: EventBus
+  readonly #secrets: SecretScrubber | undefined
 
-  constructor(clock: Clock, bus: EventBus) {
+  /** Notes are scrubbed of `secrets` as they are recorded: traces, step events and spans never hold one. */
+  constructor(clock: Clock, bus: EventBus, secrets?: SecretScrubber) {
     this.#clock = clock
     this.#bus = bus
+    this.#secrets = secrets
   }
 
   start(record: TaskRecord, tool: string, action: string): StepRecord {
@@ -35,7 +39,8 @@ export class TraceRecorder {
     return step
   }
 
-  note(step: StepRecord, text: string): void {
+  note(step: StepRecord, raw: string): void {
+    const text = this.#secrets === undefined ? raw : this.#secrets.scrub(raw)
     step.note = step.note === undefined ? text : `${step.note}; ${text}`
   }
 

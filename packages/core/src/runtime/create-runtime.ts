@@ -9,6 +9,7 @@ import { createMemory } from '../memory/create-memory.js'
 import type { MemoryApi } from '../memory/memory-api.js'
 import { createDefaultPlanner } from '../planner/default-planner.js'
 import { TraceRecorder } from '../runner/trace-recorder.js'
+import { SecretScrubber } from '../secrets/secret-scrubber.js'
 import { SubagentRegistry } from '../subagents/subagent-registry.js'
 import { TaskLifecycle } from '../task/task-lifecycle.js'
 import { createTelemetry } from '../telemetry/create-telemetry.js'
@@ -75,15 +76,18 @@ export function createRuntime(options?: RuntimeOptions): Runtime
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const resolved = resolveOptions(options)
   const { storage, clock } = resolved
-  const auth = options.auth === undefined ? undefined : createAuth(options.auth, { clock, store: storage.credentials, resume: (filter, match): Promise<number> => tasks.resumeWaiting(filter, match) })
+  // Every secret the runtime sends, so that nothing it emits (errors, traces, events, webhooks) repeats one.
+  const secrets = new SecretScrubber()
+  for (const tool of resolved.tools) for (const secret of tool.secrets ?? []) secrets.pin(secret)
+  const auth = options.auth === undefined ? undefined : createAuth(options.auth, { clock, store: storage.credentials, secrets, resume: (filter, match): Promise<number> => tasks.resumeWaiting(filter, match) })
   const bus = new EventBus(resolved.onListenerError)
   const index = new CapabilityIndex(resolved.tools)
-  const lifecycle = new TaskLifecycle({ storage: storage.tasks, bus, clock, retention: resolved.retention, lease: resolved.lease, onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')) })
+  const lifecycle = new TaskLifecycle({ storage: storage.tasks, bus, clock, retention: resolved.retention, lease: resolved.lease, secrets, onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')) })
   const memory = createMemory(resolved.memory, { clock, store: resolved.ownsStorage ? undefined : storage.memory, task: (id) => lifecycle.live(id), specOf: (id) => index.get(id)?.spec })
   if (memory.scopesFor) auth?.service.addScopeSource(memory.scopesFor)
   const registry = new SubagentRegistry(index, clock)
   const capabilities = new CapabilityResolver(index, registry)
-  const trace = new TraceRecorder(clock, bus)
+  const trace = new TraceRecorder(clock, bus, secrets)
 
   let opened: Promise<void> | null = null
   const ready = (): Promise<void> =>
@@ -109,6 +113,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       index,
       clock,
       limits: resolved.limits,
+      secrets,
       planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock })),
       middleware: [...createTelemetry(options.telemetry, clock, bus), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
     },
@@ -135,6 +140,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       if (tasks.closed) throw new InboardError('runtime_closed', 'The runtime is closed')
       index.add(tool)
       tools.push(tool)
+      for (const secret of tool.secrets ?? []) secrets.pin(secret)
       registry.refresh()
       capabilities.invalidate()
     },

@@ -7,6 +7,7 @@ import { toTask, type TaskRecord } from './task-record.js'
 import type { Task, TaskStatus } from './task-types.js'
 import { TaskWriter, type WriteOutcome } from './task-writer.js'
 import { isoTime } from '../iso-time.js'
+import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 
 /** How long finished tasks stay readable. */
 export interface Retention {
@@ -52,6 +53,8 @@ export interface LifecycleDeps {
   lease: Lease
   /** A task this process held was taken over or changed elsewhere: stop running it here. */
   onLost(record: TaskRecord): void
+  /** Secrets calls sent: scrubbed from a task's error, result and waiting message before it is stored or announced. */
+  secrets?: SecretScrubber
 }
 
 /**
@@ -118,6 +121,7 @@ export class TaskLifecycle {
     const now = this.#deps.clock.now()
     record.status = next
     update?.(record)
+    this.#scrub(record, next)
     if (next === 'running' && record.startedAt === null) record.startedAt = now
     if (next !== 'waiting') record.waiting = null
     if (isTerminal(next)) {
@@ -130,6 +134,21 @@ export class TaskLifecycle {
     this.#announce(record)
     void written.then((outcome) => this.#afterWrite(record, outcome))
     return true
+  }
+
+  /** What a task shows the world (its error, result, waiting message) carries no secret a call sent. */
+  #scrub(record: TaskRecord, next: TaskStatus): void {
+    const secrets = this.#deps.secrets
+    if (secrets === undefined) return
+    if (next === 'failed' && record.error) {
+      const { message, suggestion } = record.error
+      record.error = { ...record.error, message: secrets.scrub(message), suggestion: suggestion === null ? null : secrets.scrub(suggestion) }
+    }
+    if (next === 'complete') record.result = secrets.scrubValue(record.result)
+    if (next === 'waiting' && record.waiting) {
+      const { message, request } = record.waiting
+      record.waiting = { ...record.waiting, message: secrets.scrub(message), ...(request === undefined ? {} : { request: secrets.scrubValue(request) }) }
+    }
   }
 
   /** Queues a write of the record's progress (a step boundary); resolves once it is stored. */

@@ -44,7 +44,9 @@ export async function applyAuth(auth: HttpAuth | readonly HttpAuth[], service: s
     const key = JSON.stringify(request)
     if (!cache.has(key)) cache.set(key, await ctx.credentials?.get(service, request))
     const credential = fitting(alternative, cache.get(key)) ?? fromEnv(alternative)
-    if (credential !== undefined) return toRequestParts(alternative, credential, service)
+    if (credential === undefined) continue
+    for (const value of secretsOf(credential)) ctx.secret?.(value)
+    return toRequestParts(alternative, credential, service)
   }
   if (alternatives.length < all.length) return NONE
   throw missing(first, service)
@@ -65,6 +67,20 @@ function toRequestParts(auth: HttpAuth, credential: Credential, service: string)
       return { headers: { authorization: `Bearer ${credential.token}` }, query: {}, sent: true }
     case 'oauth2':
       return { headers: { authorization: `Bearer ${credential.accessToken}` }, query: {}, sent: true }
+  }
+}
+
+/** The values a credential puts on the wire, so the runtime can keep them out of what it emits. */
+function secretsOf(credential: Credential): string[] {
+  switch (credential.type) {
+    case 'api_key':
+      return [credential.key]
+    case 'bearer':
+      return [credential.token]
+    case 'oauth2':
+      return [credential.accessToken]
+    case 'basic':
+      return [credential.password, Buffer.from(`${credential.username}:${credential.password}`).toString('base64')]
   }
 }
 

@@ -32,7 +32,12 @@ export interface HttpToolOptions {
   timeoutMs?: number
   /** Redirects followed per call, each one checked like the first request. @default 5 */
   maxRedirects?: number
-  /** Headers sent with every request (a `user-agent`, an API key); call headers override them. @default {} */
+  /**
+   * Headers sent with every request (a `user-agent`, an API key); call headers override them. The
+   * values of credential headers (names containing auth, key, token, secret, password, cookie,
+   * session or signature) are the tool's `secrets`: the runtime keeps them out of what it emits.
+   * @default {}
+   */
   headers?: Readonly<Record<string, string>>
   /** Tool name, so several HTTP tools with different allowlists can coexist. @default 'http' */
   name?: string
@@ -82,6 +87,7 @@ export function httpTool(options: HttpToolOptions): Tool {
     name: options.name ?? 'http',
     description: options.description ?? `HTTP requests to ${hosts.join(', ')}`,
     tags: ['http', 'api', 'request', 'url', ...hosts.filter((host) => host !== '*')],
+    secrets: configuredSecrets(defaults),
     capabilities: {
       get: {
         description: 'Fetch a URL with GET and return its status, headers and body',
@@ -137,6 +143,30 @@ function checkedHeaders(given: Readonly<Record<string, string>>, configError: ty
     headers[lower] = value
   }
   return headers
+}
+
+/** Header names whose configured values are credentials. */
+const SECRET_HEADER = /auth|key|token|secret|password|cookie|session|signature/i
+
+/**
+ * The credentials among the configured headers (`authorization`, `x-api-key`…), declared as the
+ * tool's secrets: the value, the part after a scheme (`Bearer …`), and a Basic password.
+ */
+function configuredSecrets(headers: Readonly<Record<string, string>>): string[] {
+  const secrets: string[] = []
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SECRET_HEADER.test(name)) continue
+    secrets.push(value)
+    const scheme = /^([A-Za-z][\w-]*)\s+(\S.*)$/.exec(value)
+    if (scheme === null) continue
+    const credentials = scheme[2]!
+    secrets.push(credentials)
+    if (scheme[1]!.toLowerCase() !== 'basic') continue
+    const decoded = Buffer.from(credentials, 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    if (colon >= 0) secrets.push(decoded.slice(colon + 1))
+  }
+  return secrets
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
