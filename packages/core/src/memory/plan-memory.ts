@@ -63,7 +63,9 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
   const scopeOf = (context: PlannerContext): MemoryScope => ({ subagent: context.subagent?.id ?? null, tool: PLAN_TOOL, account: memory.accountOf(context.task.id) })
 
   const begin = (context: PlannerContext): TaskPlan => {
-    const task: TaskPlan = { entry: null, failed: false, values: NO_VALUES, decisionStart: context.decision, historyStart: context.history.length, calls: [], asked: false, revising: null }
+    // A task seen first mid-way (resumed after a restart, or recovered from a process that died)
+    // is planned with everything it did so far; it neither replays nor records a plan.
+    const task: TaskPlan = { entry: null, failed: false, values: NO_VALUES, decisionStart: 0, historyStart: 0, calls: [], asked: false, revising: null }
     memory.track(context.task.id, task)
     if (context.decision !== 0 || context.history.length !== 0) return task
     const scope = keyOf(context.subagent?.id ?? null, PLAN_TOOL, memory.accountOf(context.task.id))

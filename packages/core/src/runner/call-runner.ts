@@ -137,8 +137,9 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spe
   work.inFlight = { call, idempotencyKey, startedAt: deps.clock.now() }
   if (!sandboxed && spec.sideEffects === true && spec.idempotent !== true) {
     // Recovery must know this call may have happened before it can happen.
-    await deps.lifecycle.save(record)
-    if (record.status !== 'running') {
+    // Unless that is stored, the call must not start: another process may hold the task now.
+    const saved = await deps.lifecycle.save(record)
+    if (saved !== 'written' || record.status !== 'running') {
       work.inFlight = null
       deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
       return null

@@ -71,8 +71,14 @@ export class TaskRecovery {
     const held = [...lifecycle.liveRecords()].filter((record) => record.status === 'pending' || record.status === 'running')
     if (held.length === 0) return
     const until = clock.now() + lease.durationMs
+    const versions = held.map((record) => record.version)
     const renewed = new Set(await storage.renew(lease.owner, held.map((record) => record.id), until))
-    for (const record of held) if (renewed.has(record.id)) record.leaseExpiresAt = until
+    held.forEach((record, i) => {
+      if (renewed.has(record.id)) record.leaseExpiresAt = until
+      // Another process claimed it (this one stalled past its lease): stop running it here. A
+      // write of our own that landed meanwhile (the task waited, say) changed the version instead.
+      else if (record.version === versions[i] && lifecycle.live(record.id) === record && (record.status === 'pending' || record.status === 'running')) lifecycle.lose(record)
+    })
   }
 
   async #sweep(includeOwn: boolean): Promise<void> {
@@ -106,6 +112,8 @@ export class TaskRecovery {
     const work = record.work
     const inFlight = work?.inFlight ?? null
     if (work === null || inFlight === null) {
+      const step = trace.start(record, 'runtime', 'recover')
+      trace.end(record, step, 'complete', 'the process running the task stopped; resuming from the last completed step')
       lifecycle.apply(record, 'REQUEUE')
       tasks.enqueue(record)
       return

@@ -113,6 +113,8 @@ export class TaskLifecycle {
    * completion after a cancel, say); refusing from a live state is a bug and throws.
    */
   apply(record: TaskRecord, event: TaskEventType, update?: (record: TaskRecord) => void): boolean {
+    // Another process holds the task now: what is left of the run here changes nothing.
+    if (record.lost === true) return false
     const next = nextStatus(record.status, event)
     if (next === undefined) {
       if (isTerminal(record.status)) return false
@@ -153,6 +155,7 @@ export class TaskLifecycle {
 
   /** Queues a write of the record's progress (a step boundary); resolves once it is stored. */
   save(record: TaskRecord): Promise<WriteOutcome> {
+    if (record.lost === true) return Promise.resolve('conflict')
     this.#stampLease(record)
     return this.#writer.save(record)
   }
@@ -217,8 +220,14 @@ export class TaskLifecycle {
     }
   }
 
+  /** Another process took the task over: stop holding it here (see {@link TaskLifecycle.#lose}). */
+  lose(record: TaskRecord): void {
+    this.#lose(record)
+  }
+
   /** Another process changed the task: forget the live record; `wait()` callers read the stored state. */
   #lose(record: TaskRecord): void {
+    record.lost = true
     if (this.#live.get(record.id) === record) this.#live.delete(record.id)
     this.#deps.onLost(record)
     const list = this.#waiters.get(record.id)

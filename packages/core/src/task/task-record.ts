@@ -54,6 +54,8 @@ export interface TaskRecord {
   version: number
   owner: string | null
   leaseExpiresAt: number | null
+  /** Set once another process took the task over: this record is stale and never written again. */
+  lost?: true
 }
 
 /** What a task needs only until it ends. */
