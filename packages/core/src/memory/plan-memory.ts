@@ -5,6 +5,7 @@ import type { CallRecord, CapabilityInfo, PlannedCall, Planner, PlannerContext, 
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
 import type { MemoryEntryOf, MemoryValues, PlanDecisionTemplate } from './memory-entry.js'
 import { keyOf, scopeKey, type MemoryScope } from './memory-store.js'
+import { describeLink, isLink, OutputIndex } from './plan-links.js'
 import { abstractPlan, fillPlan, isParameterised } from './prompt-shape.js'
 
 /** One task's planning as the decorator follows it. */
@@ -87,8 +88,9 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     context.note(`replayed plan for '${entry.value.shape}' ${reason}; planning again`)
     task.revising = entry
     task.entry = null
-    // A model continues the same conversation: the replayed calls stay in its view and in the revised plan.
-    if (observed) return
+    // A model continues the same conversation: the replayed calls stay in its view and in the revised
+    // plan. So does any planner once a replayed side effect ran: planning afresh would repeat it.
+    if (observed || context.history.some((call) => call.status === 'complete' && specOf(`${call.tool}.${call.capability}`)?.sideEffects === true)) return
     task.decisionStart = context.decision
     task.historyStart = context.history.length
     task.calls = []
@@ -105,7 +107,7 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const last = history.at(-1)?.output
     const finish = result === last || isDeepStrictEqual(result, last) ? 'last_output' : 'planner'
     const { decisions, outputs, skipped } = finish === 'last_output' ? withoutUnusedReads(task.calls, history, specOf) : { decisions: task.calls, outputs: history.map((call) => call.output), skipped: [] }
-    const plan = abstractPlan(context.task.prompt, decisions, context.task.user_id, outputs)
+    const plan = abstractPlan(context.task.prompt, decisions, { userId: context.task.user_id, outputs, chosen: (call, key) => enumParameter(context, call, key) })
     if (!plan) return
     learn(context, task, { shape: plan.shape, decisions: plan.decisions, finish }, skipped)
   }
@@ -142,14 +144,14 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     }
     const decision = plan.decisions[context.decision]
     if (decision) {
-      const calls = fillPlan(decision, task.values, context.task.user_id)
+      const calls = fillPlan(decision, { values: task.values, userId: context.task.user_id, history: context.history })
       if (!calls || !fits(context, calls, isParameterised(decision))) {
-        fallBack(context, task, 'no longer fits the capabilities')
+        fallBack(context, task, calls ? 'no longer fits the capabilities' : 'cannot fill a value of the next step (a linked output is missing)')
         return null
       }
       if (context.decision === 0) memory.used(entry)
       const index = context.decision
-      context.note(noteOf(decision, undefined) ?? noteOf(decision, `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}`)!)
+      context.note(noteOf(decision, undefined) ?? noteOf(decision, `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}${linksOf(decision)}`)!)
       task.calls.push(calls)
       return { type: 'call', calls }
     }
@@ -266,12 +268,34 @@ function observedPlan(
 
 type Decision = PlannerDecision | Promise<PlannerDecision>
 
+/** Whether a later call's input holds a value (or text containing one) of this output. */
+function feedsLater(output: unknown, later: ReadonlyArray<readonly PlannedCall[]>): boolean {
+  const index = new OutputIndex()
+  index.add(output, 0)
+  return later.some((decision) =>
+    decision.some((call) => Object.values(call.input).some((value) => index.linkOf(value) !== undefined || (typeof value === 'string' && index.composedFrom(value)))),
+  )
+}
+
+/** Whether a parameter of a capability takes one of a fixed set of values (its JSON Schema has an `enum`). */
+function enumParameter(context: PlannerContext, call: PlannedCall, key: string): boolean {
+  const info = context.capabilities.find((candidate) => candidate.tool === call.tool && candidate.capability === call.capability)
+  const properties = info?.inputSchema.properties as Record<string, { enum?: unknown }> | undefined
+  return Array.isArray(properties?.[key]?.enum)
+}
+
+/** `; order_id ← call 1 output orders[0].order_id` for a decision's links, or ''. */
+function linksOf(decision: PlanDecisionTemplate): string {
+  const links = decision.calls.flatMap((call) => Object.entries(call.input).flatMap(([key, value]) => (isLink(value) ? [`${key} ← ${describeLink(value)}`] : [])))
+  return links.length > 0 ? `; ${links.join(', ')}` : ''
+}
+
 const isThenable = (value: PlannerDecision | PromiseLike<PlannerDecision>): value is PromiseLike<PlannerDecision> => typeof (value as { then?: unknown }).then === 'function'
 
 /**
  * When the result is the last call's output, earlier read-only calls (discovery: describing a
- * schema, listing what exists) did not shape it, and no later input was copied from them (such
- * plans are not recorded at all): a replay can skip them.
+ * schema, listing what exists) did not shape it: a replay can skip them, unless a later input was
+ * copied from their output (a chain), which the replay links to.
  */
 function withoutUnusedReads(calls: ReadonlyArray<readonly PlannedCall[]>, history: readonly CallRecord[], specOf: (id: string) => CapabilitySpec | undefined) {
   const decisions: PlannedCall[][] = []
@@ -284,7 +308,7 @@ function withoutUnusedReads(calls: ReadonlyArray<readonly PlannedCall[]>, histor
       const output = history[at++]?.output
       const id = `${call.tool}.${call.capability}`
       const last = index === calls.length - 1 && position === decision.length - 1
-      if (last || specOf(id)?.sideEffects === true) {
+      if (last || specOf(id)?.sideEffects === true || feedsLater(output, calls.slice(index + 1))) {
         kept.push(call)
         outputs.push(output)
       } else skipped.push(id)

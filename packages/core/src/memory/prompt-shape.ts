@@ -1,5 +1,6 @@
-import type { PlannedCall } from '../planner/planner.js'
+import type { CallRecord, PlannedCall } from '../planner/planner.js'
 import type { PlanDecisionTemplate } from './memory-entry.js'
+import { isLink, OutputIndex, resolveLink } from './plan-links.js'
 
 /** A value a replay fills in: from the prompt (`{name}` in the shape) or the task's user. */
 export interface PlanParameter {
@@ -21,30 +22,39 @@ function find(prompt: string, text: string, taken: ReadonlyArray<readonly [numbe
   return -1
 }
 
-/** Collects primitive values of a nested value (bounded), to tell inputs copied from earlier outputs. */
-function primitives(value: unknown, out: Set<unknown>, budget = { left: 10_000 }): Set<unknown> {
-  if (budget.left-- <= 0) return out
-  if (typeof value === 'string' || typeof value === 'number') out.add(value)
-  else if (Array.isArray(value)) for (const item of value) primitives(item, out, budget)
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) primitives(item, out, budget)
-  return out
+export interface AbstractOptions {
+  userId: string | null
+  /** The outputs of the calls, in order. */
+  outputs: readonly unknown[]
+  /** Whether a parameter takes one of a fixed set of values (an enum), which is never a link. */
+  chosen: (call: PlannedCall, key: string) => boolean
+}
+
+/** What a replay fills a plan's inputs from. */
+export interface PlanFill {
+  /** The prompt's values by placeholder name. */
+  values: Readonly<Record<string, string>>
+  userId: string | null
+  /** This task's calls so far, which links read. */
+  history: readonly CallRecord[]
 }
 
 /**
  * Turns the calls a task made into a replayable plan: input values found in the prompt become
  * `{name}` placeholders in its shape (`pull deals in stage {stage}`), the task's user id becomes a
- * user parameter, anything else stays constant. Returns null when the plan cannot be replayed
- * safely: an input copied from an earlier call's output, or a date not written in the prompt
- * (it was computed from the current time).
+ * user parameter, an input equal to a value of an earlier call's output becomes a link to where it
+ * sat there (a chain: `order_id` ← call 1's `orders[0].order_id`), anything else stays constant.
+ * Returns null when the plan cannot be replayed safely: text composed from an earlier output, or a
+ * date not written in the prompt nor copied from an output (it was computed from the current time).
  */
-export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly PlannedCall[]>, userId: string | null, outputs: readonly unknown[]): { shape: string; decisions: PlanDecisionTemplate[] } | null {
+export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly PlannedCall[]>, options: AbstractOptions): { shape: string; decisions: PlanDecisionTemplate[] } | null {
+  const { userId, outputs, chosen } = options
   const taken: Array<[number, number, string]> = []
   const names = new Map<string, string>()
-  // Primitive values of the outputs of decisions already made: a later input equal to one was copied from it.
-  const earlier = new Set<unknown>()
-  let outputIndex = 0
+  const earlier = new OutputIndex()
+  let callIndex = 0
   const templates: PlanDecisionTemplate[] = []
-  for (const [index, calls] of decisions.entries()) {
+  for (const calls of decisions) {
     const template: PlanDecisionTemplate = { calls: [] }
     for (const call of calls) {
       const input: Record<string, unknown> = {}
@@ -65,8 +75,13 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
         }
         const at = text.trim() === '' ? -1 : find(prompt, text, taken)
         if (at < 0) {
-          if (earlier.has(value) && !(typeof value === 'number' && Math.abs(value) < 10)) return null
-          if (typeof value === 'string' && ISO_DATE.test(value)) return null
+          // An enum value the planner chose ("reopen" → `open`) stays what it chose, even if an output says the same.
+          const link = chosen(call, key) ? undefined : earlier.linkOf(value)
+          if (link) {
+            input[key] = link
+            continue
+          }
+          if (typeof value === 'string' && (earlier.composedFrom(value) || ISO_DATE.test(value))) return null
           input[key] = value
           continue
         }
@@ -78,7 +93,8 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
       template.calls.push({ tool: call.tool, capability: call.capability, input })
     }
     templates.push(template)
-    if (index < decisions.length - 1) for (let i = 0; i < calls.length; i++) primitives(outputs[outputIndex++], earlier)
+    // Calls of one decision run together: only earlier decisions' outputs can feed an input.
+    for (let i = 0; i < calls.length; i++, callIndex++) earlier.add(outputs[callIndex], callIndex)
   }
   let shape = prompt
   for (const [start, end, name] of [...taken].sort((a, b) => b[0] - a[0])) shape = `${shape.slice(0, start)}{${name}}${shape.slice(end)}`
@@ -147,11 +163,16 @@ const constant = new WeakMap<PlanDecisionTemplate, readonly PlannedCall[] | fals
 
 /** Whether a decision has parameters, so its filled input must be validated again. */
 export function isParameterised(decision: PlanDecisionTemplate): boolean {
-  return constant.get(decision) === false || decision.calls.some((call) => Object.values(call.input).some(isParameter))
+  return constant.get(decision) === false || decision.calls.some((call) => Object.values(call.input).some((value) => isParameter(value) || isLink(value)))
 }
 
-/** Fills a plan's inputs for a new prompt; null when a number placeholder got something else. */
-export function fillPlan(decision: PlanDecisionTemplate, values: Readonly<Record<string, string>>, userId: string | null): readonly PlannedCall[] | null {
+/**
+ * Fills a plan's inputs for a new prompt and, for links, from what this task's earlier calls
+ * returned (`history`); null when a number placeholder got something else or a link points at
+ * nothing: the caller falls back to planning rather than guess.
+ */
+export function fillPlan(decision: PlanDecisionTemplate, fill: PlanFill): readonly PlannedCall[] | null {
+  const { values, userId, history } = fill
   const cached = constant.get(decision)
   if (cached) return cached
   if (cached === undefined && !isParameterised(decision)) {
@@ -164,6 +185,12 @@ export function fillPlan(decision: PlanDecisionTemplate, values: Readonly<Record
   for (const call of decision.calls) {
     const input: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(call.input)) {
+      if (isLink(value)) {
+        const resolved = resolveLink(value, history)
+        if (resolved === undefined) return null
+        input[key] = resolved
+        continue
+      }
       if (!isParameter(value)) {
         input[key] = value
         continue
