@@ -26,6 +26,18 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser modules are served as they are: plain JavaScript with browser globals, no type information.
+    files: ['packages/http/src/dashboard/client/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: false, program: null },
+      globals: Object.fromEntries(
+        ['document', 'window', 'location', 'sessionStorage', 'fetch', 'AbortController', 'TextDecoderStream', 'URLSearchParams', 'addEventListener', 'removeEventListener', 'confirm', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.ts'],
     ignores: ['**/*.d.ts'],
     plugins: {

@@ -14,6 +14,8 @@ const config = readConfig(process.env)
 const runtime = createRuntime({ tools: [weatherTool, crmTool] })
 const handler = createHandler(runtime, {
   keys: config.keys,
+  // A development example: the dashboard at /dashboard (enable it only in development or behind your own auth).
+  dashboard: true,
   ...(config.webhookUrl && config.webhookSecret
     ? {
         webhooks: {

@@ -1,6 +1,7 @@
 import { InboardError, type Clock, type Runtime } from '@inboard/core'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { DASHBOARD_PATH, serveDashboard } from './dashboard/serve-dashboard.js'
 import { errorOf, errorResponse } from './errors/error-response.js'
 import { EventHub } from './events/event-hub.js'
 import { resolveEventStreamOptions } from './events/events-options.js'
@@ -28,6 +29,8 @@ export interface InboardHandler {
   (request: Request): Promise<Response>
   /** The path prefix of every route, e.g. `/v1`. */
   readonly prefix: string
+  /** The dashboard's path (`/dashboard`) when `dashboard: true`, else null. */
+  readonly dashboard: string | null
   /** Accepts another API key from now on. */
   addKey(key: ApiKeyOption): void
   /** Refuses a key (given in the clear or as its SHA-256 digest) from the next request on. */
@@ -119,6 +122,12 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   }
 
   const app = new Hono()
+  const dashboard = options.dashboard === true ? DASHBOARD_PATH : null
+  if (dashboard !== null) {
+    const serve = serveDashboard(prefix)
+    app.all(dashboard, (c) => serve(c.req.raw))
+    app.all(`${dashboard}/*`, (c) => serve(c.req.raw))
+  }
   const methodsByPath = new Map<string, string[]>()
   for (const [operationId, spec] of Object.entries(ROUTE_SPECS) as Array<[OperationId, RouteSpec]>) {
     const handle = handlers[operationId]
@@ -141,6 +150,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   }
   return Object.assign(handler, {
     prefix,
+    dashboard,
     addKey: (key: ApiKeyOption) => keys.add(key),
     revokeKey: (keyOrDigest: string) => keys.revoke(keyOrDigest),
     webhooksIdle: async () => webhooks?.idle(),

@@ -29,6 +29,13 @@ export interface HandlerOptions {
   events?: EventStreamOptions
   /** Clock for rate-limit windows, idempotency expiry and webhook retries. @default the runtime's clock */
   clock?: Clock
+  /**
+   * Serves a dashboard at `/dashboard`: tasks updating live, traces as waterfalls, waiting tasks'
+   * actions, subagents and their memory. The page holds no privilege: the user pastes an API key
+   * into it and it calls this REST API with that key. Enable it in development or behind your
+   * app's own authentication. @default false
+   */
+  dashboard?: boolean
   /** Called with anything unexpected a route throws (the client gets a 500). @default logs to stderr */
   onError?: (error: unknown) => void
 }

@@ -21,7 +21,7 @@ afterEach(async () => {
 function newHandler(): InboardHandler {
   const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'finish', result: { ok: true } }]) })
   cleanups.push(() => runtime.close({ deadlineMs: 0 }))
-  return createHandler(runtime, { keys: [{ key: KEY }], clock: runtime.clock })
+  return createHandler(runtime, { keys: [{ key: KEY }], clock: runtime.clock, dashboard: true })
 }
 
 function track(server: Server): string {
@@ -35,7 +35,7 @@ function listenExpress(app: ReturnType<typeof express>): Promise<Server> {
   })
 }
 
-/** The same round trip through every mount: create a task, read it back, and fall through to the host app outside the prefix. */
+/** The same round trip through every mount: create a task, read it back, load the dashboard, and fall through to the host app elsewhere. */
 async function exercise(origin: string, hostRoute: boolean): Promise<void> {
   const auth = { authorization: `Bearer ${KEY}` }
   const created = await fetch(`${origin}/v1/tasks`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'finish at once' }) })
@@ -50,6 +50,11 @@ async function exercise(origin: string, hostRoute: boolean): Promise<void> {
   const bad = await fetch(`${origin}/v1/tasks`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{oops' })
   expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } })
   expect((await fetch(`${origin}/v1/nope`, { headers: auth })).status).toBe(404)
+  // The dashboard lives outside the API prefix; every mount routes it too.
+  const page = await fetch(`${origin}/dashboard/`)
+  expect(page.status).toBe(200)
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'none'")
+  expect((await fetch(`${origin}/dashboard/vendor/preact.js`)).status).toBe(200)
   if (hostRoute) expect(await (await fetch(`${origin}/health`)).text()).toBe('host ok')
 }
 

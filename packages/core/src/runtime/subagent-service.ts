@@ -21,7 +21,7 @@ function checkId(id: string): void {
 }
 
 function listItem(subagent: Subagent): SubagentListItem {
-  const { prompt: _prompt, ...item } = subagent
+  const { prompt: _prompt, capabilities: _capabilities, ...item } = subagent
   return item
 }
 

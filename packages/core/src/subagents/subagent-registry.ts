@@ -15,13 +15,15 @@ export interface Subagent {
   tools: string[]
   /** How many capabilities it may call. */
   tools_available: number
+  /** The capabilities it may call (`tool.capability`), sorted; omitted from list items. */
+  capabilities: string[]
   status: 'deployed' | 'deleted'
   created_at: string
   updated_at: string
   deleted_at?: string
 }
 
-export type SubagentListItem = Omit<Subagent, 'prompt'>
+export type SubagentListItem = Omit<Subagent, 'prompt' | 'capabilities'>
 
 /** Internal record; capability ids are what the executor enforces. */
 export interface SubagentRecord {
@@ -48,6 +50,7 @@ export function toSubagent(record: SubagentRecord): Subagent {
     type: record.type,
     tools,
     tools_available: record.capabilityIds.size,
+    capabilities: [...record.capabilityIds].sort(),
     status: record.status,
     created_at: isoTime(record.createdAt),
     updated_at: isoTime(record.updatedAt),

@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import type { RequestHandler } from 'express'
 import type { InboardHandler } from '../create-handler.js'
-import { underPrefix } from './under-prefix.js'
+import { handlesPath } from './under-prefix.js'
 
 /**
- * Express middleware serving the handler's routes; other paths go on to `next()`. Mount it at the
+ * Express middleware serving the handler's routes (and its dashboard when enabled); other paths go on to `next()`. Mount it at the
  * app's root (the handler's `prefix` is matched against the full URL) and before body parsers; a
  * body already parsed by `express.json()` is re-encoded.
  *
@@ -15,7 +15,7 @@ import { underPrefix } from './under-prefix.js'
 export function createExpressMiddleware(handler: InboardHandler): RequestHandler {
   const listener = getRequestListener(handler, { errorHandler: () => new Response(null, { status: 400 }) })
   return (req, res, next) => {
-    if (!underPrefix(req.originalUrl, handler.prefix)) {
+    if (!handlesPath(handler, req.originalUrl)) {
       next()
       return
     }

@@ -3,7 +3,7 @@ import type { FastifyPluginCallback } from 'fastify'
 import type { InboardHandler } from '../create-handler.js'
 
 /**
- * A Fastify plugin serving the handler's routes. It is encapsulated: inside it, bodies are left
+ * A Fastify plugin serving the handler's routes (and its dashboard when enabled). It is encapsulated: inside it, bodies are left
  * unparsed for the handler, and the rest of the app keeps its own parsers and routes.
  *
  * @example
@@ -19,6 +19,10 @@ export function createFastifyPlugin(handler: InboardHandler): FastifyPluginCallb
       void listener(request.raw, reply.raw)
     }
     fastify.all(`${handler.prefix}/*`, serve)
+    if (handler.dashboard !== null) {
+      fastify.all(handler.dashboard, serve)
+      fastify.all(`${handler.dashboard}/*`, serve)
+    }
     done()
   }
 }

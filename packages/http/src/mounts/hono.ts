@@ -1,16 +1,16 @@
 import type { MiddlewareHandler } from 'hono'
 import type { InboardHandler } from '../create-handler.js'
-import { underPrefix } from './under-prefix.js'
+import { handlesPath } from './under-prefix.js'
 
 /**
- * Hono middleware serving the handler's routes; other paths go on to `next()`.
+ * Hono middleware serving the handler's routes (and its dashboard when enabled); other paths go on to `next()`.
  *
  * @example
  * app.use(createHonoMiddleware(createHandler(runtime, options)))
  */
 export function createHonoMiddleware(handler: InboardHandler): MiddlewareHandler {
   return async (c, next) => {
-    if (!underPrefix(c.req.path, handler.prefix)) {
+    if (!handlesPath(handler, c.req.path)) {
       await next()
       return
     }

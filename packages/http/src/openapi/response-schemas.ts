@@ -80,7 +80,10 @@ export const subagentListItemSchema = z.object({
   deleted_at: iso.optional(),
 })
 
-export const subagentSchema = subagentListItemSchema.extend({ prompt: z.string() })
+export const subagentSchema = subagentListItemSchema.extend({
+  prompt: z.string(),
+  capabilities: z.array(z.string()).describe('The capabilities the subagent may call (`tool.capability`), sorted'),
+})
 
 /** `{ data, has_more }` of a list endpoint. */
 export function pageSchema<T extends z.ZodType>(item: T): z.ZodObject<{ data: z.ZodArray<T>; has_more: z.ZodBoolean }> {
