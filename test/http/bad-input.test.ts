@@ -22,6 +22,18 @@ describe('bad input', () => {
     }
   })
 
+  it('answers 400 input_not_requested naming the values a waiting task did not ask for, and applies none of them', async () => {
+    const { id } = (await (await server.call('/tasks', { json: { prompt: 'ask me' } })).json()) as { id: string }
+    await server.runtime.tasks.wait(id, { until: 'waiting' })
+    const refused = await server.call(`/tasks/${id}/input`, { json: { values: { city: 'Paris', capability: 'weather.current', admin: true } } })
+    expect(refused.status).toBe(400)
+    const { error } = (await refused.json()) as { error: { code: string; message: string; param: string } }
+    expect(error).toMatchObject({ code: 'input_not_requested', param: 'values' })
+    expect(error.message).toMatch(/did not ask for capability, admin \(it asked for city\)/)
+    expect((await server.runtime.tasks.get(id)).status).toBe('waiting')
+    expect((await server.call(`/tasks/${id}/input`, { json: { values: { city: 'Paris' } } })).status).toBe(200)
+  })
+
   it('answers 400 for bodies nested deeper than 64 levels', async () => {
     const deep = `{"prompt":"x","metadata":{"a":${'['.repeat(100)}${']'.repeat(100)}}}`
     expect((await raw(deep)).status).toBe(400)

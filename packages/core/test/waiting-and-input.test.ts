@@ -70,6 +70,17 @@ describe('waiting for input and approval', () => {
     expect((await runtime.tasks.wait(task.id)).error?.code).toBe('approval_denied')
   })
 
+  it('refuses values the waiting task did not ask for with input_not_requested, naming them', async () => {
+    const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }]) })
+    const task = await runtime.tasks.create({ prompt: 'send it' })
+    await runtime.tasks.wait(task.id, { until: 'waiting' })
+    await expect(runtime.tasks.sendInput(task.id, { approved: true, values: { to: 'evil@example.com' } })).rejects.toMatchObject({
+      code: 'input_not_requested',
+      message: expect.stringContaining('did not ask for to (it asked for capability)'),
+    })
+    expect((await runtime.tasks.get(task.id)).status).toBe('waiting')
+  })
+
   it('refuses input for a task that is not waiting', async () => {
     const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
     const task = await runtime.tasks.create({ prompt: 'x' })

@@ -14,6 +14,7 @@ export const INBOARD_ERROR_CODES = [
   'subagent_read_only',
   'task_already_complete',
   'task_not_waiting',
+  'input_not_requested',
   'runtime_closed',
   'internal_error',
   // Storage

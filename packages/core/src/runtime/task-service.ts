@@ -153,6 +153,15 @@ export class TaskService implements TaskApi {
     if (record.waiting?.reason === 'approval_required' && body.approved === undefined) {
       throw new InboardError('invalid_request', 'This task is waiting for approval: send { approved: true | false }', { param: 'approved' })
     }
+    // Values become planner input; a field nobody asked for could steer the task (a capability, say).
+    const asked = new Set((record.waiting?.fields ?? []).map((field) => field.name))
+    // An approval can be settled by naming the capability meant instead (docs/planners.md).
+    if (record.waiting?.reason === 'approval_required') asked.add('capability')
+    const unasked = Object.keys(body.values ?? {}).filter((name) => !asked.has(name))
+    if (unasked.length > 0) {
+      const wanted = asked.size === 0 ? 'it asked for no values' : `it asked for ${[...asked].join(', ')}`
+      throw new InboardError('input_not_requested', `Task ${id} did not ask for ${unasked.join(', ')} (${wanted})`, { param: 'values' })
+    }
     if (body.message !== undefined) work.messages.push(body.message)
     if (body.values !== undefined) Object.assign(work.values, body.values)
     if (body.approved !== undefined) work.approved = body.approved

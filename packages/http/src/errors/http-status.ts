@@ -15,6 +15,7 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   subagent_already_exists: 409,
   subagent_read_only: 403,
   task_already_complete: 409,
+  input_not_requested: 400,
   task_not_waiting: 409,
   runtime_closed: 503,
   internal_error: 500,
