@@ -30,9 +30,15 @@ export interface RuntimeOptions {
   planner?: Planner
   /** Subagents available from the start, listed with `type: 'prebuilt'`. @default [] */
   subagents?: readonly PrebuiltSubagent[]
-  /** Tasks running at once across the runtime. @default 10 */
+  /** Tasks running at once across the runtime. @default 20 */
   concurrency?: number
-  /** Tasks running at once per account (tasks created with an `account` scope); extra ones queue as pending. @default 10 */
+  /**
+   * Tasks running at once per account (tasks created with an `account` scope); extra ones queue as
+   * pending. Kept below `concurrency` by default, so one account's hanging tasks never hold every
+   * slot: the rest go to other accounts, which take turns with it as slots free up. A value equal to
+   * `concurrency` lets one account starve the others.
+   * @default 10, or half of `concurrency` (rounded up) when that is less
+   */
   accountConcurrency?: number
   /** Time source for timestamps, timeouts, retries and retention. @default the system clock */
   clock?: Clock
@@ -144,12 +150,13 @@ export interface ResolvedOptions {
 export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
   validate(optionsSchema, options, 'options')
   const limits = options.limits ?? {}
+  const concurrency = options.concurrency ?? 20
   return {
     tools: options.tools ?? [],
     planner: options.planner,
     subagents: options.subagents ?? [],
-    concurrency: options.concurrency ?? 10,
-    accountConcurrency: options.accountConcurrency ?? 10,
+    concurrency,
+    accountConcurrency: options.accountConcurrency ?? Math.min(10, Math.ceil(concurrency / 2)),
     clock: options.clock ?? systemClock,
     mode: options.mode ?? 'live',
     limits: {

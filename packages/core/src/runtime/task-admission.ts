@@ -11,9 +11,11 @@ export interface AdmissionOptions {
 }
 
 /**
- * Who runs next: the scheduler's priority and fairness under the global cap, plus at most
- * `accountConcurrency` running tasks per account. A task over its account's cap is parked and
- * queued again, at the front, when one of that account's tasks frees its slot.
+ * Who runs next: the scheduler's priority and fairness (round-robin across accounts, then users)
+ * under the global cap, plus at most `accountConcurrency` running tasks per account, which is
+ * below the global cap by default so one account never holds every slot. A task over its
+ * account's cap is parked and queued again, at the front, when one of that account's tasks frees
+ * its slot.
  */
 export class TaskAdmission {
   readonly #options: AdmissionOptions
@@ -33,7 +35,7 @@ export class TaskAdmission {
 
   /** Queues a live pending (or resumed waiting) task; `front` for tasks that already waited their turn. */
   enqueue(record: TaskRecord, front = false): void {
-    this.#scheduler.enqueue(record.id, record.priority, record.userId ?? '', front)
+    this.#scheduler.enqueue({ id: record.id, priority: record.priority, account: record.account ?? '', user: record.userId ?? '' }, front)
   }
 
   /** Tasks holding a slot now. */

@@ -1,16 +1,33 @@
 import { Deque } from './deque.js'
 
-interface Level {
-  /** Queued task ids per user key. */
+/** A queued task as the {@link FairQueue} orders it. */
+export interface FairQueueEntry {
+  id: string
+  /** 1–10; higher runs first. */
+  priority: number
+  /** Whose slots it competes for: the task's account ('' without one). */
+  account: string
+  /** Within the account, the end user ('' without one). */
+  user: string
+}
+
+/** One account's queued ids per user, and its users in round-robin order. */
+interface AccountQueue {
   users: Map<string, Deque<string>>
-  /** Users with queued tasks, in round-robin order. */
+  turn: Deque<string>
+}
+
+interface Level {
+  accounts: Map<string, AccountQueue>
+  /** Accounts with queued tasks, in round-robin order. */
   turn: Deque<string>
   size: number
 }
 
 /**
- * Pending task ids ordered by priority (10 first), and round-robin across users within a priority,
- * so one user's thousand queued tasks cannot starve another user's one. Holds ids only.
+ * Pending task ids ordered by priority (10 first), then round-robin across accounts within a
+ * priority, then across users within an account: one account's thousand queued tasks cannot starve
+ * another account's one, nor one user's another user's. Holds ids only.
  */
 export class FairQueue {
   readonly #levels: Array<Level | undefined> = []
@@ -20,17 +37,25 @@ export class FairQueue {
     return this.#size
   }
 
-  push(id: string, priority: number, user: string, front = false): void {
-    const level = (this.#levels[priority] ??= { users: new Map(), turn: new Deque(), size: 0 })
-    let queue = level.users.get(user)
+  /** Queues an id; `front` puts it (and its account and user) first in line, for tasks that already waited their turn. */
+  push(entry: FairQueueEntry, front = false): void {
+    const level = (this.#levels[entry.priority] ??= { accounts: new Map(), turn: new Deque(), size: 0 })
+    let account = level.accounts.get(entry.account)
+    if (!account) {
+      account = { users: new Map(), turn: new Deque() }
+      level.accounts.set(entry.account, account)
+      if (front) level.turn.unshift(entry.account)
+      else level.turn.push(entry.account)
+    }
+    let queue = account.users.get(entry.user)
     if (!queue) {
       queue = new Deque()
-      level.users.set(user, queue)
-      if (front) level.turn.unshift(user)
-      else level.turn.push(user)
+      account.users.set(entry.user, queue)
+      if (front) account.turn.unshift(entry.user)
+      else account.turn.push(entry.user)
     }
-    if (front) queue.unshift(id)
-    else queue.push(id)
+    if (front) queue.unshift(entry.id)
+    else queue.push(entry.id)
     level.size++
     this.#size++
   }
@@ -39,11 +64,15 @@ export class FairQueue {
     for (let priority = this.#levels.length - 1; priority >= 0; priority--) {
       const level = this.#levels[priority]
       if (!level || level.size === 0) continue
-      const user = level.turn.shift()!
-      const queue = level.users.get(user)!
+      const accountKey = level.turn.shift()!
+      const account = level.accounts.get(accountKey)!
+      const user = account.turn.shift()!
+      const queue = account.users.get(user)!
       const id = queue.shift()!
-      if (queue.length > 0) level.turn.push(user)
-      else level.users.delete(user)
+      if (queue.length > 0) account.turn.push(user)
+      else account.users.delete(user)
+      if (account.turn.length > 0) level.turn.push(accountKey)
+      else level.accounts.delete(accountKey)
       level.size--
       this.#size--
       return id

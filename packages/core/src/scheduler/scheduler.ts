@@ -1,5 +1,5 @@
 import PQueue from 'p-queue'
-import { FairQueue } from './fair-queue.js'
+import { FairQueue, type FairQueueEntry } from './fair-queue.js'
 
 export interface SchedulerOptions {
   concurrency: number
@@ -13,7 +13,7 @@ export interface SchedulerOptions {
 }
 
 /**
- * Priority and per-user fairness over a p-queue concurrency cap. Only as many jobs as there are
+ * Priority and fairness across accounts and users over a p-queue concurrency cap. Only as many jobs as there are
  * slots ever reach p-queue; the backlog stays as ids in a {@link FairQueue}.
  */
 export class Scheduler {
@@ -41,8 +41,8 @@ export class Scheduler {
     return this.#queue.pending + this.#queue.size
   }
 
-  enqueue(id: string, priority: number, user: string, front = false): void {
-    this.#backlog.push(id, priority, user, front)
+  enqueue(entry: FairQueueEntry, front = false): void {
+    this.#backlog.push(entry, front)
     this.pump()
   }
 
