@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createScriptedTool, createTestRuntime } from '@inboard/core/testing'
 import { sqliteStorage, SCHEMA_VERSION } from '@inboard/sqlite'
 import { tempDir } from './fixtures/files.js'
 
@@ -40,5 +41,25 @@ describe('subagents in a file written before they belonged to accounts', () => {
     const db = new Database(temp.file(), { readonly: true })
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     db.close()
+  })
+})
+
+describe('subagents of several accounts in one file', () => {
+  it("are found again in their own account after a restart, a deleted name free again only in its account", async () => {
+    const tools = [createScriptedTool({ name: 'crm', capabilities: { fetch: [[]] } }), createScriptedTool({ name: 'payments', capabilities: { charge: [{}] } })]
+    const first = createTestRuntime({ tools, storage: sqliteStorage({ path: temp.file() }) })
+    await first.subagents.deploy({ name: 'agent', prompt: 'contacts', tools: ['crm'] }, { account: 'acme:live' })
+    await first.subagents.deploy({ name: 'agent', prompt: 'charges', tools: ['payments'] }, { account: 'rival:test' })
+    await first.subagents.delete('agent', { account: 'rival:test' })
+    await first.close()
+
+    const second = createTestRuntime({ tools, storage: sqliteStorage({ path: temp.file() }) })
+    expect(await second.subagents.get('agent', { account: 'acme:live' })).toMatchObject({ prompt: 'contacts', tools: ['crm'] })
+    await expect(second.subagents.get('agent', { account: 'rival:test' })).rejects.toMatchObject({ code: 'subagent_not_found' })
+    await expect(second.subagents.get('agent')).rejects.toMatchObject({ code: 'subagent_not_found' })
+    // The deleted name is free again in its own account only.
+    expect(await second.subagents.deploy({ name: 'agent', prompt: 'refunds', tools: ['payments'] }, { account: 'rival:test' })).toMatchObject({ prompt: 'refunds' })
+    expect((await second.subagents.list({}, { account: 'acme:live' })).data.map((subagent) => subagent.tools)).toEqual([['crm']])
+    await second.close()
   })
 })
