@@ -71,6 +71,22 @@ describe('fairness across accounts', () => {
     expect(gate.started).toEqual(['a0', 'a1', 'a2', 'b0', 'a3', 'b1', 'a4'])
   })
 
+  it('gives a slot freed by an account at its cap to an account still waiting, before that account’s next task', async () => {
+    const gate = gatedPlanner()
+    const runtime = createTestRuntime({ concurrency: 2, accountConcurrency: 1, planner: gate.planner })
+    await runtime.tasks.create({ prompt: 'a0' }, { account: 'acct_a' })
+    await runtime.tasks.create({ prompt: 'a1' }, { account: 'acct_a' })
+    await runtime.tasks.create({ prompt: 'b0' }, { account: 'acct_b' })
+    await runtime.tasks.create({ prompt: 'c0' }, { account: 'acct_c' })
+    await settle(() => gate.started.length === 2)
+    expect(gate.started).toEqual(['a0', 'b0'])
+    gate.release('a0')
+    await settle(() => gate.started.length === 3)
+    gate.release('b0')
+    await settle(() => gate.started.length === 4)
+    expect(gate.started).toEqual(['a0', 'b0', 'c0', 'a1'])
+  })
+
   it('keeps one account below the whole runtime by default, also when only the concurrency is set', async () => {
     const runtime = createTestRuntime({ concurrency: 4, tools: [slow], planner })
     const statuses = []

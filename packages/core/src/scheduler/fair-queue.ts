@@ -37,15 +37,18 @@ export class FairQueue {
     return this.#size
   }
 
-  /** Queues an id; `front` puts it (and its account and user) first in line, for tasks that already waited their turn. */
+  /**
+   * Queues an id. `front` puts it first within its account (and its user first within the account),
+   * for tasks that already waited their turn; the account itself still joins the round at the end,
+   * so an account that gets a slot back cannot jump ahead of accounts still waiting for one.
+   */
   push(entry: FairQueueEntry, front = false): void {
     const level = (this.#levels[entry.priority] ??= { accounts: new Map(), turn: new Deque(), size: 0 })
     let account = level.accounts.get(entry.account)
     if (!account) {
       account = { users: new Map(), turn: new Deque() }
       level.accounts.set(entry.account, account)
-      if (front) level.turn.unshift(entry.account)
-      else level.turn.push(entry.account)
+      level.turn.push(entry.account)
     }
     let queue = account.users.get(entry.user)
     if (!queue) {
