@@ -18,21 +18,26 @@ export function TaskPage({ id }) {
 
   useEffect(() => {
     let cancelled = false
-    const refresh = () =>
-      Promise.all([api(`/tasks/${enc(id)}`), api(`/tasks/${enc(id)}/trace`)])
-        .then(([nextTask, nextTrace]) => {
-          if (cancelled) return
-          setTask(nextTask)
-          setTrace(nextTrace)
-          setNow(Date.now())
-        })
-        .catch((failure) => !cancelled && setError(failure))
-    // Bursts of events (a step starting and ending) become one refresh.
-    const soon = () => {
-      if (pending.current === null) pending.current = setTimeout(() => ((pending.current = null), void refresh()), 80)
+    let lastTrace = 0
+    const fail = (failure) => !cancelled && setError(failure)
+    const loadTrace = () => {
+      lastTrace = Date.now()
+      return api(`/tasks/${enc(id)}/trace`)
+        .then((next) => !cancelled && (setTrace(next), setNow(Date.now())))
+        .catch(fail)
     }
-    void refresh()
-    const stop = streamEvents(`/tasks/${enc(id)}/events`, { onEvent: soon, onState: setLive, once: true })
+    api(`/tasks/${enc(id)}`)
+      .then((next) => !cancelled && setTask(next))
+      .catch(fail)
+    void loadTrace()
+    // Task events carry the whole task. The trace is read again at most once a second, so a busy
+    // task stays well inside the key's request rate limit.
+    const onEvent = (event) => {
+      if (cancelled) return
+      if (event.task) setTask(event.task)
+      if (pending.current === null) pending.current = setTimeout(() => ((pending.current = null), void loadTrace()), Math.max(80, lastTrace + 1000 - Date.now()))
+    }
+    const stop = streamEvents(`/tasks/${enc(id)}/events`, { onEvent, onState: setLive, once: true })
     return () => {
       cancelled = true
       clearTimeout(pending.current)
