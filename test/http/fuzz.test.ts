@@ -4,7 +4,7 @@ import { LIVE_KEY, TEST_KEY, startTestServer, type TestServer } from './support/
 
 let server: TestServer
 beforeAll(async () => {
-  server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 1_000_000 }, maxBodyBytes: 64 * 1024 } })
+  server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 1_000_000 }, authFailures: { maxFailures: 1_000_000 }, maxBodyBytes: 64 * 1024 } })
 })
 afterAll(async () => {
   await server.close()
@@ -24,6 +24,33 @@ const query = fc.array(
   { maxLength: 4 },
 ).map((pairs) => (pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`))
 
+// Wide and heavy bodies: objects past 1,000 keys and arrays past 10,000 items (refused before
+// JSON.parse), at every level a route reads; metadata, values and prompts at and past their limits;
+// bodies close to the 64 KB limit. Each stays under it, so the parser, not the size check, decides.
+const wideObject = (keys: number, value: string): string => `{${Array.from({ length: keys }, (_, i) => `"k${i}":${value}`).join(',')}}`
+const where = fc.constantFrom(
+  (inner: string) => inner,
+  (inner: string) => `{"prompt":"x","metadata":${inner}}`,
+  (inner: string) => `{"values":${inner}}`,
+  (inner: string) => `{"prompt":"x","metadata":{"a":${inner}}}`,
+  (inner: string) => `{"name":"wide","prompt":"p","tools":${inner}}`,
+)
+const wide = fc.oneof(
+  fc.tuple(fc.integer({ min: 900, max: 6_000 }), fc.constantFrom('0', '"v"', 'null', '[]', '{}')).map(([keys, value]) => wideObject(keys, value)),
+  fc.integer({ min: 9_000, max: 30_000 }).map((items) => `[${Array.from({ length: items }, () => '0').join(',')}]`),
+  fc.integer({ min: 1_000, max: 12_000 }).map((items) => `[${Array.from({ length: items }, () => '"x"').join(',')}]`),
+)
+const heavy = fc.oneof(
+  fc.tuple(fc.integer({ min: 40, max: 60 }), fc.integer({ min: 30, max: 45 }), fc.integer({ min: 400, max: 600 })).map(([keys, keyLength, valueLength]) =>
+    JSON.stringify({ prompt: 'heavy', metadata: Object.fromEntries(Array.from({ length: keys }, (_, i) => [`${i}`.padStart(keyLength, 'k'), 'v'.repeat(valueLength)])) }),
+  ),
+  fc.integer({ min: 9_000, max: 12_000 }).map((length) => JSON.stringify({ prompt: 'p'.repeat(length) })),
+  fc.integer({ min: 1, max: 3_000 }).map((count) => JSON.stringify({ prompt: 'escapes', metadata: { note: '\\"\u0000\ud83d\ude00'.repeat(count).slice(0, 600) } })),
+  fc.integer({ min: 100, max: 400 }).map((digits) => `{"prompt":"n","priority":${'9'.repeat(digits)},"timeout":1e${digits}}`),
+  fc.integer({ min: 20_000, max: 60_000 }).map((length) => JSON.stringify({ message: 'm'.repeat(length), values: { a: 'b'.repeat(1_000) } })),
+)
+const wideOrHeavy = fc.oneof(fc.tuple(where, wide).map(([place, inner]) => place(inner)), heavy)
+
 const jsonValue = fc.jsonValue({ maxDepth: 4 })
 const body = fc.oneof(
   fc.constant(undefined),
@@ -33,6 +60,8 @@ const body = fc.oneof(
   unicode,
   fc.integer({ min: 1, max: 30_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
   fc.integer({ min: 1, max: 20_000 }).map((depth) => `{"prompt":"x","metadata":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`),
+  wideOrHeavy,
+  wideOrHeavy,
   fc.constantFrom('{', '{"prompt":', '\u0000', '\uFEFF{"prompt":"x"}', '{"prompt":"\\ud800"}', '{"__proto__":{"x":1},"prompt":"p"}', '{"constructor":{"prototype":{}}}', 'x'.repeat(70_000)),
 )
 const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/vnd.api+json', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', '', undefined)
