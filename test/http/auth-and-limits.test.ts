@@ -28,6 +28,29 @@ describe('API keys', () => {
     expect((await server.call('/tasks')).status).toBe(401)
   })
 
+  it('answers 429 too_many_auth_failures with Retry-After to an address that sent too many bad keys, whatever its key, until the window ends', async () => {
+    server = await startTestServer({ handler: { authFailures: { maxFailures: 3, windowMs: 60_000 } } })
+    // A request without a key is not a guess, and does not count.
+    for (let i = 0; i < 5; i++) expect((await server.call('/tasks', { key: null })).status).toBe(401)
+    for (let i = 0; i < 3; i++) expect((await server.call('/tasks', { key: `pk_test_guess${String(i).padStart(20, '0')}` })).status).toBe(401)
+    const refused = await server.call('/tasks')
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('retry-after')).toBe('60')
+    expect(await refused.json()).toMatchObject({ error: { code: 'too_many_auth_failures' } })
+    await server.runtime.clock.advance(30_000)
+    expect((await server.call('/tasks', { key: 'pk_test_guess99999999999999999999' })).headers.get('retry-after')).toBe('30')
+    await server.runtime.clock.advance(30_000)
+    expect((await server.call('/tasks')).status).toBe(200)
+  })
+
+  it('throttles failed authentication per address: another client address is not refused', async () => {
+    server = await startTestServer({ handler: { authFailures: { maxFailures: 1 } } })
+    const request = (key: string): Request => new Request(`${server.base}/tasks`, { headers: { authorization: `Bearer ${key}` } })
+    expect((await server.handler(request('pk_test_unknownunknown1'), { clientAddress: '198.51.100.7' })).status).toBe(401)
+    expect((await server.handler(request(TEST_KEY), { clientAddress: '198.51.100.7' })).status).toBe(429)
+    expect((await server.handler(request(TEST_KEY), { clientAddress: '198.51.100.8' })).status).toBe(200)
+  })
+
   it('accepts keys given as SHA-256 digests and through an authenticate callback', async () => {
     const dynamic = 'pk_live_fromTheDatabase0001'
     server = await startTestServer({

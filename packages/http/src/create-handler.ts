@@ -8,6 +8,7 @@ import { resolveEventStreamOptions } from './events/events-options.js'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
 import type { ApiKeyOption } from './keys/api-key.js'
 import { KeyRegistry, type Caller } from './keys/key-registry.js'
+import { AuthFailureThrottle } from './limits/auth-failure-throttle.js'
 import { RateLimiter } from './limits/rate-limiter.js'
 import { createOpenApiDocument } from './openapi/openapi-document.js'
 import { jsonResponse } from './request/json-response.js'
@@ -24,9 +25,18 @@ import { webhookUrlProblem } from './webhooks/address-guard.js'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js'
 import { isWebhookSecret } from './webhooks/webhook-signature.js'
 
+/**
+ * Who sent a request, as the mount knows it: `clientAddress`, or the Node request that
+ * `@hono/node-server` passes as `incoming` (the built-in mounts hand it over).
+ */
+export interface HandlerConnection {
+  clientAddress?: string | undefined
+  incoming?: { socket?: { remoteAddress?: string | undefined } | undefined } | undefined
+}
+
 /** A web-standard fetch handler serving the REST API, plus key management and shutdown. */
 export interface InboardHandler {
-  (request: Request): Promise<Response>
+  (request: Request, connection?: HandlerConnection): Promise<Response>
   /** The path prefix of every route, e.g. `/v1`. */
   readonly prefix: string
   /** The dashboard's path (`/dashboard`) when `dashboard: true`, else null. */
@@ -57,6 +67,11 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   const onError = options.onError ?? ((error: unknown) => console.error('[inboard/http] unexpected error:', error))
   const keys = new KeyRegistry(options.keys ?? [], options.authenticate, onError)
   const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
+  const throttle = new AuthFailureThrottle(clock, {
+    maxFailures: positive(options.authFailures?.maxFailures ?? 10, 'authFailures.maxFailures'),
+    windowMs: positive(options.authFailures?.windowMs ?? 60_000, 'authFailures.windowMs'),
+  })
+  const addresses = new WeakMap<Request, string>()
   const webhooks = options.webhooks ? createDispatcher(runtime, options, clock, onError) : null
   let openapi: string | null = null
   const events = new EventHub(runtime, clock, resolveEventStreamOptions(options.events))
@@ -105,10 +120,17 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
         return toResponse(error)
       }
     }
+    const address = addresses.get(request)
+    const blocked = address === undefined ? null : throttle.blockedFor(address)
+    if (blocked !== null) {
+      return errorOf('too_many_auth_failures', `Too many failed authentications from this address; retry after ${blocked} seconds`, { 'Retry-After': String(blocked) })
+    }
     let caller
     try {
       caller = await keys.authenticate(request.headers.get('authorization'))
     } catch (error) {
+      // Guessing keys costs the guesser: unknown and revoked keys count against the address.
+      if (address !== undefined && error instanceof InboardError && error.code === 'invalid_api_key') throttle.fail(address)
       return toResponse(error)
     }
     const limit = limiter.hit(caller.id, caller.requestsPerMinute)
@@ -141,7 +163,9 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   app.notFound((c) => errorOf('route_not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}`))
   app.onError((error) => toResponse(error))
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, connection?: HandlerConnection): Promise<Response> => {
+    const address = connection?.clientAddress ?? connection?.incoming?.socket?.remoteAddress
+    if (address !== undefined) addresses.set(request, address)
     try {
       return await app.fetch(request)
     } catch (error) {

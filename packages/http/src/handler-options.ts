@@ -1,6 +1,7 @@
 import type { Clock } from '@inboard/core'
 import type { EventStreamOptions } from './events/events-options.js'
 import type { ApiKeyIdentity, ApiKeyOption } from './keys/api-key.js'
+import type { AuthFailureOptions } from './limits/auth-failure-throttle.js'
 import type { WebhookOptions } from './webhooks/webhook-options.js'
 
 /**
@@ -21,6 +22,14 @@ export interface HandlerOptions {
     /** Requests per minute per API key, unless the key sets its own. @default 100 */
     requestsPerMinute?: number
   }
+  /**
+   * Throttles key guessing: a client address that sends more unknown, revoked or malformed keys than
+   * `maxFailures` within `windowMs` gets 429 `too_many_auth_failures` (with `Retry-After`) for every
+   * request, whatever its key, until the window ends. The address comes from the mount (`node:http`,
+   * Express, Fastify, Hono on Node); a handler called without one is not throttled.
+   * @default { maxFailures: 10, windowMs: 60000 }
+   */
+  authFailures?: AuthFailureOptions
   /** Largest request body in bytes. @default 1_048_576 (1 MB) */
   maxBodyBytes?: number
   /** Webhook endpoint, secret and delivery settings. @default no default endpoint, no signing */

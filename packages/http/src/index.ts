@@ -1,7 +1,8 @@
 // Handler
 export { createHandler } from './create-handler.js'
-export type { InboardHandler } from './create-handler.js'
+export type { HandlerConnection, InboardHandler } from './create-handler.js'
 export type { HandlerOptions } from './handler-options.js'
+export type { AuthFailureOptions } from './limits/auth-failure-throttle.js'
 
 // API keys
 export { keyDigest } from './keys/api-key.js'

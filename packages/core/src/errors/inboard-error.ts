@@ -25,6 +25,7 @@ export const INBOARD_ERROR_CODES = [
   'missing_api_key',
   'invalid_api_key',
   'rate_limit_exceeded',
+  'too_many_auth_failures',
   'idempotency_key_reused',
   'idempotency_key_in_use',
   'live_mode_not_allowed',

@@ -27,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   missing_api_key: 401,
   invalid_api_key: 401,
   rate_limit_exceeded: 429,
+  too_many_auth_failures: 429,
   idempotency_key_reused: 422,
   idempotency_key_in_use: 409,
   live_mode_not_allowed: 403,

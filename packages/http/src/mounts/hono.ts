@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { InboardHandler } from '../create-handler.js'
+import type { HandlerConnection, InboardHandler } from '../create-handler.js'
 import { handlesPath } from './under-prefix.js'
 
 /**
@@ -14,6 +14,6 @@ export function createHonoMiddleware(handler: InboardHandler): MiddlewareHandler
       await next()
       return
     }
-    return handler(c.req.raw)
+    return handler(c.req.raw, c.env as HandlerConnection | undefined)
   }
 }
