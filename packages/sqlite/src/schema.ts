@@ -83,6 +83,21 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX subagents_by_scope ON subagents (account, id);
   CREATE UNIQUE INDEX subagents_unscoped ON subagents (id) WHERE account IS NULL;
   `,
+  // 3: how many finished tasks the file holds, kept by triggers, so that retention deletes only
+  // the oldest surplus instead of walking every finished task on each prune.
+  `
+  CREATE TABLE task_counts (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    finished INTEGER NOT NULL
+  );
+  INSERT INTO task_counts (id, finished) SELECT 1, COUNT(*) FROM tasks WHERE ended_at IS NOT NULL;
+  CREATE TRIGGER tasks_count_insert AFTER INSERT ON tasks WHEN new.ended_at IS NOT NULL
+  BEGIN UPDATE task_counts SET finished = finished + 1 WHERE id = 1; END;
+  CREATE TRIGGER tasks_count_update AFTER UPDATE OF ended_at ON tasks WHEN (old.ended_at IS NULL) <> (new.ended_at IS NULL)
+  BEGIN UPDATE task_counts SET finished = finished + (CASE WHEN new.ended_at IS NULL THEN -1 ELSE 1 END) WHERE id = 1; END;
+  CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks WHEN old.ended_at IS NOT NULL
+  BEGIN UPDATE task_counts SET finished = finished - 1 WHERE id = 1; END;
+  `,
 ]
 
 /**

@@ -81,7 +81,11 @@ export class TaskTable implements TaskStorage {
     const params = { ...columnsOf(task), expected: expectedVersion, owner: task.owner, lease_expires_at: task.leaseExpiresAt }
     return this.#connection.write((): TaskUpdateResult => {
       const s = this.#statements()
-      if (s.update.run(params).changes === 1) return { ok: true, version: expectedVersion + 1 }
+      // Who a task belongs to and when it was created do not change once it runs: leaving those
+      // columns out of the UPDATE spares their indexes a page write per commit.
+      const identity = s.identity.get(params) as { same: number } | undefined
+      const update = identity?.same === 1 ? s.updateState : s.update
+      if (update.run(params).changes === 1) return { ok: true, version: expectedVersion + 1 }
       const current = s.version.get(task.id) as { version: number } | undefined
       return { ok: false, currentVersion: current?.version ?? null }
     })
@@ -108,7 +112,9 @@ export class TaskTable implements TaskStorage {
     return this.#connection.write(() => {
       const s = this.#statements()
       const expired = s.pruneEnded.run(options.endedBefore).changes
-      return expired + s.pruneExcess.run(Math.max(0, Math.floor(options.maxFinished))).changes
+      const { finished } = s.finished.get() as { finished: number }
+      const surplus = finished - Math.max(0, Math.floor(options.maxFinished))
+      return surplus > 0 ? expired + s.pruneOldest.run(surplus).changes : expired
     })
   }
 
@@ -157,6 +163,15 @@ function prepare(db: BetterSqlite3.Database) {
     ),
     get: db.prepare(`SELECT ${COLUMNS} FROM tasks WHERE id = ?`),
     version: db.prepare('SELECT version FROM tasks WHERE id = ?'),
+    identity: db.prepare(
+      `SELECT sub_agent IS @sub_agent AND user_id IS @user_id AND account IS @account AND created_at = @created_at AS same
+       FROM tasks WHERE id = @id`,
+    ),
+    updateState: db.prepare(
+      `UPDATE tasks SET status = @status, ended_at = @ended_at, version = @expected + 1, owner = @owner,
+         lease_expires_at = @lease_expires_at, record = @record
+       WHERE id = @id AND version = @expected`,
+    ),
     update: db.prepare(
       `UPDATE tasks SET status = @status, sub_agent = @sub_agent, user_id = @user_id, account = @account,
          created_at = @created_at, ended_at = @ended_at, version = @expected + 1, owner = @owner,
@@ -165,10 +180,10 @@ function prepare(db: BetterSqlite3.Database) {
     ),
     delete: db.prepare('DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?))'),
     pruneEnded: db.prepare(`DELETE FROM tasks WHERE status IN ${TERMINAL} AND ended_at < ?`),
-    pruneExcess: db.prepare(
+    finished: db.prepare('SELECT finished FROM task_counts WHERE id = 1'),
+    pruneOldest: db.prepare(
       `DELETE FROM tasks WHERE seq IN (
-         SELECT seq FROM tasks WHERE status IN ${TERMINAL} AND ended_at IS NOT NULL
-         ORDER BY ended_at DESC, seq DESC LIMIT -1 OFFSET ?)`,
+         SELECT seq FROM tasks WHERE ended_at IS NOT NULL ORDER BY ended_at, seq LIMIT ?)`,
     ),
     claim: db.prepare(
       `UPDATE tasks SET owner = @owner, lease_expires_at = @until, version = version + 1

@@ -140,6 +140,8 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     const task = await runtime.tasks.create({ prompt: `run ${plan}`, metadata: { plan } })
     for (let i = 0; i < 50 && ledger.count(capability) === 0; i++) await runtime.clock.advance(0)
     expect(ledger.count(capability)).toBe(1)
+    // The process dies a little later, once what it did before the call is stored.
+    for (let i = 0; i < 5; i++) await runtime.clock.advance(0)
     return task.id
   }
 
@@ -148,6 +150,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     let ended = false
     const done = runtime.tasks.wait(id).finally(() => (ended = true))
     for (let i = 0; i < 500 && !ended; i++) await runtime.clock.advance(20)
+    if (!ended) throw new Error(`task ${id} is still ${(await runtime.tasks.get(id)).status}`)
     return done
   }
 
@@ -180,7 +183,6 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['flaky'] })
     const id = await runUntil(first, ledger, 'lookup,charge,flaky', 'flaky')
-
     const second = restart(ledger)
     const done = await finish(second, id)
     expect(done).toMatchObject({ status: 'complete', result: ['lookup', 'charge', 'flaky'] })

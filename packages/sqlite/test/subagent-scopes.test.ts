@@ -16,6 +16,10 @@ afterEach(async () => {
 function writeVersionOneFile(path: string): void {
   const db = new Database(path)
   db.exec('CREATE TABLE subagents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, record TEXT NOT NULL)')
+  // Later migrations read the tasks table of version 1 too.
+  db.exec(
+    'CREATE TABLE tasks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, sub_agent TEXT, user_id TEXT, account TEXT, created_at INTEGER NOT NULL, ended_at INTEGER, version INTEGER NOT NULL, owner TEXT, lease_expires_at INTEGER, record TEXT NOT NULL)',
+  )
   const insert = db.prepare('INSERT INTO subagents (id, record) VALUES (?, ?)')
   for (const id of ['crm', 'mail']) {
     insert.run(id, JSON.stringify({ id, prompt: `${id} work`, type: 'custom', tools: null, status: 'deployed', createdAt: 1, updatedAt: 1, deletedAt: null }))

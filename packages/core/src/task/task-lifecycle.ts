@@ -214,8 +214,9 @@ export class TaskLifecycle {
     if (outcome === 'conflict') return
     this.#wake(record)
     // After a failed write the storage holds an older state: keep answering from the live record.
-    if (isTerminal(record.status) && outcome === 'written') {
-      if (this.#live.get(record.id) === record) this.#live.delete(record.id)
+    // Every change a write carried reports here; the first to see the task ended lets it go.
+    if (isTerminal(record.status) && outcome === 'written' && this.#live.get(record.id) === record) {
+      this.#live.delete(record.id)
       void this.prune()
     }
   }

@@ -17,18 +17,32 @@ export interface WriteFailures {
 function storageError(thrown: unknown): InboardError {
   if (thrown instanceof InboardError && thrown.code.startsWith('storage_')) return thrown
   const message = thrown instanceof Error ? thrown.message : String(thrown)
-  return new InboardError('storage_unavailable', `Saving the task failed: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check the storage, then create the task again' })
+  return new InboardError('storage_unavailable', `Saving the task failed: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check that the storage is reachable and writable, then create the task again' })
+}
+
+/** One task's writes: at most one in flight, and the changes made meanwhile waiting as one. */
+interface WriteState {
+  inFlight: boolean
+  scheduled: boolean
+  dirty: boolean
+  /** Callers whose changes the next write carries. */
+  waiting: ((outcome: WriteOutcome) => void)[]
+  /** Callers of `settled`: resolved once nothing is in flight or waiting. */
+  idle: ((outcome: WriteOutcome) => void)[]
 }
 
 /**
- * Writes live records to the task storage in order, one write in flight per task: each write is a
- * snapshot taken when it was queued, sent with the version the previous write returned, so a task's
- * writes never overtake one another and a stale one is refused rather than applied.
+ * Writes live records to the task storage, one write in flight per task, sent with the version
+ * the previous write returned, so a task's writes never overtake one another and a stale one is
+ * refused rather than applied. Saves coalesce: a write is taken from the record when it is sent,
+ * at the end of the tick the first save was made in (or when the write before it returns), so a
+ * task that starts, runs a step and finishes within one tick costs one write, not three. Each
+ * save's promise resolves once a write that carries its changes has settled.
  */
 export class TaskWriter {
   readonly #storage: TaskStorage
   readonly #failures: WriteFailures
-  readonly #tails = new Map<TaskRecord, Promise<WriteOutcome>>()
+  readonly #states = new Map<TaskRecord, WriteState>()
 
   constructor(storage: TaskStorage, failures: WriteFailures) {
     this.#storage = storage
@@ -44,34 +58,64 @@ export class TaskWriter {
     }
   }
 
-  /** Queues a write of the record as it is now; resolves once it (and every earlier one) settled. */
+  /** Queues a write of the record; resolves once a write carrying its state now has settled. */
   save(record: TaskRecord): Promise<WriteOutcome> {
-    const snapshot = toStored(record)
-    const previous = this.#tails.get(record)
-    const write = async (): Promise<WriteOutcome> => {
-      try {
-        const outcome = await this.#storage.update(snapshot, record.version)
-        if (outcome.ok) {
-          record.version = outcome.version
-          return 'written'
-        }
-        this.#failures.onConflict(record)
-        return 'conflict'
-      } catch (thrown) {
-        this.#failures.onFailure(record, storageError(thrown))
-        return 'failed'
-      }
-    }
-    const next = previous === undefined ? write() : previous.then((outcome) => (outcome === 'written' ? write() : outcome))
-    this.#tails.set(record, next)
-    void next.then(() => {
-      if (this.#tails.get(record) === next) this.#tails.delete(record)
+    let state = this.#states.get(record)
+    if (!state) this.#states.set(record, (state = { inFlight: false, scheduled: false, dirty: false, waiting: [], idle: [] }))
+    const current = state
+    return new Promise((resolve) => {
+      current.waiting.push(resolve)
+      current.dirty = true
+      if (current.inFlight || current.scheduled) return
+      current.scheduled = true
+      setImmediate(() => {
+        current.scheduled = false
+        this.#send(record, current)
+      })
     })
-    return next
   }
 
   /** Resolves when every write queued for the record so far has settled. */
   settled(record: TaskRecord): Promise<WriteOutcome> {
-    return this.#tails.get(record) ?? Promise.resolve('written')
+    const state = this.#states.get(record)
+    if (!state) return Promise.resolve('written')
+    return new Promise((resolve) => state.idle.push(resolve))
+  }
+
+  #send(record: TaskRecord, state: WriteState): void {
+    if (state.inFlight || !state.dirty) return
+    const waiting = state.waiting
+    state.waiting = []
+    state.dirty = false
+    state.inFlight = true
+    const snapshot = toStored(record)
+    this.#storage.update(snapshot, record.version).then(
+      (result) => {
+        if (result.ok) {
+          record.version = result.version
+          return 'written' as const
+        }
+        this.#failures.onConflict(record)
+        return 'conflict' as const
+      },
+      (thrown: unknown) => {
+        this.#failures.onFailure(record, storageError(thrown))
+        return 'failed' as const
+      },
+    ).then((outcome) => {
+      state.inFlight = false
+      for (const resolve of waiting) resolve(outcome)
+      // After a refusal nothing later may be written over it: the changes still waiting share its fate.
+      if (outcome === 'written' && state.dirty) {
+        this.#send(record, state)
+        return
+      }
+      const rest = state.waiting
+      state.waiting = []
+      state.dirty = false
+      for (const resolve of rest) resolve(outcome)
+      this.#states.delete(record)
+      for (const resolve of state.idle) resolve(outcome)
+    }, (thrown: unknown) => console.error('[inboard] a task write settled unexpectedly:', thrown))
   }
 }
