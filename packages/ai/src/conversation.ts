@@ -3,9 +3,8 @@ import type { ModelMessage, ModelToolResultOutput } from './model-types.js'
 import { resultSchema } from './return-fields.js'
 import { ASK_USER, type ToolCatalogue } from './tool-catalogue.js'
 
-export interface ConversationOptions {
+export interface SystemPromptOptions {
   instructions: string | undefined
-  maxOutputChars: number
   fields: readonly string[]
 }
 
@@ -24,7 +23,8 @@ function resultOf(call: CallRecord, max: number): ModelToolResultOutput {
   return { type: 'error-text', value: `${error?.code ?? 'error'}: ${error?.message ?? 'the call failed'}.${hint}${error?.suggestion ? ` ${error.suggestion}` : ''}` }
 }
 
-function systemPrompt(context: PlannerContext, options: ConversationOptions): string {
+/** The system prompt of a task: the same for every decision of a run. */
+export function systemPrompt(context: PlannerContext, options: SystemPromptOptions): string {
   const lines = ['You carry out one task for an application, using only the tools you are given.']
   if (options.instructions) lines.push(options.instructions)
   if (context.subagent) lines.push(`You act as the subagent "${context.subagent.id}": ${context.subagent.prompt}`)
@@ -46,13 +46,11 @@ function systemPrompt(context: PlannerContext, options: ConversationOptions): st
 /**
  * Rebuilds the whole conversation from what the task recorded: the prompt, what a person supplied
  * through `sendInput`, and every call with its outcome. Nothing else is kept between decisions, so
- * a task resumed after input, consent or a restart continues the same conversation.
+ * a task resumed after input, consent or a restart continues the same conversation. `head` is the
+ * system and task messages, built once per run.
  */
-export function conversation(context: PlannerContext, catalogue: ToolCatalogue, options: ConversationOptions): ModelMessage[] {
-  const messages: ModelMessage[] = [
-    { role: 'system', content: systemPrompt(context, options) },
-    { role: 'user', content: [{ type: 'text', text: context.task.prompt }] },
-  ]
+export function conversation(context: PlannerContext, catalogue: ToolCatalogue, head: readonly ModelMessage[], maxOutputChars: number): ModelMessage[] {
+  const messages: ModelMessage[] = [...head]
   const { values, messages: said } = context.input
   if (Object.keys(values).length > 0 || said.length > 0) {
     const parts = [...said]
@@ -63,7 +61,7 @@ export function conversation(context: PlannerContext, catalogue: ToolCatalogue, 
     const id = `call_${index + 1}`
     const toolName = catalogue.nameOf(call.tool, call.capability)
     messages.push({ role: 'assistant', content: [{ type: 'tool-call', toolCallId: id, toolName, input: call.input }] })
-    messages.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: id, toolName, output: resultOf(call, options.maxOutputChars) }] })
+    messages.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: id, toolName, output: resultOf(call, maxOutputChars) }] })
   })
   return messages
 }

@@ -4,6 +4,8 @@ import { backoffMs, isRetryable, retryAfterMs, type ModelRetryOptions } from './
 import type { LanguageModel, ModelCallOptions } from './model-types.js'
 
 export interface ModelCallSettings {
+  /** `provider/modelId`, as traces name the model. */
+  modelId: string
   retry: Required<ModelRetryOptions>
   timeoutMs: number
 }
@@ -36,26 +38,48 @@ const describe = (error: unknown): string => {
 }
 
 /**
+ * The signal of one task run's model requests: one controller for all of them (a controller and a
+ * listener per request were a measurable share of a decision's cost), replaced after a timeout
+ * aborted it.
+ */
+export interface RunRequests {
+  controller: AbortController | null
+}
+
+function controllerFor(run: RunRequests, task: AbortSignal): AbortController {
+  if (run.controller && !run.controller.signal.aborted) return run.controller
+  const controller = new AbortController()
+  // Not AbortSignal.any: on Node 20 its weak references cost more CPU and GC than the request handling.
+  if (task.aborted) controller.abort(task.reason)
+  else task.addEventListener('abort', () => controller.abort(task.reason), { once: true })
+  run.controller = controller
+  return controller
+}
+
+/**
  * One model request as the planner makes it: recorded as a `model` trace step per attempt (model
  * id, duration, tokens), aborted when the task is cancelled or ends, limited to `timeoutMs`, and
  * retried with backoff on 429, 5xx and timeouts, waiting as long as `Retry-After` asks.
  */
-export async function callModel(model: LanguageModel, request: Omit<ModelCallOptions, 'abortSignal'>, context: PlannerContext, settings: ModelCallSettings): Promise<ModelAnswer> {
-  const modelId = `${model.provider}/${model.modelId}`
+export async function callModel(model: LanguageModel, request: Omit<ModelCallOptions, 'abortSignal'>, context: PlannerContext, settings: ModelCallSettings, run: RunRequests): Promise<ModelAnswer> {
   for (let attempt = 0; ; attempt++) {
-    const step = context.modelCall?.('generate', modelId)
-    const timeout = new AbortController()
-    const timer = setTimeout(() => timeout.abort(new ModelTimeoutError(`The model did not answer within ${settings.timeoutMs} ms`)), settings.timeoutMs)
-    const abortSignal = AbortSignal.any([context.signal, timeout.signal])
+    const step = context.modelCall?.('generate', settings.modelId)
+    const task = context.signal
+    const controller = controllerFor(run, task)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort(new ModelTimeoutError(`The model did not answer within ${settings.timeoutMs} ms`))
+    }, settings.timeoutMs)
     try {
-      const answer = readAnswer(await model.doGenerate({ ...request, abortSignal }))
+      const answer = readAnswer(await model.doGenerate({ ...request, abortSignal: controller.signal }))
       step?.end({ status: 'complete', usage: answer.usage, note: `finish ${answer.finishReason}` })
       return answer
     } catch (thrown) {
-      const error = timeout.signal.aborted && !context.signal.aborted ? (timeout.signal.reason as Error) : thrown
-      if (context.signal.aborted) {
+      const error = timedOut && !task.aborted ? (controller.signal.reason as Error) : thrown
+      if (task.aborted) {
         step?.end({ status: 'failed', note: 'aborted: the task stopped' })
-        throw context.signal.reason ?? error
+        throw task.reason ?? error
       }
       const wait = attempt < settings.retry.retries && isRetryable(error) ? (retryAfterMs(error, Date.now()) ?? backoffMs(attempt, settings.retry)) : undefined
       if (wait === undefined || wait > settings.retry.maxDelayMs) {

@@ -1,6 +1,6 @@
 import { InboardError, type CapabilityInfo, type PlannedCall, type Planner, type PlannerContext, type PlannerDecision, type WaitingField } from '@inboard/core'
-import { conversation } from './conversation.js'
-import { callModel, type ModelCallSettings } from './model-call.js'
+import { conversation, systemPrompt } from './conversation.js'
+import { callModel, type ModelCallSettings, type RunRequests } from './model-call.js'
 import type { ModelRetryOptions } from './model-retry.js'
 import type { LanguageModel, ModelCallOptions, ModelMessage, ModelToolCallPart, ModelToolResultPart } from './model-types.js'
 import { parseResult, resultSchema, returnFields } from './return-fields.js'
@@ -62,6 +62,13 @@ export interface ModelPlannerOptions {
 }
 
 const SPECIFICATIONS = new Set(['v2', 'v3', 'v4'])
+const TOOL_CHOICE = { type: 'auto' } as const
+
+interface TaskRun {
+  fields: string[]
+  head: ModelMessage[]
+  requests: RunRequests
+}
 const REFUSED = new Set(['capability_not_allowed', 'invalid_tool_input'])
 
 function checkModel(model: unknown): asserts model is LanguageModel {
@@ -123,6 +130,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   const maxCorrections = options.maxCorrections ?? 2
   const maxOutputChars = options.maxOutputChars ?? 8000
   const settings: ModelCallSettings = {
+    modelId: `${model.provider}/${model.modelId}`,
     retry: { retries: options.retry?.retries ?? 3, baseDelayMs: options.retry?.baseDelayMs ?? 500, maxDelayMs: options.retry?.maxDelayMs ?? 30_000 },
     timeoutMs: options.timeoutMs ?? 60_000,
   }
@@ -133,6 +141,22 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
     return catalogue
   }
 
+  // What stays the same for every decision of one run of a task (the runtime gives a run one
+  // `context.task`): the result fields, the system and task messages, the requests' signal.
+  const runs = new WeakMap<PlannerContext['task'], TaskRun>()
+  const runOf = (context: PlannerContext): TaskRun => {
+    let run = runs.get(context.task)
+    if (!run) {
+      const fields = returnFields(context.task.prompt)
+      const head: ModelMessage[] = [
+        { role: 'system', content: systemPrompt(context, { instructions, fields }) },
+        { role: 'user', content: [{ type: 'text', text: context.task.prompt }] },
+      ]
+      runs.set(context.task, (run = { fields, head, requests: { controller: null } }))
+    }
+    return run
+  }
+
   async function plan(context: PlannerContext): Promise<PlannerDecision> {
     if (context.decision >= maxSteps) return { type: 'fail', message: `The model made ${context.decision} decisions without finishing`, recoverable: true, suggestion: 'Split the task or raise maxSteps' }
     const refused = context.history.filter((call) => call.status === 'failed' && REFUSED.has(call.error?.code ?? ''))
@@ -141,16 +165,17 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
       return { type: 'fail', message: `The runtime refused ${refused.length} of the model's calls (last: ${last.message})`, recoverable: true, suggestion: 'Describe the tools the task needs more precisely, or raise maxCorrections' }
     }
     const catalogue = catalogueOf(context.capabilities)
-    const fields = returnFields(context.task.prompt)
-    const prompt = conversation(context, catalogue, { instructions, maxOutputChars, fields })
-    const request: Omit<ModelCallOptions, 'abortSignal'> = { prompt, tools: catalogue.tools, toolChoice: { type: 'auto' }, temperature: options.temperature ?? 0 }
+    const run = runOf(context)
+    const { fields } = run
+    const prompt = conversation(context, catalogue, run.head, maxOutputChars)
+    const request: Omit<ModelCallOptions, 'abortSignal'> = { prompt, tools: catalogue.tools, toolChoice: TOOL_CHOICE, temperature: options.temperature ?? 0 }
     if (options.maxOutputTokens !== undefined) request.maxOutputTokens = options.maxOutputTokens
     if (options.structuredOutput === 'response-format' && fields.length > 0) request.responseFormat = { type: 'json', schema: resultSchema(fields), name: 'result' }
 
     let corrections = 0
     let resultCorrected = false
     for (;;) {
-      const answer = await callModel(model, request, context, settings)
+      const answer = await callModel(model, request, context, settings, run.requests)
       if (answer.toolCalls.length > 0) {
         const decision = fromToolCalls(catalogue, answer.toolCalls)
         if (!('malformed' in decision)) return decision

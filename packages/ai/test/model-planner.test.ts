@@ -167,6 +167,29 @@ describe('createModelPlanner', () => {
     await runtime.close()
   })
 
+  it('aborts a model request that passes timeoutMs and retries it with a signal of its own', async () => {
+    const { tools } = invoiceTools()
+    const answer = invoiceModel()
+    let hung = 0
+    const model = new MockLanguageModelV3({
+      doGenerate: async (call: LanguageModelV3CallOptions) => {
+        if (hung++ > 0) return answer.doGenerate(call)
+        // The first request never answers: it ends only when its signal aborts.
+        return new Promise((_resolve, reject) => call.abortSignal!.addEventListener('abort', () => reject(call.abortSignal!.reason as Error), { once: true }))
+      },
+    })
+    const runtime = createRuntime({ tools, planner: createModelPlanner({ model, timeoutMs: 50, retry: { baseDelayMs: 1 } }) })
+    const done = await runtime.tasks.wait((await Promise.resolve(runtime.tasks.create({ prompt: PROMPT, memory: false }))).id)
+    expect(done.status).toBe('complete')
+    const [timedOut, ...rest] = model.doGenerateCalls
+    expect(timedOut!.abortSignal!.aborted).toBe(true)
+    expect(rest.map((call) => call.abortSignal!.aborted)).toEqual([false, false, false])
+    const steps = (await Promise.resolve(runtime.tasks.trace(done.id))).steps.filter((step) => step.tool === 'model')
+    expect(steps[0]).toMatchObject({ status: 'failed', note: expect.stringMatching(/did not answer within 50 ms; retrying in \d+ ms/) })
+    expect(steps.slice(1).map((step) => step.status)).toEqual(['complete', 'complete', 'complete'])
+    await runtime.close()
+  })
+
   it('refuses anything that is not an AI SDK language model', () => {
     expect(() => createModelPlanner({ model: { specificationVersion: 'v1', provider: 'x', modelId: 'y', doGenerate: async () => text('') } as never })).toThrow(/specification v2, v3 or v4 \(got v1\)/)
   })
