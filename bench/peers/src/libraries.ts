@@ -24,6 +24,16 @@ export const INBOARD: Library = {
   packages: ['@inboard/core', '@inboard/tools'],
 }
 
+/** Inboard again, planning with a language model: the AI SDK row's fake model behind `createModelPlanner`. */
+export const INBOARD_MODEL: Library = {
+  id: 'inboard-model',
+  label: 'Inboard, model planner',
+  api: 'runtime.tasks.create + wait',
+  runner: 'inboard-model.ts',
+  fake: '`createModelPlanner` from `@inboard/ai` on the AI SDK row\'s fake model (`MockLanguageModelV3` from `ai/test`, asked twice per task); execution memory off, so every task asks the model; default runtime options otherwise, concurrency 10',
+  packages: ['@inboard/core', '@inboard/tools', '@inboard/ai'],
+}
+
 export const PEERS: readonly Library[] = [
   {
     id: 'ai',

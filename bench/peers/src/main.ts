@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { spawnRunner } from './driver/spawn-runner.js'
-import { INBOARD, PEERS } from './libraries.js'
+import { INBOARD, INBOARD_MODEL, PEERS } from './libraries.js'
 import type { Library } from './libraries.js'
 import { describeMachine, installedVersions } from './report/environment.js'
 import { judge, peersLine } from './report/peers-line.js'
@@ -20,7 +20,7 @@ const failures: Array<{ library: Library; reason: string }> = []
 
 // BENCH_ONLY=inboard,ai measures a subset while working on one runner.
 const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim())
-const libraries = [INBOARD, ...PEERS].filter((library) => only === undefined || only.includes(library.id))
+const libraries = [INBOARD, INBOARD_MODEL, ...PEERS].filter((library) => only === undefined || only.includes(library.id))
 
 // One library at a time: on two cores, overlapping processes would measure each other.
 for (const library of libraries) {
@@ -38,9 +38,10 @@ for (const library of libraries) {
 }
 
 const inboard = summaries.find((summary) => summary.library === INBOARD)
-const peers = summaries.filter((summary) => summary.library !== INBOARD)
+const inboardModel = summaries.find((summary) => summary.library === INBOARD_MODEL)
+const peers = summaries.filter((summary) => summary.library !== INBOARD && summary.library !== INBOARD_MODEL)
 const table = renderTable(summaries, inboard)
-const verdict = inboard === undefined ? undefined : judge(inboard, peers)
+const verdict = inboard === undefined ? undefined : judge(inboard, inboardModel, peers)
 const line = verdict === undefined ? undefined : peersLine(verdict)
 
 const machine = describeMachine(loadAtStart)
