@@ -150,7 +150,8 @@ function kindOf(type: string | null, format: string | null, nameWords: ReadonlyS
   if (hasAny(nameWords, CODE_WORDS) || descWords.has('sql') || (descWords.has('select') && descWords.has('statement'))) return 'code'
   if (hasAny(nameWords, PATH_WORDS) || (nameWords.has('key') && hasAny(descWords, PATH_WORDS)) || (descWords.has('owner') && descWords.has('name') && /owner\/name/i.test(description))) return 'path'
   if (dateLike || descWords.has('iso') || descWords.has('yyyy')) return 'date'
-  if (nameWords.has('id') || nameWords.has('ids') || nameWords.has('key') || descWords.has('identifier')) return 'id'
+  // A string "number" is an identifier (`tracking_number`), never arithmetic.
+  if (nameWords.has('id') || nameWords.has('ids') || nameWords.has('key') || nameWords.has('number') || descWords.has('identifier')) return 'id'
   if (hasAny(nameWords, LOCATION_WORDS) || descWords.has('city') || descWords.has('location')) return 'location'
   if (hasAny(nameWords, QUERY_WORDS)) return 'query'
   if (hasAny(nameWords, TITLE_WORDS)) return 'title'

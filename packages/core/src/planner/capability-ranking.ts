@@ -8,6 +8,8 @@ export interface RankedCapability {
   score: number
   /** The request's verb (or a verb meaning the same) names what this capability does. */
   verbMatched: boolean
+  /** An identifier in the request is shaped like one of its required parameters' examples. */
+  exampleMatched: boolean
 }
 
 /** Words in the "return …" clause name output fields; they count, but less than the request itself. */
@@ -58,6 +60,24 @@ const VERB_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   updat: ['updat', 'set', 'edit'],
   set: ['set', 'updat'],
   send: ['send'],
+  enabl: ['enabl', 'turn', 'set', 'toggl', 'switch'],
+  disabl: ['disabl', 'turn', 'set', 'toggl', 'switch'],
+  activat: ['activat', 'enabl', 'set'],
+  deactivat: ['deactivat', 'disabl', 'set'],
+  toggl: ['toggl', 'turn', 'set'],
+  roll: ['roll', 'rollout', 'percentag'],
+  void: ['void', 'cancel', 'delet'],
+  hand: ['assign', 'giv', 'owner'],
+  giv: ['giv', 'assign', 'grant'],
+  reassign: ['assign', 'owner'],
+  buy: ['buy', 'purchas', 'creat'],
+  purchas: ['purchas', 'buy', 'creat'],
+  request: ['request', 'submit', 'creat'],
+  log: ['log', 'record', 'add'],
+  record: ['record', 'log', 'add'],
+  onboard: ['onboard', 'start', 'hire'],
+  setup: ['setup', 'creat', 'schedul', 'add'],
+  mov: ['mov', 'stag', 'statu', 'set'],
   wip: ['clear', 'delet'],
   eras: ['clear', 'delet'],
   purg: ['delet', 'clear'],
@@ -119,16 +139,41 @@ function keywordScore(weights: ReadonlyMap<string, number>, analysis: PromptAnal
   return score
 }
 
+const exampleShapes = new WeakMap<CapabilityInfo, readonly string[]>()
+const promptShapes = new WeakMap<PromptAnalysis, ReadonlySet<string>>()
+
+/** Shapes of the examples (with a digit) in the descriptions of a capability's required parameters, built once. */
+function exampleShapesOf(info: CapabilityInfo): readonly string[] {
+  let shapes = exampleShapes.get(info)
+  if (!shapes) {
+    const found: string[] = []
+    for (const param of profileOf(info).params) {
+      if (!param.required) continue
+      const example = exampleOf(param)
+      if (example !== null && /\d/.test(example)) found.push(shapeOf(example))
+    }
+    shapes = found
+    exampleShapes.set(info, shapes)
+  }
+  return shapes
+}
+
+/** Shapes of the prompt's identifiers and paths, built once per prompt rather than per capability. */
+function promptShapesOf(analysis: PromptAnalysis): ReadonlySet<string> {
+  let shapes = promptShapes.get(analysis)
+  if (!shapes) {
+    shapes = new Set([...analysis.ids.map((id) => shapeOf(id.text)), ...analysis.paths.map((path) => shapeOf(path.text))])
+    promptShapes.set(analysis, shapes)
+  }
+  return shapes
+}
+
 /** An identifier shaped like a parameter's example ("ENG-77" for "Issue key such as ENG-42") names the capability. */
 function exampleFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
-  for (const param of profileOf(info).params) {
-    if (!param.required) continue
-    const example = exampleOf(param)
-    if (example === null || !/\d/.test(example)) continue
-    const shape = shapeOf(example)
-    if (analysis.ids.some((id) => shapeOf(id.text) === shape) || analysis.paths.some((path) => shapeOf(path.text) === shape)) return 2
-  }
-  return 0
+  const shapes = exampleShapesOf(info)
+  if (shapes.length === 0) return 0
+  const seen = promptShapesOf(analysis)
+  return shapes.some((shape) => seen.has(shape)) ? 2 : 0
 }
 
 /** Values found in the prompt that this capability has a parameter for: a small nudge, never a match alone. */
@@ -163,14 +208,15 @@ function verbFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
 
 function rank(info: CapabilityInfo, analysis: PromptAnalysis): RankedCapability {
   const profile = profileOf(info)
-  const base = keywordScore(profile.weights, analysis) + exampleFit(info, analysis)
-  if (base <= 0) return { info, score: 0, verbMatched: false }
+  const example = exampleFit(info, analysis)
+  const base = keywordScore(profile.weights, analysis) + example
+  if (base <= 0) return { info, score: 0, verbMatched: false, exampleMatched: false }
   let total = base + valueFit(info, analysis)
   const fit = info.sideEffects && analysis.writeIntent ? verbFit(info, analysis) : 0
   if (!info.sideEffects) total = analysis.writeIntent ? total * 0.8 : total
   else if (!analysis.writeIntent) total *= analysis.question ? QUESTION_PENALTY : WRITE_PENALTY
   else total += fit
-  return { info, score: Math.round(total * 100) / 100, verbMatched: fit > 0 }
+  return { info, score: Math.round(total * 100) / 100, verbMatched: fit > 0, exampleMatched: example > 0 }
 }
 
 /**

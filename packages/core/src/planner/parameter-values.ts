@@ -31,7 +31,7 @@ const COUNT_AFTER = new Set(['results', 'result', 'items', 'item', 'records', 'r
 const ABOVE = new Set(['over', 'above', 'exceeding', 'than', 'least', 'min', 'minimum', 'from'])
 const BELOW = new Set(['under', 'below', 'most', 'max', 'maximum', 'upto', 'to'])
 const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'around', 'for', 'to', 'from'])
-const ENTITY_PREPOSITIONS = new Set(['for', 'from', 'at', 'with', 'about', 'named', 'called', 'of', 'by', ':'])
+const ENTITY_PREPOSITIONS = new Set(['for', 'from', 'into', 'at', 'with', 'about', 'named', 'called', 'of', 'by', ':'])
 /** An organisation is named "at Acme" or "from Acme" even when the prompt never says "company". */
 const ORGANISATION_ROOTS = new Set(['company', 'organization', 'organisation', 'org', 'employer', 'vendor', 'client', 'customer', 'brand', 'account'])
 const ORGANISATION_PREPOSITIONS = new Set(['at', 'from'])
@@ -246,10 +246,24 @@ function keyPhrase(context: PickContext): string | undefined {
   return kept.length > 0 ? kept.join(' ') : undefined
 }
 
+/** Verbs that switch something on or off, and boolean parameters that say whether it is on. */
+const SWITCH_ON = new Set(['enabl', 'activat'])
+const SWITCH_OFF = new Set(['disabl', 'deactivat'])
+const ON_STATE = new Set(['enabl', 'activ', 'on'])
+const OFF_STATE = new Set(['disabl', 'inactiv', 'off'])
+
 function pickBoolean(param: ParamProfile, context: PickContext): Picked {
   const body = context.analysis.body
   const match = body.matchAll(namePattern(param)).next().value
-  if (match === undefined) return undefined
+  if (match === undefined) {
+    // "turn on new-checkout", "disable dark-mode": the verb sets `enabled` (or clears `disabled`).
+    const verb = context.analysis.verb
+    const on = verb !== null && SWITCH_ON.has(verb) ? true : verb !== null && SWITCH_OFF.has(verb) ? false : null
+    if (on === null) return undefined
+    if (param.nameRoots.some((word) => ON_STATE.has(word))) return { value: on, mention: null, how: `verb "${verb}"` }
+    if (param.nameRoots.some((word) => OFF_STATE.has(word))) return { value: !on, mention: null, how: `verb "${verb}"` }
+    return undefined
+  }
   const negated = NEGATIONS.test(body.slice(Math.max(0, match.index - 24), match.index))
   return { value: !negated, mention: null }
 }
@@ -269,7 +283,7 @@ function pickGeneric(param: ParamProfile, context: PickContext, greedy: boolean)
   if (noun) return { value: noun.text, mention: noun, how: 'next to its noun' }
   if (isPerson(param)) {
     const person = recipient(context.analysis, context.used)
-    if (person) return { value: person.text, mention: person, how: 'the person after the verb' }
+    if (person && !isCapabilityWord(person.text, context)) return { value: person.text, mention: person, how: 'the person after the verb' }
   }
   const id = named(param, context.analysis.ids, context)
   if (id) return { value: id.text, mention: id }
@@ -330,7 +344,7 @@ export function pickValue(param: ParamProfile, context: PickContext, greedy: boo
       if (example) return { value: example.text, mention: example, how: 'next to its noun' }
       if (isPerson(param)) {
         const person = recipient(context.analysis, context.used)
-        if (person) return { value: person.text, mention: person, how: 'the person after the verb' }
+        if (person && !isCapabilityWord(person.text, context)) return { value: person.text, mention: person, how: 'the person after the verb' }
       }
       const organisation = param.nameRoots.some((word) => ORGANISATION_ROOTS.has(word))
       const name = greedy

@@ -74,7 +74,7 @@ const FIELD_TAIL = /\s+(?:(?:of|for|from|in|on)\s+(?:each|every|all|the|them|it|
 const QUOTES = /"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+)`|(?<![\w'])'([^'\n]+)'(?![\w'])/g
 const EMAILS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
 const URLS = /\bhttps?:\/\/[^\s"'<>]+[^\s"'<>.,;:!?)]/g
-const IDS = /(?<![\w@./-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?![\w@/-])|(?<![\w@./-])[A-Z]{2,}\d{2,}(?![\w@/-])|(?<![\w@./-])[a-z]{2,}\d+[a-z0-9]*(?![\w@/-])|#\d+\b|\b(?<=\b(?:[Ii][Dd]|number|no\.?)\s*:?\s*)\d{3,}\b/g
+const IDS = /(?<![\w@./-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?![\w@/-])|(?<![\w@./-])[A-Z]{2,}\d{2,}(?![\w@/-])|(?<![\w@./-])[a-z]{2,}\d+[a-z0-9]*(?![\w@/-])|(?<![\w@./-])[A-Z]\d{3,}(?![\w@/-])|(?<![\w@./-])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{10,}(?![\w@/-])|#\d+\b|\b(?<=\b(?:[Ii][Dd]|number|no\.?)\s*:?\s*)\d{3,}\b/g
 const PHONES = /(?<![\w+])\+\d[\d\s().-]{5,}\d(?![\w])/g
 const PATHS = /(?<![\w@:/.-])(?:[\w.-]+\/)+[\w.-]*(?![\w/])/g
 const CELL = '[A-Z]{1,3}[1-9]\\d{0,6}'
@@ -88,13 +88,29 @@ const NUMBERS =
 /** European separators after a currency: `€1.250,50`, `€45,50`. */
 const EURO_NUMBER = /(?<![\w.])([$€£¥])\s?(\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d+,\d{1,2})(?![\d,.]?\d)/g
 const NAMES =
-  /(?:\b(in|at|near|around|for|from|to|with|about|named|called|of|by)|(:))\s+(?:the\s+)?((?:[A-Z][\p{L}\p{N}&'.-]*)(?:\s+(?:(?:of|de|del|la|le|da|van|von)\s+)?[A-Z][\p{L}\p{N}&'.-]*)*(?:,\s*[A-Z]{2}\b)?)/gu
-const WRITE_VERBS = new Set(
+  /(?:\b(in|into|at|near|around|for|from|to|with|about|named|called|of|by)|(:))\s+(?:the\s+)?((?:[A-Z][\p{L}\p{N}&'.-]*)(?:\s+(?:(?:of|de|del|la|le|da|van|von)\s+)?[A-Z][\p{L}\p{N}&'.-]*)*(?:,\s*[A-Z]{2}\b)?)/gu
+/** Verbs that, leading a request, ask to change something. */
+export const WRITE_VERBS: ReadonlySet<string> = new Set(
   (
     'send create update delete remove post add write schedule book reply notify invite cancel archive upload submit edit modify change assign insert save publish share transfer pay charge refund rename move mark ' +
-    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward put copy unassign approve reject leave sms wipe erase purge'
+    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward put copy unassign approve reject leave sms wipe erase purge ' +
+    'enable disable activate deactivate toggle turn switch roll void hand reassign buy purchase request log record onboard offboard grant revoke suspend block unblock'
   ).split(' '),
 )
+/**
+ * Verbs with a particle that change their meaning: "turn on" enables, "set up" creates, "hand over"
+ * reassigns. The pair stands for the root given here; "look up" is not here (a read).
+ */
+const PHRASAL: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  turn: { on: 'enabl', off: 'disabl' },
+  switch: { on: 'enabl', off: 'disabl' },
+  set: { up: 'setup' },
+  hand: { over: 'hand', off: 'hand' },
+  roll: { out: 'roll', back: 'rollback' },
+  sign: { up: 'signup' },
+}
+/** The particle may come after the object: "roll search-v2 out", "hand deal dl_3009 over". */
+const PARTICLE_REACH = 3
 /** Words a request may start with before its verb ("can you please close …"). */
 const LEAD = /^(?:\s*(?:can|could|would|will|you|please|pls|kindly|just|also|then|and|now|quickly|go|ahead|and|i|we|need|want|to|let's|lets|let|us|me|hey|hi|ok|okay|so)\b[\s,]*)*/i
 const QUESTION = /^(?:what|what's|whats|which|who|who's|whos|whom|where|where's|when|how|any|is|are|was|were|did|do|does|has|have|had|why|whose)\b/i
@@ -229,6 +245,17 @@ function labelledOf(body: string, quotes: readonly Mention[]): LabelledValue[] {
   return out
 }
 
+/** The root a leading phrasal verb stands for ("turn on" → `enabl`), or undefined. */
+function phrasalRoot(leadWords: readonly string[]): string | undefined {
+  const particles = PHRASAL[leadWords[0]?.toLowerCase() ?? '']
+  if (!particles) return undefined
+  for (const word of leadWords.slice(1, 1 + PARTICLE_REACH)) {
+    const meant = particles[word.toLowerCase()]
+    if (meant !== undefined) return meant
+  }
+  return undefined
+}
+
 /** Reads quoted text, emails, URLs, ids, dates, numbers and capitalised names out of a prompt. */
 export function analyzePrompt(prompt: string): PromptAnalysis {
   const { body, requested } = splitReturnClause(prompt)
@@ -263,7 +290,8 @@ export function analyzePrompt(prompt: string): PromptAnalysis {
   // "squash-merge PR 482": the verb may be the second half of a hyphenated first word.
   const hyphenated = /^\s*[a-z]+-[a-z]+\b/i.test(lead) && !WRITE_VERBS.has(leadWords[0] ?? '') && WRITE_VERBS.has(leadWords[1] ?? '')
   const first = hyphenated ? (leadWords[1] ?? '') : (leadWords[0] ?? '')
-  const verb = question ? null : first.length > 0 ? root(first) : null
+  const phrasal = hyphenated ? undefined : phrasalRoot(leadWords)
+  const verb = question ? null : (phrasal ?? (first.length > 0 ? root(first) : null))
   const currency = CURRENCY.exec(body)?.[0]?.toLowerCase()
   return {
     body,

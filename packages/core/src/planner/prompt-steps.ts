@@ -1,3 +1,5 @@
+import { WRITE_VERBS } from './prompt-analysis.js'
+
 /**
  * Splits a request into the actions it names, in order: "find the newest order of c_9 and start a
  * return for it" is two steps. A new step starts only where a separator (`and`, `then`, a comma,
@@ -5,13 +7,11 @@
  * and lee@y.io", "Acme, Berlin, 42") and clauses such as "and say …" stay inside their step.
  */
 
-const STEP_VERBS = new Set(
-  (
-    'get grab find look list show check search fetch pull read retrieve lookup count download see ' +
-    'send create update delete remove post add write schedule book reply notify invite cancel archive upload submit edit change assign insert save publish share transfer pay charge refund rename move mark ' +
-    'open set escalate text acknowledge ack resolve close reopen append email message dm page file bill invoice comment clear merge start trigger ping tell forward copy unassign approve reject run wipe erase purge'
-  ).split(' '),
-)
+/** Verbs that start a request: the reads here, and every write verb. */
+const STEP_VERBS: ReadonlySet<string> = new Set([
+  ...'get grab find look list show check search fetch pull read retrieve lookup count download see run track query review inspect verify'.split(' '),
+  ...WRITE_VERBS,
+])
 const QUESTION_WORDS = new Set(['who', "who's", 'whos', 'what', "what's", 'whats', 'which', 'where', 'when', 'how', 'any', 'is', 'are', 'did', 'does', 'do'])
 const SEPARATOR = /(?:\s*,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?(?:also\s+)?|\s+then\s+|\s*;\s*(?:then\s+)?|[?!.]\s+(?:and\s+)?(?:then\s+)?)(?:please\s+)?/gi
 const LEAD = /^\s*(?:(?:can|could|would|will)\s+you\s+|please\s+|pls\s+|also\s+|then\s+|now\s+)*/i

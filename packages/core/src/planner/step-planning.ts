@@ -84,15 +84,23 @@ function chosenByInput(context: PlannerContext): CapabilityInfo | undefined {
 
 function pick(step: Step, options: StepOptions): { chosen: Candidate; runnerUp: Candidate | null; confidence: number } | null {
   const override = chosenByInput(options.context)
-  if (override) return { chosen: { ranked: { info: override, score: 1, verbMatched: true }, filled: fill(override, step, options) }, runnerUp: null, confidence: 1 }
+  if (override) return { chosen: { ranked: { info: override, score: 1, verbMatched: true, exampleMatched: false }, filled: fill(override, step, options) }, runnerUp: null, confidence: 1 }
   const ranked = rankCapabilities(options.context.capabilities, step.analysis)
   const top = ranked[0]
   if (!top) return null
   // Among close candidates of the same kind (all reads, or all writes), the one whose required
   // values the prompt and earlier results supply wins: "get their latest order" after finding a customer.
   const band = top.info.sideEffects ? CLOSE_WRITE : CLOSE_READ
+  const topFilled = fill(top.info, step, options)
   const close = ranked.filter((entry) => entry.score >= top.score * band && entry.info.sideEffects === top.info.sideEffects).slice(0, 3)
-  const candidates = close.map((entry) => ({ ranked: entry, filled: fill(entry.info, step, options) }))
+  // A side effect the request cannot supply values for is a weak choice when an identifier in the
+  // request is shaped like another write's parameter example ("mark dl_77 as won" reads like a
+  // status change, but dl_77 is a deal id): that write competes too.
+  if (top.info.sideEffects && topFilled.missing.length > 0) {
+    const named = ranked.find((entry) => entry.exampleMatched && entry.info.sideEffects && !top.exampleMatched && !close.includes(entry) && entry.score >= top.score * CLOSE_READ)
+    if (named) close.push(named)
+  }
+  const candidates = close.map((entry) => ({ ranked: entry, filled: entry === top ? topFilled : fill(entry.info, step, options) }))
   let chosen = candidates[0]!
   for (const candidate of candidates) {
     const missing = candidate.filled.missing.length - chosen.filled.missing.length

@@ -27,7 +27,7 @@ const NOUN_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
 }
 
 /** Verbs whose object is a person: "DM kofi", "assign … to priya.s". */
-const PERSON_VERBS = new Set(['dm', 'text', 'messag', 'email', 'ping', 'tell', 'assign', 'notify', 'invit', 'remind', 'shar', 'pag', 'cc', 'mention', 'reassign', 'add'])
+const PERSON_VERBS = new Set(['dm', 'text', 'messag', 'email', 'ping', 'tell', 'assign', 'notify', 'invit', 'remind', 'shar', 'pag', 'cc', 'mention', 'reassign', 'add', 'hand', 'giv', 'grant'])
 
 export interface Token extends Mention {
   /** Token with `#` or `@` handles kept, as typed. */
@@ -161,7 +161,9 @@ export function recipient(analysis: PromptAnalysis, used: ReadonlySet<Mention>):
   const tokens = tokensOf(analysis)
   const verbAt = tokens.findIndex((token) => analysis.verb !== null && root(token.text.toLowerCase()) === analysis.verb)
   const next = verbAt >= 0 ? tokens[verbAt + 1] : undefined
-  if (next && isValueToken(next.text) && /^[a-z][\p{L}\p{N}._-]*$/u.test(next.text) && !overlaps(next, used) && !/[,:]$/.test(analysis.body.slice(next.end, next.end + 1))) return next
+  // "reassign deal dl_501": a word before an identifier is that identifier's noun, not a person.
+  const nounOfId = next !== undefined && analysis.ids.some((id) => id.start > next.end && analysis.body.slice(next.end, id.start).trim() === '')
+  if (next && !nounOfId && isValueToken(next.text) && /^[a-z][\p{L}\p{N}._-]*$/u.test(next.text) && !overlaps(next, used) && !/[,:]$/.test(analysis.body.slice(next.end, next.end + 1))) return next
   const to = tokens.find((token, i) => i > 0 && tokens[i - 1]?.text.toLowerCase() === 'to' && isValueToken(token.text) && /[._]|^[a-z]+$/.test(token.text) && !overlaps(token, used))
   return to
 }
