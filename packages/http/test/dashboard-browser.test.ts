@@ -3,7 +3,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRuntime, type Planner, type PlannerDecision, type Runtime } from '@inboard/core'
+import { createRuntime, WaitRequest, type CallMiddleware, type Planner, type PlannerDecision, type Runtime } from '@inboard/core'
 import { createHandler, type InboardHandler } from '@inboard/http'
 import { createNodeServer } from '@inboard/http/node'
 import { defineTool, ToolError } from '@inboard/tools'
@@ -59,12 +59,28 @@ const tools = [
     },
   }),
   defineTool({
+    name: 'calendar',
+    description: 'The end user’s calendar',
+    tags: ['calendar'],
+    capabilities: { list: { description: 'List events', input: z.object({ consent: z.string() }), run: () => ({ events: [] }) } },
+  }),
+  defineTool({
     name: 'jobs',
     description: 'Long jobs',
     tags: ['jobs'],
     capabilities: { run: { description: 'Run the nightly job', input: z.object({}), run: async () => (await jobDone, { rows: 1200 }) } },
   }),
 ]
+
+/** Parks calendar calls on consent, with the consent URL the call names (a safe one or a `javascript:` one). */
+const consent: CallMiddleware = {
+  name: 'consent',
+  call(site, next) {
+    if (site.tool !== 'calendar') return next()
+    const url = (site.input as { consent: string }).consent
+    throw new WaitRequest({ reason: 'oauth_consent_required', service: 'calendar', auth_url: url, message: 'Connect your calendar to continue' })
+  },
+}
 
 const call = (tool: string, capability: string, input: Record<string, unknown>): PlannerDecision => ({ type: 'call', calls: [{ tool, capability, input }] })
 
@@ -81,6 +97,7 @@ const planner: Planner = {
       return done === 0 ? call('weather', 'current', { city }) : { type: 'finish', result: history[0]!.output }
     }
     if (prompt.startsWith('Email')) return done === 0 ? call('mailer', 'send', { to: 'ada@example.com', subject: 'Your report' }) : { type: 'finish', result: history[0]!.output }
+    if (prompt.startsWith('Calendar')) return call('calendar', 'list', { consent: prompt.slice('Calendar '.length) })
     if (prompt.startsWith('Run')) return done === 0 ? call('jobs', 'run', {}) : { type: 'finish', result: history[0]!.output }
     if (done === 0) return call('weather', 'current', { city: 'Lisbon' })
     if (done === 1) return call('crm', 'find_contact', { name: 'Ada' })
@@ -121,7 +138,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    runtime = createRuntime({ tools, planner, limits: { retryMinDelayMs: 60, retryMaxDelayMs: 120 } })
+    runtime = createRuntime({ tools, planner, middleware: [consent], limits: { retryMinDelayMs: 60, retryMaxDelayMs: 120 } })
     handler = createHandler(runtime, { keys: [{ key: KEY }], dashboard: true, rateLimit: { requestsPerMinute: 10_000 } })
     server = createNodeServer(handler)
     origin = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
@@ -140,6 +157,8 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     ids['input'] = await create('Ask which city, then report its weather', { user_id: 'user_ada' })
     ids['approval'] = await create('Email Ada her report', { sub_agent: 'mail-agent', user_id: 'user_ada' })
     ids['running'] = await create('Run the nightly job', { user_id: 'user_cy' }, 0)
+    ids['consent'] = await create('Calendar https://accounts.example.com/oauth?state=abc&scope=calendar', { user_id: 'user_ada' })
+    ids['consentScript'] = await create('Calendar javascript:alert(1)', { user_id: 'user_ada' })
     ids['xss'] = await create(XSS, { sub_agent: 'ops-agent', user_id: 'user_eve' })
   }, 60_000)
 
@@ -154,6 +173,13 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
 
   it('asks for the API key, then lists tasks in every state and updates a row live when its task completes', async () => {
     await page.goto(`${origin}/dashboard/`)
+    // A key the server does not know is refused before the page keeps it.
+    await page.fill('#api-key', 'pk_live_notAKeyOfThisServer000')
+    await page.click('button[type=submit]')
+    expect(await page.locator('.error-note').textContent()).toContain('invalid_api_key')
+    await shot('key')
+    // The browser logs the refused request itself; nothing else may be logged.
+    expect(problems.splice(0)).toEqual([expect.stringContaining('401')])
     await page.fill('#api-key', KEY)
     await page.click('button[type=submit]')
     for (const [state, status] of [['complete', 'complete'], ['failed', 'failed'], ['input', 'waiting'], ['approval', 'waiting'], ['running', 'running']]) {
@@ -166,7 +192,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     await page.waitForSelector(`tr[data-task="${ids['running']}"][data-status="complete"]`)
     // Filters narrow the list through the API's own query parameters.
     await page.selectOption('select[name=status]', 'waiting')
-    await rowsAre([ids['input']!, ids['approval']!])
+    await rowsAre([ids['input']!, ids['approval']!, ids['consent']!, ids['consentScript']!])
     await page.selectOption('select[name=status]', '')
     await page.selectOption('select[name=sub_agent]', 'mail-agent')
     await rowsAre([ids['approval']!])
@@ -220,6 +246,17 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     await page.click('button.approve')
     await page.waitForSelector('.badge.status-complete')
     expect((await api(`/tasks/${ids['approval']}`)).result).toEqual({ sent: true })
+  }, 30_000)
+
+  it('shows the consent URL of a task waiting for consent, as a link only when it is http(s)', async () => {
+    await page.goto(`${origin}/dashboard/#/tasks/${ids['consent']}`)
+    await page.waitForSelector('.waiting[data-reason="oauth_consent_required"]')
+    expect(await page.getAttribute('a.consent-url', 'href')).toBe('https://accounts.example.com/oauth?state=abc&scope=calendar')
+    await shot('task-waiting-consent')
+    await page.goto(`${origin}/dashboard/#/tasks/${ids['consentScript']}`)
+    await page.waitForSelector('.waiting[data-reason="oauth_consent_required"]')
+    expect(await page.$$('a.consent-url')).toHaveLength(0)
+    expect(await page.textContent('.consent')).toContain('javascript:alert(1)')
   }, 30_000)
 
   it('renders a prompt containing <script> as text and runs none of it', async () => {

@@ -28,7 +28,8 @@ export function Waterfall({ trace, task, now }) {
     rows.push({ step, start, end })
     reached = Math.max(reached, end)
   }
-  if (task.status === 'waiting' && task.waiting) rows.push({ gap: true, start: reached, end: Math.max(now, reached + 1), label: WAITS[task.waiting.reason] ?? 'waiting' })
+  // A call parked on consent is an open `waiting` step already; input and approval waits have none until they end.
+  if (task.status === 'waiting' && task.waiting && !steps.some((step) => step.status === 'waiting')) rows.push({ gap: true, start: reached, end: Math.max(now, reached + 1), label: WAITS[task.waiting.reason] ?? 'waiting' })
   const span = Math.max(1, Math.max(...rows.map((row) => row.end)) - origin)
   // Pauses shorter than a tenth of the task are not worth a row.
   const shown = rows.filter((row) => !row.gap || row.label || row.end - row.start >= span / 10)
@@ -69,7 +70,7 @@ export function Waterfall({ trace, task, now }) {
         const attempts = (step.note ?? '').match(/attempt \d+ failed/g)?.length ?? 0
         // The runtime records the time a task spent waiting (for input, approval, consent) as a step of its own.
         const wait = step.tool === 'runtime' && step.action.startsWith('wait_')
-        const hover = [`${name} — ${step.status}, ${duration(step.duration_ms)}`, step.note, step.model ? `model ${step.model}` : null].filter(Boolean).join('\n')
+        const hover = [`${name} — ${step.status}, ${duration(row.end - row.start)}`, step.note, step.model ? `model ${step.model}` : null].filter(Boolean).join('\n')
         return html`
           <div class=${`wf-row wf-${wait ? 'wait' : step.status}`} role="row" title=${hover} data-step=${name} data-status=${step.status}>
             <div class="wf-label" role="cell">
@@ -81,7 +82,7 @@ export function Waterfall({ trace, task, now }) {
               ${step.note ? html` <span class="note-mark" aria-label="Has a note">i</span>` : null}
             </div>
             <div class="wf-track" role="cell"><${Grid} /><span class="wf-bar" style=${place(row)}></span></div>
-            <div class="wf-took" role="cell">${duration(step.duration_ms)}</div>
+            <div class="wf-took" role="cell">${duration(row.end - row.start)}</div>
           </div>
         `
       })}
