@@ -34,7 +34,7 @@ describe('webhook address guard', () => {
 })
 
 describe('webhook delivery', () => {
-  it('lets go of the connection once the status arrives, even when the receiver never finishes the body', async () => {
+  it('lets go of the connection 5 s after the status arrives when the receiver never finishes the body', async () => {
     let closed = 0
     let received = 0
     const slow = createServer((req, res) => {
@@ -56,7 +56,50 @@ describe('webhook delivery', () => {
         await server.handler.webhooksIdle()
       }
       expect(received).toBeGreaterThan(0)
+      await expect.poll(() => server.handler.webhooksIdle().then(() => received), { timeout: 2_000 }).toBeGreaterThan(0)
+      expect(closed).toBe(0)
+      await server.runtime.clock.advance(5_000)
       await expect.poll(() => closed, { timeout: 2_000 }).toBeGreaterThan(0)
+    } finally {
+      await server.close()
+      slow.closeAllConnections()
+      await closeServer(slow)
+    }
+  })
+})
+
+describe('webhook sockets', () => {
+  it('opens at most webhooks.maxSockets connections at once to a slow receiver, and reuses them', async () => {
+    let open = 0
+    let peak = 0
+    let connections = 0
+    const held: Array<() => void> = []
+    let release = false
+    const slow = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => (release ? res.writeHead(200).end() : held.push(() => res.writeHead(200).end())))
+    })
+    slow.on('connection', (socket) => {
+      connections += 1
+      peak = Math.max(peak, ++open)
+      socket.on('close', () => (open -= 1))
+    })
+    const url = await listen(slow)
+    const server = await startTestServer({ handler: { webhooks: { url: `${url}/hook`, secret: SECRET, allowPrivateAddresses: true, maxSockets: 3 } } })
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 12; i++) ids.push(((await (await server.call('/tasks', { json: { prompt: `weather ${i}` } })).json()) as { id: string }).id)
+      for (const id of ids) await server.runtime.tasks.wait(id, { until: 'waiting' })
+      await server.runtime.clock.advance(0)
+      await expect.poll(() => held.length, { timeout: 2_000 }).toBe(3)
+      // The receiver holds three requests; the other deliveries wait for a socket instead of opening more.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(open).toBe(3)
+      release = true
+      for (const answer of held.splice(0)) answer()
+      await server.handler.webhooksIdle()
+      expect(peak).toBe(3)
+      expect(connections).toBe(3)
     } finally {
       await server.close()
       slow.closeAllConnections()

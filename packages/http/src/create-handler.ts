@@ -196,6 +196,7 @@ function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Cloc
     if (problem !== null) throw new InboardError('invalid_request', `The webhook URL ${problem}`, { param: 'webhooks.url' })
   }
   if (webhooks.maxQueued !== undefined) positive(webhooks.maxQueued, 'webhooks.maxQueued')
+  if (webhooks.maxSockets !== undefined) positive(webhooks.maxSockets, 'webhooks.maxSockets')
   return new WebhookDispatcher(runtime, webhooks, clock, onError)
 }
 

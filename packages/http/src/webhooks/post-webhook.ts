@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { request as httpRequest, type RequestOptions } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
 import type { Clock } from '@inboard/core'
 import { isBlockedAddress, webhookUrlProblem } from './address-guard.js'
@@ -23,18 +23,35 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
   })
 }
 
+/** The keep-alive connection pools one dispatcher sends through, with one cap on open sockets. */
+export interface WebhookAgents {
+  http: HttpAgent
+  https: HttpsAgent
+}
+
+/** Agents holding at most `maxSockets` sockets each, reused between deliveries; requests past it wait for a free one. */
+export function createWebhookAgents(maxSockets: number): WebhookAgents {
+  const options = { keepAlive: true, maxSockets, maxTotalSockets: maxSockets, maxFreeSockets: Math.min(maxSockets, 16), scheduling: 'lifo' as const }
+  return { http: new HttpAgent(options), https: new HttpsAgent(options) }
+}
+
+/** How long a receiver has to finish its response body after the status before the socket is dropped instead of reused. */
+const DRAIN_MS = 5_000
+
 /**
  * POSTs `body` once. Redirects are never followed (a 3xx is a failed attempt); the attempt is
  * abandoned after `timeoutMs` on the runtime's clock.
  */
-export function postWebhook(url: string, body: string, headers: Record<string, string>, options: { clock: Clock; timeoutMs: number; allowPrivate: boolean }): Promise<PostOutcome> {
+export function postWebhook(url: string, body: string, headers: Record<string, string>, options: { clock: Clock; timeoutMs: number; allowPrivate: boolean; agents: WebhookAgents }): Promise<PostOutcome> {
   const problem = webhookUrlProblem(url, options.allowPrivate)
   if (problem !== null) return Promise.resolve({ error: `The webhook URL ${problem}` })
   return new Promise((resolve) => {
     const target = new URL(url)
-    const request = target.protocol === 'https:' ? httpsRequest : httpRequest
+    const https = target.protocol === 'https:'
+    const request = https ? httpsRequest : httpRequest
     const init: RequestOptions = {
       method: 'POST',
+      agent: https ? options.agents.https : options.agents.http,
       headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'inboard-webhooks/1', ...headers },
       ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
     }
@@ -46,12 +63,16 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       resolve(outcome)
     }
     const req = request(target, init, (res) => {
-      // Only the status matters. Reading the body would let a slow receiver hold the socket with no
-      // deadline, so the exchange ends as soon as the status line is in.
+      // Only the status matters. The body is drained so the socket can carry the next delivery, but
+      // only for a few seconds: a slow receiver cannot hold a pooled socket with no deadline.
       res.on('error', () => undefined)
       finish({ status: res.statusCode ?? 0 })
-      res.destroy()
-      req.destroy()
+      const drain = options.clock.setTimeout(() => {
+        res.destroy()
+        req.destroy()
+      }, Math.min(DRAIN_MS, options.timeoutMs))
+      res.on('close', () => options.clock.clearTimeout(drain))
+      res.resume()
     })
     const timer = options.clock.setTimeout(() => {
       finish({ error: `No response within ${options.timeoutMs} ms` })

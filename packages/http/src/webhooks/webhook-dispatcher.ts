@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock, OutboxDelivery, OutboxStorage, Runtime, TimerHandle } from '@inboard/core'
 import { ATTEMPT_TIMEOUT_MS, DELIVERY_WINDOW_MS, MAX_ATTEMPTS, retryDelay } from './retry-schedule.js'
-import { postWebhook } from './post-webhook.js'
+import { createWebhookAgents, postWebhook, type WebhookAgents } from './post-webhook.js'
 import { toWebhookEvent } from './webhook-event.js'
 import type { WebhookAttemptReport, WebhookOptions } from './webhook-options.js'
 import { signatureHeaders } from './webhook-signature.js'
@@ -28,11 +28,13 @@ export class WebhookDispatcher {
   readonly #onError: (error: unknown) => void
   readonly #inFlight = new Set<Promise<void>>()
   readonly #unsubscribe: () => void
+  readonly #agents: WebhookAgents
   #closed = false
 
   constructor(runtime: Runtime, options: WebhookOptions, clock: Clock, onError: (error: unknown) => void = () => undefined) {
     this.#options = options
     this.#maxQueued = options.maxQueued ?? 10_000
+    this.#agents = createWebhookAgents(options.maxSockets ?? 50)
     this.#onError = onError
     this.#secrets = typeof options.secret === 'string' ? [options.secret] : [...options.secret]
     this.#clock = clock
@@ -68,6 +70,8 @@ export class WebhookDispatcher {
     if (this.#sweep !== undefined) this.#clock.clearTimeout(this.#sweep)
     for (const { timer } of this.#timers.values()) this.#clock.clearTimeout(timer)
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+    this.#agents.http.destroy()
+    this.#agents.https.destroy()
     // Let go of the deliveries that wait, so the next handler (here or in another process) takes them at once.
     const waiting = [...this.#timers.values()].map(({ delivery }) => ({ ...delivery, owner: null, leaseExpiresAt: null }))
     this.#timers.clear()
@@ -145,6 +149,7 @@ export class WebhookDispatcher {
       clock: this.#clock,
       timeoutMs: ATTEMPT_TIMEOUT_MS,
       allowPrivate: this.#options.allowPrivateAddresses ?? false,
+      agents: this.#agents,
     })
     const status = 'status' in outcome ? outcome.status : null
     const delivered = status !== null && status >= 200 && status < 300

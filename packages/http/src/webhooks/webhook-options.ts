@@ -41,4 +41,10 @@ export interface WebhookOptions {
    * that is down cannot grow memory without bound. @default 10_000
    */
   maxQueued?: number
+  /**
+   * The most sockets open to receivers at once, across every endpoint. Deliveries go through one
+   * keep-alive pool; past the cap they wait for a free socket (their 30 s attempt timeout still
+   * runs), so slow receivers cannot exhaust file descriptors. @default 50
+   */
+  maxSockets?: number
 }
