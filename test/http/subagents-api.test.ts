@@ -16,7 +16,7 @@ describe('subagents', () => {
   it('deploys a subagent with 201 and the tools its prompt names', async () => {
     const response = await deploy('weather-agent')
     expect(response.status).toBe(201)
-    expect(subagentSchema.parse(await response.json())).toMatchObject({ id: 'weather-agent', status: 'deployed', tools: ['weather'], tools_available: 1 })
+    expect(subagentSchema.parse(await response.json())).toMatchObject({ id: 'weather-agent', status: 'deployed', tools: ['weather'], tools_available: 1, capabilities: ['weather.current'] })
   })
 
   it('answers 409 subagent_already_exists for a second deploy and 400 for a bad name', async () => {

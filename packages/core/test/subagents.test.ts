@@ -11,10 +11,13 @@ describe('subagents', () => {
     const agent = await runtime.subagents.deploy({ name: 'crm-agent', prompt: 'Handle CRM tasks. Connect Salesforce and HubSpot. Pull contacts, sync deals.' })
     expect(agent).toMatchObject({ id: 'crm-agent', type: 'custom', status: 'deployed', tools: ['crm'], tools_available: 3 })
     expect(agent.created_at).toMatch(/Z$/)
+    expect(agent.capabilities).toEqual(['crm.fetch_contacts', 'crm.fetch_deals', 'crm.update_deal'])
     const narrow = await runtime.subagents.deploy({ name: 'contacts-agent', prompt: 'Only export contacts' })
     expect(narrow.tools_available).toBe(1)
+    expect(narrow.capabilities).toEqual(['crm.fetch_contacts'])
     const explicit = await runtime.subagents.deploy({ name: 'pay', prompt: 'anything', tools: ['payments'] })
     expect(explicit.tools_available).toBe(2)
+    expect((await runtime.subagents.get('pay')).capabilities).toEqual(['payments.charge', 'payments.refund'])
   })
 
   it('recomputes tools on update and lists newest first without prompts', async () => {
@@ -26,6 +29,7 @@ describe('subagents', () => {
     const page = await runtime.subagents.list({ limit: 1 })
     expect(page).toMatchObject({ data: [{ id: 'b' }], has_more: true })
     expect(page.data[0]).not.toHaveProperty('prompt')
+    expect(page.data[0]).not.toHaveProperty('capabilities')
     expect((await runtime.subagents.list({ type: 'prebuilt' })).data).toHaveLength(0)
   })
 
