@@ -122,6 +122,25 @@ export function linkValue(param: ParamProfile, history: readonly CallRecord[], p
 }
 
 /**
+ * For an optional parameter of a step that refers back to what an earlier one found ("find *their*
+ * pending time off"): the value an earlier step returned or was called with under exactly the
+ * parameter's name (`employee_id`), nearest step first, or null. Nothing looser: an optional value
+ * only narrows the request, and a wrong one would narrow it to the wrong thing.
+ */
+export function carriedValue(param: ParamProfile, history: readonly CallRecord[]): Link | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const record = history[i]
+    if (!record || record.status !== 'complete') continue
+    const output = record.output
+    const found = typeof output === 'object' && output !== null && !Array.isArray(output) ? (output as Record<string, unknown>)[param.name] : undefined
+    if (found !== undefined && typeFits(param, found)) return { value: found, from: `step ${i + 1} output ${param.name}`, score: 5 }
+    const earlier = record.input[param.name]
+    if (earlier !== undefined && typeFits(param, earlier)) return { value: earlier, from: `step ${i + 1} input ${param.name}`, score: 5 }
+  }
+  return null
+}
+
+/**
  * Text made of the earlier values a step's words name ("email the total" → `total: 1432.5`,
  * "post its link" → the URL). Only keys the words name count: a bare "email them" composes nothing.
  */

@@ -1,5 +1,5 @@
 import type { WaitingField } from '../task/task-types.js'
-import { composeText, linkValue } from './chain-links.js'
+import { carriedValue, composeText, linkValue } from './chain-links.js'
 import { profileOf } from './capability-profile.js'
 import type { ParamKind, ParamProfile } from './capability-profile.js'
 import { findDatePhrases } from './date-phrases.js'
@@ -216,6 +216,13 @@ export function fillParameters(info: CapabilityInfo, options: FillOptions): Fill
       }
     }
     if (needed) missing.push(param)
+    else if (history.length > 0 && param.kind === 'id' && BACK_REFERENCE.test(options.analysis.body)) {
+      const carried = carriedValue(param, history)
+      if (carried) {
+        input[param.name] = coerce(param, carried.value, options.now)
+        sources.push({ name: param.name, source: 'result', detail: carried.from, weak: false })
+      }
+    }
   }
   if (missing.length === 0 || options.input.messages.length === 0) return { input, missing, sources }
   const answers = options.input.messages.join('\n')
@@ -237,6 +244,9 @@ export function fillParameters(info: CapabilityInfo, options: FillOptions): Fill
   }
   return { input, missing: stillMissing, sources }
 }
+
+/** A step that speaks of what an earlier step found: "their pending time off", "its owner". */
+const BACK_REFERENCE = /\b(?:their|its|his|her)\b/i
 
 /** The fields an `ask` decision lists for the parameters nothing could fill. */
 export function waitingFields(missing: readonly ParamProfile[]): WaitingField[] {

@@ -197,10 +197,14 @@ function namesOf(text: string): NameMention[] {
 
 const COMPLEMENT = /\b(?:for|in|on|from|with|to|into|at|under|by|about|of)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?([\p{L}][\p{L}\p{N}'-]*)/giu
 
-/** Roots found only in a preposition's object. */
+/** Lowercase hyphenated names ("the legacy-search flag", "dark-mode"): their words are a value's, not the request's. */
+const COMPOUND = /(?<![\p{L}\p{N}_-])([a-z]+(?:-[a-z]+)+)(?![\p{L}\p{N}_-])/gu
+
+/** Roots found only in a preposition's object or a hyphenated name. */
 function complementsOf(text: string, roots: ReadonlySet<string>): Set<string> {
   const inside = new Map<string, number>()
   for (const match of text.matchAll(COMPLEMENT)) for (const word of words(match[1] ?? '')) inside.set(root(word), (inside.get(root(word)) ?? 0) + 1)
+  for (const match of text.matchAll(COMPOUND)) for (const word of words(match[1] ?? '')) inside.set(root(word), (inside.get(root(word)) ?? 0) + 1)
   const counts = new Map<string, number>()
   for (const word of words(text)) counts.set(root(word), (counts.get(root(word)) ?? 0) + 1)
   const out = new Set<string>()

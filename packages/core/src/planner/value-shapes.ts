@@ -164,6 +164,8 @@ export function recipient(analysis: PromptAnalysis, used: ReadonlySet<Mention>):
   // "reassign deal dl_501": a word before an identifier is that identifier's noun, not a person.
   const nounOfId = next !== undefined && analysis.ids.some((id) => id.start > next.end && analysis.body.slice(next.end, id.start).trim() === '')
   if (next && !nounOfId && isValueToken(next.text) && /^[a-z][\p{L}\p{N}._-]*$/u.test(next.text) && !overlaps(next, used) && !/[,:]$/.test(analysis.body.slice(next.end, next.end + 1))) return next
-  const to = tokens.find((token, i) => i > 0 && tokens[i - 1]?.text.toLowerCase() === 'to' && isValueToken(token.text) && /[._]|^[a-z]+$/.test(token.text) && !overlaps(token, used))
+  // "DM its owner: contract is ready to sign": the text after a colon is the message, not a recipient.
+  const said = new Set<Mention>(analysis.labelled)
+  const to = tokens.find((token, i) => i > 0 && tokens[i - 1]?.text.toLowerCase() === 'to' && isValueToken(token.text) && /[._]|^[a-z]+$/.test(token.text) && !overlaps(token, used) && !overlaps(token, said))
   return to
 }
