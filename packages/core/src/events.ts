@@ -40,6 +40,18 @@ export type Unsubscribe = () => void
 
 const ANY = '*'
 
+/** Events that came from another process, so that each is acted on (a webhook sent) by its own process only. */
+const REMOTE = new WeakSet<RuntimeEvent>()
+
+/**
+ * True for an event that another process emitted and this runtime only passed on (with a queue,
+ * `runtime.on` and `runtime.subscribe` hear about every process's tasks). A listener that must act
+ * once per event across the fleet, such as a webhook sender, skips these.
+ */
+export function isRemoteEvent(event: RuntimeEvent): boolean {
+  return REMOTE.has(event)
+}
+
 /** Typed events over eventemitter3; payloads are built only when someone listens. */
 export class EventBus {
   readonly #emitter = new EventEmitter()
@@ -83,10 +95,28 @@ export class EventBus {
    * Emits the event `build()` returns. A throwing listener must not break the task that emitted,
    * so listener errors go to the runtime's `onListenerError` instead of propagating.
    */
-  emit(type: RuntimeEventType, build: () => RuntimeEvent): void {
-    if (!this.wants(type)) return
+  emit(type: RuntimeEventType, build: () => RuntimeEvent, stored?: Promise<unknown>): void {
+    const relay = this.relay
+    if (relay === null && !this.wants(type)) return
     const event = build()
-    for (const channel of [type, ANY]) {
+    relay?.(event, stored)
+    this.#deliver(event)
+  }
+
+  /** Delivers an event another process emitted to this process's listeners (it is not relayed again). */
+  deliver(event: RuntimeEvent): void {
+    REMOTE.add(event)
+    if (this.wants(event.type)) this.#deliver(event)
+  }
+
+  /**
+   * With a queue, every event is also handed here to be sent to the other processes; `stored`
+   * settles once the change the event reports is stored, so that nobody hears of it earlier.
+   */
+  relay: ((event: RuntimeEvent, stored: Promise<unknown> | undefined) => void) | null = null
+
+  #deliver(event: RuntimeEvent): void {
+    for (const channel of [event.type, ANY]) {
       for (const listener of this.#emitter.listeners(channel) as Array<(event: RuntimeEvent) => void>) {
         try {
           listener(event)

@@ -35,6 +35,7 @@ export { InboardError, INBOARD_ERROR_CODES, toInboardError } from './errors/inbo
 export type { InboardErrorCode, InboardErrorOptions, TaskError } from './errors/inboard-error.js'
 
 // Events
+export { isRemoteEvent } from './events.js'
 export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from './events.js'
 
 // Planning
@@ -62,6 +63,9 @@ export type { SubagentStorage, StoredSubagent, SubagentKey, StoredSubagentFilter
 export type { KeyValueStore } from './storage/key-value-store.js'
 export type { IdempotencyStorage, IdempotencyRecord, IdempotencyKey, StoredResponse } from './storage/idempotency-storage.js'
 export type { OutboxStorage, OutboxDelivery, OutboxClaimOptions } from './storage/outbox-storage.js'
+
+// Queue: the contract a queue implements (@inboard/bullmq) to hand tasks out to many processes
+export type { Queue, QueueJob, QueueConsumer, RateLimiter, RateLimit } from './queue/queue.js'
 
 // Telemetry
 export type { TelemetryOptions } from './telemetry/telemetry-options.js'

@@ -21,6 +21,8 @@ export const INBOARD_ERROR_CODES = [
   'storage_unavailable',
   'storage_version_unsupported',
   'storage_conflict',
+  // Queue (createRuntime({ queue }))
+  'queue_unavailable',
   // HTTP surface
   'missing_api_key',
   'invalid_api_key',

@@ -14,8 +14,11 @@ import { SubagentRegistry } from '../subagents/subagent-registry.js'
 import { TaskLifecycle } from '../task/task-lifecycle.js'
 import { createTelemetry } from '../telemetry/create-telemetry.js'
 import type { Storage } from '../storage/storage.js'
+import type { Queue } from '../queue/queue.js'
 import { CapabilityIndex } from './capability-index.js'
 import { CapabilityResolver } from './capability-resolver.js'
+import { FleetLink } from './fleet-link.js'
+import { sweepStrandedTasks } from './queue-sweep.js'
 import { resolveOptions, type RuntimeOptions } from './runtime-options.js'
 import type { SubagentApi } from './subagent-api.js'
 import { SubagentService, toStoredSubagent } from './subagent-service.js'
@@ -31,14 +34,17 @@ export interface Runtime {
   readonly clock: Clock
   /** Where the runtime keeps its data; `@inboard/http` keeps idempotency records and the webhook outbox there too. */
   readonly storage: Storage
+  /** The queue that hands tasks out to processes, when the runtime was given one. */
+  readonly queue?: Queue
   /** End users' credentials and OAuth consent; present when the runtime was given `auth` options. */
   readonly auth?: AuthApi
   /** Execution memory: what runs taught (scopes, rate limits, renames, sizes, retries, plans). */
   readonly memory: MemoryApi
   /**
-   * Resolves once the storage is open, migrated and recovered. Every API call waits for it, so
-   * calling it is optional; it rejects (as does every call) with `storage_unavailable` or
-   * `storage_version_unsupported` when the storage cannot be used.
+   * Resolves once the storage is open, migrated and recovered (and the queue, if any, connected).
+   * Every API call waits for it, so calling it is optional; it rejects (as does every call) with
+   * `storage_unavailable` or `storage_version_unsupported` when the storage cannot be used, and
+   * with `queue_unavailable` when the queue cannot.
    */
   ready(): Promise<void>
   /** Registers a tool after start-up; subagents' tools are recomputed. */
@@ -54,6 +60,12 @@ export interface Runtime {
    * outlive the runtime, they fail as `runtime_closed` too.
    */
   close(options?: { deadlineMs?: number }): Promise<void>
+}
+
+function queueError(thrown: unknown): InboardError {
+  if (thrown instanceof InboardError && thrown.code === 'queue_unavailable') return thrown
+  const message = thrown instanceof Error ? thrown.message : String(thrown)
+  return new InboardError('queue_unavailable', `The queue could not be opened: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check that the queue server is reachable' })
 }
 
 function openError(thrown: unknown): InboardError {
@@ -75,14 +87,23 @@ export function createRuntime(options: RuntimeOptions & { auth: AuthOptions }): 
 export function createRuntime(options?: RuntimeOptions): Runtime
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const resolved = resolveOptions(options)
-  const { storage, clock } = resolved
+  const { storage, clock, queue } = resolved
   // Every secret the runtime sends, so that nothing it emits (errors, traces, events, webhooks) repeats one.
   const secrets = new SecretScrubber()
   for (const tool of resolved.tools) for (const secret of tool.secrets ?? []) secrets.pin(secret)
   const auth = options.auth === undefined ? undefined : createAuth(options.auth, { clock, store: storage.credentials, secrets, resume: (filter, match): Promise<number> => tasks.resumeWaiting(filter, match) })
   const bus = new EventBus(resolved.onListenerError)
   const index = new CapabilityIndex(resolved.tools)
-  const lifecycle = new TaskLifecycle({ storage: storage.tasks, bus, clock, retention: resolved.retention, lease: resolved.lease, secrets, onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')) })
+  const lifecycle = new TaskLifecycle({
+    storage: storage.tasks,
+    bus,
+    clock,
+    retention: resolved.retention,
+    lease: resolved.lease,
+    secrets,
+    handOff: queue !== undefined,
+    onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')),
+  })
   const memory = createMemory(resolved.memory, { clock, store: resolved.ownsStorage ? undefined : storage.memory, task: (id) => lifecycle.live(id), specOf: (id) => index.get(id)?.spec })
   if (memory.scopesFor) auth?.service.addScopeSource(memory.scopesFor)
   const registry = new SubagentRegistry(index, clock)
@@ -99,6 +120,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         await memory.ready()
       } catch (thrown) {
         throw openError(thrown)
+      }
+      if (queue !== undefined) {
+        const consumer = tasks.queued!
+        await queue
+          .open({
+            work: resolved.work,
+            concurrency: resolved.concurrency,
+            run: (job) => consumer.run(job).catch((error: unknown) => console.error(`[inboard] running task ${job.taskId} from the queue failed unexpectedly:`, error)),
+            receive: (message) => fleet?.receive(message),
+          })
+          .catch((thrown: unknown) => {
+            throw queueError(thrown)
+          })
       }
       await recovery.start()
     })())
@@ -121,8 +155,28 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     subagents: registry,
     capabilities,
     ready,
+    bus,
+    queue,
   })
-  const recovery = new TaskRecovery({ storage: storage.tasks, lifecycle, tasks, trace, index, clock, lease: resolved.lease, claimOwn: options.lease?.owner !== undefined })
+  const fleet = queue === undefined ? null : new FleetLink({ bus, queue, origin: resolved.lease.owner, heard: (event) => tasks.heard(event), learned: () => undefined })
+  const recovery = new TaskRecovery({
+    storage: storage.tasks,
+    lifecycle,
+    tasks,
+    trace,
+    index,
+    clock,
+    lease: resolved.lease,
+    claimOwn: options.lease?.owner !== undefined,
+    ...(queue === undefined
+      ? {}
+      : {
+          statuses: ['running'] as const,
+          afterSweep: async (): Promise<void> => {
+            await sweepStrandedTasks({ storage: storage.tasks, queue, clock, graceMs: Math.floor(resolved.lease.durationMs / 6) })
+          },
+        }),
+  })
   // Opening starts now; a failure is reported through ready() and every call, never as an unhandled rejection.
   ready().catch(() => undefined)
   const tools = [...resolved.tools]
@@ -133,6 +187,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     subagents: new SubagentService(registry, storage.subagents, ready),
     clock,
     storage,
+    ...(queue === undefined ? {} : { queue }),
     memory: memory.api,
     ...(auth === undefined ? {} : { auth: auth.service }),
     ready,
@@ -156,7 +211,10 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           () => true,
           () => false,
         )
+        // The queue stops handing out jobs while the ones running here finish or fail at the deadline.
+        const queueClosed = queue?.close().catch(() => undefined)
         if (usable) await tasks.close(deadlineMs, resolved.ownsStorage)
+        await queueClosed
         // Memory writes get what is left of the deadline; a slow store cannot hold close() past it.
         await memory.flush(Math.max(0, deadlineMs - (resolved.clock.now() - started)))
         await Promise.allSettled(tools.map(async (tool) => tool.close?.()))

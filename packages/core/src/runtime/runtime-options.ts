@@ -4,6 +4,7 @@ import type { AuthOptions } from '../auth/auth-options.js'
 import { systemClock, type Clock } from '../clock.js'
 import type { RuntimeEvent } from '../events.js'
 import type { Planner } from '../planner/planner.js'
+import type { Queue } from '../queue/queue.js'
 import type { CallMiddleware } from '../runner/call-middleware.js'
 import type { Limits } from '../runner/task-run.js'
 import type { MemoryOptions } from '../memory/create-memory.js'
@@ -30,7 +31,7 @@ export interface RuntimeOptions {
   planner?: Planner
   /** Subagents available from the start, listed with `type: 'prebuilt'`. @default [] */
   subagents?: readonly PrebuiltSubagent[]
-  /** Tasks running at once across the runtime. @default 20 */
+  /** Tasks running at once across the runtime (with a `queue`, across every process on it). @default 20 */
   concurrency?: number
   /**
    * Tasks running at once per account (tasks created with an `account` scope); extra ones queue as
@@ -72,6 +73,14 @@ export interface RuntimeOptions {
    * @default in memory, lost when the process ends
    */
   storage?: Storage
+  /**
+   * Hands tasks out to many processes (`bullmqQueue` from `@inboard/bullmq`), with a storage they
+   * share: any process creates tasks, the ones with `work: true` run them, and events, cancels and
+   * learned rate limits reach every process. @default none: tasks run in this process
+   */
+  queue?: Queue
+  /** With a `queue`: whether this process takes tasks from it and runs them (false: create and read only). @default true */
+  work?: boolean
   lease?: {
     /**
      * How long a process holds the tasks it runs without renewing: when it dies, other processes
@@ -121,6 +130,10 @@ const optionsSchema = z.object({
   storage: z
     .custom<Storage>((storage) => ['open', 'close'].every((name) => typeof Reflect.get(Object(storage), name) === 'function') && typeof Reflect.get(Object(storage), 'tasks') === 'object', 'expected a Storage (tasks, subagents, memory, credentials, idempotency, outbox, open, close)')
     .optional(),
+  queue: z
+    .custom<Queue>((queue) => ['open', 'add', 'holds', 'publish', 'close'].every((name) => typeof Reflect.get(Object(queue), name) === 'function'), 'expected a Queue (open, add, holds, publish, close)')
+    .optional(),
+  work: z.boolean().optional(),
   lease: z.object({ durationMs: z.number().int().min(1_000).optional(), owner: z.string().min(1).max(200).optional() }).optional(),
   onListenerError: z.function().optional(),
   memory: z.object({ enabled: z.boolean().optional(), store: z.custom<MemoryOptions['store']>((store) => typeof (store as { get?: unknown } | undefined)?.get === 'function', 'expected a key-value store (a Keyv instance works)').optional(), maxAgeMs: positiveInt.optional() }).optional(),
@@ -141,6 +154,8 @@ export interface ResolvedOptions {
   storage: Storage
   /** True when the runtime made its own in-memory storage (nothing outlives it). */
   ownsStorage: boolean
+  queue: Queue | undefined
+  work: boolean
   lease: { durationMs: number; owner: string }
   onListenerError: (error: unknown, event: RuntimeEvent) => void
   middleware: readonly CallMiddleware[]
@@ -169,6 +184,8 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },
     storage: options.storage ?? memoryStorage(),
     ownsStorage: options.storage === undefined,
+    queue: options.queue,
+    work: options.work ?? true,
     lease: { durationMs: options.lease?.durationMs ?? 30_000, owner: options.lease?.owner ?? newId('rt') },
     middleware: options.middleware ?? [],
     memory: options.memory ?? {},

@@ -17,6 +17,10 @@ export interface RecoveryDeps {
   lease: Lease
   /** The owner id was given by the app: tasks it holds are this process's earlier incarnation's. */
   claimOwn: boolean
+  /** With a queue, pending tasks belong to it: only running ones are claimed. @default pending and running */
+  statuses?: readonly ('pending' | 'running')[]
+  /** Runs after each sweep (with a queue: hand out again pending tasks that no queue holds). */
+  afterSweep?: () => Promise<void>
 }
 
 const BATCH = 100
@@ -64,6 +68,7 @@ export class TaskRecovery {
   async #tick(): Promise<void> {
     await this.#renew()
     await this.#sweep(false)
+    await this.#deps.afterSweep?.()
   }
 
   async #renew(): Promise<void> {
@@ -85,7 +90,7 @@ export class TaskRecovery {
     const { storage, clock, lease } = this.#deps
     for (;;) {
       const now = clock.now()
-      const claimed = await storage.claim({ owner: lease.owner, statuses: ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn })
+      const claimed = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn })
       for (const stored of claimed) {
         const live = this.#deps.lifecycle.live(stored.id)
         // Our own task whose lease ran out between renewals: keep running it, at the claimed version.

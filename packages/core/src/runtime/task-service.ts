@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
+import type { EventBus } from '../events.js'
+import type { Queue } from '../queue/queue.js'
 import { newId, TASK_ID } from '../ids.js'
 import { failTask } from '../runner/task-outcomes.js'
 import { runTask, type RunnerDeps } from '../runner/task-runner.js'
@@ -23,12 +25,18 @@ import {
   type TaskListQuery,
 } from './schemas.js'
 import type { CreateOptions, TaskApi, TaskScope, WaitOptions } from './task-api.js'
+import { QueueAdmission } from './queue-admission.js'
 import { TaskAdmission } from './task-admission.js'
+import { TaskWatchers } from './task-watchers.js'
 import { routeTask } from './task-routing.js'
 import { validate } from './validate.js'
 
-/** How often `wait()` looks at a task that another process runs. */
+/** How often `wait()` looks at a task that another process runs (with a queue, events come first and this is the fallback). */
 const POLL_MS = 100
+const QUEUE_POLL_MS = 1_000
+
+/** Who runs a task next: the in-process admission, or the queue. */
+type Admission = Pick<TaskAdmission, 'active' | 'idle'> & { enqueue(record: TaskRecord, front?: boolean): void | Promise<void>; accepting?(): void }
 
 export interface TaskServiceDeps {
   options: ResolvedOptions
@@ -40,13 +48,18 @@ export interface TaskServiceDeps {
   capabilities: CapabilityResolver
   /** Resolves once the storage is open and recovered; rejects with its error otherwise. */
   ready(): Promise<void>
+  bus: EventBus
+  /** With a queue, tasks are handed to it instead of the in-process scheduler. */
+  queue?: Queue | undefined
 }
 
 /** `runtime.tasks`, plus what the runtime itself needs (resume, close). */
 export class TaskService implements TaskApi {
   readonly #deps: TaskServiceDeps
   readonly #runner: RunnerDeps
-  readonly #admission: TaskAdmission
+  readonly #admission: Admission
+  readonly #queued: QueueAdmission | null
+  readonly #watchers: TaskWatchers
   #closed = false
 
   constructor(deps: TaskServiceDeps) {
@@ -56,18 +69,28 @@ export class TaskService implements TaskApi {
       capabilitiesFor: (record) => deps.capabilities.capabilitiesFor(record),
       subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.account, record.subAgent)?.prompt ?? null)),
     }
-    this.#admission = new TaskAdmission({
-      concurrency: deps.options.concurrency,
-      accountConcurrency: deps.options.accountConcurrency,
-      lifecycle: deps.lifecycle,
-      run: (record) => runTask(this.#runner, record),
-    })
+    this.#queued = deps.queue === undefined ? null : new QueueAdmission({ queue: deps.queue, storage: deps.storage, lifecycle: deps.lifecycle, runner: this.#runner })
+    this.#admission =
+      this.#queued ??
+      new TaskAdmission({
+        concurrency: deps.options.concurrency,
+        accountConcurrency: deps.options.accountConcurrency,
+        lifecycle: deps.lifecycle,
+        run: (record) => runTask(this.#runner, record),
+      })
+    this.#watchers = new TaskWatchers(deps.bus)
+  }
+
+  /** With a queue: the consumer that runs the jobs this process takes. */
+  get queued(): QueueAdmission | null {
+    return this.#queued
   }
 
   async create(input: TaskCreateInput, scope: TaskScope = {}, createOptions: CreateOptions = {}): Promise<Task> {
     await this.#deps.ready()
     if (this.#closed) throw new InboardError('runtime_closed', 'The runtime is closed and accepts no new tasks')
     const body = validate(taskCreateSchema, input, 'task')
+    this.#admission.accepting?.()
     if (body.prompt.length > MAX_PROMPT_LENGTH) {
       throw new InboardError('prompt_too_long', `The prompt has ${body.prompt.length} characters; the maximum is ${MAX_PROMPT_LENGTH}`, { param: 'prompt' })
     }
@@ -104,7 +127,7 @@ export class TaskService implements TaskApi {
     await lifecycle.created(record)
     createOptions.onStored?.(toTask(record))
     if (this.#closed) failTask(this.#runner, record, new InboardError('runtime_closed', 'The runtime closed before the task started', { recoverable: true, suggestion: 'Create the task again' }))
-    else this.#admission.enqueue(record)
+    else await this.#admission.enqueue(record)
     return toTask(record)
   }
 
@@ -125,16 +148,30 @@ export class TaskService implements TaskApi {
   }
 
   async cancel(id: string, scope: TaskScope = {}): Promise<Task> {
-    const record = await this.#find(id, scope)
-    const controller = record.work?.controller
-    if (!this.#deps.lifecycle.apply(record, 'CANCEL')) {
-      throw new InboardError('task_already_complete', `Task ${id} is already ${record.status}`)
+    // A task another process runs changes under us: try again on its newer version a few times.
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.#find(id, scope)
+      const held = this.#deps.lifecycle.live(id) === record
+      const controller = record.work?.controller
+      if (!this.#deps.lifecycle.apply(record, 'CANCEL')) {
+        throw new InboardError('task_already_complete', `Task ${id} is already ${record.status}`)
+      }
+      controller?.abort(new DOMException('The task was cancelled', 'AbortError'))
+      if ((await this.#deps.lifecycle.settled(record)) !== 'conflict') return toTask(record)
+      if (held || attempt >= 5) throw new InboardError('storage_conflict', `Task ${id} changed while it was being cancelled; read it and try again`)
     }
-    controller?.abort(new DOMException('The task was cancelled', 'AbortError'))
-    if ((await this.#deps.lifecycle.settled(record)) === 'conflict') {
-      throw new InboardError('storage_conflict', `Task ${id} changed while it was being cancelled; read it and try again`)
-    }
-    return toTask(record)
+  }
+
+  /**
+   * An event from another process about a task: one that ended there (a cancel, say) while this
+   * process runs it stops here, its in-flight calls aborted.
+   */
+  heard(event: { task_id: string; task?: Task }): void {
+    const record = this.#deps.lifecycle.live(event.task_id)
+    const status = event.task?.status
+    if (!record || status === undefined || !isTerminal(status) || isTerminal(record.status)) return
+    record.work?.controller?.abort(status === 'cancelled' ? new DOMException('The task was cancelled', 'AbortError') : new InboardError('storage_conflict', 'Another process ended the task'))
+    this.#deps.lifecycle.endedElsewhere(record, status)
   }
 
   async trace(id: string, scope: TaskScope = {}): Promise<Trace> {
@@ -171,23 +208,48 @@ export class TaskService implements TaskApi {
 
   async wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
     const until = options.until ?? 'terminal'
+    const { lifecycle, storage } = this.#deps
     const record = await this.#find(id, scope)
     const done = (task: { status: string }): boolean => isTerminal(task.status as Task['status']) || (until === 'waiting' && task.status === 'waiting')
-    if (this.#deps.lifecycle.live(id) === record || done(record)) {
-      const task = await this.#deps.lifecycle.wait(record, until)
-      if (task !== null) return task
-    }
-    // Held by another process (or taken over meanwhile): watch the stored task.
+    if (done(record)) return lifecycle.live(id) === record ? ((await lifecycle.wait(record, until)) ?? toTask(record)) : toTask(record)
+    const pollMs = this.#queued === null ? POLL_MS : QUEUE_POLL_MS
     const { clock } = this.#deps.options
+    let waited = null as { record: TaskRecord; promise: Promise<Task | null> } | null
     for (;;) {
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, POLL_MS))
-      const stored = await this.#deps.storage.get(id)
+      // A task running here is woken by its own writes. A waiting or pending one may be resumed by
+      // another process, so its stored state and the other processes' events are watched too.
+      const live = lifecycle.live(id)
+      if (live && waited?.record !== live) waited = { record: live, promise: lifecycle.wait(live, until) }
+      const local = live ? waited!.promise : null
+      let stop = (): void => undefined
+      const heard = new Promise<Task | 'check'>((resolve) => {
+        const timer = live?.status === 'running' ? undefined : clock.setTimeout(() => resolve('check'), pollMs)
+        // Without a queue no event comes from elsewhere: a task held here needs no listener.
+        const queued = this.#queued !== null
+        const unwatch =
+          !queued && live !== undefined
+            ? (): void => undefined
+            : this.#watchers.watch(id, (event, remote) => {
+                if (!('task' in event)) return
+                if (remote && done(event.task)) resolve(event.task)
+                // Taken up here, or (with a queue) let go from here: look again.
+                else if (!remote && (live === undefined || (queued && event.task.status !== 'running'))) resolve('check')
+              })
+        stop = () => {
+          if (timer !== undefined) clock.clearTimeout(timer)
+          unwatch()
+        }
+      })
+      const outcome = await (local === null ? heard : Promise.race([local, heard]))
+      stop()
+      if (outcome !== null && outcome !== 'check') return outcome
+      if (outcome === null) waited = null
+      const stored = await storage.get(id)
       if (stored === null) throw new InboardError('task_not_found', `No task with id "${id}"`)
-      const live = this.#deps.lifecycle.live(id)
-      if (live) {
-        const task = await this.#deps.lifecycle.wait(live, until)
-        if (task !== null) return task
-      } else if (done(stored)) return toTask(fromStored(stored))
+      const current = lifecycle.live(id)
+      // A live record that is not running here and is older than storage is a stale copy: let it go.
+      if (current && current.status !== 'running' && stored.version > current.version) lifecycle.release(current)
+      if (done(stored) && lifecycle.live(id) === undefined) return toTask(fromStored(stored))
     }
   }
 
@@ -199,13 +261,14 @@ export class TaskService implements TaskApi {
     step.startedAt = work.waitStartedAt ?? step.startedAt
     this.#runner.trace.end(record, step, 'complete')
     work.waitStartedAt = null
-    this.#admission.enqueue(record, true)
+    // With a queue the hand-out settles later; it reports its own failures.
+    void this.#admission.enqueue(record, true)
     if (record.status === 'waiting') this.#deps.lifecycle.apply(record, 'REQUEUE')
   }
 
   /** Queues a task this process just took over (recovery). */
   enqueue(record: TaskRecord): void {
-    this.#admission.enqueue(record)
+    void this.#admission.enqueue(record)
   }
 
   /**

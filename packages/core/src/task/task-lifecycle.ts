@@ -55,6 +55,12 @@ export interface LifecycleDeps {
   onLost(record: TaskRecord): void
   /** Secrets calls sent: scrubbed from a task's error, result and waiting message before it is stored or announced. */
   secrets?: SecretScrubber
+  /**
+   * With a queue: pending tasks belong to the queue, not to a process (no owner, no lease), and a
+   * task that stops running here (pending or waiting again) is let go once stored, so that whichever
+   * process takes it next reads it fresh. @default false
+   */
+  handOff?: boolean
 }
 
 /**
@@ -104,8 +110,8 @@ export class TaskLifecycle {
   async created(record: TaskRecord): Promise<void> {
     this.#stampLease(record)
     await this.#writer.insert(record)
-    this.#live.set(record.id, record)
-    this.#announce(record)
+    if (this.#deps.handOff !== true) this.#live.set(record.id, record)
+    this.#announce(record, Promise.resolve('written'))
   }
 
   /**
@@ -133,7 +139,7 @@ export class TaskLifecycle {
     }
     this.#stampLease(record)
     const written = this.#writer.save(record)
-    this.#announce(record)
+    this.#announce(record, written)
     void written.then((outcome) => this.#afterWrite(record, outcome))
     return true
   }
@@ -199,9 +205,9 @@ export class TaskLifecycle {
     return this.#pruning
   }
 
-  /** Pending and running tasks carry this process's lease; waiting and finished ones nobody's. */
+  /** Pending and running tasks carry this process's lease (with a queue, running ones only); waiting and finished ones nobody's. */
   #stampLease(record: TaskRecord): void {
-    if (record.status === 'pending' || record.status === 'running') {
+    if (record.status === 'running' || (record.status === 'pending' && this.#deps.handOff !== true)) {
       record.owner = this.#deps.lease.owner
       record.leaseExpiresAt = this.#deps.clock.now() + this.#deps.lease.durationMs
     } else {
@@ -218,11 +224,29 @@ export class TaskLifecycle {
     if (isTerminal(record.status) && outcome === 'written' && this.#live.get(record.id) === record) {
       this.#live.delete(record.id)
       void this.prune()
+    } else if (this.#deps.handOff === true && outcome === 'written' && (record.status === 'pending' || record.status === 'waiting')) {
+      if (this.#live.get(record.id) === record && this.#writer.idle(record)) this.#live.delete(record.id)
     }
   }
 
   /** Another process took the task over: stop holding it here (see {@link TaskLifecycle.#lose}). */
   lose(record: TaskRecord): void {
+    this.#lose(record)
+  }
+
+  /** Lets go of a live record that is not running here (a waiting task another process resumed). */
+  release(record: TaskRecord): void {
+    if (record.status !== 'running' && this.#live.get(record.id) === record && this.#writer.idle(record)) this.#live.delete(record.id)
+  }
+
+  /**
+   * Another process ended a task this one runs (a cancel that came over the queue): the live record
+   * takes the stored status without writing it, is let go, and its run stops.
+   */
+  endedElsewhere(record: TaskRecord, status: TaskStatus): void {
+    if (isTerminal(record.status) || !isTerminal(status)) return
+    record.status = status
+    record.work = null
     this.#lose(record)
   }
 
@@ -236,9 +260,9 @@ export class TaskLifecycle {
     for (const waiter of list ?? []) waiter.resolve(null)
   }
 
-  #announce(record: TaskRecord): void {
+  #announce(record: TaskRecord, stored: Promise<WriteOutcome>): void {
     const type = EVENT_OF[record.status]
-    this.#deps.bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#deps.clock.now()), task: toTask(record) }) as RuntimeEvent)
+    this.#deps.bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#deps.clock.now()), task: toTask(record) }) as RuntimeEvent, stored)
   }
 
   #wake(record: TaskRecord): void {

@@ -75,6 +75,11 @@ export class TaskWriter {
     })
   }
 
+  /** True when no write of the record is queued or in flight. */
+  idle(record: TaskRecord): boolean {
+    return !this.#tails.has(record)
+  }
+
   /** Resolves when every write queued for the record so far has settled. */
   settled(record: TaskRecord): Promise<WriteOutcome> {
     const state = this.#states.get(record)

@@ -23,6 +23,8 @@ export const HTTP_STATUS: Readonly<Record<InboardErrorCode, number>> = {
   storage_unavailable: 503,
   storage_version_unsupported: 500,
   storage_conflict: 409,
+  // Queue
+  queue_unavailable: 503,
   // HTTP surface
   missing_api_key: 401,
   invalid_api_key: 401,

@@ -1,0 +1,82 @@
+import { InboardError } from '../errors/inboard-error.js'
+import type { Queue, QueueJob } from '../queue/queue.js'
+import { runTask, type RunnerDeps } from '../runner/task-runner.js'
+import type { TaskStorage } from '../storage/task-storage.js'
+import { fromStored } from '../task/stored-form.js'
+import type { TaskLifecycle } from '../task/task-lifecycle.js'
+import type { TaskRecord } from '../task/task-record.js'
+
+export interface QueueAdmissionDeps {
+  queue: Queue
+  storage: TaskStorage
+  lifecycle: TaskLifecycle
+  runner: RunnerDeps
+}
+
+/** The queue's job id for a task at a stored version: the task id for its first hand-out. */
+export function jobIdOf(taskId: string, version: number): string {
+  return version === 1 ? taskId : `${taskId}.${version}`
+}
+
+/**
+ * Admission with a queue: a pending task is handed to the queue once it is stored, and whichever
+ * process takes the job claims the task in storage (a compare-and-set on its version, so a job
+ * delivered twice runs the task once) and runs it until it ends or waits.
+ */
+export class QueueAdmission {
+  readonly #deps: QueueAdmissionDeps
+  readonly #active = new Set<TaskRecord>()
+  readonly #idle = new Set<() => void>()
+
+  constructor(deps: QueueAdmissionDeps) {
+    this.#deps = deps
+  }
+
+  /** New tasks are refused while the queue's server is away, instead of being stored and stranded. */
+  accepting(): void {
+    if (!this.#deps.queue.available) {
+      throw new InboardError('queue_unavailable', 'The queue is unreachable; reconnecting', { recoverable: true, suggestion: 'Retry shortly: the runtime reconnects with backoff.' })
+    }
+  }
+
+  /** Hands a pending (or resumed waiting) task to the queue once its state is stored. */
+  async enqueue(record: TaskRecord): Promise<void> {
+    const { lifecycle, queue } = this.#deps
+    if (record.status === 'waiting') lifecycle.apply(record, 'REQUEUE')
+    if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
+    // A failed add is not the caller's failure: the task is stored, and the sweep hands it out again.
+    await queue.add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority }).catch((error: unknown) => console.error(`[inboard] handing task ${record.id} to the queue failed; the sweep will retry:`, error))
+  }
+
+  /** Tasks running here now. */
+  active(): ReadonlySet<TaskRecord> {
+    return this.#active
+  }
+
+  /** Resolves when no task runs here. */
+  idle(): Promise<void> {
+    if (this.#active.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#idle.add(resolve))
+  }
+
+  /** The queue's consumer: claims the job's task and runs it. */
+  async run(job: QueueJob): Promise<void> {
+    const { storage, lifecycle, runner } = this.#deps
+    const stored = await storage.get(job.taskId)
+    if (stored === null || stored.status !== 'pending' || lifecycle.live(job.taskId)) return
+    const record = lifecycle.adopt(fromStored(stored))
+    record.work ??= { history: [], messages: [], values: {}, decisions: 0, held: null, approved: null, waitStartedAt: null, inFlight: null, controller: null }
+    lifecycle.apply(record, 'START')
+    // Another process claimed it first (the same job delivered twice): its write won, ours was refused.
+    if ((await lifecycle.settled(record)) !== 'written') return
+    this.#active.add(record)
+    try {
+      await runTask(runner, record)
+      await lifecycle.settled(record)
+    } finally {
+      this.#active.delete(record)
+      if (this.#active.size === 0) for (const resolve of this.#idle) resolve()
+      if (this.#active.size === 0) this.#idle.clear()
+    }
+  }
+}
