@@ -1,0 +1,132 @@
+import { InboardError, type Queue, type QueueConsumer, type QueueJob, type RateLimiter } from '@inboard/core'
+import { Queue as BullQueue, Worker } from 'bullmq'
+import { Redis, type RedisOptions } from 'ioredis'
+import { RedisRateLimiter } from './redis-rate-limiter.js'
+import { redisTarget, type RedisConnectionOptions } from './redis-target.js'
+
+/** Options of {@link bullmqQueue}. */
+export interface BullmqQueueOptions {
+  /** Where Redis is: a `redis://host:port` URL, or `{ host, port, … }`. */
+  connection: string | RedisConnectionOptions
+  /**
+   * Prefix of every Redis key and channel the queue uses. Processes with the same prefix (and
+   * storage) form one fleet; another prefix is another, separate queue. @default 'inboard'
+   */
+  prefix?: string
+  /** How long the first connection may take before `runtime.ready()` rejects. @default 5000 */
+  connectTimeoutMs?: number
+}
+
+const QUEUE_NAME = 'tasks'
+const FIRST_RETRY_MS = 100
+const MAX_RETRY_MS = 5_000
+
+interface JobData {
+  taskId: string
+  priority: number
+}
+
+/**
+ * A queue on BullMQ 6 and Redis (through ioredis) for `createRuntime({ storage, queue })`: tasks go
+ * to BullMQ jobs (job id = task id, so adding twice adds once) with their priority, every process
+ * with `work: true` runs a BullMQ worker, and BullMQ's global concurrency holds the runtime's
+ * `concurrency` across all of them. Events and learned rate limits travel over Redis pub/sub and a
+ * Redis sliding window.
+ *
+ * @example
+ * const runtime = createRuntime({
+ *   storage: postgresStorage({ connectionString: process.env.DATABASE_URL! }),
+ *   queue: bullmqQueue({ connection: process.env.REDIS_URL! }),
+ * })
+ */
+export function bullmqQueue(options: BullmqQueueOptions): Queue {
+  const target = redisTarget(options.connection)
+  const prefix = options.prefix ?? 'inboard'
+  const channel = `${prefix}:${QUEUE_NAME}:messages`
+  let opened = false
+  let closing: Promise<void> | null = null
+  let outage = false
+  // Start-up fails at once when Redis does not answer; once running, every client reconnects with backoff.
+  const retryStrategy = (times: number): number | null => (opened ? Math.min(FIRST_RETRY_MS * 2 ** Math.min(times, 10), MAX_RETRY_MS) : null)
+  const base: RedisOptions = { ...target.options, lazyConnect: true, connectTimeout: options.connectTimeoutMs ?? 5_000, retryStrategy }
+  const report = (error: unknown): void => {
+    if (!opened || outage || closing !== null) return
+    outage = true
+    console.error(`[inboard] the queue lost Redis at ${target.label}; reconnecting:`, error instanceof Error ? error.message : error)
+  }
+  // Commands fail fast while Redis is away (no offline queue): a create is refused, not parked.
+  const commands = new Redis({ ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  const subscriber = new Redis({ ...base, maxRetriesPerRequest: null })
+  const clients: Redis[] = [commands, subscriber]
+  for (const client of clients) {
+    client.on('error', report)
+    client.on('ready', () => (outage = false))
+  }
+  let queue: BullQueue<JobData> | null = null
+  let worker: Worker<JobData> | null = null
+  const limiter: RateLimiter = new RedisRateLimiter(commands, `${prefix}:${QUEUE_NAME}:limit:`)
+
+  const unavailable = (error: unknown): InboardError =>
+    new InboardError('queue_unavailable', `Redis at ${target.label} is unreachable: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      recoverable: true,
+      suggestion: 'Check that Redis is running and that the connection option is right.',
+    })
+
+  return {
+    get available() {
+      return opened && closing === null && commands.status === 'ready'
+    },
+    limiter,
+    async open(consumer: QueueConsumer) {
+      try {
+        await Promise.all(clients.map((client) => client.connect()))
+        // BullMQ needs a client without a request retry cap; it duplicates it for blocking reads.
+        queue = new BullQueue<JobData>(QUEUE_NAME, { connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }), prefix })
+        queue.on('error', report)
+        await queue.waitUntilReady()
+        await queue.setGlobalConcurrency(consumer.concurrency)
+        subscriber.on('message', (from: string, message: string) => {
+          if (from === channel) consumer.receive(message)
+        })
+        await subscriber.subscribe(channel)
+      } catch (error) {
+        await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
+        await queue?.close().catch(() => undefined)
+        throw unavailable(error)
+      }
+      opened = true
+      if (!consumer.work) return
+      worker = new Worker<JobData>(QUEUE_NAME, async (job) => consumer.run({ id: job.id ?? job.data.taskId, taskId: job.data.taskId, priority: job.data.priority }), {
+        connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }),
+        prefix,
+        concurrency: consumer.concurrency,
+      })
+      worker.on('error', report)
+    },
+    async add(job: QueueJob) {
+      if (queue === null || !opened) throw unavailable(new Error('the queue is not open'))
+      // BullMQ: 1 runs first; ours: 10 runs first.
+      await queue.add('task', { taskId: job.taskId, priority: job.priority }, { jobId: job.id, priority: 11 - job.priority, removeOnComplete: true, removeOnFail: true })
+    },
+    async holds(ids: readonly string[]) {
+      if (ids.length === 0) return []
+      // A job's hash lives from add until it is removed on completion.
+      const pipeline = commands.pipeline()
+      for (const id of ids) pipeline.exists(`${prefix}:${QUEUE_NAME}:${id}`)
+      const answers = (await pipeline.exec()) ?? []
+      return ids.filter((_, index) => answers[index]?.[1] === 1)
+    },
+    async publish(message: string) {
+      await commands.publish(channel, message)
+    },
+    close() {
+      closing ??= (async () => {
+        await worker?.close().catch(() => undefined)
+        await queue?.close().catch(() => undefined)
+        await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
+      })()
+      return closing
+    },
+  }
+}
