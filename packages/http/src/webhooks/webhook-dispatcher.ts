@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Clock, OutboxDelivery, OutboxStorage, Runtime, TimerHandle } from '@inboard/core'
+import { isRemoteEvent, type Clock, type OutboxDelivery, type OutboxStorage, type Runtime, type TimerHandle } from '@inboard/core'
 import { ATTEMPT_TIMEOUT_MS, DELIVERY_WINDOW_MS, MAX_ATTEMPTS, retryDelay } from './retry-schedule.js'
 import { createWebhookAgents, postWebhook, type WebhookAgents } from './post-webhook.js'
 import { toWebhookEvent } from './webhook-event.js'
@@ -41,6 +41,8 @@ export class WebhookDispatcher {
     this.#outbox = runtime.storage.outbox
     this.#unsubscribe = runtime.subscribe((event) => {
       if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
+      // With a queue every process hears every event; the process where it happened sends it, once.
+      if (isRemoteEvent(event)) return
       const url = this.#taskUrls.get(event.task_id) ?? options.url
       const terminal = event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
       if (terminal) this.#taskUrls.delete(event.task_id)
