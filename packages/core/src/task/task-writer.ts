@@ -77,7 +77,7 @@ export class TaskWriter {
 
   /** True when no write of the record is queued or in flight. */
   idle(record: TaskRecord): boolean {
-    return !this.#tails.has(record)
+    return !this.#states.has(record)
   }
 
   /** Resolves when every write queued for the record so far has settled. */
