@@ -1,5 +1,6 @@
 import type { Planner } from '@inboard/core'
 import { runBaseline } from './baseline.js'
+import { durableRuntime, removeDurableFiles, restartTime } from './durable.js'
 import { benchRuntime, runTasks } from './workload.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
@@ -30,6 +31,23 @@ const c100 = await timed('inboard, concurrency 100', () => runTasks(benchRuntime
 const baseSeq = await timed('baseline p-queue job, sequential', () => runBaseline(COUNT, 1), COUNT)
 await timed('baseline p-queue job, concurrency 10', () => runBaseline(COUNT, 10), COUNT)
 
+// Durable: the same task on sqliteStorage (a new file per measurement), beside the in-memory rows above.
+const DURABLE_COUNT = 5_000
+console.log(`\nsqliteStorage (WAL, group commit), ${DURABLE_COUNT} tasks per measurement`)
+const onSqlite = (inFlight: number) => async (): Promise<void> => {
+  const runtime = durableRuntime(inFlight)
+  await runTasks(runtime, DURABLE_COUNT, inFlight)
+  await runtime.close()
+}
+const durableSeq = await timed('inboard on SQLite, sequential', onSqlite(1), DURABLE_COUNT)
+await timed('inboard on SQLite, concurrency 10', onSqlite(10), DURABLE_COUNT)
+const durableC100 = await timed('inboard on SQLite, concurrency 100', onSqlite(100), DURABLE_COUNT)
+const durableRatio = durableC100 / c100
+const restartMs = await restartTime(100_000, 1_000)
+removeDurableFiles()
+console.log(`durable ÷ in-memory at concurrency 100  ${durableRatio.toFixed(2)}`)
+console.log(`restart with 100,000 finished + 1,000 open tasks in the file: ready() after ${Math.round(restartMs)} ms`)
+
 // Memory: 100,000 tasks queued behind one that never finishes.
 const PENDING = 100_000
 const blocked: Planner = { name: 'blocked', plan: () => new Promise(() => undefined) }
@@ -53,5 +71,5 @@ console.log(`\nheap per pending task (100,000 queued)   ${Math.round(pendingByte
 console.log(`heap per retained finished task + trace  ${Math.round(retainedBytes)} bytes`)
 const ratio = baseSeq / seq
 console.log(`inboard sequential cost vs baseline      ${ratio.toFixed(2)}× the plain p-queue job`)
-console.log(`\nRUNTIME seq_tasks_per_s=${Math.round(seq)} c10_tasks_per_s=${Math.round(c10)} c100_tasks_per_s=${Math.round(c100)} pending_bytes=${Math.round(pendingBytes)} retained_bytes=${Math.round(retainedBytes)} baseline_ratio=${ratio.toFixed(2)}`)
+console.log(`\nRUNTIME seq_tasks_per_s=${Math.round(seq)} c10_tasks_per_s=${Math.round(c10)} c100_tasks_per_s=${Math.round(c100)} pending_bytes=${Math.round(pendingBytes)} retained_bytes=${Math.round(retainedBytes)} baseline_ratio=${ratio.toFixed(2)} durable_seq_tasks_per_s=${Math.round(durableSeq)} durable_c100_tasks_per_s=${Math.round(durableC100)} durable_ratio=${durableRatio.toFixed(2)} restart_ms=${Math.round(restartMs)}`)
 process.exit(0)

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../clock.js'
 import type { TraceRecorder } from '../runner/trace-recorder.js'
+import type { StoredTask } from '../storage/stored-task.js'
 import type { TaskStorage } from '../storage/task-storage.js'
 import { fromStored } from '../task/stored-form.js'
 import type { Lease, TaskLifecycle } from '../task/task-lifecycle.js'
@@ -88,16 +89,20 @@ export class TaskRecovery {
 
   async #sweep(includeOwn: boolean): Promise<void> {
     const { storage, clock, lease } = this.#deps
+    // Claim everything first and only then start running it: the tasks' own writes would
+    // otherwise share each commit with the next claim and hold start-up back.
+    const claimed: StoredTask[] = []
     for (;;) {
       const now = clock.now()
-      const claimed = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn })
-      for (const stored of claimed) {
-        const live = this.#deps.lifecycle.live(stored.id)
-        // Our own task whose lease ran out between renewals: keep running it, at the claimed version.
-        if (live) live.version = stored.version
-        else this.#takeOver(this.#deps.lifecycle.adopt(fromStored(stored)))
-      }
-      if (claimed.length < BATCH || this.#stopped) return
+      const batch = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn })
+      claimed.push(...batch)
+      if (batch.length < BATCH || this.#stopped) break
+    }
+    for (const stored of claimed) {
+      const live = this.#deps.lifecycle.live(stored.id)
+      // Our own task whose lease ran out between renewals: keep running it, at the claimed version.
+      if (live) live.version = stored.version
+      else this.#takeOver(this.#deps.lifecycle.adopt(fromStored(stored)))
     }
   }
 

@@ -1,0 +1,144 @@
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFixture, tempDir } from './fixtures/files.js'
+
+// A real process on a real file, killed with SIGKILL while it works, then started again on the
+// same file. The side effects land at a real HTTP service that counts them.
+
+interface Ledger {
+  /** POST /charge calls per task id (each plan charges at most once). */
+  charges: Map<string, number>
+  /** Every call, by capability. */
+  calls: Map<string, number>
+}
+
+let server: Server
+let base = ''
+const ledger: Ledger = { charges: new Map(), calls: new Map() }
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://service')
+    const capability = url.pathname.slice(1)
+    if (capability === 'seen') {
+      response.setHeader('content-type', 'application/json')
+      response.end(JSON.stringify({ charged: (ledger.charges.get(url.searchParams.get('task') ?? '') ?? 0) > 0 }))
+      return
+    }
+    ledger.calls.set(capability, (ledger.calls.get(capability) ?? 0) + 1)
+    if (capability === 'charge') {
+      const task = String(request.headers['x-task'])
+      ledger.charges.set(task, (ledger.charges.get(task) ?? 0) + 1)
+    }
+    // A few milliseconds per call, so the process dies with calls in flight.
+    setTimeout(() => {
+      response.setHeader('content-type', 'application/json')
+      response.end(JSON.stringify({ ok: true, key: request.headers['idempotency-key'] }))
+    }, 3)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+const calls = (): number => [...ledger.calls.values()].reduce((sum, count) => sum + count, 0)
+
+/**
+ * Runs the worker in `mode` until the service has seen `killAfterCalls` more calls (or the
+ * worker reports it has nothing left to run), then SIGKILLs it. Resolves with the ids it accepted.
+ */
+async function runAndKill(mode: 'run' | 'continue', path: string, killAfterCalls: number): Promise<string[]> {
+  const start = calls()
+  const child = runFixture('crash-worker', [mode, path, base])
+  const accepted: string[] = []
+  let idle = false
+  let buffered = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString()
+    const lines = buffered.split('\n')
+    buffered = lines.pop() ?? ''
+    for (const line of lines) {
+      if (line.startsWith('accepted ')) accepted.push(line.slice('accepted '.length))
+      if (line === 'idle') idle = true
+    }
+  })
+  const exited = once(child, 'exit')
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (calls() - start < killAfterCalls && !idle) return
+      clearInterval(timer)
+      resolve()
+    }, 1)
+    child.once('exit', (code) => {
+      clearInterval(timer)
+      reject(new Error(`the worker exited (${String(code)}) before it was killed`))
+    })
+  })
+  child.kill('SIGKILL')
+  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null]
+  expect(signal).toBe('SIGKILL')
+  return accepted
+}
+
+interface Report {
+  settled: Record<string, { status: string; reason: string | null; message: string | null }>
+  interrupted: Record<string, string[]>
+  final: Record<string, { status: string; error: string | null }>
+}
+
+async function resume(path: string): Promise<Report> {
+  const child = runFixture('crash-worker', ['resume', path, base])
+  let out = ''
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  const [code] = (await once(child, 'exit')) as [number | null]
+  expect(code).toBe(0)
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Report
+}
+
+describe('a process killed with SIGKILL mid-run, started again on the same SQLite file', () => {
+  it('loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points', async () => {
+    const temp = await tempDir()
+    try {
+      const path = temp.file()
+      // Killed while still accepting tasks, then twice more while recovering and running them.
+      const accepted = await runAndKill('run', path, 20)
+      expect(accepted.length).toBeGreaterThan(0)
+      expect(await runAndKill('continue', path, 60)).toEqual([])
+      expect(await runAndKill('continue', path, 40)).toEqual([])
+      const report = await resume(path)
+
+      // Every accepted task is there, and recovery left none pending or running.
+      for (const id of accepted) expect(report.settled[id], id).toBeDefined()
+      const statuses = Object.values(report.settled).map((task) => task.status)
+      expect(statuses.filter((status) => status === 'pending' || status === 'running')).toEqual([])
+      expect(statuses.filter((status) => !['complete', 'waiting'].includes(status))).toEqual([])
+      expect(statuses.filter((status) => status === 'waiting').length).toBeGreaterThan(0)
+      // A charge that may or may not have happened waits for a person and says so.
+      for (const [id, task] of Object.entries(report.settled)) {
+        if (task.reason !== 'approval_required') continue
+        expect(task.message).toContain('may or may not have happened')
+        expect(report.interrupted[id]).toContain('charge')
+      }
+      // No task was charged twice: not by recovery, not after a person approved the repeat.
+      expect([...ledger.charges].filter(([, count]) => count > 1)).toEqual([])
+
+      // Every waiting task resumed after sendInput and ended; only a charge a person declined to
+      // repeat (because the service had it) fails, with approval_denied.
+      expect(Object.keys(report.final).length).toBeGreaterThanOrEqual(accepted.length)
+      for (const [id, task] of Object.entries(report.final)) {
+        if (task.status === 'failed') {
+          expect(task.error, id).toBe('approval_denied')
+          expect(ledger.charges.get(id)).toBe(1)
+        } else expect(task.status, id).toBe('complete')
+      }
+    } finally {
+      await temp.remove()
+    }
+  }, 120_000)
+})
