@@ -148,6 +148,26 @@ describe('GET /v1/tasks', () => {
   })
 })
 
+describe('GET /v1/tasks size', () => {
+  it('answers a page of 100 tasks with the largest metadata and prompts in under 3 MB: no prompt or result in list items', async () => {
+    await server.close()
+    server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 1_000 } } })
+    // The metadata limits: 50 keys of 40 characters, values of 500 (about 27 KB per task as JSON).
+    const metadata = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]))
+    for (let i = 0; i < 100; i++) await createTask({ prompt: `${weatherPrompt} ${'p'.repeat(9_800)}`, metadata })
+    const response = await server.call('/tasks?limit=100')
+    const text = await response.text()
+    const page = JSON.parse(text) as { data: Array<Record<string, unknown>> }
+    expect(page.data).toHaveLength(100)
+    for (const item of page.data) {
+      expect(item).not.toHaveProperty('prompt')
+      expect(item).not.toHaveProperty('result')
+    }
+    // Bound: 100 × (50 × (40 + 500) characters of metadata + 1 KB of other fields) ≈ 2.8 MB.
+    expect(Buffer.byteLength(text)).toBeLessThan(3 * 1_048_576)
+  })
+})
+
 describe('POST /v1/tasks/:id/cancel', () => {
   it('cancels a running task and answers 409 task_already_complete the second time', async () => {
     const { id } = await createTask({ prompt: 'hang' })

@@ -56,4 +56,20 @@ describe('task results the wire cannot carry', () => {
     expect((await finish(runtime)).error).toMatchObject({ code: 'result_too_large', message: expect.stringContaining('1048576') })
     await runtime.close()
   })
+
+  it('keeps finished tasks within retention.maxBytes, dropping the oldest first', async () => {
+    const runtime = runtimeReturning(() => ({ text: 'z'.repeat(50_000) }), { retention: { maxBytes: 200_000 } })
+    const ids: string[] = []
+    for (let i = 0; i < 10; i++) {
+      const created = await Promise.resolve(runtime.tasks.create({ prompt: `read the source ${i}` }))
+      expect((await runtime.tasks.wait(created.id)).status).toBe('complete')
+      ids.push(created.id)
+    }
+    const kept = (await runtime.tasks.list({ limit: 100 })).data.map((task) => task.id)
+    // Each task holds a little over 50 KB, so three fit in 200 KB: the newest three.
+    expect(kept).toEqual(ids.slice(-3).reverse())
+    await expect(runtime.tasks.get(ids[0]!)).rejects.toMatchObject({ code: 'task_not_found' })
+    expect((await runtime.tasks.get(ids[9]!)).result).toEqual({ text: 'z'.repeat(50_000) })
+    await runtime.close()
+  })
 })

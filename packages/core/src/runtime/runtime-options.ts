@@ -66,6 +66,13 @@ export interface RuntimeOptions {
     maxTasks?: number
     /** Milliseconds a finished task stays readable. @default 86400000 (24 h) */
     maxAgeMs?: number
+    /**
+     * Bytes of finished tasks (their stored form as JSON: prompt, metadata, result, error, trace)
+     * the in-memory storage keeps; past it the oldest go first, so tasks carrying large results
+     * cannot hold gigabytes under `maxTasks`. Durable storages keep tasks on disk and apply only the
+     * count and the age. @default 268435456 (256 MB)
+     */
+    maxBytes?: number
   }
   /**
    * Where tasks, traces, subagents, execution memory, credentials, idempotency records and the
@@ -126,7 +133,7 @@ const optionsSchema = z.object({
       maxResultBytes: positiveInt.optional(),
     })
     .optional(),
-  retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional() }).optional(),
+  retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional(), maxBytes: z.number().int().min(0).optional() }).optional(),
   storage: z
     .custom<Storage>((storage) => ['open', 'close'].every((name) => typeof Reflect.get(Object(storage), name) === 'function') && typeof Reflect.get(Object(storage), 'tasks') === 'object', 'expected a Storage (tasks, subagents, memory, credentials, idempotency, outbox, open, close)')
     .optional(),
@@ -181,7 +188,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
       maxResultBytes: limits.maxResultBytes ?? 1_048_576,
       retry: { retries: limits.retries ?? 3, minDelayMs: limits.retryMinDelayMs ?? 250, maxDelayMs: limits.retryMaxDelayMs ?? 30_000 },
     },
-    retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000 },
+    retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000, maxBytes: options.retention?.maxBytes ?? 268_435_456 },
     storage: options.storage ?? memoryStorage(),
     ownsStorage: options.storage === undefined,
     queue: options.queue,

@@ -51,6 +51,11 @@ export interface TaskPruneOptions {
   endedBefore: number
   /** Then keep at most this many terminal tasks, deleting the ones that ended first. */
   maxFinished: number
+  /**
+   * Then keep at most this many bytes of terminal tasks (as JSON), deleting the ones that ended
+   * first. Storages that keep tasks in memory honour it; durable ones may ignore it.
+   */
+  maxFinishedBytes?: number
 }
 
 /**

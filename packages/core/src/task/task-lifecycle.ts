@@ -15,6 +15,8 @@ export interface Retention {
   maxTasks: number
   /** Milliseconds a finished task is kept after it ended. */
   maxAgeMs: number
+  /** Bytes of finished tasks kept (as JSON), where the storage measures them. */
+  maxBytes: number
 }
 
 /** Who this process is, for the leases of the tasks it holds. */
@@ -197,7 +199,7 @@ export class TaskLifecycle {
     this.#pruning = (async () => {
       do {
         this.#pruneAgain = false
-        await storage.prune({ endedBefore: clock.now() - retention.maxAgeMs, maxFinished: retention.maxTasks })
+        await storage.prune({ endedBefore: clock.now() - retention.maxAgeMs, maxFinished: retention.maxTasks, maxFinishedBytes: retention.maxBytes })
       } while (this.#pruneAgain)
     })()
       .catch(() => undefined)

@@ -10,6 +10,17 @@ interface Row {
   task: StoredTask
   seq: number
   deleted: boolean
+  /** Size as JSON once the task is finished (its stored form no longer grows), else 0. */
+  bytes: number
+}
+
+/** A finished task's size as JSON, in UTF-16 code units: close to its bytes, and what memory holds. */
+function sizeOf(task: StoredTask): number {
+  try {
+    return JSON.stringify(task).length
+  } catch {
+    return 0
+  }
 }
 
 function matches(task: StoredTask, filter: StoredTaskFilter): boolean {
@@ -34,11 +45,12 @@ export class MemoryTaskStorage implements TaskStorage {
   #deletedInOrder = 0
   readonly #finished = new Deque<Row>()
   #finishedCount = 0
+  #finishedBytes = 0
   #seq = 0
 
   async insert(task: StoredTask): Promise<void> {
     if (this.#rows.has(task.id)) throw new InboardError('storage_conflict', `A task with id ${task.id} already exists`)
-    const row: Row = { task: copyTask(task), seq: this.#seq++, deleted: false }
+    const row: Row = { task: copyTask(task), seq: this.#seq++, deleted: false, bytes: 0 }
     this.#rows.set(task.id, row)
     let at = this.#order.length
     while (at > 0 && before(row, this.#order[at - 1]!)) at--
@@ -60,6 +72,11 @@ export class MemoryTaskStorage implements TaskStorage {
     row.task = copyTask(task)
     row.task.version = expectedVersion + 1
     if (!wasTerminal && isTerminal(row.task.status)) this.#finish(row)
+    else if (wasTerminal) {
+      this.#finishedBytes -= row.bytes
+      row.bytes = sizeOf(row.task)
+      this.#finishedBytes += row.bytes
+    }
     return { ok: true, version: row.task.version }
   }
 
@@ -91,7 +108,8 @@ export class MemoryTaskStorage implements TaskStorage {
       const first = this.#finished.shift()
       if (!first) break
       if (first.deleted || this.#rows.get(first.task.id) !== first) continue
-      if ((first.task.endedAt ?? 0) >= options.endedBefore && this.#finishedCount <= options.maxFinished) {
+      const withinBytes = options.maxFinishedBytes === undefined || this.#finishedBytes <= options.maxFinishedBytes
+      if ((first.task.endedAt ?? 0) >= options.endedBefore && this.#finishedCount <= options.maxFinished && withinBytes) {
         this.#finished.unshift(first)
         break
       }
@@ -129,6 +147,8 @@ export class MemoryTaskStorage implements TaskStorage {
   #finish(row: Row): void {
     this.#finished.push(row)
     this.#finishedCount++
+    row.bytes = sizeOf(row.task)
+    this.#finishedBytes += row.bytes
   }
 
   #remove(id: string): boolean {
@@ -136,7 +156,10 @@ export class MemoryTaskStorage implements TaskStorage {
     if (!row) return false
     this.#rows.delete(id)
     row.deleted = true
-    if (isTerminal(row.task.status)) this.#finishedCount--
+    if (isTerminal(row.task.status)) {
+      this.#finishedCount--
+      this.#finishedBytes -= row.bytes
+    }
     // Compact once deleted rows are the larger part, so listing stays proportional to live tasks.
     if (++this.#deletedInOrder > 64 && this.#deletedInOrder * 2 > this.#order.length) {
       this.#order = this.#order.filter((entry) => !entry.deleted)
