@@ -1,6 +1,7 @@
 import type { CapabilitySpec } from '@inboard/tools'
 import type { Clock } from '../clock.js'
 import type { Planner } from '../planner/planner.js'
+import type { RateLimit, RateLimiter } from '../queue/queue.js'
 import type { CallMiddleware } from '../runner/call-middleware.js'
 import type { KeyValueStore } from '../storage/key-value-store.js'
 import { ExecutionMemory } from './execution-memory.js'
@@ -32,6 +33,8 @@ export interface MemoryModule {
   flush(withinMs?: number): Promise<boolean>
   /** Loads what the store holds (part of the runtime's start-up). */
   ready(): Promise<void>
+  /** A rate limit another process learned (with a queue). */
+  heardLimit(key: string, limit: RateLimit): void
 }
 
 export interface MemoryModuleDeps {
@@ -41,6 +44,10 @@ export interface MemoryModuleDeps {
   /** A running task's record (memory is used only while tasks run). */
   task(id: string): { memory?: false; account: string | null } | undefined
   specOf(id: string): CapabilitySpec | undefined
+  /** With a queue: the fleet's shared window for learned limits. */
+  limiter?: RateLimiter | undefined
+  /** With a queue: tells the other processes about a limit learned here. */
+  announceLimit?: (key: string, limit: RateLimit) => void
 }
 
 export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): MemoryModule {
@@ -51,6 +58,8 @@ export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): Me
     clock: deps.clock,
     enabledFor: (id) => enabled && deps.task(id)?.memory !== false,
     accountOf: (id) => deps.task(id)?.account ?? null,
+    limiter: deps.limiter,
+    announceLimit: deps.announceLimit,
   })
   return {
     api: createMemoryApi(memory, enabled),
@@ -59,5 +68,6 @@ export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): Me
     scopesFor: enabled ? (request) => memory.scopesFor(request) : null,
     flush: (withinMs) => store.flush(withinMs),
     ready: () => store.ready(),
+    heardLimit: (key, limit) => memory.heardLimit(key, limit),
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { RateLimit, RateLimiter } from '../queue/queue.js'
 import type { MemoryEntry, MemoryEntryOf, MemoryKind, MemoryValues } from './memory-entry.js'
 import { scopeKey, type MemoryScope, type MemoryStore } from './memory-store.js'
 import { PacerRegistry } from './pacer.js'
@@ -18,6 +19,10 @@ export interface ExecutionMemoryDeps {
   enabledFor(taskId: string): boolean
   /** The account of a task, for requests that only carry its id. */
   accountOf(taskId: string): string | null
+  /** With a queue: learned limits are paced in one window shared by every process. */
+  limiter?: RateLimiter | undefined
+  /** With a queue: tells the other processes about a limit learned here. */
+  announceLimit?: ((key: string, limit: RateLimit) => void) | undefined
 }
 
 /** Most replays tracked at once; the oldest are dropped (tasks that ended without finishing). */
@@ -31,6 +36,7 @@ export class ExecutionMemory {
   readonly store: MemoryStore
   readonly clock: Clock
   readonly pacers = new PacerRegistry()
+  readonly limiter: RateLimiter | undefined
   readonly #replays = new Map<string, ReplayState>()
   /**
    * Plans by scope and shape, so a prompt is looked up without building an entry id from it; each
@@ -46,6 +52,7 @@ export class ExecutionMemory {
     this.#deps = deps
     this.store = deps.store
     this.clock = deps.clock
+    this.limiter = deps.limiter
     this.store.onPut = (entry) => {
       if (entry.kind === 'rate_limit') this.pacers.set(PacerRegistry.key(entry.tool, entry.account), { limit: entry.value.limit, windowMs: entry.value.window_ms })
       if (entry.kind !== 'plan') return
@@ -104,7 +111,16 @@ export class ExecutionMemory {
       last_used_at: previous?.last_used_at ?? null,
     } as MemoryEntryOf<K>
     this.store.put(entry)
+    if (entry.kind === 'rate_limit') {
+      const limit = entry.value as MemoryValues['rate_limit']
+      this.#deps.announceLimit?.(PacerRegistry.key(scope.tool, scope.account), { limit: limit.limit, windowMs: limit.window_ms })
+    }
     return entry
+  }
+
+  /** A limit another process learned: paced here from now on. */
+  heardLimit(key: string, limit: RateLimit): void {
+    this.pacers.set(key, limit)
   }
 
   /** Forgets a stale fact. */

@@ -53,10 +53,15 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     memory.pacers.log(state.pacer, now)
     if (!pacer) return undefined
     state.pacedRequests++
-    const delay = pacer.reserve(now)
-    if (delay <= 0) return undefined
-    state.waitedMs += delay
-    return sleep(memory.clock, delay, site.signal)
+    const wait = (delay: number): Promise<void> | undefined => {
+      if (delay <= 0) return undefined
+      state.waitedMs += delay
+      return sleep(memory.clock, delay, site.signal)
+    }
+    // With a queue the window is the fleet's; if its server cannot answer, this process paces alone.
+    const shared = memory.limiter
+    if (shared === undefined) return wait(pacer.reserve(now))
+    return shared.reserve(state.pacer, { limit: pacer.limit, windowMs: pacer.windowMs }).then(wait, () => wait(pacer.reserve(memory.clock.now())))
   }
 
   const pacedFetch = (site: CallSite, state: CallState, base: typeof globalThis.fetch | undefined): typeof globalThis.fetch => {

@@ -104,7 +104,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     handOff: queue !== undefined,
     onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')),
   })
-  const memory = createMemory(resolved.memory, { clock, store: resolved.ownsStorage ? undefined : storage.memory, task: (id) => lifecycle.live(id), specOf: (id) => index.get(id)?.spec })
+  const memory = createMemory(resolved.memory, {
+    clock,
+    store: resolved.ownsStorage ? undefined : storage.memory,
+    task: (id) => lifecycle.live(id),
+    specOf: (id) => index.get(id)?.spec,
+    limiter: queue?.limiter,
+    announceLimit: (key, limit) => fleet?.announceLimit(key, limit),
+  })
   if (memory.scopesFor) auth?.service.addScopeSource(memory.scopesFor)
   const registry = new SubagentRegistry(index, clock)
   const capabilities = new CapabilityResolver(index, registry)
@@ -158,7 +165,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     bus,
     queue,
   })
-  const fleet = queue === undefined ? null : new FleetLink({ bus, queue, origin: resolved.lease.owner, heard: (event) => tasks.heard(event), learned: () => undefined })
+  const fleet = queue === undefined ? null : new FleetLink({ bus, queue, origin: resolved.lease.owner, heard: (event) => tasks.heard(event), learned: (key, limit) => memory.heardLimit(key, limit) })
   const recovery = new TaskRecovery({
     storage: storage.tasks,
     lifecycle,

@@ -1,0 +1,166 @@
+import type { RuntimeEvent } from '@inboard/core'
+import { createScriptedPlanner } from '@inboard/core/testing'
+import { defineTool } from '@inboard/tools'
+import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { serversMissing } from '../../../test/scale/test-servers.js'
+import { createFleet, type Fleet } from './fleet.js'
+
+const missing = await serversMissing({ redis: true })
+
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** A tool whose call waits until it is aborted (or a second passes), and reports what it saw. */
+function slowTool(name: string, seen: { process: string; abortedAfterMs: number | null }[], holdMs = 30_000) {
+  return defineTool({
+    name: 'slow',
+    description: 'Takes its time',
+    capabilities: {
+      work: {
+        description: 'Work',
+        input: z.object({}),
+        run: async (_input, ctx) => {
+          const started = Date.now()
+          const record = { process: name, abortedAfterMs: null as number | null }
+          seen.push(record)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, holdMs)
+            ctx.signal.addEventListener('abort', () => {
+              record.abortedAfterMs = Date.now() - started
+              clearTimeout(timer)
+              resolve()
+            })
+          })
+          return { process: name }
+        },
+      },
+    },
+  })
+}
+
+const callSlow = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'slow', capability: 'work', input: {} }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })])
+
+describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
+  let fleet: Fleet
+  afterEach(async () => {
+    await fleet.close()
+  })
+
+  it('aborts the call in flight on the running process within a second when another process cancels the task', async () => {
+    fleet = createFleet()
+    const seen: { process: string; abortedAfterMs: number | null }[] = []
+    const a = fleet.start({ tools: [slowTool('a', seen)], planner: callSlow, work: false })
+    const b = fleet.start({ tools: [slowTool('b', seen)], planner: callSlow })
+    const task = await a.tasks.create({ prompt: 'Do the slow work' })
+    await until(() => seen.length === 1)
+    const cancelledAt = Date.now()
+    const cancelled = await a.tasks.cancel(task.id)
+    expect(cancelled.status).toBe('cancelled')
+    await until(() => seen[0]!.abortedAfterMs !== null, 1_000)
+    expect(Date.now() - cancelledAt).toBeLessThan(1_000)
+    expect(seen).toEqual([{ process: 'b', abortedAfterMs: expect.any(Number) as number }])
+    expect(await a.tasks.wait(task.id)).toMatchObject({ status: 'cancelled' })
+    expect(await b.tasks.wait(task.id)).toMatchObject({ status: 'cancelled' })
+  })
+
+  it('resumes a waiting task on a worker when input is sent on another process, and wait() resolves on each', async () => {
+    fleet = createFleet()
+    const ran: string[] = []
+    const planner = (name: string) =>
+      createScriptedPlanner([
+        () => {
+          ran.push(`${name}:ask`)
+          return { type: 'ask', message: 'Which city?', fields: [{ name: 'city', description: null, type: 'string' }] }
+        },
+        (ctx) => {
+          ran.push(`${name}:finish`)
+          return { type: 'finish', result: { city: ctx.input.values['city'] } }
+        },
+      ])
+    const worker = fleet.start({ planner: planner('worker') })
+    const front = fleet.start({ planner: planner('front'), work: false })
+    const task = await front.tasks.create({ prompt: 'Weather somewhere' })
+    // The worker ran it until it waited; it keeps no copy that could go stale.
+    expect(await worker.tasks.wait(task.id, { until: 'waiting' })).toMatchObject({ status: 'waiting' })
+    const onWorker = worker.tasks.wait(task.id)
+    const onFront = front.tasks.wait(task.id)
+    await front.tasks.sendInput(task.id, { values: { city: 'Paris' } })
+    for (const done of await Promise.all([onWorker, onFront])) expect(done).toMatchObject({ status: 'complete', result: { city: 'Paris' } })
+    expect(ran).toEqual(['worker:ask', 'worker:finish'])
+  })
+
+  it('resolves wait() on the process that ran a task to waiting when another process resumes and runs it', async () => {
+    fleet = createFleet()
+    const ask = createScriptedPlanner([{ type: 'ask', message: 'Which city?', fields: [{ name: 'city', description: null, type: 'string' }] }, (ctx) => ({ type: 'finish', result: { city: ctx.input.values['city'], ranOn: 'b' } })])
+    const a = fleet.start({ planner: ask })
+    const task = await a.tasks.create({ prompt: 'Weather somewhere' })
+    await a.tasks.wait(task.id, { until: 'waiting' })
+    const onA = a.tasks.wait(task.id)
+    // A second process answers; whichever process takes the job, A's wait must not hang on what it saw before.
+    const b = fleet.start({ planner: ask })
+    await b.tasks.sendInput(task.id, { values: { city: 'Oslo' } })
+    expect(await onA).toMatchObject({ status: 'complete', result: { city: 'Oslo' } })
+  })
+
+  it("delivers every process's task events to listeners on the others, after the change is stored", async () => {
+    fleet = createFleet()
+    const seen: { process: string; abortedAfterMs: number | null }[] = []
+    const a = fleet.start({ tools: [slowTool('a', seen, 10)], planner: callSlow, work: false })
+    fleet.start({ tools: [slowTool('b', seen, 10)], planner: callSlow })
+    const events: RuntimeEvent['type'][] = []
+    const stored: string[] = []
+    a.subscribe((event) => {
+      if (event.type.startsWith('task.') && event.type !== 'task.progress') events.push(event.type)
+    })
+    a.on('task.complete', (event) => {
+      void a.tasks.get(event.task_id).then((task) => stored.push(task.status))
+    })
+    const task = await a.tasks.create({ prompt: 'Do the slow work' })
+    await a.tasks.wait(task.id)
+    await until(() => stored.length === 1)
+    expect(events).toEqual(['task.created', 'task.running', 'task.complete'])
+    expect(stored).toEqual(['complete'])
+    expect(seen.map((call) => call.process)).toEqual(['b'])
+  })
+
+  it('holds the concurrency cap across the whole fleet and runs higher priorities first', async () => {
+    fleet = createFleet()
+    let running = 0
+    let most = 0
+    const order: number[] = []
+    const gate = defineTool({
+      name: 'gate',
+      description: 'Counts calls running at once',
+      capabilities: {
+        pass: {
+          description: 'Pass',
+          input: z.object({ priority: z.number() }),
+          run: async ({ priority }) => {
+            order.push(priority)
+            running++
+            most = Math.max(most, running)
+            await new Promise((resolve) => setTimeout(resolve, 150))
+            running--
+            return { priority }
+          },
+        },
+      },
+    })
+    const planner = createScriptedPlanner([(ctx) => ({ type: 'call', calls: [{ tool: 'gate', capability: 'pass', input: { priority: Number(ctx.task.metadata['priority']) } }] }), { type: 'finish', result: null }])
+    const front = fleet.start({ tools: [gate], planner, work: false, concurrency: 2 })
+    await front.ready()
+    const tasks = []
+    for (const priority of [1, 1, 1, 1, 10, 10]) tasks.push(await front.tasks.create({ prompt: 'Pass the gate', priority, metadata: { priority: String(priority) } }))
+    const workers = [fleet.start({ tools: [gate], planner, concurrency: 2 }), fleet.start({ tools: [gate], planner, concurrency: 2 })]
+    await Promise.all(workers.map((worker) => worker.ready()))
+    for (const task of tasks) expect(await front.tasks.wait(task.id)).toMatchObject({ status: 'complete' })
+    expect(most).toBe(2)
+    expect(order.slice(0, 2)).toEqual([10, 10])
+  })
+})
