@@ -107,7 +107,7 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
     async add(job: QueueJob) {
       if (queue === null || !opened) throw unavailable(new Error('the queue is not open'))
       // BullMQ: 1 runs first; ours: 10 runs first.
-      await queue.add('task', { taskId: job.taskId, priority: job.priority }, { jobId: job.id, priority: 11 - job.priority, removeOnComplete: true, removeOnFail: true })
+      await queue.add('task', { taskId: job.taskId, priority: job.priority }, { jobId: job.id, priority: 11 - job.priority, removeOnComplete: true, removeOnFail: true, ...(job.delayMs === undefined ? {} : { delay: job.delayMs }) })
     },
     async holds(ids: readonly string[]) {
       if (ids.length === 0) return []

@@ -9,6 +9,8 @@ export interface QueueJob {
   taskId: string
   /** 1–10; higher runs first. */
   priority: number
+  /** Hand it out only after this many milliseconds (a task whose account is at its cap). @default 0 */
+  delayMs?: number
 }
 
 /** What the runtime gives a queue when it opens it. */

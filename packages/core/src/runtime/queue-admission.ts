@@ -11,7 +11,12 @@ export interface QueueAdmissionDeps {
   storage: TaskStorage
   lifecycle: TaskLifecycle
   runner: RunnerDeps
+  /** Tasks of one account running at once across the fleet. */
+  accountConcurrency: number
 }
+
+/** How long a task whose account is at its cap waits before it is handed out again (plus jitter). */
+const ACCOUNT_RETRY_MS = 250
 
 /** The queue's job id for a task at a stored version: the task id for its first hand-out. */
 export function jobIdOf(taskId: string, version: number): string {
@@ -59,6 +64,19 @@ export class QueueAdmission {
     return new Promise((resolve) => this.#idle.add(resolve))
   }
 
+  /**
+   * The per-account cap across the fleet, checked in storage after the claim is stored: every
+   * process counts its account's running tasks only once its own claim is committed, so of two
+   * claims racing for the last slot at least one sees both and backs off: the cap is never exceeded
+   * (at worst both back off and retry a moment later).
+   */
+  async #overAccountCap(record: TaskRecord): Promise<boolean> {
+    if (record.account === null) return false
+    const cap = this.#deps.accountConcurrency
+    const page = await this.#deps.storage.list({ status: 'running', account: record.account }, { limit: cap + 1, offset: 0 })
+    return page.data.length > cap
+  }
+
   /** The queue's consumer: claims the job's task and runs it. */
   async run(job: QueueJob): Promise<void> {
     const { storage, lifecycle, runner } = this.#deps
@@ -69,6 +87,14 @@ export class QueueAdmission {
     lifecycle.apply(record, 'START')
     // Another process claimed it first (the same job delivered twice): its write won, ours was refused.
     if ((await lifecycle.settled(record)) !== 'written') return
+    if (await this.#overAccountCap(record)) {
+      lifecycle.apply(record, 'REQUEUE')
+      if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
+      await this.#deps.queue
+        .add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority, delayMs: ACCOUNT_RETRY_MS + Math.floor(Math.random() * ACCOUNT_RETRY_MS) })
+        .catch((error: unknown) => console.error(`[inboard] handing task ${record.id} to the queue failed; the sweep will retry:`, error))
+      return
+    }
     this.#active.add(record)
     try {
       await runTask(runner, record)

@@ -69,7 +69,7 @@ export class TaskService implements TaskApi {
       capabilitiesFor: (record) => deps.capabilities.capabilitiesFor(record),
       subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.account, record.subAgent)?.prompt ?? null)),
     }
-    this.#queued = deps.queue === undefined ? null : new QueueAdmission({ queue: deps.queue, storage: deps.storage, lifecycle: deps.lifecycle, runner: this.#runner })
+    this.#queued = deps.queue === undefined ? null : new QueueAdmission({ queue: deps.queue, storage: deps.storage, lifecycle: deps.lifecycle, runner: this.#runner, accountConcurrency: deps.options.accountConcurrency })
     this.#admission =
       this.#queued ??
       new TaskAdmission({
