@@ -130,13 +130,48 @@ function termsOf(analysis: PromptAnalysis): Terms {
   return terms
 }
 
-function keywordScore(weights: ReadonlyMap<string, number>, analysis: PromptAnalysis): number {
-  let score = 0
+/** One capability's weight for a root, by the capability's position in its set. */
+interface Posting {
+  at: number
+  weight: number
+}
+
+/**
+ * Root → the capabilities that weigh it, built once per capability set (the runtime hands every
+ * task of a subagent the same array): a prompt's score against all of them is one pass over the
+ * prompt's roots instead of one pass per capability.
+ */
+const postingsBySet = new WeakMap<readonly CapabilityInfo[], ReadonlyMap<string, readonly Posting[]>>()
+
+function postingsOf(capabilities: readonly CapabilityInfo[]): ReadonlyMap<string, readonly Posting[]> {
+  let postings = postingsBySet.get(capabilities)
+  if (!postings) {
+    const built = new Map<string, Posting[]>()
+    capabilities.forEach((info, at) => {
+      for (const [word, weight] of profileOf(info).weights) {
+        let list = built.get(word)
+        if (!list) built.set(word, (list = []))
+        list.push({ at, weight })
+      }
+    })
+    postings = built
+    postingsBySet.set(capabilities, postings)
+  }
+  return postings
+}
+
+/** Every capability's keyword score, in the order of the set (the same sums, in the same order, as one capability at a time). */
+function keywordScores(capabilities: readonly CapabilityInfo[], analysis: PromptAnalysis): Float64Array {
+  const scores = new Float64Array(capabilities.length)
+  const postings = postingsOf(capabilities)
   const { own, hints } = termsOf(analysis)
-  for (const word of own) score += (weights.get(word) ?? 0) * (analysis.complements.has(word) ? COMPLEMENT_WEIGHT : 1)
-  for (const word of hints) score += (weights.get(word) ?? 0) * ALIAS_WEIGHT
-  for (const word of analysis.fieldRoots) if (!own.has(word)) score += (weights.get(word) ?? 0) * FIELD_WEIGHT
-  return score
+  const add = (word: string, factor: number): void => {
+    for (const posting of postings.get(word) ?? []) scores[posting.at]! += posting.weight * factor
+  }
+  for (const word of own) add(word, analysis.complements.has(word) ? COMPLEMENT_WEIGHT : 1)
+  for (const word of hints) add(word, ALIAS_WEIGHT)
+  for (const word of analysis.fieldRoots) if (!own.has(word)) add(word, FIELD_WEIGHT)
+  return scores
 }
 
 const exampleShapes = new WeakMap<CapabilityInfo, readonly string[]>()
@@ -206,10 +241,9 @@ function verbFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   return 0
 }
 
-function rank(info: CapabilityInfo, analysis: PromptAnalysis): RankedCapability {
-  const profile = profileOf(info)
+function rank(info: CapabilityInfo, analysis: PromptAnalysis, keyword: number): RankedCapability {
   const example = exampleFit(info, analysis)
-  const base = keywordScore(profile.weights, analysis) + example
+  const base = keyword + example
   if (base <= 0) return { info, score: 0, verbMatched: false, exampleMatched: false }
   let total = base + valueFit(info, analysis)
   const fit = info.sideEffects && analysis.writeIntent ? verbFit(info, analysis) : 0
@@ -228,10 +262,11 @@ function rank(info: CapabilityInfo, analysis: PromptAnalysis): RankedCapability 
  */
 export function rankCapabilities(capabilities: readonly CapabilityInfo[], analysis: PromptAnalysis): RankedCapability[] {
   const ranked: RankedCapability[] = []
-  for (const info of capabilities) {
-    const entry = rank(info, analysis)
+  const keywords = keywordScores(capabilities, analysis)
+  capabilities.forEach((info, at) => {
+    const entry = rank(info, analysis, keywords[at]!)
     if (entry.score > 0) ranked.push(entry)
-  }
+  })
   return ranked.sort((a, b) => b.score - a.score)
 }
 
