@@ -14,13 +14,16 @@ const STREAMS_PER_ACCOUNT = 5
 const mb = (bytes: number): string => `${(bytes / 1_048_576).toFixed(0)} MB`
 
 const child = fork(new URL('./server.ts', import.meta.url), [], { execArgv: ['--conditions=inboard-source', '--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-const replies: Array<(message: { type: string; url?: string; rss?: number }) => void> = []
+const replies: Array<(message: { type: string; url?: string; rss?: number; heap?: number }) => void> = []
 child.on('message', (message: { type: string }) => replies.shift()?.(message))
-const next = (): Promise<{ type: string; url?: string; rss?: number }> => new Promise((resolve) => replies.push(resolve))
+const next = (): Promise<{ type: string; url?: string; rss?: number; heap?: number }> => new Promise((resolve) => replies.push(resolve))
+let heap = 0
 const rss = async (settle: boolean): Promise<number> => {
   const reply = next()
   child.send({ type: settle ? 'settle' : 'rss' })
-  return (await reply).rss!
+  const answer = await reply
+  heap = answer.heap!
+  return answer.rss!
 }
 
 const { url } = await next()
@@ -35,6 +38,7 @@ for (let i = 0; i < 40; i++) {
 }
 await new Promise((resolve) => setTimeout(resolve, 1_000))
 const start = await rss(true)
+const startHeap = heap
 
 let streamBytes = 0
 const streams: IncomingMessage[] = []
@@ -89,6 +93,7 @@ for (const stream of streams) stream.destroy()
 // Drain: the last tasks finish and memory writes settle.
 await new Promise((resolve) => setTimeout(resolve, 3_000))
 const after = await rss(true)
+const afterHeap = heap
 child.send({ type: 'stop' })
 
 const codes = result.statusCodeStats as unknown as Record<string, { count: number }>
@@ -100,7 +105,7 @@ console.log(
   `soak ${SECONDS} s, ${CONNECTIONS} connections, 2 accounts, ${STREAMS_PER_ACCOUNT * 2} event streams (${mb(streamBytes)} read): ` +
     `${result.requests.total} requests, ${result.requests.average.toFixed(0)} requests/s, p99 ${result.latency.p99} ms, ` +
     `2xx ${count(200, 300)}, 4xx ${count(400, 500)}, 5xx ${count(500, 600)} (errors ${result.errors}, timeouts ${result.timeouts}); ` +
-    `server RSS ${mb(start)} at start, ${mb(peak)} peak, ${mb(after)} after drain (${ratio.toFixed(2)}×); ` +
+    `server RSS ${mb(start)} at start, ${mb(peak)} peak, ${mb(after)} after drain (${ratio.toFixed(2)}×; heap used ${mb(startHeap)} → ${mb(afterHeap)}); ` +
     `load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}; targets (0 5xx, RSS after ≤ 1.5× start, p99 ≤ 2 s) ${targets ? 'met' : 'NOT met'}`,
 )
 process.exitCode = targets ? 0 : 1

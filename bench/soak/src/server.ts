@@ -45,7 +45,7 @@ const gc = (globalThis as { gc?: () => void }).gc
 process.on('message', (message: { type: string }) => {
   if (message.type === 'rss' || message.type === 'settle') {
     if (message.type === 'settle') gc?.()
-    process.send?.({ type: 'rss', rss: process.memoryUsage().rss })
+    process.send?.({ type: 'rss', rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed })
   }
   if (message.type === 'stop') {
     server.closeAllConnections()
