@@ -1,8 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import KeyvSqlite from '@keyv/sqlite'
-import { Keyv } from 'keyv'
+import { sqliteStorage } from '@inboard/sqlite'
 import { CRM_LIMITS, runProgression, type RunStats } from './progression.js'
 
 const SCALE = 10
@@ -43,17 +43,20 @@ console.log(
   `CRM: OAuth scopes, ${CRM_LIMITS.requests} requests per ${CRM_LIMITS.windowMs / 1000} s (429 + Retry-After), page_size ≤ ${CRM_LIMITS.maxPageSize}, ` +
     `${CRM_LIMITS.latencyMs} ms per request, ${CRM_LIMITS.dealsPerStage} deals per stage, fields renamed from run 20, 502 incidents at runs 8, 25, 40.`,
 )
-console.log('The CRM sends X-RateLimit-* on every response, so the limit can be learned before a 429. Memory is kept in SQLite (@keyv/sqlite) and survives a restart at the end.')
+console.log('The CRM sends X-RateLimit-* on every response, so the limit can be learned before a 429. Tasks and memory are kept in one SQLite file (sqliteStorage) and survive a restart at the end.')
 console.log(`The planner is a SIMULATED MODEL (scripted decisions, 1.5 s simulated latency each). Time runs ${SCALE}× faster than real: all times below are simulated.\n`)
 console.log('run  user    status    latency   upstream  429s  retries  consents  model  memory learned / used')
 
-// Memory lives in SQLite, so it survives the restart at the end.
+// Tasks and memory live in one SQLite file, so they survive the restart at the end.
 const dir = mkdtempSync(join(tmpdir(), 'inboard-trained-tasks-'))
-const sqlite = (): Keyv => new Keyv({ store: new KeyvSqlite(`sqlite://${join(dir, 'memory.sqlite')}`) })
+const sqlite = (): ReturnType<typeof sqliteStorage> => sqliteStorage({ path: join(dir, 'inboard.db') })
+// Credentials are in the file too, encrypted: the restart uses the same key to read them.
+const encryptionKey = randomBytes(32)
 
 const { stats, entries } = await runProgression({
   scale: SCALE,
-  memoryStore: sqlite(),
+  storage: sqlite(),
+  encryptionKey,
   onRun(run) {
     const memory = tags(run.memory).join(' · ')
     console.log(
@@ -76,12 +79,16 @@ console.log(`\ncrm-agent memory after 50 runs: ${Object.entries(kinds).map(([kin
 for (const entry of entries) console.log(`  ${entry.tool}.${entry.capability ?? '*'} ${entry.kind}: ${JSON.stringify(entry.value).slice(0, 100)} (from ${entry.provenance.task_id}, used ${entry.uses}×)`)
 
 // A new runtime (and a fresh CRM process) on the same SQLite file: memory survived the restart.
-const restart = await runProgression({ runs: 1, scale: SCALE, memoryStore: sqlite(), renameAt: 1, incidents: [] })
+const restart = await runProgression({ runs: 1, scale: SCALE, storage: sqlite(), encryptionKey, renameAt: 1, incidents: [] })
+const file = sqlite()
+await file.open()
+const kept = (await file.tasks.list({ status: 'complete' }, { limit: 100, offset: 0 })).data.length
+await file.close()
 rmSync(dir, { recursive: true, force: true })
 const again = restart.stats[0]!
 console.log(
   `\nAfter a restart on the same SQLite file, the first run took ${seconds(again.latencyMs)} (run 1 took ${seconds(first.latencyMs)}), ` +
-    `${again.consents} consent round(s), ${again.modelDecisions} model decisions: ${tags(again.memory).join(' · ')}`,
+    `${again.consents} consent round(s), ${again.modelDecisions} model decisions: ${tags(again.memory).join(' · ')}; the file holds all ${kept} finished tasks`,
 )
 
 // The progression the reference documents, checked: the example fails when it is not met.
@@ -95,6 +102,7 @@ if (after5.some((run) => run.rateLimited > 0)) problems.push(`${after5.reduce((s
 if (stats.some((run) => run.status !== 'complete')) problems.push(`${stats.filter((run) => run.status !== 'complete').length} runs did not complete`)
 if (!at(20).memory.some((note) => note.includes('mapped renamed field'))) problems.push('run 20 did not map the renamed fields')
 if (again.modelDecisions > 0 || again.status !== 'complete') problems.push('memory did not survive the restart (the plan was not replayed)')
+if (kept !== stats.length + 1) problems.push(`the file holds ${kept} finished tasks after the restart, not ${stats.length + 1}`)
 if (problems.length > 0) {
   console.error(`\nProgression not met:\n- ${problems.join('\n- ')}`)
   process.exit(1)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createRuntime, type MemoryEntry, type MemoryOptions, type Task } from '@inboard/core'
+import { createRuntime, type MemoryEntry, type Storage, type Task } from '@inboard/core'
 import { CRM_LIMITS, CrmService, STAGES } from './crm-service.js'
 import { crmTool } from './crm-tool.js'
 import { createSimulatedModelPlanner } from './model-planner.js'
@@ -30,8 +30,10 @@ export interface ProgressionOptions {
   /** Simulated time the user takes to approve a consent. @default 500 */
   consentMs?: number
   memory?: boolean
-  /** Where memory lives (a SQLite-backed Keyv in the demo). @default in memory */
-  memoryStore?: MemoryOptions['store']
+  /** Where the runtime keeps tasks and memory (`sqliteStorage` in the demo). @default in memory */
+  storage?: Storage
+  /** The key credentials are encrypted with; give the same one to a restart on the same storage. @default random */
+  encryptionKey?: Buffer
   /** Runs whose first API request starts a 700 ms incident (502s). @default [8, 25, 40] */
   incidents?: readonly number[]
   /** The run from which the CRM sends renamed fields. @default 20 */
@@ -61,10 +63,11 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
     tools: [crmTool(crm.url)],
     planner,
     subagents: [{ name: 'crm-agent', prompt: 'CRM: deals, pipeline and contacts', tools: ['crm'] }],
-    memory: { enabled: options.memory ?? true, ...(options.memoryStore ? { store: options.memoryStore } : {}) },
+    ...(options.storage ? { storage: options.storage } : {}),
+    memory: { enabled: options.memory ?? true },
     limits: { retries: 4 },
     auth: {
-      encryptionKey: randomBytes(32),
+      encryptionKey: options.encryptionKey ?? randomBytes(32),
       services: {
         crm: { type: 'oauth2', authorizeUrl: `${crm.url}/oauth/authorize`, tokenUrl: `${crm.url}/oauth/token`, clientId: crm.oauth.clientId, scopes: ['deals.read'], redirectUri: 'https://app.example/oauth/callback' },
       },

@@ -1,46 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import KeyvSqlite from '@keyv/sqlite'
 import { Keyv } from 'keyv'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { InboardError, MEMORY_SCHEMA_VERSION } from '@inboard/core'
-import { createFakeClock, createTestRuntime } from '@inboard/core/testing'
+import { createTestRuntime } from '@inboard/core/testing'
 import { callThenFinish, gets, limitedService, run } from './memory-fixtures.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-const sqliteStore = (file: string): Keyv => new Keyv({ store: new KeyvSqlite(`sqlite://${file}`) })
-
 describe('execution memory: store and API', () => {
-  it('survives a restart of the runtime on @keyv/sqlite and paces from the first call after it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'inboard-memory-'))
-    dirs.push(dir)
-    const file = join(dir, 'memory.sqlite')
-    const clock = createFakeClock()
-    const { state, tool } = limitedService(clock, { limit: 5, windowMs: 1_000 })
-
-    const before = createTestRuntime({ tools: [tool], planner: callThenFinish(() => gets(8)), clock, memory: { store: sqliteStore(file) } })
-    // SQLite answers in real time while the fake clock stands still: load memory before running.
-    expect(await before.memory.get(null)).toEqual([])
-    const learned = await run(before, { prompt: 'get items' })
-    expect(state.limited).toBe(1)
-    await before.close()
-
-    const after = createTestRuntime({ tools: [tool], planner: callThenFinish(() => gets(8)), clock, memory: { store: sqliteStore(file) } })
-    const entries = await after.memory.get(null)
-    expect(entries.find((entry) => entry.kind === 'rate_limit')).toMatchObject({ value: { limit: 5, window_ms: 1_000 }, provenance: { task_id: learned.task.id } })
-    await clock.advance(1_000)
-    const restarted = await run(after, { prompt: 'get items' })
-    expect(restarted.notes).toContain('paced to learned limit 5/1s')
-    expect(restarted.notes).toContain("replayed plan for 'get items'")
-    expect(state.limited).toBe(1)
-    await after.close()
-  })
-
   it('lists, exports, imports and resets memory per subagent and tool', async () => {
     const runtime = createTestRuntime({ tools: [], planner: callThenFinish(() => gets(8)) })
     const { tool } = limitedService(runtime.clock, { limit: 5, windowMs: 1_000 })
