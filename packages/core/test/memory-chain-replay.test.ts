@@ -140,4 +140,48 @@ describe('execution memory: chains', () => {
     expect(await notesOf(runtime, second.id)).toContain('cannot fill a value of the next step (a linked output is missing); planning again')
     await runtime.close({ deadlineMs: 0 })
   })
+
+  it('never repeats a replayed side effect when a later link fails: the planner continues from what ran and asks', async () => {
+    const log: Logged[] = []
+    const clock = createFakeClock(NOW)
+    const docs = defineTool({
+      name: 'docs',
+      description: 'Shared documents: create and share',
+      capabilities: {
+        create_document: {
+          description: 'Create a new document',
+          input: z.object({ title: z.string() }),
+          sideEffects: true,
+          run: async (input) => {
+            log.push({ id: 'docs.create_document', input })
+            // A changed service: this title's answer no longer carries the id.
+            return input.title === 'Beta plan' ? { created: true } : { document_id: `doc_${input.title.length}`, url: 'https://docs.test/d' }
+          },
+        },
+        share_document: {
+          description: 'Share a document with people by email',
+          input: z.object({ document_id: z.string(), emails: z.array(z.email()).min(1) }),
+          sideEffects: true,
+          run: async (input) => {
+            log.push({ id: 'docs.share_document', input })
+            return { shared: input.document_id }
+          },
+        },
+      },
+    })
+    const runtime = createTestRuntime({ clock, tools: [docs], planner: createDefaultPlanner({ clock }) })
+    const first = await runtime.tasks.create({ prompt: 'create a doc titled "Alpha plan" and share it with kim@x.test' })
+    expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
+    expect(log.map((call) => call.input)).toEqual([{ title: 'Alpha plan' }, { document_id: 'doc_10', emails: ['kim@x.test'] }])
+    log.length = 0
+
+    const second = await runtime.tasks.create({ prompt: 'create a doc titled "Beta plan" and share it with kim@x.test' })
+    const waiting = await runtime.tasks.wait(second.id, { until: 'waiting' })
+    expect(waiting.waiting).toMatchObject({ reason: 'input_required', fields: [expect.objectContaining({ name: 'document_id' })] })
+    expect(log).toEqual([{ id: 'docs.create_document', input: { title: 'Beta plan' } }])
+    const notes = await notesOf(runtime, second.id)
+    expect(notes).toContain("replayed plan for 'create a doc titled \"{title}\" and share it with kim@x.test'")
+    expect(notes).toContain('cannot fill a value of the next step')
+    await runtime.close({ deadlineMs: 0 })
+  })
 })
