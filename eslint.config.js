@@ -14,16 +14,26 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
+      'max-params': ['error', 3],
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Being brought under the limit: the runtime core is reworked by several changes at once.
+    files: ['packages/core/**/*.ts', 'bench/planner-eval/**/*.ts'],
+    rules: { 'max-params': 'off' },
+  },
+  {
+    // vitest's asymmetric matchers (`expect.any(String)`, `expect.objectContaining(…)`) are typed `any`.
+    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
+    // Plain JavaScript scripts have no types to check against (JSON.parse and ESLint's own API are `any`).
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     // The dashboard's browser modules are served as they are: plain JavaScript with browser globals, no type information.

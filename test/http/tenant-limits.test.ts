@@ -13,7 +13,8 @@ afterEach(async () => {
   server = undefined
 })
 
-const post = (path: string, json: unknown, key: string = TEST_KEY, headers: Record<string, string> = {}): Promise<Response> => server!.call(path, { json, key, headers })
+const post = (path: string, json: unknown, options: { key?: string; headers?: Record<string, string> } = {}): Promise<Response> =>
+  server!.call(path, { json, key: options.key ?? TEST_KEY, headers: options.headers ?? {} })
 
 describe('tenant limits: what one request may hold', () => {
   it('refuses metadata over 50 keys, keys over 40 characters and values over 500 characters, in-process and over HTTP', async () => {
@@ -79,7 +80,7 @@ describe('tenant limits: smaller holes', () => {
     const refused = await post('/tasks', { prompt: 'hang', mode: 'live' })
     expect(refused.status).toBe(403)
     expect(await refused.json()).toMatchObject({ error: { code: 'live_mode_not_allowed', param: 'mode' } })
-    const live = await post('/tasks', { prompt: 'hang', mode: 'live' }, LIVE_KEY)
+    const live = await post('/tasks', { prompt: 'hang', mode: 'live' }, { key: LIVE_KEY })
     expect(live.status).toBe(201)
     expect(await live.json()).toMatchObject({ mode: 'live' })
   })
@@ -106,10 +107,10 @@ describe('tenant limits: smaller holes', () => {
 
   it("keeps one account's Idempotency-Key records when another account stores more than the cap", async () => {
     server = await startTestServer({ runtime: { storage: memoryStorage({ maxIdempotencyRecords: 20 }) } })
-    const first = await post('/tasks', { prompt: 'hang' }, TEST_KEY, { 'idempotency-key': 'mine' })
+    const first = await post('/tasks', { prompt: 'hang' }, { key: TEST_KEY, headers: { 'idempotency-key': 'mine' } })
     const id = ((await first.json()) as { id: string }).id
-    for (let i = 0; i < 30; i++) expect((await post('/tasks', { prompt: 'hang' }, OTHER_ACCOUNT_KEY, { 'idempotency-key': `theirs-${i}` })).status).toBe(201)
-    const retry = await post('/tasks', { prompt: 'hang' }, TEST_KEY, { 'idempotency-key': 'mine' })
+    for (let i = 0; i < 30; i++) expect((await post('/tasks', { prompt: 'hang' }, { key: OTHER_ACCOUNT_KEY, headers: { 'idempotency-key': `theirs-${i}` } })).status).toBe(201)
+    const retry = await post('/tasks', { prompt: 'hang' }, { key: TEST_KEY, headers: { 'idempotency-key': 'mine' } })
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(((await retry.json()) as { id: string }).id).toBe(id)
   })

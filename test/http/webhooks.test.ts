@@ -51,7 +51,7 @@ describe('webhooks', () => {
     const { server, receiver } = await setup()
     const id = await runTask(server, { prompt: 'weather in San Francisco' })
     await deliver(server)
-    const complete = receiver.received.find((hook) => JSON.parse(hook.body).event === 'task.complete')!
+    const complete = receiver.received.find((hook) => (JSON.parse(hook.body) as { event: string }).event === 'task.complete')!
     const event = JSON.parse(complete.body) as Record<string, unknown>
     expect(event).toEqual({ id: expect.stringMatching(/^evt_/), event: 'task.complete', task_id: id, timestamp: expect.any(String), data: { temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' } })
     expect(complete.headers['x-ploton-signature']).toMatch(/^[0-9a-f]{64}$/)
@@ -67,7 +67,7 @@ describe('webhooks', () => {
     expect(verifyWebhook({ payload: complete.body, headers: { 'x-ploton-signature': '0'.repeat(64) }, secret: SECRET, requireTimestamp: false })).toEqual({ ok: false, reason: 'signature mismatch' })
     expect(verifyWebhook({ payload: complete.body.replace('62', '63'), headers: complete.headers, secret: SECRET })).toEqual({ ok: false, reason: 'signature mismatch' })
     expect(verifyWebhook({ payload: complete.body, headers: complete.headers, secret: SECRET, now: Date.now() + 10 * 60_000 }).ok).toBe(false)
-    expect(receiver.received.some((hook) => JSON.parse(hook.body).event === 'task.progress')).toBe(true)
+    expect(receiver.received.some((hook) => (JSON.parse(hook.body) as { event: string }).event === 'task.progress')).toBe(true)
   })
 
   it('sends task.failed with the error, task.waiting with reason, service, auth_url and message, and task.cancelled only when opted in', async () => {

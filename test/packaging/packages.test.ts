@@ -65,7 +65,8 @@ function readmeExample(): { code: string; install: string[] } {
   return { code: code[1], install: install[1].trim().split(' ') }
 }
 
-function run(command: string, args: string[], cwd: string, timeout = 300_000): string {
+function run(command: string, args: string[], options: { cwd: string; timeout?: number }): string {
+  const { cwd, timeout = 300_000 } = options
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } })
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`)
@@ -82,7 +83,7 @@ const workspaceVersion = (name: string) => readJson<{ version: string }>(join(ro
 
 beforeAll(() => {
   // `pnpm pack` runs each package's prepack (a clean build) and applies publishConfig.
-  for (const { dir } of packages) run('pnpm', ['pack', '--pack-destination', tarballs], dir)
+  for (const { dir } of packages) run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir })
   const { install } = readmeExample()
   mkdirSync(app)
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'inboard-packaging-app', private: true, type: 'module' }, null, 2))
@@ -91,11 +92,7 @@ beforeAll(() => {
   const siblings = packages.filter(({ tarball }) => !specs.includes(tarball)).map(({ tarball }) => tarball)
   // --legacy-peer-deps: peers come only from the README's install line, as a reader would type it, so
   // a storage package's driver (better-sqlite3 compiles from source here) is not pulled in unasked.
-  run(
-    'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--legacy-peer-deps', ...specs, ...siblings, `typescript@${workspaceVersion('typescript')}`, `@types/node@${workspaceVersion('@types/node')}`],
-    app,
-  )
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--legacy-peer-deps', ...specs, ...siblings, `typescript@${workspaceVersion('typescript')}`, `@types/node@${workspaceVersion('@types/node')}`], { cwd: app })
 }, 900_000)
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }), 60_000)
@@ -120,11 +117,11 @@ describe.each(packages.map(({ manifest, tarball, dir }) => [manifest.name, { man
   })
 
   it('passes publint in strict mode', () => {
-    expect(run(bin('publint'), ['run', tarball, '--strict'], root)).toContain('All good')
+    expect(run(bin('publint'), ['run', tarball, '--strict'], { cwd: root })).toContain('All good')
   }, 60_000)
 
   it('passes Are the Types Wrong as an ESM-only package', () => {
-    run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], root)
+    run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], { cwd: root })
   }, 60_000)
 
   it('ships built JavaScript and declarations only, with no pointer to files outside the repository', () => {
@@ -153,8 +150,8 @@ describe('the README example in a fresh app', () => {
         files: ['main.ts'],
       }),
     )
-    run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', '.'], app)
-    const output = run(process.execPath, [join(app, 'out', 'main.js')], app, 60_000)
+    run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: app })
+    const output = run(process.execPath, [join(app, 'out', 'main.js')], { cwd: app, timeout: 60_000 })
     expect(output).toMatch(/^complete /m)
     expect(output).toMatch(/weather/)
   }, 300_000)

@@ -93,7 +93,7 @@ export class CrmService {
     }
     if (url.pathname === '/oauth/token' && req.method === 'POST') {
       const outcome = this.oauth.exchange(new URLSearchParams(await body(req)))
-      send(res, outcome.status, outcome.body)
+      send(res, outcome.status, { body: outcome.body })
       return
     }
     await wait(this.#clock, CRM_LIMITS.latencyMs)
@@ -102,33 +102,33 @@ export class CrmService {
     const limit = this.#rateLimit(now)
     if (limit.remaining < 0) {
       this.counters.rateLimited++
-      send(res, 429, { error: 'rate_limited', message: 'Too many requests' }, { ...limit.headers, 'retry-after': String(Math.ceil((limit.resetAt - now) / 1000)) })
+      send(res, 429, { body: { error: 'rate_limited', message: 'Too many requests' }, headers: { ...limit.headers, 'retry-after': String(Math.ceil((limit.resetAt - now) / 1000)) } })
       return
     }
     const grant = this.oauth.check(req.headers.authorization)
-    if (!grant) return send(res, 401, { error: 'invalid_token' }, { ...limit.headers, 'www-authenticate': 'Bearer error="invalid_token"' })
+    if (!grant) return send(res, 401, { body: { error: 'invalid_token' }, headers: { ...limit.headers, 'www-authenticate': 'Bearer error="invalid_token"' } })
     const needed = url.searchParams.get('expand') === 'contact' ? ['deals.read', 'contacts.read'] : ['deals.read']
     const missing = needed.filter((scope) => !grant.scopes.has(scope))
     if (missing.length > 0) {
-      return send(res, 403, { error: 'insufficient_scope', message: `This request needs ${missing.join(' ')}` }, { ...limit.headers, 'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"` })
+      return send(res, 403, { body: { error: 'insufficient_scope', message: `This request needs ${missing.join(' ')}` }, headers: { ...limit.headers, 'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"` } })
     }
     if (this.#incidentMs > 0) [this.#incidentUntil, this.#incidentMs] = [now + this.#incidentMs, 0]
     if (now < this.#incidentUntil) {
       this.counters.failed++
-      return send(res, 502, { error: 'bad_gateway', message: 'Upstream incident' }, limit.headers)
+      return send(res, 502, { body: { error: 'bad_gateway', message: 'Upstream incident' }, headers: limit.headers })
     }
     if (url.pathname === '/v1/deals/fields') {
       const sample = deal('Negotiation', 0, this.#renamed)
-      return send(res, 200, { object: 'deal', fields: Object.keys(sample), max_page_size: 'see docs' }, limit.headers)
+      return send(res, 200, { body: { object: 'deal', fields: Object.keys(sample), max_page_size: 'see docs' }, headers: limit.headers })
     }
     if (url.pathname === '/v1/deals') return this.#deals(url, res, limit.headers)
-    send(res, 404, { error: 'not_found' }, limit.headers)
+    send(res, 404, { body: { error: 'not_found' }, headers: limit.headers })
   }
 
   #deals(url: URL, res: ServerResponse, headers: Record<string, string>): void {
     const pageSize = Number(url.searchParams.get('page_size') ?? 20)
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > CRM_LIMITS.maxPageSize) {
-      return send(res, 400, { error: 'invalid_page_size', message: `page_size must be between 1 and ${CRM_LIMITS.maxPageSize}` }, headers)
+      return send(res, 400, { body: { error: 'invalid_page_size', message: `page_size must be between 1 and ${CRM_LIMITS.maxPageSize}` }, headers: headers })
     }
     const stage = url.searchParams.get('stage') ?? ''
     const total = (STAGES as readonly string[]).includes(stage) ? CRM_LIMITS.dealsPerStage : 0
@@ -139,7 +139,7 @@ export class CrmService {
       if (url.searchParams.get('expand') !== 'contact') delete full.contact
       return full
     })
-    send(res, 200, { data, next_cursor: end < total ? String(end) : null }, headers)
+    send(res, 200, { body: { data, next_cursor: end < total ? String(end) : null }, headers: headers })
   }
 
   #rateLimit(now: number): { remaining: number; resetAt: number; headers: Record<string, string> } {
@@ -153,7 +153,8 @@ export class CrmService {
   }
 }
 
-function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, reply: { body: unknown; headers?: Record<string, string> }): void {
+  const { body: payload, headers = {} } = reply
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(JSON.stringify(payload))
 }

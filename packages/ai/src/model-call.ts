@@ -61,7 +61,8 @@ function controllerFor(run: RunRequests, task: AbortSignal): AbortController {
  * id, duration, tokens), aborted when the task is cancelled or ends, limited to `timeoutMs`, and
  * retried with backoff on 429, 5xx and timeouts, waiting as long as `Retry-After` asks.
  */
-export async function callModel(model: LanguageModel, request: Omit<ModelCallOptions, 'abortSignal'>, context: PlannerContext, settings: ModelCallSettings, run: RunRequests): Promise<ModelAnswer> {
+export async function callModel(call: { model: LanguageModel; request: Omit<ModelCallOptions, 'abortSignal'>; run: RunRequests }, context: PlannerContext, settings: ModelCallSettings): Promise<ModelAnswer> {
+  const { model, request, run } = call
   for (let attempt = 0; ; attempt++) {
     const step = context.modelCall?.('generate', settings.modelId)
     const task = context.signal

@@ -175,7 +175,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
     let corrections = 0
     let resultCorrected = false
     for (;;) {
-      const answer = await callModel(model, request, context, settings, run.requests)
+      const answer = await callModel({ model, request, run: run.requests }, context, settings)
       if (answer.toolCalls.length > 0) {
         const decision = fromToolCalls(catalogue, answer.toolCalls)
         if (!('malformed' in decision)) return decision

@@ -72,7 +72,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     windowMs: positive(options.authFailures?.windowMs ?? 60_000, 'authFailures.windowMs'),
   })
   const addresses = new WeakMap<Request, string>()
-  const webhooks = options.webhooks ? createDispatcher(runtime, options, clock, onError) : null
+  const webhooks = options.webhooks ? createDispatcher(runtime, options, { clock, onError }) : null
   let openapi: string | null = null
   const events = new EventHub(runtime, clock, resolveEventStreamOptions(options.events))
 
@@ -101,7 +101,8 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     return errorOf('internal_error', 'Something went wrong on our side; retry with backoff', headers)
   }
 
-  const run = async (spec: RouteSpec, handle: RouteHandler, request: Request, params: Record<string, string>): Promise<Response> => {
+  const run = async (route: { spec: RouteSpec; handle: RouteHandler }, request: Request, params: Record<string, string>): Promise<Response> => {
+    const { spec, handle } = route
     let url: URL | undefined
     const context = (caller: Caller | null): RouteContext => ({
       request,
@@ -112,7 +113,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
       },
     })
     const respond = (answer: Reply, headers?: Record<string, string>): Response =>
-      jsonResponse(answer.status, answer.body, answer.headers && headers ? { ...answer.headers, ...headers } : (answer.headers ?? headers), answer.contentType)
+      jsonResponse(answer.status, answer.body, { headers: answer.headers && headers ? { ...answer.headers, ...headers } : (answer.headers ?? headers), contentType: answer.contentType })
     if (!spec.auth) {
       try {
         return respond(await handle(context(null)))
@@ -153,7 +154,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   const methodsByPath = new Map<string, string[]>()
   for (const [operationId, spec] of Object.entries(ROUTE_SPECS) as Array<[OperationId, RouteSpec]>) {
     const handle = handlers[operationId]
-    app.on(spec.method, prefix + spec.path, (c) => run(spec, handle, c.req.raw, c.req.param()))
+    app.on(spec.method, prefix + spec.path, (c) => run({ spec, handle }, c.req.raw, c.req.param()))
     methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method])
   }
   for (const [path, methods] of methodsByPath) {
@@ -185,7 +186,7 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   })
 }
 
-function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Clock, onError: (error: unknown) => void): WebhookDispatcher {
+function createDispatcher(runtime: Runtime, options: HandlerOptions, services: { clock: Clock; onError: (error: unknown) => void }): WebhookDispatcher {
   const webhooks = options.webhooks!
   const secrets = typeof webhooks.secret === 'string' ? [webhooks.secret] : webhooks.secret
   if (secrets.length === 0 || !secrets.every(isWebhookSecret)) {
@@ -197,7 +198,7 @@ function createDispatcher(runtime: Runtime, options: HandlerOptions, clock: Cloc
   }
   if (webhooks.maxQueued !== undefined) positive(webhooks.maxQueued, 'webhooks.maxQueued')
   if (webhooks.maxSockets !== undefined) positive(webhooks.maxSockets, 'webhooks.maxSockets')
-  return new WebhookDispatcher(runtime, webhooks, clock, onError)
+  return new WebhookDispatcher(runtime, webhooks, services)
 }
 
 const queryNames = new WeakMap<RouteSpec, ReadonlySet<string>>()

@@ -1,7 +1,7 @@
 import { InboardError } from '@inboard/core'
 
 const sqliteCode = (error: unknown): string | undefined => {
-  const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined
+  const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined
   return typeof code === 'string' ? code : undefined
 }
 

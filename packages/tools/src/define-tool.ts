@@ -32,8 +32,26 @@ export interface CapabilitySpec<I extends z.ZodType = z.ZodType, O extends z.Zod
   sandbox?: (input: z.output<I>, ctx: ToolContext) => Awaitable<CapabilityResult<O>>
 }
 
+/**
+ * A capability with its schema types erased, as a registry of many tools holds it: every
+ * {@link CapabilitySpec} is assignable to it.
+ */
+export interface AnyCapabilitySpec {
+  description: string
+  input: z.ZodType
+  output?: z.ZodType | undefined
+  sideEffects?: boolean
+  idempotent?: boolean
+  requiresApproval?: boolean
+  timeoutMs?: number
+  // Method signatures (checked bivariantly) so that a capability typed for its own input is
+  // assignable here; callers validate the input against `input` before they call.
+  run(this: void, input: unknown, ctx: ToolContext): unknown
+  sandbox?(this: void, input: unknown, ctx: ToolContext): unknown
+}
+
 /** A service (`crm`, `weather`) and the capabilities it offers. */
-export interface Tool<Caps extends Record<string, CapabilitySpec<any, any>> = Record<string, CapabilitySpec<any, any>>> {
+export interface Tool<Caps extends Record<string, AnyCapabilitySpec> = Record<string, AnyCapabilitySpec>> {
   readonly name: string
   readonly description: string
   /** Domain words used when matching prompts to tools. */

@@ -1,6 +1,6 @@
 // Defining tools
 export { defineTool, capability } from './define-tool.js'
-export type { Tool, ToolDefinition, CapabilitySpec } from './define-tool.js'
+export type { Tool, ToolDefinition, CapabilitySpec, AnyCapabilitySpec } from './define-tool.js'
 export type { ToolContext } from './tool-context.js'
 
 // Errors

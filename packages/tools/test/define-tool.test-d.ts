@@ -23,7 +23,7 @@ describe('defineTool types', () => {
           run: ({ n }) => {
             expectTypeOf(n).toEqualTypeOf<number>()
             // @ts-expect-error n is a number, not a string
-            n.toUpperCase()
+            n.toUpperCase() // eslint-disable-line @typescript-eslint/no-unsafe-call -- the type error under test
             return n
           },
         },

@@ -37,7 +37,7 @@ async function probe(tool: Tool, which: string, ctx = token): Promise<ToolError>
 
 describe('HTTP failures become ToolErrors', () => {
   it('maps 401 to auth_token_expired when a token was sent and to auth_required when none was', async () => {
-    server = await startServer((_request, response) => sendJson(response, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' }))
+    server = await startServer((_request, response) => sendJson(response, 401, { body: { error: 'invalid_token' }, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }))
     const expired = await probe(service(server.url), 'x')
     expect(expired.code).toBe('auth_token_expired')
     expect(expired.recoverable).toBe(true)
@@ -49,7 +49,7 @@ describe('HTTP failures become ToolErrors', () => {
 
   it('maps a 403 insufficient_scope challenge to insufficient_scope with the scopes asked for', async () => {
     server = await startServer((_request, response) =>
-      sendJson(response, 403, {}, { 'www-authenticate': 'Bearer realm="crm", error="insufficient_scope", scope="contacts.read contacts.write"' }),
+      sendJson(response, 403, { body: {}, headers: { 'www-authenticate': 'Bearer realm="crm", error="insufficient_scope", scope="contacts.read contacts.write"' } }),
     )
     const error = await probe(service(server.url), 'x')
     expect(error.code).toBe('insufficient_scope')
@@ -58,7 +58,7 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('maps 404 to not_found', async () => {
-    server = await startServer((_request, response) => sendJson(response, 404, { message: 'no such contact' }))
+    server = await startServer((_request, response) => sendJson(response, 404, { body: { message: 'no such contact' } }))
     const error = await probe(service(server.url), 'missing')
     expect(error.code).toBe('not_found')
     expect(error.recoverable).toBe(false)
@@ -67,7 +67,7 @@ describe('HTTP failures become ToolErrors', () => {
 
   it('maps 429 to rate_limited with Retry-After seconds and the X-RateLimit counters as evidence', async () => {
     server = await startServer((_request, response) =>
-      sendJson(response, 429, { message: 'slow down' }, { 'retry-after': '7', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600' }),
+      sendJson(response, 429, { body: { message: 'slow down' }, headers: { 'retry-after': '7', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600' } }),
     )
     const error = await probe(service(server.url), 'x')
     expect(error.code).toBe('rate_limited')
@@ -81,7 +81,7 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('reads an HTTP-date Retry-After on 503 as a delay from now', async () => {
-    server = await startServer((_request, response) => sendJson(response, 503, {}, { 'retry-after': new Date(Date.now() + 30_000).toUTCString() }))
+    server = await startServer((_request, response) => sendJson(response, 503, { body: {}, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() } }))
     const error = await probe(service(server.url), 'x')
     expect(error.code).toBe('rate_limited')
     expect(error.retryAfterMs).toBeGreaterThan(25_000)
@@ -89,7 +89,7 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('derives the wait from X-RateLimit-Reset when a 429 has no Retry-After', async () => {
-    server = await startServer((_request, response) => sendJson(response, 429, {}, { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' }))
+    server = await startServer((_request, response) => sendJson(response, 429, { body: {}, headers: { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' } }))
     const error = await probe(service(server.url), 'x')
     expect(error.retryAfterMs).toBeGreaterThan(4_000)
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000)
@@ -99,10 +99,10 @@ describe('HTTP failures become ToolErrors', () => {
     const day = 24 * 60 * 60 * 1000
     server = await startServer((request, response) => {
       const which = request.url.pathname.split('/').pop()
-      if (which === 'huge-reset') sendJson(response, 429, {}, { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100000000000000000' })
-      else if (which === 'long-retry') sendJson(response, 429, {}, { 'retry-after': '315360000' })
-      else if (which === 'far-date') sendJson(response, 503, {}, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' })
-      else sendJson(response, 429, {}, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600) })
+      if (which === 'huge-reset') sendJson(response, 429, { body: {}, headers: { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100000000000000000' } })
+      else if (which === 'long-retry') sendJson(response, 429, { body: {}, headers: { 'retry-after': '315360000' } })
+      else if (which === 'far-date') sendJson(response, 503, { body: {}, headers: { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' } })
+      else sendJson(response, 429, { body: {}, headers: { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600) } })
     })
     const huge = await probe(service(server.url), 'huge-reset')
     expect(huge.code).toBe('rate_limited')
@@ -116,7 +116,7 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('maps other 5xx responses to transient and other 4xx to a non-recoverable upstream_error', async () => {
-    server = await startServer((request, response) => sendJson(response, request.url.pathname.endsWith('boom') ? 502 : 422, { error: { message: 'nope' } }))
+    server = await startServer((request, response) => sendJson(response, request.url.pathname.endsWith('boom') ? 502 : 422, { body: { error: { message: 'nope' } } }))
     const transient = await probe(service(server.url), 'boom')
     expect(transient.code).toBe('transient')
     expect(transient.retryable).toBe(true)
@@ -127,7 +127,7 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('maps a connection failure to transient', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, {}))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: {} }))
     const url = server.url
     await server.close()
     server = undefined
@@ -165,7 +165,7 @@ describe('redirects of an authenticated HTTP operation', () => {
   })
 
   it('refuses a redirect to another origin without sending the API key header there', async () => {
-    other = await startServer((_request, response) => sendJson(response, 200, { stolen: true }))
+    other = await startServer((_request, response) => sendJson(response, 200, { body: { stolen: true } }))
     const target = other.url
     server = await startServer((_request, response) => {
       response.writeHead(302, { location: `${target}/collect` }).end()
@@ -184,7 +184,7 @@ describe('redirects of an authenticated HTTP operation', () => {
     server = await startServer((request, response) => {
       const left = Number(request.url.pathname.split('/').pop())
       if (request.url.pathname.startsWith('/see-other')) response.writeHead(303, { location: '/probe/0' }).end()
-      else if (left === 0) sendJson(response, 200, { arrived: true, method: request.method })
+      else if (left === 0) sendJson(response, 200, { body: { arrived: true, method: request.method } })
       else response.writeHead(302, { location: `/probe/${left - 1}` }).end()
     })
     const spec = keyedService(server.url).capabilities.probe

@@ -175,7 +175,7 @@ describe('openApiTools with an OpenAPI 3.1 YAML document', () => {
   })
 
   it('sends the merged allOf body as the body parameter with bearer auth', async () => {
-    const notesServer = await startServer((request, response) => sendJson(response, 201, { received: JSON.parse(request.body) as unknown, auth: request.headers.authorization }))
+    const notesServer = await startServer((request, response) => sendJson(response, 201, { body: { received: JSON.parse(request.body) as unknown, auth: request.headers.authorization } }))
     try {
       const [notes] = openApiTools(parseOpenApi(yaml31), { name: 'notes', baseUrl: `${notesServer.url}/v2` })
       const spec = notes?.capabilities.create_note

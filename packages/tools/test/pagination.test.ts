@@ -13,7 +13,8 @@ afterEach(async () => {
 
 const CONTACTS = Array.from({ length: 23 }, (_, index) => ({ id: index + 1 }))
 
-function lister(baseUrl: string, pagination: Record<string, unknown>, parameters: Record<string, unknown> = {}, options: { maxPages?: number } = {}): Tool {
+function lister(baseUrl: string, pagination: Record<string, unknown>, options: { parameters?: Record<string, unknown>; maxPages?: number } = {}): Tool {
+  const { parameters = {} } = options
   return toolFromDefinition(
     {
       name: 'crm',
@@ -40,7 +41,7 @@ describe('pagination', () => {
       const items = CONTACTS.slice((page - 1) * perPage, page * perPage)
       const hasNext = page * perPage < CONTACTS.length
       const link = hasNext ? `</contacts?page=${page + 1}&per_page=${perPage}>; rel="next", </contacts?page=1>; rel="first"` : '</contacts?page=1>; rel="first"'
-      sendJson(response, 200, items, { link })
+      sendJson(response, 200, { body: items, headers: { link } })
     })
     const ctx = testContext()
     const result = await list(lister(server.url, { type: 'link', page_size_param: 'per_page' }), { per_page: 10 }, ctx)
@@ -61,7 +62,7 @@ describe('pagination', () => {
       const limit = Number(request.url.searchParams.get('limit'))
       const end = start + limit
       const hasMore = end < CONTACTS.length
-      sendJson(response, 200, { data: CONTACTS.slice(start, end), has_more: hasMore, next_cursor: hasMore ? String(end) : null, object: 'list' })
+      sendJson(response, 200, { body: { data: CONTACTS.slice(start, end), has_more: hasMore, next_cursor: hasMore ? String(end) : null, object: 'list' } })
     })
     const result = await list(lister(server.url, { type: 'cursor', page_size_param: 'limit' }), { limit: 10 })
     expect(result).toEqual({ data: CONTACTS, has_more: false, next_cursor: null, object: 'list' })
@@ -72,9 +73,9 @@ describe('pagination', () => {
     server = await startServer((request, response) => {
       const offset = Number(request.url.searchParams.get('offset') ?? '0')
       const limit = Number(request.url.searchParams.get('limit'))
-      sendJson(response, 200, { results: CONTACTS.slice(offset, offset + limit), total: CONTACTS.length })
+      sendJson(response, 200, { body: { results: CONTACTS.slice(offset, offset + limit), total: CONTACTS.length } })
     })
-    const result = await list(lister(server.url, { type: 'offset' }, { limit: { type: 'number', default: 8 } }), {})
+    const result = await list(lister(server.url, { type: 'offset' }, { parameters: { limit: { type: 'number', default: 8 } } }), {})
     expect(result).toEqual({ results: CONTACTS, total: 23 })
     expect(server.requests.map((request) => request.url.searchParams.get('offset'))).toEqual([null, '8', '16'])
   })
@@ -82,10 +83,10 @@ describe('pagination', () => {
   it('stops at the page cap and says so in a trace note', async () => {
     server = await startServer((request, response) => {
       const start = Number(request.url.searchParams.get('cursor') ?? '0')
-      sendJson(response, 200, { items: CONTACTS.slice(start, start + 5), has_more: true, next_cursor: String(start + 5) })
+      sendJson(response, 200, { body: { items: CONTACTS.slice(start, start + 5), has_more: true, next_cursor: String(start + 5) } })
     })
     const ctx = testContext()
-    const result = await list(lister(server.url, { type: 'cursor' }, {}, { maxPages: 2 }), {}, ctx)
+    const result = await list(lister(server.url, { type: 'cursor' }, { maxPages: 2 }), {}, ctx)
     expect(result).toEqual({ items: CONTACTS.slice(0, 10), has_more: true, next_cursor: '10' })
     expect(server.requests).toHaveLength(2)
     expect(ctx.notes[0]).toContain('cap of 2 pages')
@@ -94,14 +95,14 @@ describe('pagination', () => {
   it('lets a capability set its own page cap that wins over the option', async () => {
     server = await startServer((request, response) => {
       const start = Number(request.url.searchParams.get('cursor') ?? '0')
-      sendJson(response, 200, { items: CONTACTS.slice(start, start + 5), next_cursor: String(start + 5) })
+      sendJson(response, 200, { body: { items: CONTACTS.slice(start, start + 5), next_cursor: String(start + 5) } })
     })
-    await list(lister(server.url, { type: 'cursor', max_pages: 3 }, {}, { maxPages: 1 }), {})
+    await list(lister(server.url, { type: 'cursor', max_pages: 3 }, { maxPages: 1 }), {})
     expect(server.requests).toHaveLength(3)
   })
 
   it('does not follow a next link to another origin', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, [{ id: 1 }], { link: '<https://elsewhere.example.com/contacts?page=2>; rel="next"' }))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: [{ id: 1 }], headers: { link: '<https://elsewhere.example.com/contacts?page=2>; rel="next"' } }))
     const result = await list(lister(server.url, { type: 'link' }), {})
     expect(result).toEqual([{ id: 1 }])
     expect(server.requests).toHaveLength(1)

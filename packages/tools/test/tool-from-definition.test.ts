@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ToolDefinitionError, toolFromDefinition } from '@inboard/tools'
-import type { Credential, Tool } from '@inboard/tools'
+import type { Credential, Tool, ToolContext } from '@inboard/tools'
 import { sendJson, startServer } from './support/http-server.js'
 import type { TestServer } from './support/http-server.js'
 import { testContext } from './support/tool-context.js'
@@ -43,7 +43,8 @@ function crm(baseUrl: string, extra: Record<string, unknown> = {}): Tool {
   })
 }
 
-async function call(tool: Tool, capability: string, input: unknown, ctx = testContext()): Promise<unknown> {
+async function call(tool: Tool, request: { capability: string; input: unknown; ctx?: ToolContext }): Promise<unknown> {
+  const { capability, input, ctx = testContext() } = request
   const spec = tool.capabilities[capability]
   if (!spec) throw new Error(`no capability ${capability}`)
   return spec.run(spec.input.parse(input), ctx)
@@ -101,8 +102,8 @@ describe('toolFromDefinition', () => {
   })
 
   it('templates URL-encoded path parameters and sends the rest as a query string on GET', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, { id: 'a/b c', name: 'Ann' }))
-    const result = await call(crm(server.url), 'get_contact', { id: 'a/b c', fields: ['name', 'email'] }, testContext({ credentials: keyFromVault('k_vault') }))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: { id: 'a/b c', name: 'Ann' } }))
+    const result = await call(crm(server.url), { capability: 'get_contact', input: { id: 'a/b c', fields: ['name', 'email'] }, ctx: testContext({ credentials: keyFromVault('k_vault') }) })
     expect(result).toEqual({ id: 'a/b c', name: 'Ann' })
     const [request] = server.requests
     expect(request?.method).toBe('GET')
@@ -112,10 +113,10 @@ describe('toolFromDefinition', () => {
   })
 
   it('defaults the path to the capability name and sends a JSON body with POST for side effects', async () => {
-    server = await startServer((request, response) => sendJson(response, 201, { created: request.body === '' ? null : (JSON.parse(request.body) as unknown) }))
+    server = await startServer((request, response) => sendJson(response, 201, { body: { created: request.body === '' ? null : (JSON.parse(request.body) as unknown) } }))
     const tool = crm(server.url)
-    await call(tool, 'search_contacts', { query: 'ann' }, testContext({ credentials: keyFromVault('k') }))
-    const created = await call(tool, 'create_contact', { email: 'ann@example.com', tags: ['vip'] }, testContext({ credentials: keyFromVault('k') }))
+    await call(tool, { capability: 'search_contacts', input: { query: 'ann' }, ctx: testContext({ credentials: keyFromVault('k') }) })
+    const created = await call(tool, { capability: 'create_contact', input: { email: 'ann@example.com', tags: ['vip'] }, ctx: testContext({ credentials: keyFromVault('k') }) })
     expect(server.requests[0]?.url.pathname).toBe('/v1/search_contacts')
     expect(Object.fromEntries(server.requests[0]?.url.searchParams ?? [])).toEqual({ query: 'ann', limit: '25' })
     expect(server.requests[1]?.method).toBe('POST')
@@ -124,10 +125,10 @@ describe('toolFromDefinition', () => {
   })
 
   it('reads the API key from the environment when no credential source is wired in', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, []))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: [] }))
     process.env.INBOARD_TEST_CRM_KEY = 'k_env'
     try {
-      await call(crm(server.url), 'search_contacts', { query: 'x' })
+      await call(crm(server.url), { capability: 'search_contacts', input: { query: 'x' } })
     } finally {
       delete process.env.INBOARD_TEST_CRM_KEY
     }
@@ -135,15 +136,15 @@ describe('toolFromDefinition', () => {
   })
 
   it('fails with auth_required and no request when there is no credential anywhere', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, []))
-    const error = await failure(call(crm(server.url), 'search_contacts', { query: 'x' }))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: [] }))
+    const error = await failure(call(crm(server.url), { capability: 'search_contacts', input: { query: 'x' } }))
     expect(error.code).toBe('auth_required')
     expect(error.details).toMatchObject({ service: 'crm', auth_type: 'api_key', env_vars: ['INBOARD_TEST_CRM_KEY'] })
     expect(server.requests).toHaveLength(0)
   })
 
   it('asks the credential source for OAuth scopes and sends the access token as a bearer token', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, { ok: true }))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: { ok: true } }))
     const asked: unknown[] = []
     const tool = toolFromDefinition({
       name: 'mail',
@@ -161,18 +162,18 @@ describe('toolFromDefinition', () => {
         },
       },
     })
-    await call(tool, 'inbox', {}, ctx)
+    await call(tool, { capability: 'inbox', input: {}, ctx: ctx })
     expect(asked).toEqual([{ service: 'mail', request: { scopes: ['mail.read'] } }])
     expect(server.requests[0]?.headers.authorization).toBe('Bearer tok_1')
 
-    const missing = await failure(call(tool, 'inbox', {}))
+    const missing = await failure(call(tool, { capability: 'inbox', input: {} }))
     expect(missing.code).toBe('auth_required')
     expect(missing.scopes).toEqual(['mail.read'])
     expect(missing.details).toMatchObject({ authorize_url: 'https://idp.example.com/authorize', token_url: 'https://idp.example.com/token' })
   })
 
   it('sends basic credentials and query-string API keys, redacting the key in error details', async () => {
-    server = await startServer((_request, response) => sendJson(response, 400, { message: 'bad things' }))
+    server = await startServer((_request, response) => sendJson(response, 400, { body: { message: 'bad things' } }))
     const basic = toolFromDefinition({
       name: 'legacy',
       description: 'Legacy',
@@ -181,7 +182,7 @@ describe('toolFromDefinition', () => {
       auth: { type: 'basic' },
       capabilities: [{ name: 'ping', description: 'Ping', parameters: {} }],
     })
-    await failure(call(basic, 'ping', {}, testContext({ credentials: { get: () => ({ type: 'basic', username: 'ann', password: 's3cret' }) } })))
+    await failure(call(basic, { capability: 'ping', input: {}, ctx: testContext({ credentials: { get: () => ({ type: 'basic', username: 'ann', password: 's3cret' }) } }) }))
     expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('ann:s3cret').toString('base64')}`)
 
     const queryKey = toolFromDefinition({
@@ -192,7 +193,7 @@ describe('toolFromDefinition', () => {
       auth: { type: 'api_key', query_param: 'key' },
       capabilities: [{ name: 'geocode', description: 'Geocode', parameters: { q: { type: 'string' } } }],
     })
-    const error = await failure(call(queryKey, 'geocode', { q: 'Paris' }, testContext({ credentials: keyFromVault('k_secret') })))
+    const error = await failure(call(queryKey, { capability: 'geocode', input: { q: 'Paris' }, ctx: testContext({ credentials: keyFromVault('k_secret') }) }))
     expect(server.requests[1]?.url.searchParams.get('key')).toBe('k_secret')
     expect(error.code).toBe('upstream_error')
     expect(error.recoverable).toBe(false)
@@ -202,7 +203,7 @@ describe('toolFromDefinition', () => {
   })
 
   it('uses ctx.fetch when the runtime provides one', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, { ok: true }))
+    server = await startServer((_request, response) => sendJson(response, 200, { body: { ok: true } }))
     const seen: string[] = []
     const ctx = testContext({
       credentials: keyFromVault('k'),
@@ -211,12 +212,12 @@ describe('toolFromDefinition', () => {
         return fetch(input, init)
       },
     })
-    await call(crm(server.url), 'search_contacts', { query: 'x' }, ctx)
+    await call(crm(server.url), { capability: 'search_contacts', input: { query: 'x' }, ctx: ctx })
     expect(seen).toEqual([`${server.url}/v1/search_contacts?query=x&limit=25`])
   })
 
   it('runs side-effecting capabilities against the sandbox base URL in the sandbox implementation', async () => {
-    server = await startServer((request, response) => sendJson(response, 200, { path: request.url.pathname }))
+    server = await startServer((request, response) => sendJson(response, 200, { body: { path: request.url.pathname } }))
     const tool = crm('https://live.invalid', { sandbox_base_url: `${server.url}/sandbox` })
     const spec = tool.capabilities.create_contact
     const result = await spec?.sandbox?.({ email: 'a@b.co' }, testContext({ mode: 'test', credentials: keyFromVault('k') }))

@@ -17,11 +17,18 @@ afterEach(async () => {
 })
 
 /** Validates input and output as the runtime would around the capability. */
-async function call(capability: 'current' | 'forecast', input: Record<string, unknown>, ctx: ToolContext = testContext()): Promise<any> {
+// Loosely typed on purpose: the tests compare whole outputs and read a few fields of the forecast.
+interface WeatherOutput {
+  location?: string
+  days: { conditions: string; precipitation_chance: string | null }[]
+  [field: string]: unknown
+}
+
+async function call(capability: 'current' | 'forecast', input: Record<string, unknown>, ctx: ToolContext = testContext()): Promise<WeatherOutput> {
   const spec = tool.capabilities[capability]
   if (spec === undefined) throw new Error(`missing capability ${capability}`)
   const output = await spec.run(spec.input.parse(input), ctx)
-  return spec.output === undefined ? output : spec.output.parse(output)
+  return (spec.output === undefined ? output : spec.output.parse(output)) as WeatherOutput
 }
 
 
@@ -69,8 +76,8 @@ describe('weatherTool', () => {
     expect(week.location).toBe('Paris, Île-de-France, France')
     expect(week.days).toHaveLength(5)
     expect(week.days[0]).toEqual({ date: '2025-06-15', conditions: 'Partly cloudy', high: '11°C', low: '4°C', precipitation_chance: '0%' })
-    expect(week.days.map((day: { conditions: string }) => day.conditions)).toEqual(['Partly cloudy', 'Slight rain', 'Thunderstorm', 'Overcast', 'Clear sky'])
-    expect(week.days[3].precipitation_chance).toBeNull()
+    expect(week.days.map((day) => day.conditions)).toEqual(['Partly cloudy', 'Slight rain', 'Thunderstorm', 'Overcast', 'Clear sky'])
+    expect(week.days[3]?.precipitation_chance).toBeNull()
     const forecast = server.requests[1]?.url.searchParams
     expect(forecast?.get('daily')).toBe('weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max')
     expect(forecast?.get('forecast_days')).toBe('5')

@@ -58,7 +58,7 @@ export class ExecutionMemory {
       if (entry.kind !== 'plan') return
       const key = scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account })
       let plans = this.#plans.get(key)
-      if (!plans) this.#plans.set(key, (plans = new Map()))
+      if (!plans) this.#plans.set(key, (plans = new Map<string, MemoryEntryOf<'plan'>>()))
       let shapes = this.#shapes.get(key)
       if (!shapes) this.#shapes.set(key, (shapes = new ShapeIndex()))
       const previous = plans.get(entry.value.shape)

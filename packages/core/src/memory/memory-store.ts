@@ -54,9 +54,9 @@ export function scopeKey(scope: MemoryScope): string {
 
 export function keyOf(subagent: string | null, tool: string, account: string | null): string {
   let byTool = keys.get(subagent ?? '')
-  if (!byTool) keys.set(subagent ?? '', (byTool = new Map()))
+  if (!byTool) keys.set(subagent ?? '', (byTool = new Map<string, Map<string, string>>()))
   let byAccount = byTool.get(tool)
-  if (!byAccount) byTool.set(tool, (byAccount = new Map()))
+  if (!byAccount) byTool.set(tool, (byAccount = new Map<string, string>()))
   let key = byAccount.get(account ?? '')
   if (key === undefined) {
     key = `${subagent ?? ''}\u001f${tool}\u001f${account ?? ''}`

@@ -11,7 +11,7 @@ export interface ErrorBody {
 export function errorResponse(error: InboardError, headers?: Record<string, string>): Response {
   const body: ErrorBody = { error: { code: error.code, message: error.message } }
   if (error.param !== undefined) body.error.param = error.param
-  return jsonResponse(HTTP_STATUS[error.code], body, headers)
+  return jsonResponse(HTTP_STATUS[error.code], body, { headers })
 }
 
 /** Shorthand for an error response from a code and a message. */

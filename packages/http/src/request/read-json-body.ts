@@ -44,7 +44,8 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
 
 async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   if (request.body === null) return new Uint8Array(0)
-  const reader = request.body.getReader()
+  // Request bodies are byte streams; the DOM typing leaves the chunk type open.
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader()
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {

@@ -42,7 +42,8 @@ const DRAIN_MS = 5_000
  * POSTs `body` once. Redirects are never followed (a 3xx is a failed attempt); the attempt is
  * abandoned after `timeoutMs` on the runtime's clock.
  */
-export function postWebhook(url: string, body: string, headers: Record<string, string>, options: { clock: Clock; timeoutMs: number; allowPrivate: boolean; agents: WebhookAgents }): Promise<PostOutcome> {
+export function postWebhook(delivery: { url: string; body: string; headers: Record<string, string> }, options: { clock: Clock; timeoutMs: number; allowPrivate: boolean; agents: WebhookAgents }): Promise<PostOutcome> {
+  const { url, body, headers } = delivery
   const problem = webhookUrlProblem(url, options.allowPrivate)
   if (problem !== null) return Promise.resolve({ error: `The webhook URL ${problem}` })
   return new Promise((resolve) => {

@@ -50,7 +50,7 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifyWebhookResul
     if (Math.abs(now - seconds) > (options.toleranceSeconds ?? 300)) return { ok: false, reason: 'webhook-timestamp is too old or too far in the future' }
     const given = signatures.split(' ')
     valid = secrets.some((secret) => {
-      const expected = standardSignature(secret, id, seconds, body)
+      const expected = standardSignature(secret, { id, timestamp: seconds, body })
       return given.some((signature) => safeEqual(signature, expected))
     })
   } else if (options.requireTimestamp ?? true) {

@@ -31,7 +31,8 @@ export class WebhookDispatcher {
   readonly #agents: WebhookAgents
   #closed = false
 
-  constructor(runtime: Runtime, options: WebhookOptions, clock: Clock, onError: (error: unknown) => void = () => undefined) {
+  constructor(runtime: Runtime, options: WebhookOptions, services: { clock: Clock; onError?: (error: unknown) => void }) {
+    const { clock, onError = () => undefined } = services
     this.#options = options
     this.#maxQueued = options.maxQueued ?? 10_000
     this.#agents = createWebhookAgents(options.maxSockets ?? 50)
@@ -146,8 +147,8 @@ export class WebhookDispatcher {
   async #attemptOnce(delivery: OutboxDelivery): Promise<void> {
     const attempt = delivery.attempts + 1
     const timestamp = Math.floor(this.#clock.now() / 1000)
-    const headers = signatureHeaders(this.#secrets, delivery.id, timestamp, delivery.body)
-    const outcome = await postWebhook(delivery.url, delivery.body, headers, {
+    const headers = signatureHeaders(this.#secrets, { id: delivery.id, timestamp, body: delivery.body })
+    const outcome = await postWebhook({ url: delivery.url, body: delivery.body, headers }, {
       clock: this.#clock,
       timeoutMs: ATTEMPT_TIMEOUT_MS,
       allowPrivate: this.#options.allowPrivateAddresses ?? false,

@@ -12,8 +12,16 @@ export function plotonSignature(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex')
 }
 
+/** What a Standard Webhooks signature covers: the delivery's id, its timestamp in seconds and the raw body. */
+export interface SignedMessage {
+  id: string
+  timestamp: number
+  body: string
+}
+
 /** `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the secret's decoded bytes. */
-export function standardSignature(secret: string, id: string, timestamp: number, body: string): string {
+export function standardSignature(secret: string, message: SignedMessage): string {
+  const { id, timestamp, body } = message
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64')
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`
 }
@@ -23,14 +31,15 @@ export function standardSignature(secret: string, id: string, timestamp: number,
  * contract says, keyed with the first (newest) secret; during a rotation each secret adds its own
  * signature to `webhook-signature` only.
  */
-export function signatureHeaders(secrets: readonly string[], id: string, timestamp: number, body: string): Record<string, string> {
+export function signatureHeaders(secrets: readonly string[], message: SignedMessage): Record<string, string> {
+  const { id, timestamp, body } = message
   const [newest] = secrets
   if (newest === undefined) throw new TypeError('A webhook needs at least one signing secret')
   return {
     'X-Ploton-Signature': plotonSignature(newest, body),
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': secrets.map((secret) => standardSignature(secret, id, timestamp, body)).join(' '),
+    'webhook-signature': secrets.map((secret) => standardSignature(secret, message)).join(' '),
   }
 }
 

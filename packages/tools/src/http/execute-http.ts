@@ -18,7 +18,7 @@ export async function executeHttp(operation: HttpOperation, input: Readonly<Reco
   const first = buildRequest(operation, input, auth)
   const firstPage = await send(first, auth, ctx)
   if (operation.pagination === undefined) return firstPage.body
-  const { result, report } = await paginate(operation.pagination, input, firstPage, {
+  const { result, report } = await paginate({ pagination: operation.pagination, input }, firstPage, {
     withInput: (next) => send(buildRequest(operation, next, auth), auth, ctx),
     atUrl: (url) => {
       if (url.origin !== first.url.origin) return undefined
@@ -53,7 +53,7 @@ async function send(request: BuiltRequest, auth: AppliedAuth, ctx: ToolContext):
       return { body: await readBody(response, current), url: new URL(current.url), headers: response.headers }
     }
     await response.body?.cancel().catch(() => undefined)
-    current = nextHop(current, response.status, location, auth, redirects)
+    current = nextHop(current, { status: response.status, location, count: redirects }, auth)
   }
 }
 
@@ -73,7 +73,8 @@ async function exchange(request: BuiltRequest, ctx: ToolContext): Promise<Respon
 }
 
 /** The next hop of a same-origin redirect, as fetch would make it: 303, and 301/302 after POST, become GET without a body. */
-function nextHop(hop: BuiltRequest, status: number, location: string, auth: AppliedAuth, redirects: number): BuiltRequest {
+function nextHop(hop: BuiltRequest, redirect: { status: number; location: string; count: number }, auth: AppliedAuth): BuiltRequest {
+  const { status, location, count: redirects } = redirect
   const details = { method: hop.init.method, url: hop.redactedUrl, status }
   let url: URL
   try {

@@ -39,6 +39,12 @@ export interface PaginationReport {
   capped: boolean
 }
 
+/** A paginated operation's settings and the input of its first page. */
+interface PagedRequest {
+  pagination: Pagination
+  input: Readonly<Record<string, unknown>>
+}
+
 const ITEM_FIELDS = ['data', 'items', 'results', 'records', 'entries']
 
 /**
@@ -47,16 +53,16 @@ const ITEM_FIELDS = ['data', 'items', 'results', 'records', 'entries']
  * holding every item (so its cursor or `has_more` tells whether more remain).
  */
 export async function paginate(
-  pagination: Pagination,
-  input: Readonly<Record<string, unknown>>,
+  request: PagedRequest,
   first: Page,
   fetcher: PageFetcher,
 ): Promise<{ result: unknown; report: PaginationReport }> {
+  const { pagination, input } = request
   const field = pagination.itemsField ?? findItemsField(first.body)
   const itemsOf = (body: unknown): unknown[] | undefined => {
-    if (Array.isArray(body)) return body
+    if (Array.isArray(body)) return body as unknown[]
     const value = field === undefined ? undefined : getPath(body, field)
-    return Array.isArray(value) ? value : undefined
+    return Array.isArray(value) ? (value as unknown[]) : undefined
   }
   const firstItems = itemsOf(first.body)
   if (firstItems === undefined) return { result: first.body, report: { pages: 1, items: 0, capped: false } }
@@ -68,7 +74,7 @@ export async function paginate(
   let offset = typeof input[offsetParamOf(pagination)] === 'number' ? Number(input[offsetParamOf(pagination)]) : 0
   let capped = false
   for (;;) {
-    const next = nextRequest(pagination, input, page, pageItems, offset)
+    const next = nextRequest(request, { page, items: pageItems, offset })
     if (next === undefined) break
     if (pages >= pagination.maxPages) {
       capped = true
@@ -91,12 +97,11 @@ function offsetParamOf(pagination: Pagination): string {
 }
 
 function nextRequest(
-  pagination: Pagination,
-  input: Readonly<Record<string, unknown>>,
-  page: Page,
-  pageItems: readonly unknown[],
-  offset: number,
+  request: PagedRequest,
+  last: { page: Page; items: readonly unknown[]; offset: number },
 ): { url?: URL; input?: Record<string, unknown>; advance: number } | undefined {
+  const { pagination, input } = request
+  const { page, items: pageItems, offset } = last
   switch (pagination.type) {
     case 'link': {
       const url = nextLink(page.headers.get('link'), page.url.toString())

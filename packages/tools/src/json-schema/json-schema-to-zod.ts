@@ -169,7 +169,7 @@ export class JsonSchemaConverter {
   #mergeObjects(node: Record<string, unknown>): Record<string, unknown> | undefined {
     const properties: Record<string, unknown> = {}
     const required: string[] = []
-    const parts = [node, ...(Array.isArray(node.allOf) ? node.allOf : [])]
+    const parts: unknown[] = [node, ...(Array.isArray(node.allOf) ? (node.allOf as unknown[]) : [])]
     for (const [index, raw] of parts.entries()) {
       const part = index === 0 ? node : dereference(this.#root, raw)
       if (!isRecord(part)) return undefined

@@ -51,6 +51,7 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
   }
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(response: ServerResponse, status: number, reply: { body: unknown; headers?: Record<string, string> }): void {
+  const { body, headers = {} } = reply
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
 }

@@ -81,15 +81,15 @@ export interface OpenMeteoServer extends TestServer {
 export async function startOpenMeteo(): Promise<OpenMeteoServer> {
   let failure: { status: number; headers: Record<string, string> } | undefined
   const server = await startServer((request, response) => {
-    if (failure !== undefined) return sendJson(response, failure.status, { error: true, reason: 'Too many concurrent requests' }, failure.headers)
+    if (failure !== undefined) return sendJson(response, failure.status, { body: { error: true, reason: 'Too many concurrent requests' }, headers: failure.headers })
     const query = request.url.searchParams
     if (request.url.pathname === '/v1/search') {
       const found = PLACES[(query.get('name') ?? '').toLowerCase()] ?? []
       const results = found.slice(0, Number(query.get('count') ?? 10))
-      return sendJson(response, 200, results.length === 0 ? { generationtime_ms: 0.31 } : { results, generationtime_ms: 0.62 })
+      return sendJson(response, 200, { body: results.length === 0 ? { generationtime_ms: 0.31 } : { results, generationtime_ms: 0.62 } })
     }
-    if (request.url.pathname === '/v1/forecast') return sendJson(response, 200, forecastBody(query))
-    sendJson(response, 404, { error: true, reason: 'Not Found' })
+    if (request.url.pathname === '/v1/forecast') return sendJson(response, 200, { body: forecastBody(query) })
+    sendJson(response, 404, { body: { error: true, reason: 'Not Found' } })
   })
   return {
     ...server,

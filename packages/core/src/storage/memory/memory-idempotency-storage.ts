@@ -25,7 +25,7 @@ export class MemoryIdempotencyStorage implements IdempotencyStorage {
     let records = this.#scopes.get(id.scope)
     const existing = records?.get(id.key)
     if (existing && existing.expiresAt > now) return { ...existing }
-    if (!records) this.#scopes.set(id.scope, (records = new Map()))
+    if (!records) this.#scopes.set(id.scope, (records = new Map<string, IdempotencyRecord>()))
     records.delete(id.key)
     records.set(id.key, { ...record })
     this.#evict(records, id.key)
@@ -34,7 +34,7 @@ export class MemoryIdempotencyStorage implements IdempotencyStorage {
 
   async complete(id: IdempotencyKey, record: IdempotencyRecord): Promise<void> {
     let records = this.#scopes.get(id.scope)
-    if (!records) this.#scopes.set(id.scope, (records = new Map()))
+    if (!records) this.#scopes.set(id.scope, (records = new Map<string, IdempotencyRecord>()))
     records.set(id.key, { ...record })
   }
 

@@ -14,7 +14,8 @@ export function methodOf(capability: ParsedCapability): HttpMethod {
 }
 
 /** Compiles one capability of a validated definition into the shared HTTP operation. */
-export function capabilityOperation(definition: ParsedDefinition, capability: ParsedCapability, baseUrl: string, maxPages: number): HttpOperation {
+export function capabilityOperation(definition: ParsedDefinition, capability: ParsedCapability, target: { baseUrl: string; maxPages: number }): HttpOperation {
+  const { baseUrl, maxPages } = target
   const method = methodOf(capability)
   const path = capability.path ?? `/${capability.name}`
   const inPath = new Set(placeholders(path))

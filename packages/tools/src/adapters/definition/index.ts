@@ -53,7 +53,7 @@ export function toolFromDefinition(json: unknown, options: ToolFromDefinitionOpt
   const maxPages = options.maxPages ?? 10
   const capabilities: Record<string, CapabilitySpec<z.ZodObject>> = {}
   for (const capability of definition.capabilities) {
-    const live = capabilityOperation(definition, capability, options.baseUrl ?? definition.base_url, maxPages)
+    const live = capabilityOperation(definition, capability, { baseUrl: options.baseUrl ?? definition.base_url, maxPages })
     const sideEffects = capability.side_effects ?? !SAFE_METHODS.has(methodOf(capability))
     const sandboxUrl = definition.sandbox_base_url
     const sandbox = sideEffects && sandboxUrl !== undefined ? { ...live, baseUrl: sandboxUrl } : undefined

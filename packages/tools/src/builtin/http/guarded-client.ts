@@ -63,7 +63,7 @@ export class GuardedClient {
           details: { method: first.method, url: first.url.toString(), last_url: hop.url.toString(), max_redirects: maxRedirects },
         })
       }
-      const next = redirected(hop, response.status, location, this.#settings.configuredHeaders ?? [])
+      const next = redirected(hop, { status: response.status, location }, this.#settings.configuredHeaders ?? [])
       ctx.note(`Redirect ${response.status} from ${hop.url.toString()} to ${next.url.toString()}`)
       hop = next
     }
@@ -117,7 +117,8 @@ function networkError(error: unknown, hop: Hop): ToolError {
  * body. On a change of origin, credentials and every header from the tool's configured `headers` (which
  * may carry an API key) are dropped.
  */
-function redirected(hop: Hop, status: number, location: string, configuredHeaders: readonly string[]): Hop {
+function redirected(hop: Hop, redirect: { status: number; location: string }, configuredHeaders: readonly string[]): Hop {
+  const { status, location } = redirect
   let url: URL
   try {
     url = new URL(location, hop.url)

@@ -61,7 +61,7 @@ export function weatherTool(options: WeatherToolOptions = {}): Tool {
     const scoped = context(ctx)
     const place = await geocode(endpoints, input.location, scoped)
     const chosen = input.units ?? unitsFor(place)
-    const answer = await forecast(endpoints, place, chosen, undefined, scoped)
+    const answer = await forecast(endpoints, { place, units: chosen }, scoped)
     const now = answer.current
     if (now === undefined) throw missing('current conditions')
     ctx.note(`Open-Meteo: ${placeName(place)} at ${place.latitude}, ${place.longitude}`)
@@ -79,7 +79,7 @@ export function weatherTool(options: WeatherToolOptions = {}): Tool {
     const scoped = context(ctx)
     const place = await geocode(endpoints, input.location, scoped)
     const chosen = input.units ?? unitsFor(place)
-    const answer = await forecast(endpoints, place, chosen, input.days, scoped)
+    const answer = await forecast(endpoints, { place, units: chosen, days: input.days }, scoped)
     if (answer.daily === undefined) throw missing('a daily forecast')
     return { location: placeName(place), days: days(answer.daily, answer.daily_units, chosen) }
   }

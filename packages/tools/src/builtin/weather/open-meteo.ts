@@ -75,8 +75,9 @@ export async function geocode(endpoints: OpenMeteoEndpoints, location: string, c
   return place
 }
 
-/** Current conditions and, when `days` is given, a daily forecast for that many days. */
-export async function forecast(endpoints: OpenMeteoEndpoints, place: Place, units: 'celsius' | 'fahrenheit', days: number | undefined, ctx: ToolContext): Promise<Forecast> {
+/** Current conditions and, when `request.days` is given, a daily forecast for that many days. */
+export async function forecast(endpoints: OpenMeteoEndpoints, request: { place: Place; units: 'celsius' | 'fahrenheit'; days?: number | undefined }, ctx: ToolContext): Promise<Forecast> {
+  const { place, units, days } = request
   const parameters = ['latitude', 'longitude', 'current', 'temperature_unit', 'wind_speed_unit', 'timezone']
   const input: Record<string, unknown> = {
     latitude: place.latitude,
