@@ -1,4 +1,4 @@
-import { defineTool, type Tool } from '@inboard/tools'
+import type { AnyCapabilitySpec, Tool } from '@inboard/tools'
 import type { z } from 'zod'
 
 /** One capability call a tool received during an evaluation case. */
@@ -31,7 +31,7 @@ function defaultsOf(schema: z.ZodObject): Record<string, unknown> {
 }
 
 export function tool(log: LoggedCall[], name: string, description: string, capabilities: Record<string, Spec>): Tool {
-  const entries = Object.entries(capabilities).map(([capability, spec]) => [
+  const entries = Object.entries(capabilities).map(([capability, spec]): [string, AnyCapabilitySpec] => [
     capability,
     {
       description: spec.description,
@@ -44,7 +44,7 @@ export function tool(log: LoggedCall[], name: string, description: string, capab
       },
     },
   ])
-  return defineTool({ name, description, capabilities: Object.fromEntries(entries) }) as Tool
+  return { name, description, tags: [], capabilities: Object.fromEntries(entries) }
 }
 
 export const ok = (id: string): Output => () => ({ ok: true, id })

@@ -43,10 +43,10 @@ export class FairQueue {
    * so an account that gets a slot back cannot jump ahead of accounts still waiting for one.
    */
   push(entry: FairQueueEntry, front = false): void {
-    const level = (this.#levels[entry.priority] ??= { accounts: new Map(), turn: new Deque(), size: 0 })
+    const level = (this.#levels[entry.priority] ??= { accounts: new Map<string, AccountQueue>(), turn: new Deque<string>(), size: 0 })
     let account = level.accounts.get(entry.account)
     if (!account) {
-      account = { users: new Map(), turn: new Deque() }
+      account = { users: new Map<string, Deque<string>>(), turn: new Deque<string>() }
       level.accounts.set(entry.account, account)
       level.turn.push(entry.account)
     }
