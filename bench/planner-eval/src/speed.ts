@@ -17,7 +17,7 @@ const infosOf = (tools: readonly Tool[]): CapabilityInfo[] =>
       description: spec.description,
       toolDescription: tool.description,
       tags: tool.tags,
-      inputSchema: z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      inputSchema: z.toJSONSchema(spec.input, { io: 'input', unrepresentable: 'any' }),
       outputSchema: null,
       sideEffects: spec.sideEffects === true,
       requiresApproval: false,

@@ -49,7 +49,8 @@ export function systemPrompt(context: PlannerContext, options: SystemPromptOptio
  * a task resumed after input, consent or a restart continues the same conversation. `head` is the
  * system and task messages, built once per run.
  */
-export function conversation(context: PlannerContext, catalogue: ToolCatalogue, head: readonly ModelMessage[], maxOutputChars: number): ModelMessage[] {
+export function conversation(context: PlannerContext, catalogue: ToolCatalogue, options: { head: readonly ModelMessage[]; maxOutputChars: number }): ModelMessage[] {
+  const { head, maxOutputChars } = options
   const messages: ModelMessage[] = [...head]
   const { values, messages: said } = context.input
   if (Object.keys(values).length > 0 || said.length > 0) {

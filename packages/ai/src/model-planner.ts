@@ -167,7 +167,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
     const catalogue = catalogueOf(context.capabilities)
     const run = runOf(context)
     const { fields } = run
-    const prompt = conversation(context, catalogue, run.head, maxOutputChars)
+    const prompt = conversation(context, catalogue, { head: run.head, maxOutputChars })
     const request: Omit<ModelCallOptions, 'abortSignal'> = { prompt, tools: catalogue.tools, toolChoice: TOOL_CHOICE, temperature: options.temperature ?? 0 }
     if (options.maxOutputTokens !== undefined) request.maxOutputTokens = options.maxOutputTokens
     if (options.structuredOutput === 'response-format' && fields.length > 0) request.responseFormat = { type: 'json', schema: resultSchema(fields), name: 'result' }

@@ -117,14 +117,14 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   const problems: string[] = []
   const ids: Record<string, string> = {}
 
-  const api = async (path: string, body?: unknown): Promise<any> => {
+  const api = async (path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const response = await fetch(`${origin}/v1${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     expect(response.status, `${path}: ${response.status}`).toBeLessThan(300)
-    return response.json()
+    return (await response.json()) as Record<string, unknown>
   }
   // ?wait answers once the task is finished or waiting; the running job would hold it for the full wait.
   const create = async (prompt: string, extra: Record<string, unknown> = {}, wait = 10): Promise<string> => ((await api(`/tasks?wait=${wait}`, { prompt, ...extra })) as { id: string }).id
@@ -205,7 +205,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   it('shows a finished task’s prompt, result and its trace as a waterfall with the retry visible', async () => {
     await page.goto(`${origin}/dashboard/#/tasks/${ids['complete']}`)
     await page.waitForSelector('.waterfall')
-    const steps = await page.$$eval('.wf-row[data-step]', (rows) => rows.map((row) => row.getAttribute('data-step')))
+    const steps = await Promise.all((await page.locator('.wf-row[data-step]').all()).map((row) => row.getAttribute('data-step')))
     expect(steps).toEqual(expect.arrayContaining(['weather.current', 'crm.find_contact']))
     const crm = page.locator('.wf-row[data-step="crm.find_contact"]')
     expect(await crm.locator('.tag.retry').textContent()).toBe('1 retry')

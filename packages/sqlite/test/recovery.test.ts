@@ -136,7 +136,8 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   const restart = (ledger: Ledger, options: { owner?: string } = {}): TestRuntime => start(ledger, { at: START + LEASE_MS + 1_000, ...options })
 
   /** Creates a task and lets the process run until the ledger shows `capability` started. */
-  async function runUntil(runtime: TestRuntime, ledger: Ledger, plan: string, capability: string): Promise<string> {
+  async function runUntil(runtime: TestRuntime, ledger: Ledger, until: { plan: string; capability: string }): Promise<string> {
+    const { plan, capability } = until
     const task = await runtime.tasks.create({ prompt: `run ${plan}`, metadata: { plan } })
     for (let i = 0; i < 50 && ledger.count(capability) === 0; i++) await runtime.clock.advance(0)
     expect(ledger.count(capability)).toBe(1)
@@ -168,7 +169,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     const first = start(ledger, { hang: ['lookup'], concurrency: 1 })
     // One slot: the first task holds it (its lookup never returns), the second stays pending.
     await first.ready()
-    const blocker = await runUntil(first, ledger, 'lookup', 'lookup')
+    const blocker = await runUntil(first, ledger, { plan: 'lookup', capability: 'lookup' })
     const queued = await first.tasks.create({ prompt: 'queued', metadata: { plan: 'charge' } })
     expect((await first.tasks.get(queued.id)).status).toBe('pending')
 
@@ -182,7 +183,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('resumes a running task from its last completed step, without repeating finished calls', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['flaky'] })
-    const id = await runUntil(first, ledger, 'lookup,charge,flaky', 'flaky')
+    const id = await runUntil(first, ledger, { plan: 'lookup,charge,flaky', capability: 'flaky' })
     const second = restart(ledger)
     const done = await finish(second, id)
     expect(done).toMatchObject({ status: 'complete', result: ['lookup', 'charge', 'flaky'] })
@@ -196,7 +197,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('runs an in-flight call again after a crash when the capability has no side effects, with the same idempotency key', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['lookup'] })
-    const id = await runUntil(first, ledger, 'lookup', 'lookup')
+    const id = await runUntil(first, ledger, { plan: 'lookup', capability: 'lookup' })
 
     const second = restart(ledger)
     expect(await finish(second, id)).toMatchObject({ status: 'complete', result: ['lookup'] })
@@ -208,7 +209,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('runs an in-flight idempotent side-effecting call again after a crash, with the same idempotency key', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['refund'] })
-    const id = await runUntil(first, ledger, 'lookup,refund', 'refund')
+    const id = await runUntil(first, ledger, { plan: 'lookup,refund', capability: 'refund' })
 
     const second = restart(ledger)
     expect(await finish(second, id)).toMatchObject({ status: 'complete', result: ['lookup', 'refund'] })
@@ -218,7 +219,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('does not repeat an in-flight side-effecting call: the task waits for approval, saying it may or may not have happened', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['charge'] })
-    const id = await runUntil(first, ledger, 'lookup,charge', 'charge')
+    const id = await runUntil(first, ledger, { plan: 'lookup,charge', capability: 'charge' })
 
     const second = restart(ledger)
     await second.ready()
@@ -241,7 +242,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('fails the task when a person denies running an interrupted side-effecting call again', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['charge'] })
-    const id = await runUntil(first, ledger, 'charge', 'charge')
+    const id = await runUntil(first, ledger, { plan: 'charge', capability: 'charge' })
 
     const second = restart(ledger)
     await second.ready()
@@ -295,7 +296,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('takes tasks over periodically once their owner stops renewing its lease', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['lookup'] })
-    const id = await runUntil(first, ledger, 'lookup', 'lookup')
+    const id = await runUntil(first, ledger, { plan: 'lookup', capability: 'lookup' })
 
     // Another process, started while the lease is still fresh, leaves the task alone at first.
     const second = start(ledger, { at: START + 1_000 })
@@ -312,7 +313,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('lets a live process keep its tasks: another process does not take over a lease that is renewed', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['lookup'] })
-    const id = await runUntil(first, ledger, 'lookup', 'lookup')
+    const id = await runUntil(first, ledger, { plan: 'lookup', capability: 'lookup' })
     const second = start(ledger)
     await second.ready()
     for (let i = 0; i < 6; i++) {
@@ -326,7 +327,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('stops running a task in a process that stalled past its lease once another process took it over', async () => {
     const ledger = newLedger()
     const first = start(ledger, { hang: ['charge'] })
-    const id = await runUntil(first, ledger, 'lookup,charge', 'charge')
+    const id = await runUntil(first, ledger, { plan: 'lookup,charge', capability: 'charge' })
     const second = restart(ledger)
     await second.ready()
     await second.clock.advance(0)
@@ -344,7 +345,7 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   it('takes its own tasks back at once when it restarts under the same lease owner', async () => {
     const ledger = newLedger()
     const first = start(ledger, { owner: 'worker-1', hang: ['lookup'] })
-    const id = await runUntil(first, ledger, 'lookup', 'lookup')
+    const id = await runUntil(first, ledger, { plan: 'lookup', capability: 'lookup' })
 
     // Same owner, same moment: no lease has expired, yet the task is taken back.
     const again = start(ledger, { owner: 'worker-1', at: START + 10 })

@@ -198,7 +198,7 @@ export class SubagentRegistry {
 
   #set(record: SubagentRecord): SubagentRecord {
     let scope = this.#scopes.get(record.account)
-    if (!scope) this.#scopes.set(record.account, (scope = new Map()))
+    if (!scope) this.#scopes.set(record.account, (scope = new Map<string, SubagentRecord>()))
     scope.set(record.id, record)
     return record
   }
