@@ -2,7 +2,7 @@ import type { LanguageModelV3CallOptions } from '@ai-sdk/provider'
 import { MockLanguageModelV3 } from 'ai/test'
 import { describe, expect, it } from 'vitest'
 import { createRuntime } from '@inboard/core'
-import { createModelPlanner } from '@inboard/ai'
+import { createModelPlanner, type LanguageModel } from '@inboard/ai'
 import { invoiceTools, text, toolCalls, toolResults } from './fixtures.js'
 
 const PROMPT = 'Fetch the latest invoice of customer u_42, summarise it and post the summary to #billing. Return invoice id, amount and posted'
@@ -187,6 +187,32 @@ describe('createModelPlanner', () => {
     const steps = (await Promise.resolve(runtime.tasks.trace(done.id))).steps.filter((step) => step.tool === 'model')
     expect(steps[0]).toMatchObject({ status: 'failed', note: expect.stringMatching(/did not answer within 50 ms; retrying in \d+ ms/) })
     expect(steps.slice(1).map((step) => step.status)).toEqual(['complete', 'complete', 'complete'])
+    await runtime.close()
+  })
+
+  it.each(['v2', 'v4'] as const)('recognises a language model of specification %s by its specificationVersion and reads its usage', async (version) => {
+    const inner = invoiceModel()
+    const model: LanguageModel = {
+      specificationVersion: version,
+      provider: 'test',
+      modelId: `model-${version}`,
+      doGenerate: async (options) => {
+        const result = await inner.doGenerate(options)
+        // V2 reports the finish reason as a string and tokens as flat numbers; V4 keeps V3's shapes.
+        return version === 'v2' ? { ...result, finishReason: result.finishReason.unified, usage: { inputTokens: 100, outputTokens: 20, totalTokens: 120 } } : result
+      },
+    }
+    const { state, tools } = invoiceTools()
+    const runtime = createRuntime({ tools, planner: createModelPlanner({ model }) })
+    const done = await runtime.tasks.wait((await Promise.resolve(runtime.tasks.create({ prompt: PROMPT, memory: false }))).id)
+    expect(done).toMatchObject({ status: 'complete', result: { invoice_id: 'inv_1007', amount: 129.5, posted: true }, usage: { input_tokens: 300, output_tokens: 60 } })
+    expect(state.posts).toHaveLength(1)
+    const steps = (await Promise.resolve(runtime.tasks.trace(done.id))).steps.filter((step) => step.tool === 'model')
+    expect(steps.map((step) => [step.model, step.note?.endsWith(steps.indexOf(step) < 2 ? 'finish tool-calls' : 'finish stop')])).toEqual([
+      [`test/model-${version}`, true],
+      [`test/model-${version}`, true],
+      [`test/model-${version}`, true],
+    ])
     await runtime.close()
   })
 
