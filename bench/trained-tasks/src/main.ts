@@ -1,6 +1,7 @@
 import { runProgression } from '@inboard/example-trained-tasks/progression'
 import { distinctPrompts } from './distinct-prompts.js'
 import { memoryCostPerStep } from './lookup-cost.js'
+import { modelPlannerProgression } from './model-planner-runs.js'
 
 console.log('Trained-task benchmark: the demo CRM scenario, 50 runs, memory on (simulated time, 10× faster than real; the planner is a simulated model with 1.5 s per decision)\n')
 const { stats, entries } = await runProgression({ runs: 50 })
@@ -24,4 +25,14 @@ console.log(
   `10,000 distinct prompts: ${distinct.onPerSecond.toFixed(0)} tasks/s with memory, ${distinct.offPerSecond.toFixed(0)} without (${distinct.ratio.toFixed(2)}×; target ≥ 0.80×); close() with memory ${distinct.closeMs.toFixed(0)} ms`,
 )
 console.log(`\nTRAINED run5_vs_run1=${run5.toFixed(2)} run50_vs_run1=${run50.toFixed(2)} rate_limited_after_run5=${rateLimitedAfter5} failed=${failed} lookup_us=${cost.perStepUs.toFixed(2)} distinct_ratio=${distinct.ratio.toFixed(2)}`)
-process.exit(0)
+
+const model = await modelPlannerProgression({ runs: 50, latencyMs: 300, rounds: 3 })
+console.log(`\nModel planner: the invoice workflow of examples/model-planner, 50 unchanged runs, memory on, a fake model server answering each call after 300 ms (real time; medians of 3 rounds, each with a fresh runtime)`)
+for (const [run, stats] of [[1, model.run1], [5, model.run5], [50, model.run50]] as const) {
+  const share = run === 1 ? '' : `   ${((stats.latencyMs / model.run1.latencyMs) * 100).toFixed(1)}% of run 1`
+  console.log(`run ${String(run).padEnd(3)} ${stats.latencyMs.toFixed(1).padStart(7)} ms   ${stats.modelCalls} model calls${share}`)
+}
+console.log(`most model calls in one run from run 5 on: ${model.callsFromRun5} (target 0); tasks not complete: ${model.incomplete}`)
+const ratio = (stats: { latencyMs: number }) => (stats.latencyMs / model.run1.latencyMs).toFixed(2)
+console.log(`\nTRAINED_MODEL run5_vs_run1=${ratio(model.run5)} run50_vs_run1=${ratio(model.run50)} model_calls_run1=${model.run1.modelCalls} model_calls_run5=${model.run5.modelCalls}`)
+process.exit(model.incomplete === 0 ? 0 : 1)

@@ -3,12 +3,11 @@ import { createModelPlanner } from '@inboard/ai'
 import { createRuntime, type Task, type Trace } from '@inboard/core'
 import { startChatService } from './chat-service.js'
 import { chooseModel } from './choose-model.js'
+import { BILLING_AGENT, INVOICE_TASK } from './invoice-task.js'
 import { INVOICES, startPaymentsService } from './payments-service.js'
 import { heading, printTask, printTrace } from './print.js'
 import { chatTool, paymentsTool } from './tools.js'
 
-const USER = 'user_123'
-const PROMPT = 'Fetch my latest invoice from the payments service, summarise it in one sentence and post the summary to #billing. Return the invoice number, amount due and channel.'
 
 // The payments and chat tools are real HTTP services on loopback ports; only the model may be faked.
 const payments = await startPaymentsService()
@@ -17,7 +16,7 @@ const { model, description, fake } = await chooseModel(process.env, process.argv
 console.log(`Model: ${description}`)
 
 const runtime = createRuntime({ tools: [paymentsTool(payments.url), chatTool(chat.url)], planner: createModelPlanner({ model }) })
-await runtime.subagents.deploy({ name: 'billing-agent', prompt: 'Billing: read invoices from the payments service and post updates to the team chat', tools: ['payments', 'chat'] })
+await runtime.subagents.deploy(BILLING_AGENT)
 
 const problems: string[] = []
 const expect = (ok: boolean, what: string): void => void (ok || problems.push(what))
@@ -25,8 +24,8 @@ const modelSteps = (trace: Trace) => trace.steps.filter((step) => step.tool === 
 
 async function run(title: string): Promise<{ task: Task; trace: Trace }> {
   heading(title)
-  console.log(`  prompt: ${PROMPT}`)
-  const created = await runtime.tasks.create({ prompt: PROMPT, sub_agent: 'billing-agent', user_id: USER })
+  console.log(`  prompt: ${INVOICE_TASK.prompt}`)
+  const created = await runtime.tasks.create(INVOICE_TASK)
   const task = await runtime.tasks.wait(created.id)
   const trace = await runtime.tasks.trace(task.id)
   printTask(task)
@@ -36,7 +35,7 @@ async function run(title: string): Promise<{ task: Task; trace: Trace }> {
 
 // 1. The model plans: look up the invoice and the channel, post a summary, return the fields.
 const first = await run('Run 1: the model plans the workflow')
-const latest = INVOICES.find((invoice) => invoice.user_id === USER)!
+const latest = INVOICES.find((invoice) => invoice.user_id === INVOICE_TASK.user_id)!
 const result = first.task.result as Record<string, unknown> | undefined
 expect(first.task.status === 'complete', `run 1 ended ${first.task.status}`)
 expect(result?.['invoice_number'] === latest.number, `run 1 returned invoice_number ${JSON.stringify(result?.['invoice_number'])}, expected ${latest.number}`)
