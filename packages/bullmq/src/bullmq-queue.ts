@@ -81,8 +81,8 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
     async open(consumer: QueueConsumer) {
       try {
         await Promise.all(clients.map((client) => client.connect()))
-        // BullMQ needs a client without a request retry cap; it duplicates it for blocking reads.
-        queue = new BullQueue<JobData>(QUEUE_NAME, { connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }), prefix })
+        // Adds fail fast too while Redis is away: the task is stored, and the sweep hands it out later.
+        queue = new BullQueue<JobData>(QUEUE_NAME, { connection: commands.duplicate(), prefix })
         queue.on('error', report)
         await queue.waitUntilReady()
         await queue.setGlobalConcurrency(consumer.concurrency)
@@ -97,6 +97,7 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
       }
       opened = true
       if (!consumer.work) return
+      // BullMQ's worker needs a client without a request retry cap; it duplicates it for blocking reads.
       worker = new Worker<JobData>(QUEUE_NAME, async (job) => consumer.run({ id: job.id ?? job.data.taskId, taskId: job.data.taskId, priority: job.data.priority }), {
         connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }),
         prefix,
