@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { defineTool, type Credential } from '@inboard/tools'
 import { Keyv } from 'keyv'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createRuntime } from '@inboard/core'
 import { createFakeClock, createScriptedPlanner } from '@inboard/core/testing'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { consentFor, createAuthRuntime, type AuthHarness, HOUR, refreshCount } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 const refreshes = (): number => refreshCount(server)
 

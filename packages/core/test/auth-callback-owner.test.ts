@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { describe, expect, it } from 'vitest'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { createAuthRuntime, type AuthHarness } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 /** Runs the consent at `url` as `login` and returns the redirect's state and code. */
 async function redirectFor(harness: AuthHarness, url: string, login: string): Promise<{ state: string; code: string }> {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RuntimeEvent } from '@inboard/core'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { consentFor, createAuthRuntime } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 describe('OAuth consent against a real authorization server', () => {
   it('parks a task for an unconnected service with a consent link, frees its slot, and resumes it where it stopped once the user consents', async () => {

@@ -1,18 +1,12 @@
 import { defineTool, type Credential } from '@inboard/tools'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createRuntime, InboardError } from '@inboard/core'
 import { createFakeClock, createScriptedPlanner } from '@inboard/core/testing'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { connect, createAuthRuntime } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 const KEY = Buffer.alloc(32, 7)
 

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Keyv } from 'keyv'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { connect, consentFor, createAuthRuntime, HOUR, refreshCount } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 const refreshes = (): number => refreshCount(server)
 

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ScopeRequest } from '@inboard/core'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { callThenFinish, connect, consentFor, createAuthRuntime } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 describe('scopes', () => {
   it('asks for incremental consent with the missing scope when the API answers insufficient_scope, then completes the call', async () => {

@@ -1,18 +1,13 @@
 import { inspect } from 'node:util'
 import { toolFromDefinition } from '@inboard/tools'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createRuntime, type RuntimeEvent } from '@inboard/core'
 import { createFakeClock, createScriptedPlanner } from '@inboard/core/testing'
-import { CLIENT_SECRET, startAuthServer, type AuthServer } from './auth-server.js'
+import { CLIENT_SECRET } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { callThenFinish, consentFor, createAuthRuntime } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 const API_KEY = 'canary-api-key-Zp3mQ8rT'
 

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAuthServer, type AuthServer } from './auth-server.js'
+import { describe, expect, it } from 'vitest'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { callThenFinish, consentFor, createAuthRuntime } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 const scopesOf = (authUrl: string | null | undefined): string[] => (new URL(authUrl ?? '').searchParams.get('scope') ?? '').split(' ')
 

@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRuntime, memoryStorage, type Storage } from '@inboard/core'
 import { createFakeClock } from '@inboard/core/testing'
-import { CLIENT_SECRET, startAuthServer, type AuthServer } from './auth-server.js'
+import { CLIENT_SECRET } from './auth-server.js'
+import { useOAuthServer } from './support/oauth-server-fixture.js'
 import { callThenFinish, crmTool } from './auth-fixtures.js'
 
-let server: AuthServer
-beforeAll(async () => {
-  server = await startAuthServer()
-})
-afterAll(async () => {
-  await server.close()
-})
+const server = useOAuthServer()
 
 /** One process of the app: a runtime on the shared storage, with the same vault key every time. */
 function startProcess(storage: Storage, key: string, at: number) {
