@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { CallRecord, CapabilityInfo, PlannerContext, TaskInput } from '../src/planner/planner.js'
+import type { CallRecord, CapabilityInfo, PlannerContext, TaskInput } from '@inboard/core'
 
 /** 2025-06-15T12:00:00Z, a Sunday. */
 export const NOW = Date.UTC(2025, 5, 15, 12, 0, 0)

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createDefaultPlanner } from '../src/planner/default-planner.js'
-import type { CapabilityInfo } from '../src/planner/planner.js'
+import { createDefaultPlanner, type CapabilityInfo } from '@inboard/core'
 import { NOW, capability, plannerContext } from './default-planner-fixtures.js'
 
 const planner = createDefaultPlanner({ now: () => NOW })

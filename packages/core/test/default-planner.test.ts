@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createDefaultPlanner } from '../src/planner/default-planner.js'
-import type { CallRecord, PlannerDecision } from '../src/planner/planner.js'
+import { createDefaultPlanner, type CallRecord, type PlannerDecision } from '@inboard/core'
 import {
   NOW,
   allCapabilities,
