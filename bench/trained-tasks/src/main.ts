@@ -33,6 +33,6 @@ for (const [run, stats] of [[1, model.run1], [5, model.run5], [50, model.run50]]
   console.log(`run ${String(run).padEnd(3)} ${stats.latencyMs.toFixed(1).padStart(7)} ms   ${stats.modelCalls} model calls${share}`)
 }
 console.log(`most model calls in one run from run 5 on: ${model.callsFromRun5} (target 0); tasks not complete: ${model.incomplete}`)
-const ratio = (stats: { latencyMs: number }) => (stats.latencyMs / model.run1.latencyMs).toFixed(2)
+const ratio = (stats: { latencyMs: number }) => (stats.latencyMs / model.run1.latencyMs).toFixed(3)
 console.log(`\nTRAINED_MODEL run5_vs_run1=${ratio(model.run5)} run50_vs_run1=${ratio(model.run50)} model_calls_run1=${model.run1.modelCalls} model_calls_run5=${model.run5.modelCalls}`)
 process.exit(model.incomplete === 0 ? 0 : 1)
