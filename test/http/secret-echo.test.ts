@@ -123,10 +123,10 @@ describe('secrets echoed by an upstream', () => {
     const auth = runtime.auth!
     // A live key without an account acts in the scope 'default:live'.
     const account = { account: 'default:live' }
-    await auth.setCredentials('ada', 'crm', API_KEY, account)
-    await auth.setCredentials('ada', 'search', QUERY_KEY, account)
-    await auth.setCredentials('ada', 'calendar', { accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() + 3_600_000) }, account)
-    await auth.setCredentials('bob', 'calendar', { accessToken: 'stale-access-token-Qe40', refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() - 1_000) }, account)
+    await auth.setCredentials('ada', 'crm', { secret: API_KEY, ...account })
+    await auth.setCredentials('ada', 'search', { secret: QUERY_KEY, ...account })
+    await auth.setCredentials('ada', 'calendar', { secret: { accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() + 3_600_000) }, ...account })
+    await auth.setCredentials('bob', 'calendar', { secret: { accessToken: 'stale-access-token-Qe40', refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() - 1_000) }, ...account })
 
     const runs = [
       { prompt: 'crm', user_id: 'ada' },

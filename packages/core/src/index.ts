@@ -7,7 +7,7 @@ export type { SubagentApi } from './runtime/subagent-api.js'
 
 // End-user auth
 export type { AuthApi } from './auth/auth-api.js'
-export type { AccountOptions, CredentialSecret, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
+export type { AccountOptions, CredentialSecret, StoredCredentialInput, ConsentCallback, ConsentResult, ConnectionStatus } from './auth/auth-service.js'
 export type { AuthOptions, ServiceAuthConfig, OAuth2ServiceConfig, SecretServiceConfig, ScopeRequest, ScopeSource } from './auth/auth-options.js'
 
 // Resources

@@ -12,7 +12,7 @@ const server = useOAuthServer()
 
 const refreshes = (): number => refreshCount(server)
 
-/** A mail tool that reports the credential it was handed. */
+/** A mail tool that reports whose credential it was handed (the secret itself would be redacted from results). */
 function mailRuntime(raw = new Map<string, unknown>()) {
   const seen: (Credential | undefined)[] = []
   const mail = defineTool({
@@ -25,7 +25,7 @@ function mailRuntime(raw = new Map<string, unknown>()) {
         run: async (_input, ctx) => {
           const own = await ctx.credentials?.get('mail')
           seen.push(own)
-          return { key: own?.type === 'api_key' ? own.key : null }
+          return { key: own?.type === 'api_key' ? own.key.replace(/^key-of-/, 'owner ') : null }
         },
       },
     },
@@ -48,8 +48,8 @@ async function connectIn(harness: AuthHarness, user: string, account: string | n
 describe('credentials are separated by account', () => {
   it("never hands a task in account B the secret stored for the same user_id in account A or in the default account", async () => {
     const { runtime, seen } = mailRuntime()
-    await runtime.auth.setCredentials('alice', 'mail', 'key-of-default-alice')
-    await runtime.auth.setCredentials('alice', 'mail', 'key-of-A-alice', { account: 'A' })
+    await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-default-alice' })
+    await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-A-alice', account: 'A' })
 
     const inB = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id, {}, { account: 'B' })
     expect(inB.status).toBe('failed')
@@ -57,9 +57,9 @@ describe('credentials are separated by account', () => {
     expect(seen).toEqual([])
 
     const inA = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'A' })).id)
-    expect(inA.result).toEqual({ key: 'key-of-A-alice' })
+    expect(inA.result).toEqual({ key: 'owner A-alice' })
     const inDefault = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)
-    expect(inDefault.result).toEqual({ key: 'key-of-default-alice' })
+    expect(inDefault.result).toEqual({ key: 'owner default-alice' })
 
     expect(await runtime.auth.status('alice', 'mail', { account: 'B' })).toMatchObject({ connected: false })
     expect(await runtime.auth.status('alice', 'mail', { account: 'A' })).toMatchObject({ connected: true })
@@ -74,11 +74,11 @@ describe('credentials are separated by account', () => {
 
   it("binds the ciphertext to the account: a row copied from another account (or the default) does not decrypt", async () => {
     const { runtime, raw } = mailRuntime()
-    await runtime.auth.setCredentials('alice', 'mail', 'key-of-default-alice')
+    await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-default-alice' })
     const [defaultRow] = [...raw.keys()]
-    await runtime.auth.setCredentials('alice', 'mail', 'key-of-A-alice', { account: 'A' })
+    await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-A-alice', account: 'A' })
     const rowOfA = [...raw.keys()].find((key) => key !== defaultRow)
-    await runtime.auth.setCredentials('alice', 'mail', 'key-of-B-alice', { account: 'B' })
+    await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-B-alice', account: 'B' })
     const rowOfB = [...raw.keys()].find((key) => key !== defaultRow && key !== rowOfA)
     if (defaultRow === undefined || rowOfA === undefined || rowOfB === undefined) throw new Error('expected three rows')
     expect(new Set([defaultRow, rowOfA, rowOfB]).size).toBe(3)
@@ -91,7 +91,7 @@ describe('credentials are separated by account', () => {
 
     raw.set(rowOfA, raw.get(defaultRow))
     await expect(runtime.auth.status('alice', 'mail', { account: 'A' })).rejects.toMatchObject({ code: 'credential_unreadable' })
-    expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)).result).toEqual({ key: 'key-of-default-alice' })
+    expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)).result).toEqual({ key: 'owner default-alice' })
   })
 
   it("makes a task in account B ask for its own consent instead of using the default account's OAuth token for the same user_id", async () => {

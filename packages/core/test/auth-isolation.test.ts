@@ -59,9 +59,9 @@ describe('user isolation', () => {
       planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'mail', capability: 'send', input: {} }] }, { type: 'finish', result: 'sent' }]),
       auth: { encryptionKey: KEY, services: { mail: { type: 'api_key' }, billing: { type: 'bearer' } } },
     })
-    await runtime.auth.setCredentials('user_a', 'mail', 'key-of-user-a')
-    await runtime.auth.setCredentials('user_a', 'billing', 'billing-token-of-user-a')
-    await runtime.auth.setCredentials('user_b', 'mail', 'key-of-user-b')
+    await runtime.auth.setCredentials('user_a', 'mail', { secret: 'key-of-user-a' })
+    await runtime.auth.setCredentials('user_a', 'billing', { secret: 'billing-token-of-user-a' })
+    await runtime.auth.setCredentials('user_b', 'mail', { secret: 'key-of-user-b' })
     expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'user_b' })).id)).status).toBe('complete')
     expect(seen).toEqual([undefined, { type: 'api_key', key: 'key-of-user-b' }])
 
@@ -76,11 +76,11 @@ describe('user isolation', () => {
 
   it('refuses services it does not know and secrets of the wrong kind', async () => {
     const runtime = createRuntime({ clock: createFakeClock(), auth: { encryptionKey: KEY.toString('base64'), services: { mail: { type: 'api_key' }, ftp: { type: 'basic' } } } })
-    await expect(runtime.auth.setCredentials('user_a', 'nope', 'x')).rejects.toMatchObject({ code: 'service_not_configured' })
+    await expect(runtime.auth.setCredentials('user_a', 'nope', { secret: 'x' })).rejects.toMatchObject({ code: 'service_not_configured' })
     await expect(runtime.auth.authorizationUrl('user_a', 'mail')).rejects.toMatchObject({ code: 'service_not_configured' })
-    await expect(runtime.auth.setCredentials('user_a', 'mail', { username: 'u', password: 'p' })).rejects.toMatchObject({ code: 'invalid_request', param: 'secret' })
-    await runtime.auth.setCredentials('user_a', 'ftp', { username: 'u', password: 'p' })
+    await expect(runtime.auth.setCredentials('user_a', 'mail', { secret: { username: 'u', password: 'p' } })).rejects.toMatchObject({ code: 'invalid_request', param: 'secret' })
+    await runtime.auth.setCredentials('user_a', 'ftp', { secret: { username: 'u', password: 'p' } })
     expect(await runtime.auth.status('user_a', 'ftp')).toMatchObject({ connected: true, type: 'basic' })
-    await expect(runtime.auth.setCredentials('', 'mail', 'x')).rejects.toBeInstanceOf(InboardError)
+    await expect(runtime.auth.setCredentials('', 'mail', { secret: 'x' })).rejects.toBeInstanceOf(InboardError)
   })
 })

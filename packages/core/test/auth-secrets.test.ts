@@ -78,7 +78,7 @@ describe('secrets', () => {
         auth: { encryptionKey: harness.key, services: { legacy: { type: 'api_key' } } },
       })
       keyed.subscribe((event) => seen.add(event))
-      await keyed.auth.setCredentials('user_canary', 'legacy', API_KEY)
+      await keyed.auth.setCredentials('user_canary', 'legacy', { secret: API_KEY })
       const keyedTask = await keyed.tasks.create({ prompt: 'List', user_id: 'user_canary' })
       const failed = await keyed.tasks.wait(keyedTask.id)
       expect(failed.error?.code).toBe('auth_token_expired')

@@ -38,9 +38,9 @@ describe('credential vault', () => {
   it("refuses a ciphertext moved to another user's row instead of using it", async () => {
     const raw = new Map<string, unknown>()
     const runtime = mailRuntime(new Keyv({ store: raw }), randomBytes(32))
-    await runtime.auth.setCredentials('user_123', 'mail', 'key-of-123')
+    await runtime.auth.setCredentials('user_123', 'mail', { secret: 'key-of-123' })
     const [rowOf123] = [...raw.keys()]
-    await runtime.auth.setCredentials('user_456', 'mail', 'key-of-456')
+    await runtime.auth.setCredentials('user_456', 'mail', { secret: 'key-of-456' })
     const rowOf456 = [...raw.keys()].find((key) => key !== rowOf123)
     if (rowOf123 === undefined || rowOf456 === undefined) throw new Error('expected two rows')
     expect(rowOf123).toMatch(/^keyv:inboard:cred:[0-9a-f]{64}$/)
@@ -56,7 +56,7 @@ describe('credential vault', () => {
   it('reads credentials back after a restart with the same key, and not with another key', async () => {
     const store = new Keyv({ store: new Map() })
     const key = randomBytes(32)
-    await mailRuntime(store, key).auth.setCredentials('user_1', 'mail', 'k')
+    await mailRuntime(store, key).auth.setCredentials('user_1', 'mail', { secret: 'k' })
     expect(await mailRuntime(store, key.toString('base64')).auth.status('user_1', 'mail')).toMatchObject({ connected: true })
     await expect(mailRuntime(store, randomBytes(32)).auth.status('user_1', 'mail')).rejects.toMatchObject({ code: 'credential_unreadable' })
   })

@@ -1,13 +1,17 @@
 import type { ScopeSource } from './auth-options.js'
-import type { AccountOptions, ConnectionStatus, ConsentCallback, ConsentResult, CredentialSecret } from './auth-service.js'
+import type { AccountOptions, ConnectionStatus, ConsentCallback, ConsentResult, StoredCredentialInput } from './auth-service.js'
 
 /** `runtime.auth`: end users' credentials and OAuth consent (present when `createRuntime` got `auth`). */
 export interface AuthApi {
   /**
    * Stores a user's secret for a service (an API key, a bearer token, `{ username, password }` for
-   * basic), for that user in `options.account` (the default account when omitted).
+   * basic, OAuth tokens obtained elsewhere), for that user in `credential.account` (the default
+   * account when omitted).
+   *
+   * @example
+   * await runtime.auth.setCredentials('user_123', 'mail', { secret: process.env.MAIL_KEY! })
    */
-  setCredentials(userId: string, service: string, value: CredentialSecret, options?: AccountOptions): Promise<void>
+  setCredentials(userId: string, service: string, credential: StoredCredentialInput): Promise<void>
   /** Forgets a user's credentials for a service. Resolves whether there were any. */
   disconnect(userId: string, service: string, options?: AccountOptions): Promise<boolean>
   /** A consent link for an app that connects accounts up front (a "Connect CRM" button). */

@@ -42,6 +42,11 @@ export interface AccountOptions {
   account?: string | null
 }
 
+/** What `setCredentials` stores: the secret, and the account of the user when not the default. */
+export interface StoredCredentialInput extends AccountOptions {
+  secret: CredentialSecret
+}
+
 /** A completed consent. */
 export interface ConsentResult {
   user_id: string
@@ -110,9 +115,10 @@ export class AuthService implements AuthApi {
 
   /**
    * Stores a user's secret for a service (an API key, a bearer token, `{ username, password }` for
-   * basic), for that user in `options.account` (the default account when omitted).
+   * basic), for that user in `credential.account` (the default account when omitted).
    */
-  async setCredentials(userId: string, service: string, value: CredentialSecret, options: AccountOptions = {}): Promise<void> {
+  async setCredentials(userId: string, service: string, credential: StoredCredentialInput): Promise<void> {
+    const { secret: value, ...options } = credential
     const owner = ownerOf(userId, options)
     const config = this.#service(service)
     const parsed = validate(secret, value, 'secret')

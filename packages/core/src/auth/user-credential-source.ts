@@ -75,7 +75,7 @@ export class UserCredentialSource implements CredentialSource {
       const stored = await this.#vault.get(this.#owner, service)
       if (stored === undefined || stored.type === 'oauth2') {
         throw new ToolError('auth_required', `No ${this.#service.type} credentials for "${service}" for this task's user`, {
-          suggestion: `Store the user's ${service} secret with runtime.auth.setCredentials(user_id, '${service}', secret), then run the task again.`,
+          suggestion: `Store the user's ${service} secret with runtime.auth.setCredentials(user_id, '${service}', { secret }), then run the task again.`,
           details: { service, auth_type: this.#service.type },
         })
       }
