@@ -1,7 +1,7 @@
 // Runtime
 export { createRuntime } from './runtime/create-runtime.js'
 export type { Runtime } from './runtime/create-runtime.js'
-export type { RuntimeOptions, PrebuiltSubagent } from './runtime/runtime-options.js'
+export type { RuntimeOptions, PrebuiltSubagent, RuntimeErrorContext, RuntimeErrorHandler } from './runtime/runtime-options.js'
 export type { TaskApi, TaskScope, WaitOptions, CreateOptions } from './runtime/task-api.js'
 export type { SubagentApi } from './runtime/subagent-api.js'
 

@@ -102,6 +102,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     lease: resolved.lease,
     secrets,
     handOff: queue !== undefined,
+    onError: resolved.onError,
     onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')),
   })
   const memory = createMemory(resolved.memory, {
@@ -134,7 +135,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           .open({
             work: resolved.work,
             concurrency: resolved.concurrency,
-            run: (job) => consumer.run(job).catch((error: unknown) => console.error(`[inboard] running task ${job.taskId} from the queue failed unexpectedly:`, error)),
+            run: (job) => consumer.run(job).catch((error: unknown) => resolved.onError(error, { message: `running task ${job.taskId} from the queue failed unexpectedly`, taskId: job.taskId })),
             receive: (message) => fleet?.receive(message),
           })
           .catch((thrown: unknown) => {
@@ -156,7 +157,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       limits: resolved.limits,
       secrets,
       planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock })),
-      middleware: [...createTelemetry(options.telemetry, clock, bus), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
+      middleware: [...createTelemetry(options.telemetry, { clock, bus, onError: resolved.onError }), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
     },
     index,
     subagents: registry,
@@ -175,6 +176,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     clock,
     lease: resolved.lease,
     claimOwn: options.lease?.owner !== undefined,
+    onError: resolved.onError,
     ...(queue === undefined
       ? {}
       : {

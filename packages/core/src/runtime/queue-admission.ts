@@ -5,6 +5,7 @@ import type { TaskStorage } from '../storage/task-storage.js'
 import { fromStored } from '../task/stored-form.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord } from '../task/task-record.js'
+import type { RuntimeErrorHandler } from './runtime-options.js'
 
 export interface QueueAdmissionDeps {
   queue: Queue
@@ -13,6 +14,7 @@ export interface QueueAdmissionDeps {
   runner: RunnerDeps
   /** Tasks of one account running at once across the fleet. */
   accountConcurrency: number
+  onError: RuntimeErrorHandler
 }
 
 /** How long a task whose account is at its cap waits before it is handed out again (plus jitter). */
@@ -50,7 +52,11 @@ export class QueueAdmission {
     if (record.status === 'waiting') lifecycle.apply(record, 'REQUEUE')
     if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
     // A failed add is not the caller's failure: the task is stored, and the sweep hands it out again.
-    await queue.add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority }).catch((error: unknown) => console.error(`[inboard] handing task ${record.id} to the queue failed; the sweep will retry:`, error))
+    await queue.add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority }).catch((error: unknown) => this.#handOffFailed(error, record))
+  }
+
+  #handOffFailed(error: unknown, record: TaskRecord): void {
+    this.#deps.onError(error, { message: `handing task ${record.id} to the queue failed; the sweep will retry`, taskId: record.id })
   }
 
   /** Tasks running here now. */
@@ -92,7 +98,7 @@ export class QueueAdmission {
       if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
       await this.#deps.queue
         .add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority, delayMs: ACCOUNT_RETRY_MS + Math.floor(Math.random() * ACCOUNT_RETRY_MS) })
-        .catch((error: unknown) => console.error(`[inboard] handing task ${record.id} to the queue failed; the sweep will retry:`, error))
+        .catch((error: unknown) => this.#handOffFailed(error, record))
       return
     }
     this.#active.add(record)

@@ -109,9 +109,31 @@ export interface RuntimeOptions {
   auth?: AuthOptions
   /** OpenTelemetry spans through @opentelemetry/api when installed (a no-op until an SDK is registered); false turns them off. @default on, content not recorded */
   telemetry?: TelemetryOptions | false
-  /** Called when an event listener throws; listeners never break tasks. @default logs to stderr */
+  /**
+   * Told of failures that reach no caller: a task run that broke outside its own error handling, a
+   * lease renewal or recovery sweep that failed (it retries), a hand-out to the queue that failed
+   * (the sweep retries), telemetry that failed (once), a listener that threw (unless
+   * `onListenerError` is given). Tasks go on either way.
+   * @default logs to console.error
+   */
+  onError?: RuntimeErrorHandler
+  /** Called when an event listener throws; listeners never break tasks. @default passes it to `onError` */
   onListenerError?: (error: unknown, event: RuntimeEvent) => void
 }
+
+/** What {@link RuntimeOptions.onError} is told besides the error. */
+export interface RuntimeErrorContext {
+  /** What failed, in words ("a task run failed unexpectedly"). */
+  message: string
+  /** The task it concerns, when there is one. */
+  taskId?: string
+}
+
+/** Receives failures that reach no caller; see {@link RuntimeOptions.onError}. */
+export type RuntimeErrorHandler = (error: unknown, context: RuntimeErrorContext) => void
+
+/** The only place the runtime writes to the console. */
+const logError: RuntimeErrorHandler = (error, context) => console.error(`[inboard] ${context.message}:`, error)
 
 const positiveInt = z.number().int().positive()
 const optionsSchema = z.object({
@@ -142,6 +164,7 @@ const optionsSchema = z.object({
     .optional(),
   work: z.boolean().optional(),
   lease: z.object({ durationMs: z.number().int().min(1_000).optional(), owner: z.string().min(1).max(200).optional() }).optional(),
+  onError: z.function().optional(),
   onListenerError: z.function().optional(),
   memory: z.object({ enabled: z.boolean().optional(), store: z.custom<MemoryOptions['store']>((store) => typeof (store as { get?: unknown } | undefined)?.get === 'function', 'expected a key-value store (a Keyv instance works)').optional(), maxAgeMs: positiveInt.optional() }).optional(),
   middleware: z.array(z.custom<CallMiddleware>((layer) => typeof (layer as CallMiddleware | undefined)?.name === 'string', 'expected call middleware with a name')).optional(),
@@ -164,6 +187,7 @@ export interface ResolvedOptions {
   queue: Queue | undefined
   work: boolean
   lease: { durationMs: number; owner: string }
+  onError: RuntimeErrorHandler
   onListenerError: (error: unknown, event: RuntimeEvent) => void
   middleware: readonly CallMiddleware[]
   memory: MemoryOptions
@@ -173,6 +197,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
   validate(optionsSchema, options, 'options')
   const limits = options.limits ?? {}
   const concurrency = options.concurrency ?? 20
+  const onError = options.onError ?? logError
   return {
     tools: options.tools ?? [],
     planner: options.planner,
@@ -196,6 +221,7 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     lease: { durationMs: options.lease?.durationMs ?? 30_000, owner: options.lease?.owner ?? newId('rt') },
     middleware: options.middleware ?? [],
     memory: options.memory ?? {},
-    onListenerError: options.onListenerError ?? ((error, event) => console.error(`[inboard] a listener for ${event.type} threw:`, error)),
+    onError,
+    onListenerError: options.onListenerError ?? ((error, event) => onError(error, { message: `a listener for ${event.type} threw`, taskId: event.task_id })),
   }
 }

@@ -1,6 +1,7 @@
 import { Scheduler } from '../scheduler/scheduler.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord } from '../task/task-record.js'
+import type { RuntimeErrorHandler } from './runtime-options.js'
 
 export interface AdmissionOptions {
   concurrency: number
@@ -8,6 +9,7 @@ export interface AdmissionOptions {
   lifecycle: TaskLifecycle
   /** Runs a task that got a slot (already `running`); resolving frees the slot. */
   run(record: TaskRecord): Promise<void>
+  onError: RuntimeErrorHandler
 }
 
 /**
@@ -29,7 +31,7 @@ export class TaskAdmission {
     this.#scheduler = new Scheduler({
       concurrency: options.concurrency,
       claim: (id) => this.#claim(id),
-      onError: (error) => console.error('[inboard] a task run failed unexpectedly:', error),
+      onError: (error) => options.onError(error, { message: 'a task run failed unexpectedly' }),
     })
   }
 

@@ -6,6 +6,7 @@ import { fromStored } from '../task/stored-form.js'
 import type { Lease, TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord } from '../task/task-record.js'
 import type { CapabilityIndex } from './capability-index.js'
+import type { RuntimeErrorHandler } from './runtime-options.js'
 import type { TaskService } from './task-service.js'
 
 export interface RecoveryDeps {
@@ -22,6 +23,7 @@ export interface RecoveryDeps {
   statuses?: readonly ('pending' | 'running')[]
   /** Runs after each sweep (with a queue: hand out again pending tasks that no queue holds). */
   afterSweep?: () => Promise<void>
+  onError: RuntimeErrorHandler
 }
 
 const BATCH = 100
@@ -61,7 +63,7 @@ export class TaskRecovery {
       if (this.#busy) return
       this.#busy = true
       void this.#tick()
-        .catch((error: unknown) => console.error('[inboard] renewing leases or recovering tasks failed; retrying:', error))
+        .catch((error: unknown) => this.#deps.onError(error, { message: 'renewing leases or recovering tasks failed; retrying' }))
         .finally(() => (this.#busy = false))
     }, Math.max(1, Math.floor(this.#deps.lease.durationMs / 3)))
   }

@@ -69,7 +69,7 @@ export class TaskService implements TaskApi {
       capabilitiesFor: (record) => deps.capabilities.capabilitiesFor(record),
       subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.account, record.subAgent)?.prompt ?? null)),
     }
-    this.#queued = deps.queue === undefined ? null : new QueueAdmission({ queue: deps.queue, storage: deps.storage, lifecycle: deps.lifecycle, runner: this.#runner, accountConcurrency: deps.options.accountConcurrency })
+    this.#queued = deps.queue === undefined ? null : new QueueAdmission({ queue: deps.queue, storage: deps.storage, lifecycle: deps.lifecycle, runner: this.#runner, accountConcurrency: deps.options.accountConcurrency, onError: deps.options.onError })
     this.#admission =
       this.#queued ??
       new TaskAdmission({
@@ -77,6 +77,7 @@ export class TaskService implements TaskApi {
         accountConcurrency: deps.options.accountConcurrency,
         lifecycle: deps.lifecycle,
         run: (record) => runTask(this.#runner, record),
+        onError: deps.options.onError,
       })
     this.#watchers = new TaskWatchers(deps.bus)
   }

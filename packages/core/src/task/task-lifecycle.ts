@@ -8,6 +8,7 @@ import type { Task, TaskStatus } from './task-types.js'
 import { TaskWriter, type WriteOutcome } from './task-writer.js'
 import { isoTime } from '../iso-time.js'
 import type { SecretScrubber } from '../secrets/secret-scrubber.js'
+import type { RuntimeErrorHandler } from '../runtime/runtime-options.js'
 
 /** How long finished tasks stay readable. */
 export interface Retention {
@@ -55,6 +56,8 @@ export interface LifecycleDeps {
   lease: Lease
   /** A task this process held was taken over or changed elsewhere: stop running it here. */
   onLost(record: TaskRecord): void
+  /** Told of a failure that reaches no caller (a bug in settling a write). */
+  onError: RuntimeErrorHandler
   /** Secrets calls sent: scrubbed from a task's error, result and waiting message before it is stored or announced. */
   secrets?: SecretScrubber
   /**
@@ -87,6 +90,7 @@ export class TaskLifecycle {
         const controller = record.work?.controller
         if (this.apply(record, 'FAIL', (task) => (task.error = error.toTaskError()))) controller?.abort(error)
       },
+      onUnexpected: (thrown, record) => deps.onError(thrown, { message: 'a task write settled unexpectedly', taskId: record.id }),
     })
   }
 

@@ -12,6 +12,8 @@ export interface WriteFailures {
   onConflict(record: TaskRecord): void
   /** The storage refused the write: the task fails with a recoverable error. */
   onFailure(record: TaskRecord, error: InboardError): void
+  /** A bug: settling a write threw. */
+  onUnexpected(thrown: unknown, record: TaskRecord): void
 }
 
 function storageError(thrown: unknown): InboardError {
@@ -121,6 +123,6 @@ export class TaskWriter {
       for (const resolve of rest) resolve(outcome)
       this.#states.delete(record)
       for (const resolve of state.idle) resolve(outcome)
-    }, (thrown: unknown) => console.error('[inboard] a task write settled unexpectedly:', thrown))
+    }, (thrown: unknown) => this.#failures.onUnexpected(thrown, record))
   }
 }

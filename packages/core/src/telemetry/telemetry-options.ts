@@ -13,6 +13,6 @@ export interface TelemetryOptions {
    * so they stay off unless asked for. Credentials are never recorded. @default false
    */
   recordContent?: boolean
-  /** Told when creating or ending a span throws (a broken exporter, say); tasks go on. @default logs the first failure to stderr */
+  /** Told when creating or ending a span throws (a broken exporter, say); tasks go on. @default passes the first failure to the runtime's `onError` */
   onError?: (error: unknown) => void
 }
