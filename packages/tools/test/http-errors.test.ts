@@ -146,11 +146,17 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('aborts the request when the task signal is aborted', async () => {
-    server = await startServer(() => undefined)
+    let seen = (): void => undefined
+    const requested = new Promise<void>((resolve) => {
+      seen = resolve
+    })
+    server = await startServer(() => seen())
     const controller = new AbortController()
     const spec = service(server.url).capabilities.probe
     const pending = spec?.run({ case: 'slow' }, testContext({ signal: controller.signal, credentials: { get: () => ({ type: 'bearer', token: 't' }) } }))
-    setTimeout(() => controller.abort(), 50)
+    // Abort once the request is in flight at the server, not after a guessed number of milliseconds.
+    await requested
+    controller.abort()
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
   })
 })

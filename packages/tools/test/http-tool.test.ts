@@ -347,14 +347,18 @@ describe('httpTool: requests and responses', () => {
   })
 
   it('fails with timeout when the server does not answer in time, and with the abort reason on cancellation', async () => {
-    const server = await serve(() => undefined)
+    const arrivals: (() => void)[] = []
+    const server = await serve(() => arrivals.shift()?.())
     const slow = await refusal(call(local({ timeoutMs: 100 }), { capability: 'get', input: { url: server.url } }))
     expect(slow.code).toBe('timeout')
     expect(slow.retryable).toBe(true)
 
     const controller = new AbortController()
+    // Abort once the server holds the request, not after a guessed number of milliseconds.
+    const requested = new Promise<void>((resolve) => arrivals.push(resolve))
     const pending = call(local(), { capability: 'get', input: { url: server.url }, ctx: testContext({ signal: controller.signal }) })
-    setTimeout(() => controller.abort(), 20)
+    await requested
+    controller.abort()
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
   })
 
