@@ -1,0 +1,102 @@
+// pnpm bench:scale — the one-tool task through Inboard on 1, 2 and 4 worker processes sharing one
+// Postgres schema and one BullMQ queue, against plain BullMQ jobs doing the same no-op on the same
+// Redis, measured in the same run. This process creates the tasks (or jobs) and waits for each.
+import { availableParallelism, loadavg } from 'node:os'
+import { bullmqQueue } from '@inboard/bullmq'
+import { createRuntime } from '@inboard/core'
+import { postgresStorage } from '@inboard/postgres'
+import { Queue, QueueEvents } from 'bullmq'
+import { measure, type Measurement } from './measure.js'
+import { checkServers, cleanUp, POSTGRES_URL, REDIS_URL, redisConnection, uniqueName } from './servers.js'
+import { startWorkers, type WorkerProcesses } from './worker-processes.js'
+import { CONCURRENCY, noopTool, twoDecisions } from './workload.js'
+
+const COUNT = Number(process.env['SCALE_TASKS'] ?? 3_000)
+const WARMUP = Math.min(300, COUNT)
+const IN_FLIGHT = Number(process.env['SCALE_IN_FLIGHT'] ?? 100)
+
+async function plainBullmq(processes: number): Promise<Measurement> {
+  const names = { prefix: uniqueName('bench_bullmq') }
+  const queueName = 'noop'
+  const connection = redisConnection()
+  const queue = new Queue<{ x: string }>(queueName, { connection, prefix: names.prefix })
+  const events = new QueueEvents(queueName, { connection, prefix: names.prefix })
+  // Every outstanding waitUntilFinished listens on the one QueueEvents.
+  events.setMaxListeners(IN_FLIGHT * 2 + 10)
+  queue.setMaxListeners(IN_FLIGHT * 2 + 10)
+  let workers: WorkerProcesses | undefined
+  try {
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()])
+    workers = await startWorkers('./bullmq-worker.ts', processes, { SCALE_QUEUE: queueName, SCALE_PREFIX: names.prefix })
+    const job = async (): Promise<void> => {
+      const added = await queue.add('noop', { x: 'hi' })
+      const output = (await added.waitUntilFinished(events, 60_000)) as { x?: string } | undefined
+      if (output?.x !== 'hi') throw new Error(`job ${added.id} returned ${JSON.stringify(output)}`)
+    }
+    await measure(WARMUP, IN_FLIGHT, job)
+    return await measure(COUNT, IN_FLIGHT, job)
+  } finally {
+    await workers?.stop()
+    await Promise.all([queue.close(), events.close()])
+    await cleanUp(names)
+  }
+}
+
+async function inboard(processes: number): Promise<Measurement> {
+  const names = { schema: uniqueName('bench_scale'), prefix: uniqueName('bench_scale') }
+  const runtime = createRuntime({
+    tools: [noopTool],
+    planner: twoDecisions,
+    // The runtime's cap holds across the fleet: as many slots in all as plain BullMQ's workers have.
+    concurrency: CONCURRENCY * processes,
+    storage: postgresStorage({ connectionString: POSTGRES_URL, schema: names.schema }),
+    queue: bullmqQueue({ connection: redisConnection(), prefix: names.prefix }),
+    // This process only creates tasks and waits for them; the worker processes run them.
+    work: false,
+  })
+  let workers: WorkerProcesses | undefined
+  try {
+    // Migrates the fresh schema before the workers open it.
+    await runtime.ready()
+    workers = await startWorkers('./inboard-worker.ts', processes, { SCALE_SCHEMA: names.schema, SCALE_PREFIX: names.prefix, SCALE_FLEET_CONCURRENCY: String(CONCURRENCY * processes) })
+    const job = async (): Promise<void> => {
+      const task = await runtime.tasks.create({ prompt: 'noop' })
+      const done = await runtime.tasks.wait(task.id)
+      if (done.status !== 'complete' || done.result !== 'done') throw new Error(`task ${task.id} ended ${done.status}: ${JSON.stringify(done.error ?? done.result)}`)
+    }
+    await measure(WARMUP, IN_FLIGHT, job)
+    return await measure(COUNT, IN_FLIGHT, job)
+  } finally {
+    await workers?.stop()
+    await runtime.close({ deadlineMs: 2_000 })
+    await cleanUp(names)
+  }
+}
+
+const row = (label: string, result: Measurement, unit: string, baseline?: number): string =>
+  `${label.padEnd(34)} ${Math.round(result.perSecond).toString().padStart(6)} ${unit}/s` +
+  `${baseline === undefined ? '' : `  ${(result.perSecond / baseline).toFixed(2)}× plain BullMQ`.padEnd(22)}` +
+  `${baseline === undefined ? ''.padEnd(22) : ''}  p50 ${result.p50Ms.toFixed(1).padStart(6)} ms  p99 ${result.p99Ms.toFixed(1).padStart(6)} ms`
+
+await checkServers()
+console.log(`Inboard scale-out benchmark — Node ${process.version}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}`)
+console.log(`Postgres ${POSTGRES_URL}, Redis ${REDIS_URL}; ${COUNT} one-tool tasks (or no-op jobs) per measurement after ${WARMUP} warm-up,`)
+console.log(`${IN_FLIGHT} outstanding at a time from this process (create, then wait for completion); ${CONCURRENCY} slots per worker process (Inboard: a fleet-wide cap of ${CONCURRENCY} × processes)\n`)
+
+const bullmq1 = await plainBullmq(1)
+console.log(row('plain BullMQ, 1 worker process', bullmq1, 'jobs'))
+const bullmq2 = await plainBullmq(2)
+console.log(row('plain BullMQ, 2 worker processes', bullmq2, 'jobs'))
+const baseline = bullmq2.perSecond
+const p1 = await inboard(1)
+console.log(row('inboard, 1 worker process', p1, 'tasks', baseline))
+const p2 = await inboard(2)
+console.log(row('inboard, 2 worker processes', p2, 'tasks', baseline))
+const p4 = await inboard(4)
+console.log(row('inboard, 4 worker processes', p4, 'tasks', baseline))
+
+const ratio = p2.perSecond / baseline
+const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED')
+console.log(`\ntargets: 2 processes ≥ 0.4× plain BullMQ (2 processes): ${ratio.toFixed(2)}× — ${verdict(ratio >= 0.4)}; 2 processes not slower than 1: ${(p2.perSecond / p1.perSecond).toFixed(2)}× — ${verdict(p2.perSecond >= p1.perSecond)}`)
+console.log(`\nSCALE p1_tasks_per_s=${Math.round(p1.perSecond)} p2_tasks_per_s=${Math.round(p2.perSecond)} p4_tasks_per_s=${Math.round(p4.perSecond)} bullmq_jobs_per_s=${Math.round(baseline)} ratio=${ratio.toFixed(2)} p99_ms=${Math.round(p2.p99Ms)}`)
+process.exit(0)
