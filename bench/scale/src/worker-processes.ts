@@ -18,7 +18,7 @@ function startOne(script: string, env: Record<string, string>): Promise<ChildPro
   alive.add(child)
   child.once('exit', () => alive.delete(child))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000)
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 180 s`)), 180_000)
     child.once('exit', (code, signal) => reject(new Error(`${script} exited (${signal ?? code}) before it was ready`)))
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.trim() !== 'ready') return
