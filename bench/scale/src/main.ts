@@ -73,7 +73,7 @@ async function inboard(processes: number): Promise<Measurement> {
   }
 }
 
-const row = (label: string, result: Measurement, unit: string, baseline?: number): string =>
+const row = (label: string, result: Measurement, { unit, baseline }: { unit: string; baseline?: number }): string =>
   `${label.padEnd(34)} ${Math.round(result.perSecond).toString().padStart(6)} ${unit}/s` +
   `${baseline === undefined ? '' : `  ${(result.perSecond / baseline).toFixed(2)}× plain BullMQ`.padEnd(22)}` +
   `${baseline === undefined ? ''.padEnd(22) : ''}  p50 ${result.p50Ms.toFixed(1).padStart(6)} ms  p99 ${result.p99Ms.toFixed(1).padStart(6)} ms`
@@ -84,16 +84,16 @@ console.log(`Postgres ${POSTGRES_URL}, Redis ${REDIS_URL}; ${COUNT} one-tool tas
 console.log(`${IN_FLIGHT} outstanding at a time from this process (create, then wait for completion); ${CONCURRENCY} slots per worker process (Inboard: a fleet-wide cap of ${CONCURRENCY} × processes)\n`)
 
 const bullmq1 = await plainBullmq(1)
-console.log(row('plain BullMQ, 1 worker process', bullmq1, 'jobs'))
+console.log(row('plain BullMQ, 1 worker process', bullmq1, { unit: 'jobs' }))
 const bullmq2 = await plainBullmq(2)
-console.log(row('plain BullMQ, 2 worker processes', bullmq2, 'jobs'))
+console.log(row('plain BullMQ, 2 worker processes', bullmq2, { unit: 'jobs' }))
 const baseline = bullmq2.perSecond
 const p1 = await inboard(1)
-console.log(row('inboard, 1 worker process', p1, 'tasks', baseline))
+console.log(row('inboard, 1 worker process', p1, { unit: 'tasks', baseline }))
 const p2 = await inboard(2)
-console.log(row('inboard, 2 worker processes', p2, 'tasks', baseline))
+console.log(row('inboard, 2 worker processes', p2, { unit: 'tasks', baseline }))
 const p4 = await inboard(4)
-console.log(row('inboard, 4 worker processes', p4, 'tasks', baseline))
+console.log(row('inboard, 4 worker processes', p4, { unit: 'tasks', baseline }))
 
 const ratio = p2.perSecond / baseline
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED')

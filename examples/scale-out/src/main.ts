@@ -25,7 +25,8 @@ const key = `pk_test_${randomBytes(18).toString('base64url').replace(/[-_]/g, '0
 const env = { DATABASE_URL: settings.databaseUrl, REDIS_URL: settings.redisUrl, INBOARD_SCHEMA: settings.schema, INBOARD_QUEUE_PREFIX: settings.queuePrefix, INBOARD_API_KEYS: key }
 const problems: string[] = []
 
-async function call(server: ServerProcess, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(server: ServerProcess, request: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<{ status: number; json: unknown }> {
+  const { method, path, body } = request
   const response = await fetch(`${server.base}/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -62,24 +63,24 @@ try {
   const [a, b] = servers as [ServerProcess, ServerProcess]
 
   console.log('\nCreate on A, read on B:')
-  const created = await Promise.all(inputs.map(async (input) => (await call(a, 'POST', '/tasks', input)).json as TaskBody))
+  const created = await Promise.all(inputs.map(async (input) => (await call(a, { method: 'POST', path: '/tasks', body: input })).json as TaskBody))
   for (const task of created) {
-    const { json } = await call(b, 'GET', `/tasks/${task.id}?wait=20`)
+    const { json } = await call(b, { method: 'GET', path: `/tasks/${task.id}?wait=20` })
     const read = json as TaskBody
     expect(read.id === task.id && read.status === 'complete' && read.result !== undefined, `${task.id} read on B is ${read.status}, not complete with a result`)
   }
 
   console.log('\nA task that waits for input: created on B, input sent to A, result read on B:')
-  const contact = (await call(b, 'POST', '/tasks', { prompt: 'Look up a contact in the CRM', user_id: 'user_123' })).json as TaskBody
-  const waiting = (await call(a, 'GET', `/tasks/${contact.id}?wait=20`)).json as TaskBody
+  const contact = (await call(b, { method: 'POST', path: '/tasks', body: { prompt: 'Look up a contact in the CRM', user_id: 'user_123' } })).json as TaskBody
+  const waiting = (await call(a, { method: 'GET', path: `/tasks/${contact.id}?wait=20` })).json as TaskBody
   expect(waiting.status === 'waiting' && waiting.waiting?.fields?.some((field) => field.name === 'email') === true, `${contact.id} read on A is ${waiting.status}, not waiting for an email`)
-  await call(a, 'POST', `/tasks/${contact.id}/input`, { values: { email: 'jane@acme.com' } })
-  const resumed = (await call(b, 'GET', `/tasks/${contact.id}?wait=20`)).json as TaskBody
+  await call(a, { method: 'POST', path: `/tasks/${contact.id}/input`, body: { values: { email: 'jane@acme.com' } } })
+  const resumed = (await call(b, { method: 'GET', path: `/tasks/${contact.id}?wait=20` })).json as TaskBody
   expect(resumed.status === 'complete' && JSON.stringify(resumed.result).includes('Jane'), `${contact.id} read on B after input is ${resumed.status}, not complete with Jane's contact`)
 
   console.log('\nList on both:')
   for (const server of [a, b]) {
-    const listed = (await call(server, 'GET', '/tasks?limit=20')).json as { data: TaskBody[] }
+    const listed = (await call(server, { method: 'GET', path: '/tasks?limit=20' })).json as { data: TaskBody[] }
     const ids = new Set(listed.data.map((task) => task.id))
     expect([...created, contact].every((task) => ids.has(task.id)), `${server.name} does not list every task`)
   }
