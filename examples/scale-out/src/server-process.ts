@@ -28,8 +28,8 @@ export function startServer(name: string, env: Record<string, string>): Promise<
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`process ${name} did not start within 60 s\n${stderr}`))
-    }, 60_000)
+      reject(new Error(`process ${name} did not start within 100 s\n${stderr}`))
+    }, 100_000)
     void exited.then(() => {
       clearTimeout(timer)
       reject(new Error(`process ${name} exited before it listened\n${stderr}`))
