@@ -4,7 +4,7 @@ export type { Tool, ToolDefinition, CapabilitySpec, AnyCapabilitySpec } from './
 export type { ToolContext } from './tool-context.js'
 
 // Errors
-export { ToolError, toToolError } from './tool-error.js'
+export { TOOL_ERROR_CODES, ToolError, toToolError } from './tool-error.js'
 export type { ToolErrorCode, ToolErrorOptions } from './tool-error.js'
 
 // Credentials

@@ -1,20 +1,27 @@
-/** Codes a tool may fail with. The runtime decides retries and waiting states from them. */
-export type ToolErrorCode =
-  | 'rate_limited'
-  | 'transient'
-  | 'timeout'
-  | 'auth_required'
-  | 'auth_token_expired'
-  | 'insufficient_scope'
-  | 'invalid_input'
-  | 'invalid_output'
-  | 'not_found'
-  | 'upstream_error'
-  | 'tool_error'
-  /** The destination is not allowed: a host outside an allowlist, or a private or reserved address. */
-  | 'forbidden_destination'
-  /** An output field was renamed upstream and more than one field could be its new name; memory does not guess. */
-  | 'field_mapping_ambiguous'
+/**
+ * Codes a tool may fail with, written once: `ToolErrorCode` and core's `INBOARD_ERROR_CODES` are
+ * built from this list. The runtime decides retries and waiting states from them.
+ */
+export const TOOL_ERROR_CODES = [
+  'rate_limited',
+  'transient',
+  'timeout',
+  'auth_required',
+  'auth_token_expired',
+  'insufficient_scope',
+  'invalid_input',
+  'invalid_output',
+  'not_found',
+  'upstream_error',
+  'tool_error',
+  // The destination is not allowed: a host outside an allowlist, or a private or reserved address.
+  'forbidden_destination',
+  // An output field was renamed upstream and more than one field could be its new name; memory does not guess.
+  'field_mapping_ambiguous',
+] as const
+
+/** A code a tool may fail with; see {@link TOOL_ERROR_CODES}. */
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number]
 
 /** Codes that are worth retrying without any change on the caller's side. */
 const RETRYABLE: ReadonlySet<ToolErrorCode> = new Set(['rate_limited', 'transient', 'timeout'])

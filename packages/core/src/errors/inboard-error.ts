@@ -1,4 +1,4 @@
-import { ToolError } from '@inboard/tools'
+import { TOOL_ERROR_CODES, ToolError } from '@inboard/tools'
 
 /**
  * Every code an Inboard error can carry. `docs/errors.md` lists them with their meaning, HTTP
@@ -45,27 +45,15 @@ export const INBOARD_ERROR_CODES = [
   'model_result_invalid',
   'no_capability_matched',
   'user_required',
+  'result_too_large',
   // End-user auth (runtime.auth)
   'service_not_configured',
   'oauth_state_invalid',
   'oauth_consent_denied',
   'oauth_exchange_failed',
   'credential_unreadable',
-  // Task failures reported by tools
-  'rate_limited',
-  'transient',
-  'timeout',
-  'auth_required',
-  'auth_token_expired',
-  'insufficient_scope',
-  'invalid_input',
-  'invalid_output',
-  'result_too_large',
-  'not_found',
-  'upstream_error',
-  'tool_error',
-  'forbidden_destination',
-  'field_mapping_ambiguous',
+  // Task failures reported by tools (@inboard/tools writes them)
+  ...TOOL_ERROR_CODES,
 ] as const
 
 export type InboardErrorCode = (typeof INBOARD_ERROR_CODES)[number]
