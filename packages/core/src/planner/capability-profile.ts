@@ -129,7 +129,7 @@ function hasAny(set: ReadonlySet<string>, list: ReadonlySet<string>): boolean {
   return false
 }
 
-function kindOf(type: string | null, format: string | null, nameWords: ReadonlySet<string>, descWords: ReadonlySet<string>, isEnum: boolean, description = ''): ParamKind {
+function kindOf(type: string | null, format: string | null, { nameWords, descWords, isEnum, description = '' }: { nameWords: ReadonlySet<string>; descWords: ReadonlySet<string>; isEnum: boolean; description?: string | undefined }): ParamKind {
   if (isEnum && type !== 'boolean') return 'enum'
   if (type === 'array') return 'list'
   if (type === 'object') return 'other'
@@ -180,7 +180,7 @@ function paramProfile(name: string, raw: JsonSchema, rootSchema: JsonSchema, req
   const itemsSchema = type === 'array' ? asSchema(schema.items) : null
   return {
     name,
-    kind: kindOf(type, format, nameWords, descWords, enumValues !== null, description ?? ''),
+    kind: kindOf(type, format, { nameWords, descWords, isEnum: enumValues !== null, description: description ?? '' }),
     required,
     hasDefault: schema.default !== undefined,
     type,
