@@ -21,11 +21,6 @@ export default tseslint.config(
     },
   },
   {
-    // Being brought under the limit: the runtime core is reworked by several changes at once.
-    files: ['packages/core/**/*.ts', 'bench/planner-eval/**/*.ts'],
-    rules: { 'max-params': 'off' },
-  },
-  {
     // vitest's asymmetric matchers (`expect.any(String)`, `expect.objectContaining(…)`) are typed `any`.
     files: ['**/test/**/*.ts', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

@@ -11,7 +11,7 @@ const environment = z.enum(['development', 'staging', 'production'])
  */
 export function heldoutTools(log: LoggedCall[]): Tool[] {
   return [
-    tool(log, 'crm', 'CRM: contacts, companies, deals and sales activities', {
+    tool(log, 'crm', { description: 'CRM: contacts, companies, deals and sales activities', capabilities: {
       find_contact: {
         description: 'Find a contact by email address or name',
         input: z.object({ email: z.email().optional(), name: z.string().optional() }),
@@ -50,8 +50,8 @@ export function heldoutTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: () => ({ activity_id: 'act_7001' }),
       },
-    }),
-    tool(log, 'hr', 'HR: employees, time off and onboarding', {
+    } }),
+    tool(log, 'hr', { description: 'HR: employees, time off and onboarding', capabilities: {
       get_employee: {
         description: 'Get an employee by id, with email, department and manager',
         input: z.object({ employee_id: z.string().describe('Employee id such as E1042') }),
@@ -80,8 +80,8 @@ export function heldoutTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: () => ({ onboarding_id: 'onb_12' }),
       },
-    }),
-    tool(log, 'shipping', 'Shipping: labels, shipments and parcel tracking', {
+    } }),
+    tool(log, 'shipping', { description: 'Shipping: labels, shipments and parcel tracking', capabilities: {
       track_shipment: {
         description: 'Track a parcel by its tracking number',
         input: z.object({ tracking_number: z.string().describe('Carrier tracking number, e.g. 1Z999AA10123456784') }),
@@ -108,8 +108,8 @@ export function heldoutTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('void'),
       },
-    }),
-    tool(log, 'dns', 'DNS: zones and their records', {
+    } }),
+    tool(log, 'dns', { description: 'DNS: zones and their records', capabilities: {
       list_records: {
         description: 'List the DNS records of a zone',
         input: z.object({ zone: z.string().describe('Domain name, e.g. example.com'), type: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT']).optional() }),
@@ -133,8 +133,8 @@ export function heldoutTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('deleted'),
       },
-    }),
-    tool(log, 'flags', 'Feature flags: turn features on and off per environment, gradual rollouts', {
+    } }),
+    tool(log, 'flags', { description: 'Feature flags: turn features on and off per environment, gradual rollouts', capabilities: {
       get_flag: {
         description: 'Get a feature flag: whether it is on, its rollout and owner',
         input: z.object({ key: z.string().describe('Flag key such as new-checkout'), environment: environment.default('production') }),
@@ -157,6 +157,6 @@ export function heldoutTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('rollout'),
       },
-    }),
+    } }),
   ]
 }

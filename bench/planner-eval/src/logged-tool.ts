@@ -30,7 +30,7 @@ function defaultsOf(schema: z.ZodObject): Record<string, unknown> {
   return out
 }
 
-export function tool(log: LoggedCall[], name: string, description: string, capabilities: Record<string, Spec>): Tool {
+export function tool(log: LoggedCall[], name: string, { description, capabilities }: { description: string; capabilities: Record<string, Spec> }): Tool {
   const entries = Object.entries(capabilities).map(([capability, spec]): [string, AnyCapabilitySpec] => [
     capability,
     {

@@ -13,7 +13,7 @@ export function evaluationTools(log: LoggedCall[]): Tool[] {
 /** Fourteen tools in domains the planner was not written for. */
 export function firstTools(log: LoggedCall[]): Tool[] {
   return [
-    tool(log, 'tracker', 'Issue tracker: projects, issues, comments and workflow states', {
+    tool(log, 'tracker', { description: 'Issue tracker: projects, issues, comments and workflow states', capabilities: {
       create_issue: {
         description: 'Open a new issue (ticket, bug) in a project',
         input: z.object({
@@ -60,8 +60,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('comment'),
       },
-    }),
-    tool(log, 'helpdesk', 'Customer support desk: cases, replies and escalations', {
+    } }),
+    tool(log, 'helpdesk', { description: 'Customer support desk: cases, replies and escalations', capabilities: {
       get_case: {
         description: 'Look up a support case by its number',
         input: z.object({ case_number: z.number().int().describe('Case number, e.g. 9910') }),
@@ -96,8 +96,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('reply'),
       },
-    }),
-    tool(log, 'shop', 'Online shop back office: customers, orders, returns', {
+    } }),
+    tool(log, 'shop', { description: 'Online shop back office: customers, orders, returns', capabilities: {
       get_order: {
         description: 'Get one order by id',
         input: z.object({ order_id: z.string().describe('Order id such as ord_1234') }),
@@ -134,8 +134,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('cancellation'),
       },
-    }),
-    tool(log, 'payments', 'Payments: charges, refunds, invoices and vendor payouts', {
+    } }),
+    tool(log, 'payments', { description: 'Payments: charges, refunds, invoices and vendor payouts', capabilities: {
       list_payments: {
         description: 'List incoming payments, filtered by status, date or amount',
         input: z.object({
@@ -182,8 +182,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('payout'),
       },
-    }),
-    tool(log, 'sms', 'Text messages (SMS) to phones', {
+    } }),
+    tool(log, 'sms', { description: 'Text messages (SMS) to phones', capabilities: {
       send_sms: {
         description: 'Send a text message to a phone number',
         input: z.object({ to: z.string().describe('Phone number in E.164 format, e.g. +14155550100'), body: z.string().max(480) }),
@@ -199,8 +199,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         }),
         output: () => ({ messages: [{ sid: 'SM11', to: '+4915112345678', status: 'delivered' }] }),
       },
-    }),
-    tool(log, 'chat', 'Team chat: channels and direct messages', {
+    } }),
+    tool(log, 'chat', { description: 'Team chat: channels and direct messages', capabilities: {
       post_message: {
         description: 'Post a message in a channel',
         input: z.object({ channel: z.string().describe('Channel name without the #'), text: z.string() }),
@@ -218,8 +218,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         input: z.object({ channel: z.string().describe('Channel name without the #'), since: z.iso.date().optional(), limit: z.number().int().min(1).max(200).default(50) }),
         output: () => ({ messages: [{ user: 'kofi', text: 'rolling back' }] }),
       },
-    }),
-    tool(log, 'docs', 'Shared documents: create, search, edit and share', {
+    } }),
+    tool(log, 'docs', { description: 'Shared documents: create, search, edit and share', capabilities: {
       create_document: {
         description: 'Create a new document',
         input: z.object({ title: z.string(), content: z.string().optional(), folder: z.string().optional() }),
@@ -243,8 +243,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('share'),
       },
-    }),
-    tool(log, 'sheets', 'Spreadsheets: read and write cell ranges', {
+    } }),
+    tool(log, 'sheets', { description: 'Spreadsheets: read and write cell ranges', capabilities: {
       read_range: {
         description: 'Read the values of a cell range',
         input: z.object({ spreadsheet_id: z.string(), range: z.string().describe('A1 notation, e.g. B2:D10'), sheet: z.string().optional() }),
@@ -262,8 +262,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('clear'),
       },
-    }),
-    tool(log, 'sql', 'Read-only SQL access to company databases', {
+    } }),
+    tool(log, 'sql', { description: 'Read-only SQL access to company databases', capabilities: {
       run_query: {
         description: 'Run a read-only SQL query and return the rows',
         input: z.object({ database: z.string(), sql: z.string().describe('A SELECT statement'), limit: z.number().int().min(1).max(1000).default(100) }),
@@ -274,8 +274,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         input: z.object({ database: z.string(), schema: z.string().default('public') }),
         output: () => ({ tables: ['orders', 'customers', 'shipments'] }),
       },
-    }),
-    tool(log, 'storage', 'Object storage: buckets of files', {
+    } }),
+    tool(log, 'storage', { description: 'Object storage: buckets of files', capabilities: {
       list_objects: {
         description: 'List objects in a bucket',
         input: z.object({ bucket: z.string(), prefix: z.string().optional().describe('Only keys starting with this prefix, e.g. reports/2025/') }),
@@ -303,8 +303,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         sideEffects: true,
         output: ok('delete'),
       },
-    }),
-    tool(log, 'paging', 'Incident response: incidents, on-call schedules and paging', {
+    } }),
+    tool(log, 'paging', { description: 'Incident response: incidents, on-call schedules and paging', capabilities: {
       list_incidents: {
         description: 'List incidents, by service or status',
         input: z.object({ service: z.string().optional(), status: z.enum(['triggered', 'acknowledged', 'resolved']).optional(), since: z.iso.date().optional() }),
@@ -333,8 +333,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         input: z.object({ schedule: z.string().describe('Schedule or team name') }),
         output: () => ({ user: 'rahul', email: 'rahul@corp.io', phone: '+14155550182', until: '2026-03-12T09:00:00Z' }),
       },
-    }),
-    tool(log, 'repos', 'Code hosting: repositories, files and pull requests', {
+    } }),
+    tool(log, 'repos', { description: 'Code hosting: repositories, files and pull requests', capabilities: {
       get_repository: {
         description: 'Get a repository with its owner and default branch',
         input: z.object({ repo: z.string().describe('owner/name, e.g. web/app') }),
@@ -356,8 +356,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         input: z.object({ repo: z.string().describe('owner/name, e.g. web/app'), path: z.string(), ref: z.string().default('main').describe('Branch, tag or commit') }),
         output: () => ({ content: 'export {}' }),
       },
-    }),
-    tool(log, 'calendar', 'Calendar: events and meetings', {
+    } }),
+    tool(log, 'calendar', { description: 'Calendar: events and meetings', capabilities: {
       create_event: {
         description: 'Create a calendar event and invite attendees',
         input: z.object({ title: z.string(), date: z.iso.date(), attendees: z.array(z.email()).optional() }),
@@ -369,8 +369,8 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         input: z.object({ after: z.iso.date().optional(), before: z.iso.date().optional() }),
         output: () => ({ events: [{ title: 'Standup', date: '2026-03-12' }] }),
       },
-    }),
-    tool(log, 'email', 'Email: send mail and search the inbox', {
+    } }),
+    tool(log, 'email', { description: 'Email: send mail and search the inbox', capabilities: {
       send_email: {
         description: 'Send an email',
         input: z.object({ to: z.email(), subject: z.string(), body: z.string(), cc: z.array(z.email()).optional() }),
@@ -382,6 +382,6 @@ export function firstTools(log: LoggedCall[]): Tool[] {
         input: z.object({ query: z.string().optional(), from: z.email().optional(), received_after: z.iso.date().optional(), unread_only: z.boolean().default(false) }),
         output: () => ({ messages: [{ id: 'msg_31', from: 'billing@stripe.com', subject: 'Your invoice' }] }),
       },
-    }),
+    } }),
   ]
 }

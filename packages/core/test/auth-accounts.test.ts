@@ -40,7 +40,7 @@ function mailRuntime(raw = new Map<string, unknown>()) {
 }
 
 /** Connects `user` in `account` through a pre-connect link, logging in at the provider as `login`. */
-async function connectIn(harness: AuthHarness, user: string, account: string | null, login: string): Promise<void> {
+async function connectIn(harness: AuthHarness, user: string, { account, login }: { account: string | null; login: string }): Promise<void> {
   const redirect = await server.consent(await harness.runtime.auth.authorizationUrl(user, 'crm', { account }), { login })
   await harness.runtime.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
 }
@@ -97,7 +97,7 @@ describe('credentials are separated by account', () => {
   it("makes a task in account B ask for its own consent instead of using the default account's OAuth token for the same user_id", async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    await connectIn(harness, 'alice', null, 'alice_default')
+    await connectIn(harness, 'alice', { account: null, login: 'alice_default' })
     const apiCalls = server.apiRequests.length
     const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: 'B' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
@@ -117,7 +117,7 @@ describe('credentials are separated by account', () => {
     expect((await runtime.tasks.wait(inB.id, { until: 'waiting' })).status).toBe('waiting')
     expect((await runtime.tasks.wait(inDefault.id, { until: 'waiting' })).status).toBe('waiting')
 
-    expect(await consentFor(harness, server, waitingA, 'alice_of_A')).toEqual({ user_id: 'alice', service: 'crm', scopes: ['contacts.read'], resumed: 1 })
+    expect(await consentFor(harness, server, { task: waitingA, login: 'alice_of_A' })).toEqual({ user_id: 'alice', service: 'crm', scopes: ['contacts.read'], resumed: 1 })
     expect((await runtime.tasks.wait(inA.id)).result).toEqual({ owner: 'alice_of_A', contacts: [{ name: 'Contact of alice_of_A' }] })
     expect((await runtime.tasks.get(inB.id)).status).toBe('waiting')
     expect((await runtime.tasks.get(inDefault.id)).status).toBe('waiting')
@@ -127,7 +127,7 @@ describe('credentials are separated by account', () => {
 
     // B's own consent resumes B's task with B's grant.
     const waitingB = await runtime.tasks.get(inB.id)
-    expect((await consentFor(harness, server, waitingB, 'alice_of_B')).resumed).toBe(1)
+    expect((await consentFor(harness, server, { task: waitingB, login: 'alice_of_B' })).resumed).toBe(1)
     expect((await runtime.tasks.wait(inB.id)).result).toMatchObject({ owner: 'alice_of_B' })
     expect((await runtime.tasks.get(inDefault.id)).status).toBe('waiting')
   })
@@ -135,8 +135,8 @@ describe('credentials are separated by account', () => {
   it('refreshes the same user_id in two accounts separately: one refresh per account, each with its own token', async () => {
     const harness = createAuthRuntime(server, { concurrency: 20 })
     const { runtime, clock } = harness
-    await connectIn(harness, 'alice', 'A', 'alice_refresh_A')
-    await connectIn(harness, 'alice', 'B', 'alice_refresh_B')
+    await connectIn(harness, 'alice', { account: 'A', login: 'alice_refresh_A' })
+    await connectIn(harness, 'alice', { account: 'B', login: 'alice_refresh_B' })
     await clock.advance(HOUR - 30_000)
     const before = refreshes()
     const tasks = await Promise.all(Array.from({ length: 10 }, (_, n) => runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: n % 2 === 0 ? 'A' : 'B' })))

@@ -61,7 +61,7 @@ describe('OAuth consent against a real authorization server', () => {
     const first = waiting[0]
     if (first === undefined) throw new Error('no task')
     expect(new Set(waiting.map((task) => task.waiting?.auth_url)).size).toBe(3)
-    expect((await consentFor(harness, server, first, 'user_many')).resumed).toBe(3)
+    expect((await consentFor(harness, server, { task: first, login: 'user_many' })).resumed).toBe(3)
     for (const task of tasks) expect((await runtime.tasks.wait(task.id)).result).toMatchObject({ owner: 'user_many' })
   })
 

@@ -58,7 +58,7 @@ export function createAuthRuntime(server: AuthServer, options: { planner?: Retur
 }
 
 /** Runs the consent at `task.waiting.auth_url` as `login` and hands the redirect to `runtime.auth.complete`. */
-export async function consentFor(harness: AuthHarness, server: AuthServer, task: Task, login: string): Promise<Awaited<ReturnType<AuthApi['complete']>>> {
+export async function consentFor(harness: AuthHarness, server: AuthServer, { task, login }: { task: Task; login: string }): Promise<Awaited<ReturnType<AuthApi['complete']>>> {
   const authUrl = task.waiting?.auth_url
   if (authUrl == null) throw new Error(`Task ${task.id} is not waiting for consent`)
   const redirect = await server.consent(authUrl, { login })

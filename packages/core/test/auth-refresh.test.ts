@@ -94,7 +94,7 @@ describe('token refresh', () => {
     expect(refreshes() - before).toBe(1)
     expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/reconnect/) })
     expect(await runtime.auth.status('user_revoked', 'crm')).toMatchObject({ connected: false })
-    expect(await consentFor(harness, server, waiting, 'user_revoked')).toMatchObject({ resumed: 1 })
+    expect(await consentFor(harness, server, { task: waiting, login: 'user_revoked' })).toMatchObject({ resumed: 1 })
     expect((await runtime.tasks.wait(task.id)).result).toMatchObject({ owner: 'user_revoked' })
   })
 })

@@ -17,7 +17,7 @@ describe('scopes', () => {
     const scope = new URL(waiting.waiting?.auth_url ?? '').searchParams.get('scope')?.split(' ')
     expect(scope).toEqual(['contacts.read', 'contacts.write'])
 
-    const completed = await consentFor(harness, server, waiting, 'user_scope')
+    const completed = await consentFor(harness, server, { task: waiting, login: 'user_scope' })
     expect(completed.scopes.sort()).toEqual(['contacts.read', 'contacts.write'])
     expect(completed.resumed).toBe(1)
     expect((await runtime.tasks.wait(task.id)).result).toEqual({ created: true, owner: 'user_scope' })
@@ -44,7 +44,7 @@ describe('scopes', () => {
     expect(new URL(waiting.waiting?.auth_url ?? '').searchParams.get('scope')).toBe('contacts.read contacts.write')
     expect(asked[0]).toEqual({ user_id: 'user_learned', service: 'crm', task_id: task.id, sub_agent: null, capability: 'create_contact' })
     const apiCalls = server.apiRequests.length
-    await consentFor(harness, server, waiting, 'user_learned')
+    await consentFor(harness, server, { task: waiting, login: 'user_learned' })
     expect((await runtime.tasks.wait(task.id)).result).toEqual({ created: true, owner: 'user_learned' })
     // One API call: the one that succeeded. The learned scope avoided the 403 round trip.
     expect(server.apiRequests.length - apiCalls).toBe(1)

@@ -44,8 +44,8 @@ describe('secrets', () => {
 
       // Connect through a task, hit insufficient_scope, consent again, refresh on expiry and on 401.
       const task = await runtime.tasks.create({ prompt: 'Create a contact', user_id: 'user_canary' })
-      seen.add(await consentFor(harness, server, await runtime.tasks.wait(task.id, { until: 'waiting' }), 'user_canary'))
-      seen.add(await consentFor(harness, server, await runtime.tasks.wait(task.id, { until: 'waiting' }), 'user_canary'))
+      seen.add(await consentFor(harness, server, { task: await runtime.tasks.wait(task.id, { until: 'waiting' }), login: 'user_canary' }))
+      seen.add(await consentFor(harness, server, { task: await runtime.tasks.wait(task.id, { until: 'waiting' }), login: 'user_canary' }))
       await runtime.tasks.wait(task.id)
       await clock.advance(3_600_000)
       const refreshed = await runtime.tasks.create({ prompt: 'Create another', user_id: 'user_canary' })

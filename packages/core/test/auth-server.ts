@@ -116,7 +116,7 @@ export async function startAuthServer(): Promise<AuthServer> {
       })
     }
     if (url.pathname.startsWith('/interaction/')) {
-      interact(provider, req, res, url).catch((error: unknown) => {
+      interact(provider, req, { res, url }).catch((error: unknown) => {
         res.statusCode = 500
         res.end(String(error))
       })
@@ -220,7 +220,7 @@ async function introspect(issuer: string, token: string): Promise<{ active: bool
 }
 
 /** The login and consent screens, answered from query parameters: `login=<account>`, `deny=1`. */
-async function interact(provider: Provider, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function interact(provider: Provider, req: IncomingMessage, { res, url }: { res: ServerResponse; url: URL }): Promise<void> {
   const details = await provider.interactionDetails(req, res)
   if (url.searchParams.get('deny') === '1') {
     await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined' }, { mergeWithLastSubmission: false })

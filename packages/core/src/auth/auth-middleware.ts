@@ -50,11 +50,11 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
             continue
           }
           if (thrown.code === 'insufficient_scope') {
-            throw await consentWait(deps, site, request, service, unique([...source.granted, ...(thrown.scopes ?? [])]), 'incremental')
+            throw await consentWait(deps, site, { request, service, needed: unique([...source.granted, ...(thrown.scopes ?? [])]), kind: 'incremental' })
           }
           if (thrown.code === 'auth_required' || thrown.code === 'auth_token_expired') {
             const revoked = thrown.details?.reason === 'revoked' || thrown.code === 'auth_token_expired'
-            throw await consentWait(deps, site, request, service, thrown.scopes ?? [], revoked ? 'reconnect' : 'connect')
+            throw await consentWait(deps, site, { request, service, needed: thrown.scopes ?? [], kind: revoked ? 'reconnect' : 'connect' })
           }
           throw thrown
         }
@@ -63,15 +63,8 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
   }
 }
 
-async function consentWait(
-  deps: AuthMiddlewareDeps,
-  site: CallSite,
-  request: ScopeRequest,
-  service: Extract<ResolvedService, { type: 'oauth2' }>,
-  needed: readonly string[],
-  kind: 'connect' | 'reconnect' | 'incremental',
-): Promise<WaitRequest> {
-  const { url, scopes } = await deps.consent.link(request, site.task.account, service, needed)
+async function consentWait(deps: AuthMiddlewareDeps, site: CallSite, { request, service, needed, kind }: { request: ScopeRequest; service: Extract<ResolvedService, { type: 'oauth2' }>; needed: readonly string[]; kind: 'connect' | 'reconnect' | 'incremental' }): Promise<WaitRequest> {
+  const { url, scopes } = await deps.consent.link(request, site.task.account, { service, needed })
   site.note(`waiting for the user to ${kind === 'incremental' ? 'grant more access to' : kind} ${site.tool} (scopes: ${scopes.join(' ') || 'none'})`)
   const message =
     kind === 'incremental'

@@ -137,7 +137,7 @@ export class AuthService implements AuthApi {
     const owner = ownerOf(userId, options)
     const config = this.#oauth(service)
     const request = { user_id: userId, service, task_id: null, sub_agent: null, capability: null }
-    return (await this.#deps.consent.link(request, owner.account, config, options.scopes ?? [])).url
+    return (await this.#deps.consent.link(request, owner.account, { service: config, needed: options.scopes ?? [] })).url
   }
 
   /**
@@ -169,7 +169,7 @@ export class AuthService implements AuthApi {
     if (input.code === undefined) throw new InboardError('invalid_request', 'The OAuth callback has no code', { param: 'code' })
     let record
     try {
-      record = await this.#deps.tokens.exchange(owner, pending.service, config, input.code, pending.verifier, pending.scopes)
+      record = await this.#deps.tokens.exchange(owner, pending.service, { service: config, code: input.code, verifier: pending.verifier, requested: pending.scopes })
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error
       throw new InboardError('oauth_exchange_failed', `Exchanging the authorization code for ${pending.service} failed: ${error.message}`, {

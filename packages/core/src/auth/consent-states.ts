@@ -39,7 +39,7 @@ export class ConsentStates {
   /** States being consumed right now, so two callbacks racing in one process cannot both win. */
   readonly #consuming = new Set<string>()
 
-  constructor(store: KeyValueStore, cipher: CredentialCipher, clock: Clock, ttlMs: number) {
+  constructor(store: KeyValueStore, cipher: CredentialCipher, { clock, ttlMs }: { clock: Clock; ttlMs: number }) {
     this.#store = store
     this.#cipher = cipher
     this.#clock = clock

@@ -27,7 +27,7 @@ export function createAuth(options: AuthOptions, deps: { clock: Clock; store: Ke
   }
   const cipher = new CredentialCipher(resolved.key)
   const vault = new CredentialVault(resolved.store, cipher)
-  const states = new ConsentStates(resolved.store, cipher, clock, resolved.stateTtlMs)
+  const states = new ConsentStates(resolved.store, cipher, { clock, ttlMs: resolved.stateTtlMs })
   const tokens = new OAuthTokens({ vault, clock, skewMs: resolved.refreshSkewMs, fetch: resolved.fetch, secrets })
   const consent = new ConsentFlow(states, [resolved.scopesFor])
   return {

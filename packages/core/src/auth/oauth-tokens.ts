@@ -51,15 +51,15 @@ export class OAuthTokens {
    * A usable token for the user: the stored one, or a refreshed one when it is about to expire or
    * equals `rejected` (the token the upstream just answered 401 to).
    */
-  async current(owner: CredentialOwner, name: string, service: OAuthService, rejected?: string): Promise<TokenOutcome> {
+  async current(owner: CredentialOwner, name: string, { service, rejected }: { service: OAuthService; rejected?: string | undefined }): Promise<TokenOutcome> {
     const stored = await this.#vault.get(owner, name)
     if (stored?.type !== 'oauth2') return { gap: 'not_connected' }
     if (!this.#stale(stored, rejected)) return { record: stored }
-    return this.#refresh(owner, name, service, rejected ?? stored.access_token)
+    return this.#refresh(owner, name, { service, staleToken: rejected ?? stored.access_token })
   }
 
   /** Exchanges an authorization code (with its PKCE verifier) and stores the tokens. */
-  async exchange(owner: CredentialOwner, name: string, service: OAuthService, code: string, verifier: string, requested: readonly string[]): Promise<OAuthRecord> {
+  async exchange(owner: CredentialOwner, name: string, { service, code, verifier, requested }: { service: OAuthService; code: string; verifier: string; requested: readonly string[] }): Promise<OAuthRecord> {
     const response = await this.#request(service, { grant_type: 'authorization_code', code, redirect_uri: service.redirectUri, code_verifier: verifier })
     const previous = await this.#vault.get(owner, name).catch(() => undefined)
     const keep = previous?.type === 'oauth2' ? previous.refresh_token : null
@@ -73,7 +73,7 @@ export class OAuthTokens {
     return record.expires_at !== null && this.#clock.now() >= record.expires_at - this.#skewMs
   }
 
-  #refresh(owner: CredentialOwner, name: string, service: OAuthService, staleToken: string): Promise<TokenOutcome> {
+  #refresh(owner: CredentialOwner, name: string, { service, staleToken }: { service: OAuthService; staleToken: string }): Promise<TokenOutcome> {
     const key = ownerKey(owner, name)
     const running = this.#inflight.get(key)
     if (running) return running

@@ -24,7 +24,7 @@ export class TokenEndpointError extends Error {
   readonly oauthError: string | null
   readonly status: number | null
 
-  constructor(message: string, oauthError: string | null, status: number | null, cause?: unknown) {
+  constructor(message: string, { oauthError, status, cause }: { oauthError: string | null; status: number | null; cause?: unknown | undefined }) {
     super(message, cause === undefined ? undefined : { cause })
     this.oauthError = oauthError
     this.status = status
@@ -71,7 +71,7 @@ export async function requestTokens(service: OAuthService, grant: Readonly<Recor
     response = await fetchImpl(service.tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) })
   } catch (error) {
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : 'network error'
-    throw new TokenEndpointError(`Could not reach the token endpoint at ${where}: ${reason}`, null, null, error)
+    throw new TokenEndpointError(`Could not reach the token endpoint at ${where}: ${reason}`, { oauthError: null, status: null, cause: error })
   }
   const text = await response.text().catch(() => '')
   const json = parseJson(text)
@@ -79,14 +79,14 @@ export async function requestTokens(service: OAuthService, grant: Readonly<Recor
     const parsed = tokenResponse.safeParse(json)
     if (parsed.success && parsed.data.token_type.toLowerCase() === 'bearer') return parsed.data
     // The body holds tokens: say what is wrong with its shape, never echo it.
-    throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status} without a usable bearer token`, 'invalid_response', response.status)
+    throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status} without a usable bearer token`, { oauthError: 'invalid_response', status: response.status })
   }
   const refusal = errorResponse.safeParse(json)
   if (refusal.success) {
     const description = refusal.data.error_description === undefined ? '' : `: ${refusal.data.error_description.slice(0, 200)}`
-    throw new TokenEndpointError(`The token endpoint at ${where} refused the grant (${refusal.data.error}${description})`, refusal.data.error, response.status)
+    throw new TokenEndpointError(`The token endpoint at ${where} refused the grant (${refusal.data.error}${description})`, { oauthError: refusal.data.error, status: response.status })
   }
-  throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status}`, null, response.status)
+  throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status}`, { oauthError: null, status: response.status })
 }
 
 function parseJson(text: string): unknown {

@@ -87,7 +87,7 @@ export class UserCredentialSource implements CredentialSource {
     }
     let outcome
     try {
-      outcome = await this.#tokens.current(this.#owner, service, this.#service, this.#rejected)
+      outcome = await this.#tokens.current(this.#owner, service, { service: this.#service, rejected: this.#rejected })
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error
       // Transient failures are retried with the call; anything else is a configuration problem.

@@ -86,7 +86,7 @@ export class ExecutionMemory {
     return task.mode === 'live' && this.#deps.enabledFor(task.id)
   }
 
-  find<K extends MemoryKind>(scope: string, kind: K, capability: string | null, key: string): MemoryEntryOf<K> | undefined {
+  find<K extends MemoryKind>(scope: string, kind: K, { capability, key }: { capability: string | null; key: string }): MemoryEntryOf<K> | undefined {
     return this.store.scope(scope)?.get(entryId(kind, capability, key)) as MemoryEntryOf<K> | undefined
   }
 
@@ -96,8 +96,8 @@ export class ExecutionMemory {
   }
 
   /** Stores a fact, or revises it, with the task that taught it and the evidence. */
-  learn<K extends MemoryKind>(scope: MemoryScope, kind: K, capability: string | null, key: string, value: MemoryValues[K], taskId: string, evidence: Record<string, unknown>): MemoryEntryOf<K> {
-    const previous = this.find(scopeKey(scope), kind, capability, key)
+  learn<K extends MemoryKind>(scope: MemoryScope, kind: K, { capability, key, value, taskId, evidence }: { capability: string | null; key: string; value: MemoryValues[K]; taskId: string; evidence: Record<string, unknown> }): MemoryEntryOf<K> {
+    const previous = this.find(scopeKey(scope), kind, { capability, key })
     const entry = {
       id: entryId(kind, capability, key),
       kind,
@@ -183,7 +183,7 @@ export class ExecutionMemory {
     if (request.task_id !== null && !this.#deps.enabledFor(request.task_id)) return undefined
     if (!this.store.isReady) await this.store.ready()
     const account = request.task_id === null ? null : this.#deps.accountOf(request.task_id)
-    const entry = this.find(scopeKey({ subagent: request.sub_agent, tool: request.service, account }), 'oauth_scopes', null, '')
+    const entry = this.find(scopeKey({ subagent: request.sub_agent, tool: request.service, account }), 'oauth_scopes', { capability: null, key: '' })
     if (!entry) return undefined
     if (request.task_id !== null) {
       const uses = this.scopeUses.get(request.task_id) ?? []

@@ -71,25 +71,25 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       if (waiting) await waiting
       const response = await (base ?? globalThis.fetch)(input, init)
       const announced = announcedLimit(response.headers)
-      if (announced) learnFromHeaders(site, state, announced, response.status)
+      if (announced) learnFromHeaders(site, state, { announced, status: response.status })
       return response
     }
   }
 
   /** Learns a limit from `X-RateLimit-*` on responses, before any 429: the window from a rollover, a raised limit at once. */
-  const learnFromHeaders = (site: CallSite, state: CallState, announced: AnnouncedLimit, status: number): void => {
+  const learnFromHeaders = (site: CallSite, state: CallState, { announced, status }: { announced: AnnouncedLimit; status: number }): void => {
     const previous = lastAnnounced.get(state.pacer)
     lastAnnounced.set(state.pacer, announced)
-    const entry = memory.find(state.key, 'rate_limit', null, '')
+    const entry = memory.find(state.key, 'rate_limit', { capability: null, key: '' })
     const evidence = { status, 'x-ratelimit-limit': announced.limit, 'x-ratelimit-remaining': announced.remaining, 'x-ratelimit-reset': announced.reset }
     if (entry && announced.limit > entry.value.limit) {
-      memory.learn(scopeOf(site), 'rate_limit', null, '', { limit: announced.limit, window_ms: entry.value.window_ms }, site.task.id, { ...evidence, previous_limit: entry.value.limit })
+      memory.learn(scopeOf(site), 'rate_limit', { capability: null, key: '', value: { limit: announced.limit, window_ms: entry.value.window_ms }, taskId: site.task.id, evidence: { ...evidence, previous_limit: entry.value.limit } })
       site.note(`learned rate limit raised to ${formatLimit({ limit: announced.limit, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`)
       return
     }
     const windowMs = previous ? rolloverWindow(previous, announced) : undefined
     if (windowMs === undefined || (entry && (windowMs >= entry.value.window_ms || entry.value.limit !== announced.limit))) return
-    memory.learn(scopeOf(site), 'rate_limit', null, '', { limit: announced.limit, window_ms: windowMs }, site.task.id, { ...evidence, 'previous-reset': previous?.reset })
+    memory.learn(scopeOf(site), 'rate_limit', { capability: null, key: '', value: { limit: announced.limit, window_ms: windowMs }, taskId: site.task.id, evidence: { ...evidence, 'previous-reset': previous?.reset } })
     site.note(`learned rate limit ${formatLimit({ limit: announced.limit, windowMs })} from X-RateLimit headers`)
   }
 
@@ -97,14 +97,14 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     const facts = memory.store.scope(state.key)
     if (!facts) return
     for (const code of LEARNED_CODES) {
-      const fact = memory.find(state.key, 'retry_pattern', site.capability, code)
+      const fact = memory.find(state.key, 'retry_pattern', { capability: site.capability, key: code })
       if (fact && tunePolicy(site.policy, fact.value)) {
         memory.used(fact)
         site.note(`retry policy from learned ${code} recoveries: first retry after ≤${site.policy.minDelayMs} ms, up to ${site.policy.retries} retries (${since(fact.provenance.task_id)})`)
       }
     }
     for (const [field, planned] of sizeFields(site.input)) {
-      const fact = memory.find(state.key, 'page_size', site.capability, field)
+      const fact = memory.find(state.key, 'page_size', { capability: site.capability, key: field })
       const choice = fact ? chooseSize(fact.value, planned) : null
       if (!fact || !choice) continue
       memory.used(fact)
@@ -118,12 +118,12 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     }
   }
 
-  const learnSizes = (site: CallSite, state: CallState, accepted: boolean, evidence: Record<string, unknown>): void => {
+  const learnSizes = (site: CallSite, state: CallState, { accepted, evidence }: { accepted: boolean; evidence: Record<string, unknown> }): void => {
     for (const [field, size] of sizeFields(site.input)) {
-      const fact = memory.find(state.key, 'page_size', site.capability, field)
+      const fact = memory.find(state.key, 'page_size', { capability: site.capability, key: field })
       const next = observeSize(fact?.value, size, accepted)
       if (fact && next.largest_ok === fact.value.largest_ok && next.smallest_rejected === fact.value.smallest_rejected) continue
-      memory.learn(scopeOf(site), 'page_size', site.capability, field, { field, ...next }, site.task.id, { [field]: size, accepted, ...evidence })
+      memory.learn(scopeOf(site), 'page_size', { capability: site.capability, key: field, value: { field, ...next }, taskId: site.task.id, evidence: { [field]: size, accepted, ...evidence } })
     }
   }
 
@@ -132,15 +132,15 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     for (let shrinks = 0; ; shrinks++) {
       try {
         const output = await next()
-        learnSizes(site, state, true, {})
+        learnSizes(site, state, { accepted: true, evidence: {} })
         return output
       } catch (thrown) {
         const fields = sizeFields(site.input)
         if (!(thrown instanceof ToolError) || fields.length === 0 || shrinks >= MAX_SHRINKS || !isSizeRejection(thrown, site.spec.sideEffects === true, fields.map(([field]) => field))) throw thrown
-        learnSizes(site, state, false, { code: thrown.code, status: thrown.details?.status, message: thrown.message.slice(0, 200) })
+        learnSizes(site, state, { accepted: false, evidence: { code: thrown.code, status: thrown.details?.status, message: thrown.message.slice(0, 200) } })
         const smaller: Record<string, unknown> = { ...(site.input as Record<string, unknown>) }
         for (const [field, size] of fields) {
-          const fact = memory.find(state.key, 'page_size', site.capability, field)
+          const fact = memory.find(state.key, 'page_size', { capability: site.capability, key: field })
           const size2 = smallerSize(fact?.value, size)
           if (size2 < 1) throw thrown
           smaller[field] = size2
@@ -154,19 +154,19 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   const learnFailure = (site: CallSite, state: CallState, error: ToolError): void => {
     const now = memory.clock.now()
     if (error.code === 'rate_limited') {
-      const entry = memory.find(state.key, 'rate_limit', null, '')
+      const entry = memory.find(state.key, 'rate_limit', { capability: null, key: '' })
       const paced = memory.pacers.get(state.pacer)
-      const observed = observeLimit(error, memory.pacers.recent(state.pacer), now, paced && { limit: paced.limit, windowMs: paced.windowMs })
+      const observed = observeLimit(error, memory.pacers.recent(state.pacer), { now, paced: paced && { limit: paced.limit, windowMs: paced.windowMs } })
       if (observed && (entry?.value.limit !== observed.limit || entry.value.window_ms !== observed.windowMs)) {
-        memory.learn(scopeOf(site), 'rate_limit', null, '', { limit: observed.limit, window_ms: observed.windowMs }, site.task.id, observed.evidence)
+        memory.learn(scopeOf(site), 'rate_limit', { capability: null, key: '', value: { limit: observed.limit, window_ms: observed.windowMs }, taskId: site.task.id, evidence: observed.evidence })
         site.note(`learned rate limit ${formatLimit(observed)} from a 429${entry ? ` (was ${formatLimit({ limit: entry.value.limit, windowMs: entry.value.window_ms })})` : ''}`)
       }
     } else if (error.code === 'insufficient_scope' && error.scopes && error.scopes.length > 0) {
-      const entry = memory.find(state.key, 'oauth_scopes', null, '')
+      const entry = memory.find(state.key, 'oauth_scopes', { capability: null, key: '' })
       const scopes = [...new Set([...(entry?.value.scopes ?? []), ...error.scopes])]
       if (!entry || scopes.length !== entry.value.scopes.length) {
         const headers = error.details?.headers as Record<string, unknown> | undefined
-        memory.learn(scopeOf(site), 'oauth_scopes', null, '', { scopes }, site.task.id, { code: error.code, status: error.details?.status ?? 403, capability: site.capability, scopes: error.scopes, 'www-authenticate': headers?.['www-authenticate'] })
+        memory.learn(scopeOf(site), 'oauth_scopes', { capability: null, key: '', value: { scopes }, taskId: site.task.id, evidence: { code: error.code, status: error.details?.status ?? 403, capability: site.capability, scopes: error.scopes, 'www-authenticate': headers?.['www-authenticate'] } })
         site.note(`learned that ${site.tool} needs scopes ${scopes.join(' ')}; the next consent asks for them up front`)
       }
     } else if (LEARNED_CODES.has(error.code) && error.retryable) {
@@ -177,12 +177,12 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   }
 
   /** `recoveredAt`: when the attempt that succeeded started (the outage lasted at most until then). */
-  const learnRecovery = (site: CallSite, state: CallState, recovered: boolean, recoveredAt = memory.clock.now()): void => {
+  const learnRecovery = (site: CallSite, state: CallState, { recovered, recoveredAt = memory.clock.now() }: { recovered: boolean; recoveredAt?: number | undefined }): void => {
     if (state.failedCode === null || state.failedAt === null) return
-    const fact = memory.find(state.key, 'retry_pattern', site.capability, state.failedCode)
+    const fact = memory.find(state.key, 'retry_pattern', { capability: site.capability, key: state.failedCode })
     const afterMs = recoveredAt - state.failedAt
     const value = observeRetry(fact?.value, state.failedCode, { recovered, afterMs, retries: state.retries })
-    memory.learn(scopeOf(site), 'retry_pattern', site.capability, state.failedCode, value, site.task.id, { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs })
+    memory.learn(scopeOf(site), 'retry_pattern', { capability: site.capability, key: state.failedCode, value, taskId: site.task.id, evidence: { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs } })
     state.failedAt = null
     state.failedCode = null
     state.retries = 0
@@ -191,7 +191,7 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   const noteUses = (site: CallSite, state: CallState, waiting: boolean): void => {
     const pacer = memory.pacers.get(state.pacer)
     if (pacer && state.pacedRequests > 0) {
-      const entry = memory.find(state.key, 'rate_limit', null, '')
+      const entry = memory.find(state.key, 'rate_limit', { capability: null, key: '' })
       if (entry) memory.used(entry)
       site.note(`paced to learned limit ${formatLimit(pacer)}${state.waitedMs > 0 ? ` (waited ${state.waitedMs} ms)` : ''}`)
     }
@@ -211,10 +211,10 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   /** What a failed call becomes: a repaired output, a replan of a replayed plan, or the error. */
   const recover = (site: CallSite, state: CallState, thrown: unknown): unknown => {
     if (!(thrown instanceof ToolError)) throw thrown
-    if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, false)
+    if (state.failedCode !== null && LEARNED_CODES.has(thrown.code)) learnRecovery(site, state, { recovered: false })
     if (thrown.code === 'invalid_output') {
       try {
-        return repairOutput(memory, site, scopeOf(site), thrown)
+        return repairOutput(memory, site, { scope: scopeOf(site), error: thrown })
       } catch (unrepaired) {
         if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
         throw unrepaired
@@ -252,8 +252,8 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
     const startedAt = memory.clock.now()
     try {
       const raw = await next()
-      if (state.failedCode !== null) learnRecovery(site, state, true, startedAt)
-      return applyKnownRenames(memory, site, state.key, raw)
+      if (state.failedCode !== null) learnRecovery(site, state, { recovered: true, recoveredAt: startedAt })
+      return applyKnownRenames(memory, site, { key: state.key, raw })
     } catch (thrown) {
       if (thrown instanceof ToolError) learnFailure(site, state, thrown)
       throw thrown

@@ -101,7 +101,7 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const history = context.history.slice(task.historyStart)
     if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
     if (observed) {
-      learn(context, task, observedPlan(context.task.prompt, task.calls, context.task.user_id, history, result, specOf), [])
+      learn(context, task, observedPlan(context.task.prompt, task.calls, { userId: context.task.user_id, history, result, specOf }), [])
       return
     }
     const last = history.at(-1)?.output
@@ -115,19 +115,19 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
   const learn = (context: PlannerContext, task: TaskPlan, plan: MemoryValues['plan'], skipped: readonly string[]): void => {
     const { finish } = plan
     const scope = scopeOf(context)
-    const existing = memory.find(scopeKey(scope), 'plan', null, plan.shape)
+    const existing = memory.find(scopeKey(scope), 'plan', { capability: null, key: plan.shape })
     if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions) && isDeepStrictEqual(existing.value.observed, plan.observed)) return
     if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
     // Prompts that never repeat would grow memory without end: keep the most recently useful plans.
     const plans = memory.plans(scopeKey(scope))
     if (!existing && plans && plans.size >= MAX_PLANS) memory.forget(memory.leastRecentPlan(scopeKey(scope))!)
     const capabilities = plan.decisions.flatMap((decision) => decision.calls.map((call) => `${call.tool}.${call.capability}`))
-    memory.learn(scope, 'plan', null, plan.shape, plan, context.task.id, {
+    memory.learn(scope, 'plan', { capability: null, key: plan.shape, value: plan, taskId: context.task.id, evidence: {
       capabilities,
       decisions: task.calls.length,
       ...(skipped.length > 0 ? { skipped } : {}),
       ...(task.revising ? { revised: task.revising.provenance.task_id } : {}),
-    })
+    } })
     context.note(`${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'${skipped.length > 0 ? ` (replays skip ${skipped.join(', ')})` : ''}`)
   }
 
@@ -239,14 +239,7 @@ function valuesIn(value: unknown, out: Set<unknown>, budget = { left: 10_000 }):
  * An `'observed'` plan: the exact prompt, the calls with the task's user id as a parameter (a replay
  * for another user must not act as the first), and what the calls returned and the task finished with.
  */
-function observedPlan(
-  prompt: string,
-  calls: ReadonlyArray<readonly PlannedCall[]>,
-  userId: string | null,
-  history: readonly CallRecord[],
-  result: unknown,
-  specOf: (id: string) => CapabilitySpec | undefined,
-): MemoryValues['plan'] {
+function observedPlan(prompt: string, calls: ReadonlyArray<readonly PlannedCall[]>, { userId, history, result, specOf }: { userId: string | null; history: readonly CallRecord[]; result: unknown; specOf: (id: string) => CapabilitySpec | undefined }): MemoryValues['plan'] {
   const decisions: PlanDecisionTemplate[] = calls.map((decision) => ({
     calls: decision.map((call) => ({
       tool: call.tool,

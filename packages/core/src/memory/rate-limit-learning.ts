@@ -87,7 +87,7 @@ export function rolloverWindow(previous: AnnouncedLimit, next: AnnouncedLimit): 
  * 429 are the limit. A 429 while already paced at the same limit means the window is longer than
  * estimated: it grows by the wait the upstream asked for. Returns null when the error says too little.
  */
-export function observeLimit(error: ToolError, recent: readonly number[], now: number, paced?: PaceLimit): ObservedLimit | null {
+export function observeLimit(error: ToolError, recent: readonly number[], { now, paced }: { now: number; paced?: PaceLimit | undefined }): ObservedLimit | null {
   const observed = estimate(error, recent, now)
   if (!observed || !paced || observed.limit !== paced.limit || observed.windowMs > paced.windowMs) return observed
   const waitMs = error.retryAfterMs ?? 1_000

@@ -11,7 +11,7 @@ import type { MemoryScope } from './memory-store.js'
  * mapping, checks the repaired output passes, and learns each rename with its evidence. Throws
  * `field_mapping_ambiguous` rather than guess, and the original error when nothing maps.
  */
-export function repairOutput(memory: ExecutionMemory, site: CallSite, scope: MemoryScope, error: ToolError): unknown {
+export function repairOutput(memory: ExecutionMemory, site: CallSite, { scope, error }: { scope: MemoryScope; error: ToolError }): unknown {
   const schema = site.spec.output
   let output = error.details?.output
   let issues = error.details?.issues as readonly z.core.$ZodIssue[] | undefined
@@ -34,7 +34,7 @@ export function repairOutput(memory: ExecutionMemory, site: CallSite, scope: Mem
     const parsed = schema.safeParse(output)
     if (parsed.success) {
       for (const { rename, evidence } of found) {
-        memory.learn(scope, 'field_rename', site.capability, `${rename.path}.${rename.to}`, { ...rename }, site.task.id, { code: 'invalid_output', ...(evidence as object) })
+        memory.learn(scope, 'field_rename', { capability: site.capability, key: `${rename.path}.${rename.to}`, value: { ...rename }, taskId: site.task.id, evidence: { code: 'invalid_output', ...(evidence as object) } })
         site.note(`mapped renamed field ${describeRename(rename)} and learned it`)
       }
       return parsed.data
@@ -45,7 +45,7 @@ export function repairOutput(memory: ExecutionMemory, site: CallSite, scope: Mem
 }
 
 /** Applies known renames to a raw output before it is validated; forgets those upstream undid. */
-export function applyKnownRenames(memory: ExecutionMemory, site: CallSite, key: string, raw: unknown): unknown {
+export function applyKnownRenames(memory: ExecutionMemory, site: CallSite, { key, raw }: { key: string; raw: unknown }): unknown {
   const facts = memory.store.scope(key)
   if (!facts || !site.spec.output) return raw
   const known: Array<{ rename: FieldRename; entry: MemoryEntry }> = []

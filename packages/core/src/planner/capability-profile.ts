@@ -167,7 +167,7 @@ function boundOf(nameWords: ReadonlySet<string>): 'from' | 'to' | null {
   return null
 }
 
-function paramProfile(name: string, raw: JsonSchema, rootSchema: JsonSchema, required: boolean): ParamProfile {
+function paramProfile(name: string, raw: JsonSchema, { rootSchema, required }: { rootSchema: JsonSchema; required: boolean }): ParamProfile {
   const schema = resolve(raw, rootSchema)
   const description = typeof schema.description === 'string' ? schema.description : null
   const nameWords = new Set(words(name))
@@ -193,7 +193,7 @@ function paramProfile(name: string, raw: JsonSchema, rootSchema: JsonSchema, req
     bound: boundOf(nameWords),
     minimum: typeof schema.minimum === 'number' ? schema.minimum : null,
     maximum: typeof schema.maximum === 'number' ? schema.maximum : null,
-    items: itemsSchema ? paramProfile(name, itemsSchema, rootSchema, required) : null,
+    items: itemsSchema ? paramProfile(name, itemsSchema, { rootSchema, required }) : null,
   }
 }
 
@@ -209,7 +209,7 @@ function build(info: CapabilityInfo): CapabilityProfile {
   const schema = resolve(info.inputSchema, info.inputSchema)
   const properties = asSchema(schema.properties)
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : [])
-  const params = Object.entries(properties).map(([name, raw]) => paramProfile(name, asSchema(raw), info.inputSchema, required.has(name)))
+  const params = Object.entries(properties).map(([name, raw]) => paramProfile(name, asSchema(raw), { rootSchema: info.inputSchema, required: required.has(name) }))
   const weights = new Map<string, number>()
   addWeights(weights, info.toolDescription, 0.5)
   for (const param of params) {

@@ -68,7 +68,7 @@ function unlabelled(labelled: readonly LabelledValue[], params: readonly ParamPr
  * Text for one parameter. `main` says this is the request's main text parameter (the first
  * required text-like one), which alone takes a bare colon value, a "that …" clause or any quote.
  */
-export function pickText(param: ParamProfile, analysis: PromptAnalysis, used: ReadonlySet<Mention>, options: { main: boolean; params: readonly ParamProfile[] }): TextPick | undefined {
+export function pickText(param: ParamProfile, analysis: PromptAnalysis, { used, options }: { used: ReadonlySet<Mention>; options: { main: boolean; params: readonly ParamProfile[] } }): TextPick | undefined {
   for (const quote of analysis.quotes) if (free(quote, used) && ownsRole(param, analysis, quote)) return { value: quote.text, mention: quote, how: `quoted after "${before(analysis, quote, 12).trim()}"`, weak: false }
   for (const entry of analysis.labelled) if (free(entry, used) && labelNames(param, entry.label)) return { value: entry.text, mention: entry, how: `after "${entry.label}:"`, weak: false }
   if (param.kind === 'text') {

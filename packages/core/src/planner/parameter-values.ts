@@ -68,7 +68,7 @@ function firstFree<T extends Mention>(mentions: readonly T[], used: ReadonlySet<
   return mentions.find((mention) => !used.has(mention) && accept(mention))
 }
 
-function named<T extends Mention>(param: ParamProfile, mentions: readonly T[], context: PickContext, slack = 2): T | undefined {
+function named<T extends Mention>(param: ParamProfile, mentions: readonly T[], { context, slack = 2 }: { context: PickContext; slack?: number | undefined }): T | undefined {
   const ends = afterName(param, context.analysis)
   if (ends.length === 0) return undefined
   return firstFree(mentions, context.used, (mention) => ends.some((end) => mention.start >= end && mention.start - end <= slack))
@@ -155,7 +155,7 @@ function insideOtherLabel(param: ParamProfile, context: PickContext, number: Men
 
 function pickNumber(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
   const numbers = numberMentions(context.analysis).filter((number) => !context.used.has(number) && fits(param, number.value) && !insideOtherLabel(param, context, number))
-  const byName = named(param, numbers, context, 8) ?? numbers.find((number) => param.nameRoots.includes(root(number.after)))
+  const byName = named(param, numbers, { context, slack: 8 }) ?? numbers.find((number) => param.nameRoots.includes(root(number.after)))
   if (byName) return { value: byName.value, mention: byName }
   let pick: NumberMention | undefined
   if (param.kind === 'amount') {
@@ -178,7 +178,7 @@ function pickId(param: ParamProfile, context: PickContext, greedy: boolean): Pic
     const prefix = /^[A-Za-z]+/.exec(id.text)?.[0]?.toLowerCase()
     return prefix !== undefined && param.nameRoots.some((word) => word !== 'id' && (root(prefix) === word || word.startsWith(prefix) || prefix.startsWith(word)))
   })
-  const id = prefixed ?? named(param, ids, context) ?? (greedy ? firstFree(ids, context.used, (candidate) => /^\d|^[a-z]+[_-]|^[A-Z]{2,}\d/i.test(candidate.text) && ids.filter((other) => !context.used.has(other)).length === 1 && !contradictsExample(param, candidate.text)) : undefined)
+  const id = prefixed ?? named(param, ids, { context }) ?? (greedy ? firstFree(ids, context.used, (candidate) => /^\d|^[a-z]+[_-]|^[A-Z]{2,}\d/i.test(candidate.text) && ids.filter((other) => !context.used.has(other)).length === 1 && !contradictsExample(param, candidate.text)) : undefined)
   if (id) return { value: id.text, mention: id }
   const noun = byNoun(param, context.analysis, context.used)
   if (noun && /\d|[_-]/.test(noun.text)) return { value: noun.text, mention: noun, how: 'next to its noun' }
@@ -214,7 +214,7 @@ function isPerson(param: ParamProfile): boolean {
 
 function pickName(param: ParamProfile, context: PickContext, prepositions: ReadonlySet<string>): NameMention | undefined {
   return (
-    named(param, context.analysis.names, context) ??
+    named(param, context.analysis.names, { context }) ??
     firstFree(context.analysis.names, context.used, (name) => prepositions.has(name.preposition) && !isCapabilityWord(name.text, context))
   )
 }
@@ -230,7 +230,7 @@ function pickLocation(param: ParamProfile, context: PickContext): Picked {
 }
 
 function pickQuoted(param: ParamProfile, context: PickContext, greedy: boolean): Picked {
-  const quote = named(param, context.analysis.quotes, context, 3) ?? (greedy ? firstFree(context.analysis.quotes, context.used) : undefined)
+  const quote = named(param, context.analysis.quotes, { context, slack: 3 }) ?? (greedy ? firstFree(context.analysis.quotes, context.used) : undefined)
   return quote ? { value: quote.text, mention: quote } : undefined
 }
 
@@ -273,7 +273,7 @@ function pickGeneric(param: ParamProfile, context: PickContext, greedy: boolean)
   if (quoted) return quoted
   const example = byExample(param, context.analysis, context.used)
   if (example) return { value: example.text, mention: example, how: 'shaped like the example' }
-  const labelled = pickText(param, context.analysis, context.used, { main: false, params: context.params })
+  const labelled = pickText(param, context.analysis, { used: context.used, options: { main: false, params: context.params } })
   if (labelled) return { value: labelled.value, mention: labelled.mention, how: labelled.how }
   if (nounsOf(param).some((noun) => /^(?:channel|room|tag|topic)$/.test(noun))) {
     const tag = hashtag(context.analysis, context.used)
@@ -285,9 +285,9 @@ function pickGeneric(param: ParamProfile, context: PickContext, greedy: boolean)
     const person = recipient(context.analysis, context.used)
     if (person && !isCapabilityWord(person.text, context)) return { value: person.text, mention: person, how: 'the person after the verb' }
   }
-  const id = named(param, context.analysis.ids, context)
+  const id = named(param, context.analysis.ids, { context })
   if (id) return { value: id.text, mention: id }
-  const name = named(param, context.analysis.names, context)
+  const name = named(param, context.analysis.names, { context })
   if (name) return { value: name.text, mention: name }
   for (const end of afterName(param, context.analysis)) {
     const token = /^[#@]?([\p{L}\p{N}][\p{L}\p{N}_./-]*)/u.exec(context.analysis.body.slice(end))?.[1]
@@ -312,7 +312,7 @@ export function pickValue(param: ParamProfile, context: PickContext, greedy: boo
     case 'enum':
       return pickEnum(param, context)
     case 'email': {
-      const email = named(param, context.analysis.emails, context, 4) ?? firstFree(context.analysis.emails, context.used)
+      const email = named(param, context.analysis.emails, { context, slack: 4 }) ?? firstFree(context.analysis.emails, context.used)
       return email ? { value: email.text, mention: email } : undefined
     }
     case 'url': {
@@ -349,7 +349,7 @@ export function pickValue(param: ParamProfile, context: PickContext, greedy: boo
       const organisation = param.nameRoots.some((word) => ORGANISATION_ROOTS.has(word))
       const name = greedy
         ? pickName(param, context, ENTITY_PREPOSITIONS)
-        : (named(param, context.analysis.names, context) ?? (organisation ? pickName(param, context, ORGANISATION_PREPOSITIONS) : undefined))
+        : (named(param, context.analysis.names, { context }) ?? (organisation ? pickName(param, context, ORGANISATION_PREPOSITIONS) : undefined))
       // A quote belongs to the capability's text when it has some ("open a ticket titled …").
       return name ? { value: name.text, mention: name } : pickQuoted(param, context, greedy && context.mainText === null)
     }
@@ -362,7 +362,7 @@ export function pickValue(param: ParamProfile, context: PickContext, greedy: boo
     case 'title':
     case 'text':
     case 'code': {
-      const text = pickText(param, context.analysis, context.used, { main: context.mainText === param.name, params: context.params })
+      const text = pickText(param, context.analysis, { used: context.used, options: { main: context.mainText === param.name, params: context.params } })
       return text ? { value: text.value, mention: text.mention, weak: text.weak, how: text.how } : undefined
     }
     case 'string':

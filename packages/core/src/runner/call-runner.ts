@@ -7,9 +7,9 @@ import { failTask, waitTask } from './task-outcomes.js'
 import type { CallRunnerDeps, TaskRun } from './task-run.js'
 import { callCapability } from './tool-execution.js'
 
-function refuse(deps: CallRunnerDeps, record: TaskRecord, call: PlannedCall, error: InboardError): void {
+function refuse(deps: CallRunnerDeps, record: TaskRecord, { call, error }: { call: PlannedCall; error: InboardError }): void {
   const step = deps.trace.start(record, call.tool, call.capability)
-  deps.trace.end(record, step, 'failed', `refused: ${error.message}`)
+  deps.trace.end(record, step, { status: 'failed', note: `refused: ${error.message}` })
   // A planner that corrects itself (a model) sees the refusal as the call's outcome and decides again.
   if (deps.planner.refusals === 'report' && error.code !== 'approval_denied') record.work?.history.push({ ...call, status: 'failed', error: error.toTaskError() })
   else failTask(deps, record, error)
@@ -29,7 +29,7 @@ function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: un
  * the task. A decision the planner doubts (`approval`) waits for a person before its first call in
  * live mode. Returns early when the task stops running (failed, cancelled or waiting).
  */
-export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readonly PlannedCall[], approval?: CallApproval): Promise<void> {
+export async function runCalls(deps: CallRunnerDeps, run: TaskRun, { calls, approval }: { calls: readonly PlannedCall[]; approval?: CallApproval | undefined }): Promise<void> {
   const { record, work, allowed } = run
   for (let i = 0; i < calls.length; i++) {
     if (record.status !== 'running') return
@@ -37,13 +37,13 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readon
     const id = `${call.tool}.${call.capability}`
     const entry = allowed.has(id) ? deps.index.get(id) : undefined
     if (!entry) {
-      refuse(deps, record, call, new InboardError('capability_not_allowed', `${id} is not among this task's capabilities`, { tool: call.tool }))
+      refuse(deps, record, { call: call, error: new InboardError('capability_not_allowed', `${id} is not among this task's capabilities`, { tool: call.tool }) })
       return
     }
     const { spec } = entry
     const checked = inputIssue(spec, call.input)
     if (!checked.ok) {
-      refuse(deps, record, call, new InboardError('invalid_tool_input', `Invalid input for ${id}: ${checked.message}`, { tool: call.tool }))
+      refuse(deps, record, { call: call, error: new InboardError('invalid_tool_input', `Invalid input for ${id}: ${checked.message}`, { tool: call.tool }) })
       return
     }
     const needsApproval = spec.requiresApproval === true && record.mode === 'live'
@@ -64,7 +64,7 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readon
       const approved = work.approved
       work.approved = null
       if (!approved) {
-        refuse(deps, record, call, new InboardError('approval_denied', `${id} was not approved`, { tool: call.tool }))
+        refuse(deps, record, { call: call, error: new InboardError('approval_denied', `${id} was not approved`, { tool: call.tool }) })
         return
       }
     } else if (i === 0 && work.approved !== null) {
@@ -73,11 +73,11 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, calls: readon
       const approved = work.approved
       work.approved = null
       if (!approved) {
-        refuse(deps, record, call, new InboardError('approval_denied', `${id} was not approved to run`, { tool: call.tool }))
+        refuse(deps, record, { call: call, error: new InboardError('approval_denied', `${id} was not approved to run`, { tool: call.tool }) })
         return
       }
     }
-    const wait = await runOne(deps, run, call, spec, checked.value)
+    const wait = await runOne(deps, run, { call, spec, input: checked.value })
     if (wait === 'replan') return
     if (wait) {
       work.held = calls.slice(i)
@@ -104,14 +104,14 @@ function outputOf(spec: CapabilitySpec, call: PlannedCall, output: unknown): unk
  * Runs one call; returns the middleware's wait request when the task must wait before it, or
  * `'replan'` when middleware asked the planner to decide again after the call failed.
  */
-async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spec: CapabilitySpec, input: unknown): Promise<WaitRequest | 'replan' | null> {
+async function runOne(deps: CallRunnerDeps, run: TaskRun, { call, spec, input }: { call: PlannedCall; spec: CapabilitySpec; input: unknown }): Promise<WaitRequest | 'replan' | null> {
   const { record, work, signal } = run
   const step = deps.trace.start(record, call.tool, call.capability)
   // Test mode keeps side effects away from live services; read-only capabilities run as usual.
   const sandboxed = record.mode === 'test' && spec.sideEffects === true
   const runCapability = sandboxed ? spec.sandbox : spec.run
   if (runCapability === undefined) {
-    deps.trace.end(record, step, 'skipped', `test mode: would call with ${JSON.stringify(call.input)}`)
+    deps.trace.end(record, step, { status: 'skipped', note: `test mode: would call with ${JSON.stringify(call.input)}` })
     work.history.push({ ...call, status: 'skipped' })
     return null
   }
@@ -141,7 +141,7 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spe
     const saved = await deps.lifecycle.save(record)
     if (saved !== 'written' || record.status !== 'running') {
       work.inFlight = null
-      deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
+      deps.trace.end(record, step, { status: 'skipped', note: `task is ${record.status}` })
       return null
     }
   }
@@ -149,52 +149,52 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, spe
     outputOf(
       spec,
       call,
-      await callCapability({ run: runCapability }, () => site.input, { task_id: record.id, user_id: record.userId, mode: record.mode, idempotencyKey, note, extras: site.context }, {
+      await callCapability({ run: runCapability }, { input: () => site.input, context: { task_id: record.id, user_id: record.userId, mode: record.mode, idempotencyKey, note, extras: site.context }, options: {
         clock: deps.clock,
         policy: site.policy,
         timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
         signal,
         secrets: deps.secrets,
-        wrapAttempt: middleware.length === 0 ? undefined : (next) => compose(middleware, 'attempt', site, next),
+        wrapAttempt: middleware.length === 0 ? undefined : (next) => compose(middleware, 'attempt', { site, last: next }),
         onRetry: (error, attempt, delayMs) => note(`attempt ${attempt} failed (${error.code}); retrying in ${delayMs} ms`),
-      }),
+      } }),
     )
   try {
-    return await settle(deps, run, call, step, middleware.length === 0 ? invoke() : compose(middleware, 'call', site, invoke))
+    return await settle(deps, run, { call, step, outcome: middleware.length === 0 ? invoke() : compose(middleware, 'call', { site, last: invoke }) })
   } finally {
     work.inFlight = null
   }
 }
 
 /** Records how a started call ended, and queues the step boundary's write. */
-async function settle(deps: CallRunnerDeps, run: TaskRun, call: PlannedCall, step: StepRecord, outcome: Promise<unknown>): Promise<WaitRequest | 'replan' | null> {
+async function settle(deps: CallRunnerDeps, run: TaskRun, { call, step, outcome }: { call: PlannedCall; step: StepRecord; outcome: Promise<unknown> }): Promise<WaitRequest | 'replan' | null> {
   const { record, work } = run
   try {
     const output = await outcome
     if (record.status !== 'running') {
-      deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
+      deps.trace.end(record, step, { status: 'skipped', note: `task is ${record.status}` })
       return null
     }
-    deps.trace.end(record, step, 'complete')
+    deps.trace.end(record, step, { status: 'complete' })
     work.inFlight = null
     work.history.push({ ...call, status: 'complete', output })
     void deps.lifecycle.save(record)
     return null
   } catch (thrown) {
     if (thrown instanceof WaitRequest) {
-      deps.trace.end(record, step, 'waiting', thrown.waiting.reason)
+      deps.trace.end(record, step, { status: 'waiting', note: thrown.waiting.reason })
       return record.status === 'running' ? thrown : null
     }
     if (thrown instanceof ReplanRequest) {
       const error = deps.secrets.scrubError(thrown.error)
-      deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}; planning again`)
+      deps.trace.end(record, step, { status: 'failed', note: `${error.code}: ${error.message}; planning again` })
       if (record.status !== 'running') return null
       work.history.push({ ...call, status: 'failed', error: new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, cause: error }).toTaskError() })
       return 'replan'
     }
     // Middleware may fail a call with the runtime's own code (auth's `user_required`); keep it.
     const error = deps.secrets.scrubError(thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown))
-    deps.trace.end(record, step, 'failed', `${error.code}: ${error.message}`)
+    deps.trace.end(record, step, { status: 'failed', note: `${error.code}: ${error.message}` })
     if (record.status !== 'running') return null
     const failure = error instanceof InboardError ? error : new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, suggestion: error.suggestion ?? null, cause: error })
     work.history.push({ ...call, status: 'failed', error: failure.toTaskError() })

@@ -29,20 +29,20 @@ function singleTool(work: TaskWork): string | null {
   return tool
 }
 
-async function decide(deps: RunnerDeps, record: TaskRecord, work: TaskWork, context: PlannerContext): Promise<PlannerDecision | null> {
+async function decide(deps: RunnerDeps, record: TaskRecord, { work, context }: { work: TaskWork; context: PlannerContext }): Promise<PlannerDecision | null> {
   const step = deps.trace.start(record, deps.planner.name, 'plan')
   context.note = (text) => deps.trace.note(step, text)
   try {
     const decision = await deps.planner.plan(context)
     work.decisions++
     if (record.status !== 'running') {
-      deps.trace.end(record, step, 'skipped', `task is ${record.status}`)
+      deps.trace.end(record, step, { status: 'skipped', note: `task is ${record.status}` })
       return null
     }
-    deps.trace.end(record, step, 'complete', describe(decision))
+    deps.trace.end(record, step, { status: 'complete', note: describe(decision) })
     return decision
   } catch (thrown) {
-    deps.trace.end(record, step, 'failed')
+    deps.trace.end(record, step, { status: 'failed' })
     const cause = toInboardError(thrown)
     failTask(deps, record, new InboardError('planner_error', `The planner failed: ${cause.message}`, { cause: thrown, recoverable: true }))
     return null
@@ -62,7 +62,7 @@ function describe(decision: PlannerDecision): string {
   }
 }
 
-function buildContext(deps: RunnerDeps, record: TaskRecord, work: TaskWork, infos: readonly CapabilityInfo[], run: RunSignal): PlannerContext {
+function buildContext(deps: RunnerDeps, record: TaskRecord, { work, infos, run }: { work: TaskWork; infos: readonly CapabilityInfo[]; run: RunSignal }): PlannerContext {
   const subagentPrompt = deps.subagentPrompt(record)
   return {
     task: { id: record.id, prompt: record.prompt, user_id: record.userId, mode: record.mode, metadata: record.metadata },
@@ -96,7 +96,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
     failTask(deps, record, new InboardError('task_timeout', `The task did not finish within ${record.timeoutMs} ms`, { recoverable: true, suggestion: 'Retry with a larger timeout' }))
   }, remaining)
   const { infos, allowed } = deps.capabilitiesFor(record)
-  const context = buildContext(deps, record, work, infos, controller)
+  const context = buildContext(deps, record, { work, infos, run: controller })
   const run: TaskRun = { record, work, allowed, signal: controller }
   // A resumed task starts a new run; a run that went waiting must not continue alongside it.
   const live = (): boolean => record.status === 'running' && work.controller === controller
@@ -105,7 +105,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
       if (work.held !== null) {
         const held = work.held
         work.held = null
-        await runCalls(deps, run, held)
+        await runCalls(deps, run, { calls: held })
         continue
       }
       if (work.decisions >= deps.limits.maxSteps) {
@@ -113,7 +113,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
         break
       }
       context.decision = work.decisions
-      const decision = await decide(deps, record, work, context)
+      const decision = await decide(deps, record, { work, context })
       if (decision === null || !live()) break
       await apply(deps, run, decision)
     }
@@ -135,16 +135,16 @@ async function apply(deps: RunnerDeps, run: TaskRun, decision: PlannerDecision):
         failTask(deps, record, new InboardError('planner_error', 'The planner asked for an empty list of calls'))
         return
       }
-      await runCalls(deps, run, decision.calls, decision.approval)
+      await runCalls(deps, run, { calls: decision.calls, approval: decision.approval })
       if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
-        completeTask(deps, record, work, previewResult(deps, record, work))
+        completeTask(deps, record, { work, result: previewResult(deps, record, work) })
       }
       return
     case 'ask':
       waitTask(deps, record, { reason: 'input_required', service: null, auth_url: null, message: decision.message, fields: [...decision.fields] })
       return
     case 'finish':
-      completeTask(deps, record, work, decision.result)
+      completeTask(deps, record, { work, result: decision.result })
       return
     case 'fail':
       failTask(deps, record, new InboardError(decision.code ?? 'planner_error', decision.message, { recoverable: decision.recoverable ?? false, suggestion: decision.suggestion ?? null }))
@@ -152,7 +152,7 @@ async function apply(deps: RunnerDeps, run: TaskRun, decision: PlannerDecision):
   }
 }
 
-function completeTask(deps: RunnerDeps, record: TaskRecord, work: TaskWork, result: unknown): void {
+function completeTask(deps: RunnerDeps, record: TaskRecord, { work, result }: { work: TaskWork; result: unknown }): void {
   // A result the wire cannot carry would make every later read of the task fail: it fails the task now.
   const problem = resultProblem(result, deps.limits.maxResultBytes)
   if (problem) {

@@ -41,7 +41,7 @@ export interface CallContext {
 }
 
 /** Exponential backoff with full jitter, floored at the upstream's own `Retry-After`. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, error: ToolError, random: () => number): number {
+export function backoffDelay(policy: RetryPolicy, attempt: number, { error, random }: { error: ToolError; random: () => number }): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1))
   const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2)
   return Math.max(jittered, error.retryAfterMs ?? 0)
@@ -55,7 +55,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * One attempt, bounded by the call timeout and the task's run signal. Settles exactly once: with
  * the capability's outcome, a timeout, or the task stopping — whichever comes first.
  */
-function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContext, options: CallOptions): Promise<unknown> {
+function attempt(run: CapabilitySpec['run'], input: unknown, { context, options }: { context: CallContext; options: CallOptions }): Promise<unknown> {
   const { clock, signal: task, timeoutMs } = options
   const call = new RunSignal()
   return new Promise((resolve, reject) => {
@@ -104,9 +104,9 @@ function attempt(run: CapabilitySpec['run'], input: unknown, context: CallContex
   })
 }
 
-async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: () => unknown, context: CallContext, options: CallOptions): Promise<unknown> {
+async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, { input, context, options }: { input: () => unknown; context: CallContext; options: CallOptions }): Promise<unknown> {
   try {
-    return await attempt(spec.run, input(), context, options)
+    return await attempt(spec.run, input(), { context, options })
   } catch (thrown) {
     // An upstream that echoes its request puts the call's key or token in the error: it goes no further.
     const error = toToolError(thrown)
@@ -115,8 +115,8 @@ async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, input: () => un
 }
 
 /** Reports a retry and waits its delay on the runtime's clock. */
-async function pause(options: CallOptions, error: ToolError, attemptNumber: number, random: () => number): Promise<void> {
-  const delay = backoffDelay(options.policy, attemptNumber, error, random)
+async function pause(options: CallOptions, error: ToolError, { attemptNumber, random }: { attemptNumber: number; random: () => number }): Promise<void> {
+  const delay = backoffDelay(options.policy, attemptNumber, { error, random })
   options.onRetry?.(error, attemptNumber, delay)
   await sleep(options.clock, delay, options.signal.signal)
 }
@@ -127,23 +127,18 @@ async function pause(options: CallOptions, error: ToolError, attemptNumber: numb
  * p-retry for them was a measurable cost); retries run through p-retry, with the delays themselves
  * on the runtime's clock so tests can advance time. Rejects with a {@link ToolError}.
  */
-export async function callCapability(
-  spec: Pick<CapabilitySpec, 'run'>,
-  input: () => unknown,
-  context: CallContext,
-  options: CallOptions,
-): Promise<unknown> {
+export async function callCapability(spec: Pick<CapabilitySpec, 'run'>, { input, context, options }: { input: () => unknown; context: CallContext; options: CallOptions }): Promise<unknown> {
   if (options.signal.aborted) throw new ToolError('timeout', 'The task was stopped before the call', { recoverable: false })
   const random = options.random ?? Math.random
   try {
-    return await attemptOrThrow(spec, input, context, options)
+    return await attemptOrThrow(spec, { input, context, options })
   } catch (thrown) {
     const first = thrown as ToolError
     if (!first.retryable || options.policy.retries === 0 || options.signal.aborted) throw first
-    await pause(options, first, 1, random)
+    await pause(options, first, { attemptNumber: 1, random })
   }
   try {
-    return await pRetry(() => attemptOrThrow(spec, input, context, options), {
+    return await pRetry(() => attemptOrThrow(spec, { input, context, options }), {
       retries: options.policy.retries - 1,
       minTimeout: 0,
       maxTimeout: 0,
@@ -153,7 +148,7 @@ export async function callCapability(
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         const failure = error as ToolError
         if (!failure.retryable || retriesLeft === 0 || options.signal.aborted) return
-        await pause(options, failure, attemptNumber + 1, random)
+        await pause(options, failure, { attemptNumber: attemptNumber + 1, random })
       },
     })
   } catch (thrown) {

@@ -44,7 +44,7 @@ export class TraceRecorder {
     step.note = step.note === undefined ? text : `${step.note}; ${text}`
   }
 
-  end(record: TaskRecord, step: StepRecord, status: Exclude<StepStatus, 'running'>, note?: string): void {
+  end(record: TaskRecord, step: StepRecord, { status, note }: { status: Exclude<StepStatus, 'running'>; note?: string | undefined }): void {
     // Already closed when the task ended while the step ran.
     if (step.status !== 'running') return
     step.status = status
@@ -78,7 +78,7 @@ export class TraceRecorder {
     const parts = [`model ${outcome.model}`]
     if (usage) parts.push(`input_tokens=${usage.input_tokens} output_tokens=${usage.output_tokens}`)
     if (outcome.note !== undefined) parts.push(outcome.note)
-    this.end(record, step, outcome.status, parts.join('; '))
+    this.end(record, step, { status: outcome.status, note: parts.join('; ') })
   }
 
   /** The trace as read by `runtime.tasks.trace()`; readable while the task runs. */

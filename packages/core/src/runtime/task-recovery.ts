@@ -125,7 +125,7 @@ export class TaskRecovery {
     const inFlight = work?.inFlight ?? null
     if (work === null || inFlight === null) {
       const step = trace.start(record, 'runtime', 'recover')
-      trace.end(record, step, 'complete', 'the process running the task stopped; resuming from the last completed step')
+      trace.end(record, step, { status: 'complete', note: 'the process running the task stopped; resuming from the last completed step' })
       lifecycle.apply(record, 'REQUEUE')
       tasks.enqueue(record)
       return
@@ -138,7 +138,7 @@ export class TaskRecovery {
     work.approved = null
     if (spec?.sideEffects !== true || spec.idempotent === true) {
       const step = trace.start(record, 'runtime', 'recover')
-      trace.end(record, step, 'complete', `running ${id} again (safe to repeat, idempotency key ${inFlight.idempotencyKey})`)
+      trace.end(record, step, { status: 'complete', note: `running ${id} again (safe to repeat, idempotency key ${inFlight.idempotencyKey})` })
       lifecycle.apply(record, 'REQUEUE')
       tasks.enqueue(record)
       return

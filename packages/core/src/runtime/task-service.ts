@@ -260,7 +260,7 @@ export class TaskService implements TaskApi {
     const work = record.work!
     const step = this.#runner.trace.start(record, record.waiting?.service ?? 'runtime', `wait_${record.waiting?.reason ?? 'input'}`)
     step.startedAt = work.waitStartedAt ?? step.startedAt
-    this.#runner.trace.end(record, step, 'complete')
+    this.#runner.trace.end(record, step, { status: 'complete' })
     work.waitStartedAt = null
     // With a queue the hand-out settles later; it reports its own failures.
     void this.#admission.enqueue(record, true)
