@@ -24,7 +24,7 @@ export class TokenEndpointError extends Error {
   readonly oauthError: string | null
   readonly status: number | null
 
-  constructor(message: string, { oauthError, status, cause }: { oauthError: string | null; status: number | null; cause?: unknown | undefined }) {
+  constructor(message: string, { oauthError, status, cause }: { oauthError: string | null; status: number | null; cause?: unknown }) {
     super(message, cause === undefined ? undefined : { cause })
     this.oauthError = oauthError
     this.status = status

@@ -101,7 +101,7 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const history = context.history.slice(task.historyStart)
     if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
     if (observed) {
-      learn(context, task, observedPlan(context.task.prompt, task.calls, { userId: context.task.user_id, history, result, specOf }), [])
+      learn(context, task, { plan: observedPlan(context.task.prompt, task.calls, { userId: context.task.user_id, history, result, specOf }), skipped: [] })
       return
     }
     const last = history.at(-1)?.output
@@ -109,10 +109,10 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     const { decisions, outputs, skipped } = finish === 'last_output' ? withoutUnusedReads(task.calls, history, specOf) : { decisions: task.calls, outputs: history.map((call) => call.output), skipped: [] }
     const plan = abstractPlan(context.task.prompt, decisions, { userId: context.task.user_id, outputs, chosen: (call, key) => enumParameter(context, call, key) })
     if (!plan) return
-    learn(context, task, { shape: plan.shape, decisions: plan.decisions, finish }, skipped)
+    learn(context, task, { plan: { shape: plan.shape, decisions: plan.decisions, finish }, skipped })
   }
 
-  const learn = (context: PlannerContext, task: TaskPlan, plan: MemoryValues['plan'], skipped: readonly string[]): void => {
+  const learn = (context: PlannerContext, task: TaskPlan, { plan, skipped }: { plan: MemoryValues['plan']; skipped: readonly string[] }): void => {
     const { finish } = plan
     const scope = scopeOf(context)
     const existing = memory.find(scopeKey(scope), 'plan', { capability: null, key: plan.shape })
