@@ -128,12 +128,17 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   }
   // ?wait answers once the task is finished or waiting; the running job would hold it for the full wait.
   const create = async (prompt: string, extra: Record<string, unknown> = {}, wait = 10): Promise<string> => ((await api(`/tasks?wait=${wait}`, { prompt, ...extra })) as { id: string }).id
-  /** Waits until the list shows exactly these tasks. The page's CSP forbids eval, so the check is a function, typed by hand (no DOM types here). */
+  /**
+   * Waits until the list shows exactly these tasks. The page's CSP forbids eval, so the check is a
+   * function, typed by hand (no DOM types here). It polls on a timer: headless Chromium draws no
+   * frames on a page that has stopped changing, so the default requestAnimationFrame polling can
+   * wait forever for a list that is already right.
+   */
   const rowsAre = (expected: string[]): Promise<unknown> =>
     page.waitForFunction((want) => {
       const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }> } }
       return JSON.stringify(Array.from(document.querySelectorAll('tbody tr'), (row) => row.getAttribute('data-task')).sort()) === want
-    }, JSON.stringify([...expected].sort()))
+    }, JSON.stringify([...expected].sort()), { polling: 100 })
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   beforeAll(async () => {
