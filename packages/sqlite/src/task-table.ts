@@ -23,7 +23,6 @@ interface TaskRow {
   record: string
 }
 
-const TERMINAL = `('complete', 'failed', 'cancelled')`
 const STATUSES: ReadonlySet<string> = new Set<TaskStatus>(['pending', 'running', 'waiting', 'complete', 'failed', 'cancelled'])
 const COLUMNS = 'seq, created_at, version, owner, lease_expires_at, record'
 
@@ -179,7 +178,9 @@ function prepare(db: BetterSqlite3.Database) {
        WHERE id = @id AND version = @expected`,
     ),
     delete: db.prepare('DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?))'),
-    pruneEnded: db.prepare(`DELETE FROM tasks WHERE status IN ${TERMINAL} AND ended_at < ?`),
+    // Only finished tasks have an end time, so this reads the partial index `tasks_by_end` from its
+    // start: the runtime prunes after every finished task, and a scan by status cost ~0.5 ms a task.
+    pruneEnded: db.prepare('DELETE FROM tasks WHERE ended_at IS NOT NULL AND ended_at < ?'),
     finished: db.prepare('SELECT finished FROM task_counts WHERE id = 1'),
     pruneOldest: db.prepare(
       `DELETE FROM tasks WHERE seq IN (
