@@ -1,6 +1,7 @@
 import { askCases, chainCases, singleCases } from './cases.js'
 import { evaluateAsk, evaluateChain, evaluateSingle, type CaseOutcome } from './evaluate.js'
 import { heldoutAskCases, heldoutChainCases, heldoutSingleCases } from './heldout-cases.js'
+import { heldout3AskCases, heldout3ChainCases, heldout3SingleCases } from './heldout3-cases.js'
 
 // `pnpm eval:planner` prints one summary line for the whole set and one for each part;
 // `-- --verbose` lists every case that missed.
@@ -16,6 +17,7 @@ async function evaluateSet(singles: typeof singleCases, asks: typeof askCases, c
 
 const share = (list: readonly CaseOutcome[], test: (outcome: CaseOutcome) => boolean): string => {
   const hits = list.filter(test).length
+  if (list.length === 0) return 'n/a (0/0)'
   return `${((100 * hits) / list.length).toFixed(1)}% (${hits}/${list.length})`
 }
 
@@ -30,7 +32,8 @@ function summary(outcomes: readonly CaseOutcome[]): string {
 
 const first = await evaluateSet(singleCases, askCases, chainCases)
 const heldout = await evaluateSet(heldoutSingleCases, heldoutAskCases, heldoutChainCases)
-const outcomes = [...first, ...heldout]
+const heldout3 = await evaluateSet(heldout3SingleCases, heldout3AskCases, heldout3ChainCases)
+const outcomes = [...first, ...heldout, ...heldout3]
 if (verbose) {
   for (const outcome of outcomes) {
     if (!outcome.passed || outcome.guessed.length > 0) {
@@ -41,3 +44,4 @@ if (verbose) {
 console.log(`PLANNER ${summary(outcomes)}`)
 console.log(`PLANNER first-set ${summary(first)}`)
 console.log(`PLANNER heldout-2 ${summary(heldout)}`)
+console.log(`PLANNER heldout-3 ${summary(heldout3)}`)

@@ -1,13 +1,14 @@
 import type { Tool } from '@inboard/tools'
 import { z } from 'zod'
 import { heldoutTools } from './heldout-tools.js'
+import { heldout3Tools } from './heldout3-tools.js'
 import { ok, tool, type LoggedCall } from './logged-tool.js'
 
 export type { LoggedCall } from './logged-tool.js'
 
-/** Every tool of the evaluation: the fourteen of the first set and the five added with heldout-2. */
+/** Every tool of the evaluation: the fourteen of the first set, the five added with heldout-2 and the two with heldout-3. */
 export function evaluationTools(log: LoggedCall[]): Tool[] {
-  return [...firstTools(log), ...heldoutTools(log)]
+  return [...firstTools(log), ...heldoutTools(log), ...heldout3Tools(log)]
 }
 
 /** Fourteen tools in domains the planner was not written for. */
