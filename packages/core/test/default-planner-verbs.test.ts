@@ -74,6 +74,23 @@ function tools(log: Logged[]): Tool[] {
       },
     }),
     defineTool({
+      name: 'ops',
+      description: 'Running services',
+      capabilities: {
+        get_service_status: {
+          description: 'Health of a service in an environment',
+          input: z.object({ service: z.string().describe('Service name such as checkout-api'), environment }),
+          run: logged('ops.get_service_status', () => ({ healthy: true })),
+        },
+        restart_service: {
+          description: 'Restart every instance of a service in an environment',
+          input: z.object({ service: z.string().describe('Service name such as checkout-api'), environment }),
+          sideEffects: true,
+          run: logged('ops.restart_service', () => ({ ok: true })),
+        },
+      },
+    }),
+    defineTool({
       name: 'chat',
       description: 'Team chat: direct messages',
       capabilities: {
@@ -119,6 +136,15 @@ describe('default planner: verbs as people write them', () => {
     expect((await run('hand deal dl_3009 over to r.okafor')).log).toEqual([{ id: 'crm.assign_owner', input: { deal_id: 'dl_3009', owner: 'r.okafor' } }])
     const asked = await run('reassign deal dl_501')
     expect(asked).toMatchObject({ log: [], status: 'waiting', reason: 'input_required' })
+  })
+
+  it('runs the action a request names by its verb, also a verb it does not know as a write, without asking for approval', async () => {
+    expect(await run('restart the payments service in production')).toMatchObject({
+      log: [{ id: 'ops.restart_service', input: { service: 'payments', environment: 'production' } }],
+      status: 'complete',
+    })
+    // A question about the same service stays a read.
+    expect((await run('is the payments service healthy in production?')).log).toEqual([{ id: 'ops.get_service_status', input: { service: 'payments', environment: 'production' } }])
   })
 
   it('takes the message after a colon as the text and the recipient from the step before, not from a "to" inside the text', async () => {

@@ -56,6 +56,8 @@ export interface CapabilityProfile {
   weights: ReadonlyMap<string, number>
   /** Roots of the capability's own name and description, for write-verb matching. */
   ownRoots: ReadonlySet<string>
+  /** Roots of the capability's own name ("restart" and "servic" for `restart_service`), not its tool's. */
+  nameRoots: ReadonlySet<string>
   params: readonly ParamProfile[]
   kinds: ReadonlySet<ParamKind>
 }
@@ -223,7 +225,8 @@ function build(info: CapabilityInfo): CapabilityProfile {
   addWeights(weights, `${info.tool} ${info.capability}`, 3)
   const ownRoots = new Set<string>()
   for (const word of words(`${info.capability} ${info.description}`.replace(/(?<![a-z])on[\s_-]call(?![a-z])/gi, 'oncall'))) ownRoots.add(root(word))
-  return { weights, ownRoots, params, kinds: new Set(params.map((param) => param.kind)) }
+  const nameRoots = new Set(words(info.capability).map(root))
+  return { weights, ownRoots, nameRoots, params, kinds: new Set(params.map((param) => param.kind)) }
 }
 
 /** What the default planner derives from a capability, computed once per `CapabilityInfo` object. */

@@ -241,14 +241,24 @@ function verbFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   return 0
 }
 
+/**
+ * Whether an instruction's leading verb is the capability's own name ("restart the payments
+ * service" for `restart_service`, "export all contacts" for `export_contacts`): a request for that
+ * action even when the verb is not one the planner knows as a write.
+ */
+function namesAction(info: CapabilityInfo, analysis: PromptAnalysis): boolean {
+  return !analysis.question && analysis.verb !== null && profileOf(info).nameRoots.has(analysis.verb)
+}
+
 function rank(info: CapabilityInfo, analysis: PromptAnalysis, keyword: number): RankedCapability {
   const example = exampleFit(info, analysis)
   const base = keyword + example
   if (base <= 0) return { info, score: 0, verbMatched: false, exampleMatched: false }
   let total = base + valueFit(info, analysis)
-  const fit = info.sideEffects && analysis.writeIntent ? verbFit(info, analysis) : 0
+  const writes = analysis.writeIntent || (info.sideEffects && namesAction(info, analysis))
+  const fit = info.sideEffects && writes ? verbFit(info, analysis) : 0
   if (!info.sideEffects) total = analysis.writeIntent ? total * 0.8 : total
-  else if (!analysis.writeIntent) total *= analysis.question ? QUESTION_PENALTY : WRITE_PENALTY
+  else if (!writes) total *= analysis.question ? QUESTION_PENALTY : WRITE_PENALTY
   else total += fit
   return { info, score: Math.round(total * 100) / 100, verbMatched: fit > 0, exampleMatched: example > 0 }
 }

@@ -99,7 +99,7 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set(
 )
 /**
  * Verbs with a particle that change their meaning: "turn on" enables, "set up" creates, "hand over"
- * reassigns. The pair stands for the root given here; "look up" is not here (a read).
+ * reassigns, "back up" is a backup. The pair stands for the root given here; "look up" is not here (a read).
  */
 const PHRASAL: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   turn: { on: 'enabl', off: 'disabl' },
@@ -108,6 +108,7 @@ const PHRASAL: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   hand: { over: 'hand', off: 'hand' },
   roll: { out: 'roll', back: 'rollback' },
   sign: { up: 'signup' },
+  back: { up: 'backup' },
 }
 /** The particle may come after the object: "roll search-v2 out", "hand deal dl_3009 over". */
 const PARTICLE_REACH = 3
