@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
+import { memoryAdapter, TEST_COOKIE_KEYS, testSigningKeys } from './support/oidc-storage.js'
 
 /** Canary secrets: tests assert they never show up anywhere they should not. */
 export const CLIENT_SECRET = 'canary-client-secret-7Hq2xWv9'
@@ -66,6 +67,9 @@ export async function startAuthServer(): Promise<AuthServer> {
   const apiRequests: ApiRequest[] = []
 
   const provider = new Provider(issuer, {
+    adapter: memoryAdapter(),
+    jwks: await testSigningKeys(),
+    cookies: { keys: [...TEST_COOKIE_KEYS] },
     clients: [
       {
         client_id: 'inboard-app',
@@ -101,20 +105,22 @@ export async function startAuthServer(): Promise<AuthServer> {
     if (body.access_token !== undefined) issued.push({ access_token: body.access_token, ...(body.refresh_token === undefined ? {} : { refresh_token: body.refresh_token }), at: timeline++ })
   })
   provider.on('grant.error', () => undefined)
+  // Every POST to the token endpoint, in the order they arrive, named once the provider parsed its body.
+  provider.use(async (ctx, next) => {
+    if (ctx.path !== '/token' || ctx.method !== 'POST') {
+      await next()
+      return
+    }
+    const index = tokenRequests.push('?') - 1
+    await next()
+    const grant = (ctx as KoaContextWithOIDC).oidc?.params?.['grant_type']
+    if (typeof grant === 'string') tokenRequests[index] = grant
+  })
   provider.on('server_error', (_ctx, error) => console.error('[oidc-provider]', error))
 
   const callback = provider.callback()
   providerServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer)
-    if (url.pathname === '/token' && req.method === 'POST') {
-      // Peek at the grant type without consuming the body the provider still has to read.
-      tokenRequests.push('?')
-      const index = tokenRequests.length - 1
-      req.on('data', (chunk: Buffer) => {
-        const grant = new URLSearchParams(chunk.toString('utf8')).get('grant_type')
-        if (grant !== null) tokenRequests[index] = grant
-      })
-    }
     if (url.pathname.startsWith('/interaction/')) {
       interact(provider, req, { res, url }).catch((error: unknown) => {
         res.statusCode = 500
