@@ -211,6 +211,9 @@ function exampleFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   return shapes.some((shape) => seen.has(shape)) ? 2 : 0
 }
 
+/** A quoted value that reads as a query or statement ("`SELECT …`"). */
+const CODE_START = /^\s*(?:select|with|insert|update|delete|explain)\b/i
+
 /** Values found in the prompt that this capability has a parameter for: a small nudge, never a match alone. */
 function valueFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   const { kinds } = profileOf(info)
@@ -222,6 +225,7 @@ function valueFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   if (analysis.phones.length > 0 && kinds.has('phone')) fit += 1
   if (analysis.paths.length > 0 && kinds.has('path')) fit += 1
   if (analysis.ranges.length > 0 && kinds.has('range')) fit += 1
+  if (kinds.has('code') && analysis.quotes.some((quote) => analysis.body[quote.start - 1] === '`' || CODE_START.test(quote.text))) fit += 1
   return fit
 }
 
