@@ -8,9 +8,11 @@ import { invoiceTools } from './fixtures.js'
 
 const PROMPT = 'Post a summary of the latest invoice of customer u_42 to #billing'
 
-const providers: Array<[string, (server: FakeModelServer) => LanguageModel]> = [
-  ['OpenAI chat completions (@ai-sdk/openai)', (server) => createOpenAI({ baseURL: server.url, apiKey: 'test-key' }).chat('gpt-4.1-mini')],
-  ['Anthropic messages (@ai-sdk/anthropic)', (server) => createAnthropic({ baseURL: server.url, apiKey: 'test-key' })('claude-sonnet-4-5')],
+const providers: Array<[string, (server: FakeModelServer) => LanguageModel, FakeModelRequest['api']]> = [
+  ['OpenAI chat completions (@ai-sdk/openai)', (server) => createOpenAI({ baseURL: server.url, apiKey: 'test-key' }).chat('gpt-4.1-mini'), 'openai-chat'],
+  // What `openai('gpt-4.1-mini')` is in @ai-sdk/openai 3.x: the Responses API.
+  ['OpenAI Responses (@ai-sdk/openai)', (server) => createOpenAI({ baseURL: server.url, apiKey: 'test-key' })('gpt-4.1-mini'), 'openai-responses'],
+  ['Anthropic messages (@ai-sdk/anthropic)', (server) => createAnthropic({ baseURL: server.url, apiKey: 'test-key' })('claude-sonnet-4-5'), 'anthropic-messages'],
 ]
 
 /** The invoice chain, answered from the tool results the request carries. */
@@ -31,7 +33,7 @@ afterEach(async () => {
   await server?.close()
 })
 
-describe.each(providers)('the model planner over real HTTP: %s', (_name, modelFor) => {
+describe.each(providers)('the model planner over real HTTP: %s', (_name, modelFor, api) => {
   it('runs a two-step chain: the looked-up invoice goes back to the model, which posts its summary', async () => {
     server = await createFakeModelServer(chain)
     const { state, tools } = invoiceTools()
@@ -39,9 +41,11 @@ describe.each(providers)('the model planner over real HTTP: %s', (_name, modelFo
     const task = await runtime.tasks.wait((await Promise.resolve(runtime.tasks.create({ prompt: PROMPT, memory: false }))).id)
     expect(task).toMatchObject({ status: 'complete', result: 'Posted the summary of inv_1007.', usage: { input_tokens: 126, output_tokens: 21 } })
     expect(state.posts).toEqual([{ channel: '#billing', text: 'inv_1007: 129.5 USD due' }])
-    expect(server.requests).toHaveLength(3)
+    expect(server.requests.map((request) => request.api)).toEqual([api, api, api])
     expect(server.requests[0]!.tools).toEqual(['payments__latest_invoice', 'chat__post_message', 'ask_user'])
     expect(server.requests[1]!.toolResults[0]).toMatchObject({ name: 'payments__latest_invoice', content: expect.stringContaining('"amount_due":129.5') })
+    expect(server.requests[2]!.toolResults.map((result) => result.name)).toEqual(['payments__latest_invoice', 'chat__post_message'])
+    expect(server.refused).toEqual([])
   })
 
   it('asks the person and resumes the same conversation after sendInput', async () => {
@@ -59,6 +63,8 @@ describe.each(providers)('the model planner over real HTTP: %s', (_name, modelFo
     expect(await runtime.tasks.wait(created.id)).toMatchObject({ status: 'complete' })
     expect(state.posts).toHaveLength(1)
     expect(server.requests).toHaveLength(4)
+    expect(server.requests[1]!.toolResults).toEqual([])
+    expect(server.refused).toEqual([])
   })
 
   it('waits as long as a 429 Retry-After asks, then goes on', async () => {
@@ -108,18 +114,26 @@ describe.each(providers)('the model planner over real HTTP: %s', (_name, modelFo
     expect(task).toMatchObject({ status: 'complete', result: 'inv_1007 is open.' })
     expect(server.requests[1]!.toolResults[0]!.content).toMatch(/^invalid_tool_input: Invalid input for payments.latest_invoice: customer_id/)
     expect(server.requests).toHaveLength(3)
+    expect(server.refused).toEqual([])
   })
 })
 
-it('has the model correct tool input that is not JSON (OpenAI sends arguments as a string)', async () => {
+const openAIModels: Array<[string, (server: FakeModelServer) => LanguageModel]> = [
+  ['chat completions', (server) => createOpenAI({ baseURL: server.url, apiKey: 'k' }).chat('gpt-4.1-mini')],
+  ['Responses', (server) => createOpenAI({ baseURL: server.url, apiKey: 'k' }).responses('gpt-4.1-mini')],
+]
+
+it.each(openAIModels)('has the model correct tool input that is not JSON (OpenAI %s sends arguments as a string)', async (_name, modelFor) => {
   server = await createFakeModelServer((request) => {
     if (request.toolResults.length === 0 && !JSON.stringify(request.body).includes('not a JSON object')) return { toolCalls: [{ name: 'payments__latest_invoice', input: '{"customer_id": "u_42"' }] }
     if (request.toolResults.length <= 1 && !request.toolResults.some((result) => result.content.includes('inv_1007'))) return { toolCalls: [{ name: 'payments__latest_invoice', input: { customer_id: 'u_42' } }] }
     return { text: 'inv_1007' }
   })
   const { tools } = invoiceTools()
-  runtime = createRuntime({ tools, planner: createModelPlanner({ model: createOpenAI({ baseURL: server.url, apiKey: 'k' }).chat('gpt-4.1-mini') }) })
+  runtime = createRuntime({ tools, planner: createModelPlanner({ model: modelFor(server) }) })
   const task = await runtime.tasks.wait((await Promise.resolve(runtime.tasks.create({ prompt: 'Latest invoice of u_42', memory: false }))).id)
   expect(task).toMatchObject({ status: 'complete', result: 'inv_1007' })
   expect(server.requests).toHaveLength(3)
+  expect(server.requests[1]!.toolResults[0]!.content).toMatch(/^invalid_tool_input: the input is not a JSON object/)
+  expect(server.refused).toEqual([])
 })

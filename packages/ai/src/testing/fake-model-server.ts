@@ -1,104 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-
-/** One request as the fake server read it, the same for both wire formats. */
-export interface FakeModelRequest {
-  api: 'openai-chat' | 'anthropic-messages'
-  model: string
-  system: string
-  /** Text of every user message, in order. */
-  userTexts: string[]
-  /** Tool results sent back, in order, with the tool they answer. */
-  toolResults: Array<{ name: string; content: string }>
-  /** Names of the tools offered. */
-  tools: string[]
-  /** The request body as sent. */
-  body: Record<string, unknown>
-}
-
-/** What the fake model answers: text, tool calls (input as an object, or a raw string sent as is), or an HTTP error. */
-export interface FakeModelReply {
-  text?: string
-  toolCalls?: Array<{ name: string; input: Record<string, unknown> | string }>
-  /** An HTTP error status instead of an answer (429, 500…), with these headers. */
-  status?: number
-  headers?: Record<string, string>
-  /** Milliseconds before answering; a request aborted meanwhile is counted in `aborted`. */
-  delayMs?: number
-}
+import { WireRequestError, type FakeModelReply, type FakeModelRequest, type Json, type WireFormat } from './fake-model-types.js'
+import { anthropicMessages } from './wire/anthropic-messages.js'
+import { openAIChat } from './wire/openai-chat.js'
+import { openAIResponses } from './wire/openai-responses.js'
 
 export interface FakeModelServer {
   /** Base URL for providers: `createOpenAI({ baseURL: server.url })`, `createAnthropic({ baseURL: server.url })`. */
   readonly url: string
+  /** Requests the server read and answered from `reply`, in order (not the ones it refused as malformed). */
   readonly requests: FakeModelRequest[]
+  /** Requests refused as the real API would refuse them (a tool result answering no call, …): status and message. */
+  readonly refused: Array<{ api: FakeModelRequest['api']; status: number; message: string }>
   /** Requests the client aborted before the answer. */
   readonly aborted: number
   close(): Promise<void>
 }
 
-type Json = Record<string, unknown>
-const text = (content: unknown): string =>
-  typeof content === 'string' ? content : Array.isArray(content) ? content.map((part: Json) => (typeof part['text'] === 'string' ? part['text'] : typeof part['content'] === 'string' ? part['content'] : text(part['content']))).join('') : ''
-
-function readOpenAI(body: Json): FakeModelRequest {
-  const messages = (body['messages'] as Json[] | undefined) ?? []
-  const names = new Map<string, string>()
-  const request: FakeModelRequest = { api: 'openai-chat', model: String(body['model']), system: '', userTexts: [], toolResults: [], tools: [], body }
-  for (const message of messages) {
-    if (message['role'] === 'system' || message['role'] === 'developer') request.system += text(message['content'])
-    if (message['role'] === 'user') request.userTexts.push(text(message['content']))
-    for (const call of (message['tool_calls'] as Json[] | undefined) ?? []) names.set(String(call['id']), String((call['function'] as Json)['name']))
-    if (message['role'] === 'tool') request.toolResults.push({ name: names.get(String(message['tool_call_id'])) ?? '?', content: text(message['content']) })
-  }
-  request.tools = ((body['tools'] as Json[] | undefined) ?? []).map((tool) => String((tool['function'] as Json)['name']))
-  return request
-}
-
-function readAnthropic(body: Json): FakeModelRequest {
-  const request: FakeModelRequest = { api: 'anthropic-messages', model: String(body['model']), system: text(body['system']), userTexts: [], toolResults: [], tools: [], body }
-  const names = new Map<string, string>()
-  for (const message of (body['messages'] as Json[] | undefined) ?? []) {
-    const parts = Array.isArray(message['content']) ? (message['content'] as Json[]) : [{ type: 'text', text: message['content'] }]
-    for (const part of parts) {
-      if (part['type'] === 'tool_use') names.set(String(part['id']), String(part['name']))
-      if (part['type'] === 'tool_result') request.toolResults.push({ name: names.get(String(part['tool_use_id'])) ?? '?', content: text(part['content']) })
-      if (part['type'] === 'text' && message['role'] === 'user') request.userTexts.push(String(part['text']))
-    }
-  }
-  request.tools = ((body['tools'] as Json[] | undefined) ?? []).map((tool) => String(tool['name']))
-  return request
-}
-
-let ids = 0
-const usage = { input: 42, output: 7 }
-
-function openAIAnswer(reply: FakeModelReply, model: string): Json {
-  const calls = (reply.toolCalls ?? []).map((call) => ({ id: `call_${++ids}`, type: 'function', function: { name: call.name, arguments: typeof call.input === 'string' ? call.input : JSON.stringify(call.input) } }))
-  return {
-    id: `chatcmpl_${++ids}`,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.text ?? null, ...(calls.length > 0 ? { tool_calls: calls } : {}) }, finish_reason: calls.length > 0 ? 'tool_calls' : 'stop' }],
-    usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
-  }
-}
-
-function anthropicAnswer(reply: FakeModelReply, model: string): Json {
-  const content: Json[] = []
-  if (reply.text) content.push({ type: 'text', text: reply.text })
-  for (const call of reply.toolCalls ?? []) content.push({ type: 'tool_use', id: `toolu_${++ids}`, name: call.name, input: typeof call.input === 'string' ? JSON.parse(call.input) : call.input })
-  return {
-    id: `msg_${++ids}`,
-    type: 'message',
-    role: 'assistant',
-    model,
-    content,
-    stop_reason: (reply.toolCalls ?? []).length > 0 ? 'tool_use' : 'end_turn',
-    stop_sequence: null,
-    usage: { input_tokens: usage.input, output_tokens: usage.output },
-  }
-}
+const FORMATS: readonly WireFormat[] = [openAIChat, openAIResponses, anthropicMessages]
 
 async function bodyOf(request: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = []
@@ -106,49 +25,65 @@ async function bodyOf(request: IncomingMessage): Promise<Json> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Json
 }
 
+/** Waits `ms`, or until the client goes away: true when it did. */
+function clientLeft(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms)
+    res.once('close', () => {
+      clearTimeout(timer)
+      resolve(!res.writableFinished)
+    })
+  })
+}
+
+function sendJson(res: ServerResponse, answer: { status: number; body: Json; headers?: Record<string, string> | undefined }): void {
+  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body))
+}
+
 /**
  * A language-model server on a loopback ephemeral port that speaks the OpenAI chat-completions
- * (`POST /v1/chat/completions`) and Anthropic messages (`POST /v1/messages`) wire formats, with tool
- * calls, answering from `reply`. For tests and examples that run the model planner with real
- * provider clients and no network. Streaming is not supported (the planner does not stream).
+ * (`POST /v1/chat/completions`), OpenAI Responses (`POST /v1/responses`) and Anthropic messages
+ * (`POST /v1/messages`) wire formats, with tool calls, answering from `reply`. For tests and
+ * examples that run the model planner with real provider clients and no network. It refuses what
+ * the real APIs refuse about tool turns (a tool result that answers no call, a call left
+ * unanswered) with their status and message. Responses also streams (`stream: true`); the other
+ * two answer as JSON only (the planner does not stream).
  */
 export async function createFakeModelServer(reply: (request: FakeModelRequest) => FakeModelReply | Promise<FakeModelReply>): Promise<FakeModelServer> {
   const requests: FakeModelRequest[] = []
+  const refused: FakeModelServer['refused'] = []
   let aborted = 0
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const api = req.url?.endsWith('/chat/completions') ? 'openai-chat' : req.url?.endsWith('/messages') ? 'anthropic-messages' : null
-    if (req.method !== 'POST' || api === null) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }))
-      return
-    }
+    const format = req.method === 'POST' ? FORMATS.find((candidate) => req.url === `/v1${candidate.path}`) : undefined
+    if (format === undefined) return sendJson(res, { status: 404, body: { error: { message: `not found: ${req.method} ${req.url}` } } })
     const body = await bodyOf(req)
-    const request = api === 'openai-chat' ? readOpenAI(body) : readAnthropic(body)
+    let request: FakeModelRequest
+    try {
+      request = format.read(body)
+    } catch (error) {
+      if (!(error instanceof WireRequestError)) throw error
+      refused.push({ api: format.api, status: error.status, message: error.message })
+      return sendJson(res, { status: error.status, body: format.error(error.status, { message: error.message, param: error.param }) })
+    }
     requests.push(request)
     const answer = await reply(request)
-    if (answer.delayMs) {
-      const closed = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), answer.delayMs)
-        res.once('close', () => {
-          clearTimeout(timer)
-          resolve(!res.writableFinished)
-        })
-      })
-      if (closed) {
-        aborted++
-        return
-      }
-    }
-    if (answer.status !== undefined && answer.status >= 400) {
-      const error = api === 'openai-chat' ? { error: { message: `fake error ${answer.status}`, type: 'server_error', code: null } } : { type: 'error', error: { type: 'api_error', message: `fake error ${answer.status}` } }
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(error))
+    if (answer.delayMs && (await clientLeft(res, answer.delayMs))) {
+      aborted++
       return
     }
-    const payload = api === 'openai-chat' ? openAIAnswer(answer, request.model) : anthropicAnswer(answer, request.model)
-    res.writeHead(200, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(payload))
+    if (answer.status !== undefined && answer.status >= 400) return sendJson(res, { status: answer.status, body: format.error(answer.status, { message: `fake error ${answer.status}`, param: null }), headers: answer.headers })
+    if (body['stream'] === true) {
+      if (!format.stream) return sendJson(res, { status: 400, body: format.error(400, { message: 'This fake model server does not stream this API.', param: 'stream' }) })
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...answer.headers })
+      for (const event of format.stream(answer, request)) res.write(`event: ${String(event['type'])}\ndata: ${JSON.stringify(event)}\n\n`)
+      res.end()
+      return
+    }
+    sendJson(res, { status: 200, body: format.answer(answer, request), headers: answer.headers })
   }
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(error) } }))
+      if (!res.headersSent) sendJson(res, { status: 500, body: { error: { message: String(error) } } })
     })
   })
   server.keepAliveTimeout = 1000
@@ -157,6 +92,7 @@ export async function createFakeModelServer(reply: (request: FakeModelRequest) =
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    refused,
     get aborted() {
       return aborted
     },
