@@ -116,6 +116,21 @@ describe('GET /v1/events', () => {
     await again.cancel()
   })
 
+  it('starts a stream opened without Last-Event-ID at the newest event, however many the server keeps', async () => {
+    server = await startTestServer({ handler: { events: { maxBufferBytes: 16_384 }, rateLimit: { requestsPerMinute: 10_000 } } })
+    const first = await open('/events?type=task.complete')
+    const long = 'x'.repeat(1_000)
+    // Far more kept than one stream may buffer: replaying it all would close a new stream at once.
+    for (let i = 0; i < 30; i++) await create({ prompt: `${long} ${i} ${weather}` }, '?wait=5')
+    await first.cancel()
+    const late = await open('/events')
+    const task = await create({ prompt: weather })
+    const message = await late.next()
+    expect(message).not.toBeNull()
+    expect(parsed(message!)).toMatchObject({ type: 'task.created', task_id: task.id })
+    await late.cancel()
+  })
+
   it('caps open streams per key and frees a slot when a client disconnects', async () => {
     server = await startTestServer({ handler: { events: { maxStreamsPerKey: 2 }, rateLimit: { requestsPerMinute: 100 } } })
     const one = await open('/events')

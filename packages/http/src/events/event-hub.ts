@@ -83,7 +83,11 @@ export class EventHub {
     if (request.task) this.#access.grant(request.task.id, request.scope)
     const select = (event: LoggedEvent): boolean => (taskId === null || event.taskId === taskId) && (request.types === null || request.types.has(event.type))
     const deliver = this.#deliverer(stream, request)
-    const followed = this.#log.follow(request.afterId ?? 0, select, (event) => {
+    // Without Last-Event-ID, the all-events stream starts now (as EventSource expects); only a task's
+    // own stream replays what is kept of its history. Replaying the whole log to every new client
+    // would hand it up to `retention.maxEvents` old events, past its buffer on a busy server.
+    const afterId = request.afterId ?? (request.task === null ? this.#log.newestId : 0)
+    const followed = this.#log.follow(afterId, select, (event) => {
       if (select(event)) deliver(event)
     })
     stop = followed.stop

@@ -56,6 +56,11 @@ export class EventLog {
     return { replay, stop: () => this.#listeners.delete(listener) }
   }
 
+  /** The id of the newest event logged (0 before the first): a stream following from it replays nothing. */
+  get newestId(): number {
+    return this.#nextId - 1
+  }
+
   /** The oldest id still kept (or the next id when empty): a Last-Event-ID below it has lost events. */
   get oldestId(): number {
     return this.#events[this.#head]?.id ?? this.#nextId
