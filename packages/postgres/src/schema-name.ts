@@ -1,3 +1,5 @@
+import { InboardError } from '@inboard/core'
+
 /** The Postgres schema the tables live in unless the options name another. */
 export const DEFAULT_SCHEMA = 'inboard'
 
@@ -7,7 +9,7 @@ export const DEFAULT_SCHEMA = 'inboard'
  */
 export function quoteSchema(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw new TypeError(`schema must be a lower-case Postgres identifier (letters, digits, _), got ${JSON.stringify(name)}`)
+    throw new InboardError('invalid_request', `schema must be a lower-case Postgres identifier (letters, digits, _), got ${JSON.stringify(name)}`, { param: 'schema' })
   }
   return `"${name}"`
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ToolContext } from './tool-context.js'
+import { invalidOption } from './invalid-option.js'
 
 type Awaitable<T> = T | Promise<T>
 
@@ -115,14 +116,14 @@ const NAME = /^[a-z][a-z0-9_-]{0,63}$/
  */
 export function defineTool<I extends Record<string, z.ZodType>>(definition: ToolDefinition<I>): Tool<CapabilityMap<I>> {
   if (!NAME.test(definition.name)) {
-    throw new TypeError(`Tool name "${definition.name}" must match ${NAME.source}`)
+    throw invalidOption('name', `Tool name "${definition.name}" must match ${NAME.source}`)
   }
   const names = Object.keys(definition.capabilities)
-  if (names.length === 0) throw new TypeError(`Tool "${definition.name}" has no capabilities`)
+  if (names.length === 0) throw invalidOption('capabilities', `Tool "${definition.name}" has no capabilities`)
   for (const name of names) {
-    if (!NAME.test(name)) throw new TypeError(`Capability name "${definition.name}.${name}" must match ${NAME.source}`)
+    if (!NAME.test(name)) throw invalidOption(`capabilities.${name}`, `Capability name "${definition.name}.${name}" must match ${NAME.source}`)
     const spec = definition.capabilities[name] as CapabilitySpec | undefined
-    if (typeof spec?.run !== 'function') throw new TypeError(`Capability "${definition.name}.${name}" has no run function`)
+    if (typeof spec?.run !== 'function') throw invalidOption(`capabilities.${name}.run`, `Capability "${definition.name}.${name}" has no run function`)
   }
   return Object.freeze({
     name: definition.name,

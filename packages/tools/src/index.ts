@@ -6,6 +6,8 @@ export type { ToolContext } from './tool-context.js'
 // Errors
 export { TOOL_ERROR_CODES, ToolError, toToolError } from './tool-error.js'
 export type { ToolErrorCode, ToolErrorOptions } from './tool-error.js'
+export { INBOARD_ERROR_CODES, InboardError, toInboardError } from './inboard-error.js'
+export type { InboardErrorCode, InboardErrorOptions, TaskError } from './inboard-error.js'
 
 // Credentials
 export type { Credential, CredentialRequest, CredentialSource } from './credential.js'

@@ -78,7 +78,7 @@ export class KeyRegistry {
     if (identity && identity.environment === environment) {
       const caller = toCaller(identity.id ?? digest, identity)
       if (caller.requestsPerMinute !== undefined && !validRate(caller.requestsPerMinute)) {
-        this.#onError(new TypeError(`authenticate returned requestsPerMinute ${String(caller.requestsPerMinute)} for ${caller.id}; it must be a positive integer, so the handler's default limit applies`))
+        this.#onError(new InboardError('invalid_request', `authenticate returned requestsPerMinute ${String(caller.requestsPerMinute)} for ${caller.id}; it must be a positive integer, so the handler's default limit applies`, { param: 'requestsPerMinute' }))
         caller.requestsPerMinute = undefined
       }
       return caller

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import type { InboardHandler } from '../create-handler.js'
+import { InboardError } from '@inboard/core'
 
 /** A `node:http` request listener. */
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void
@@ -37,8 +38,8 @@ export interface NodeServerOptions {
 export function createNodeServer(handler: InboardHandler, options: NodeServerOptions = {}): Server {
   const headersTimeout = options.headersTimeoutMs ?? 10_000
   const requestTimeout = options.requestTimeoutMs ?? 30_000
-  if (!Number.isInteger(headersTimeout) || headersTimeout <= 0) throw new TypeError(`headersTimeoutMs must be a positive integer, got ${String(headersTimeout)}`)
-  if (!Number.isInteger(requestTimeout) || requestTimeout < 0) throw new TypeError(`requestTimeoutMs must be a non-negative integer, got ${String(requestTimeout)}`)
+  if (!Number.isInteger(headersTimeout) || headersTimeout <= 0) throw new InboardError('invalid_request', `headersTimeoutMs must be a positive integer, got ${String(headersTimeout)}`, { param: 'headersTimeoutMs' })
+  if (!Number.isInteger(requestTimeout) || requestTimeout < 0) throw new InboardError('invalid_request', `requestTimeoutMs must be a non-negative integer, got ${String(requestTimeout)}`, { param: 'requestTimeoutMs' })
   // Node requires headersTimeout <= requestTimeout when both are set, and only checks them every
   // connectionsCheckingInterval (30 s by default): check often enough for the timeouts to mean what they say.
   const headers = requestTimeout === 0 ? headersTimeout : Math.min(headersTimeout, requestTimeout)

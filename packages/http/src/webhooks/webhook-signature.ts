@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { InboardError } from '@inboard/core'
 
 const SECRET_SHAPE = /^whsec_[A-Za-z0-9+/]+={0,2}$/
 
@@ -34,7 +35,7 @@ export function standardSignature(secret: string, message: SignedMessage): strin
 export function signatureHeaders(secrets: readonly string[], message: SignedMessage): Record<string, string> {
   const { id, timestamp, body } = message
   const [newest] = secrets
-  if (newest === undefined) throw new TypeError('A webhook needs at least one signing secret')
+  if (newest === undefined) throw new InboardError('invalid_request', 'A webhook needs at least one signing secret', { param: 'webhooks.secret' })
   return {
     'X-Ploton-Signature': plotonSignature(newest, body),
     'webhook-id': id,

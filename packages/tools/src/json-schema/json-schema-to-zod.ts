@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { dereference, isRecord, resolvePointer } from './json-pointer.js'
+import { invalidOption } from '../invalid-option.js'
 
 /** Options for {@link jsonSchemaToZod}. */
 export interface JsonSchemaToZodOptions {
@@ -44,7 +45,7 @@ export class JsonSchemaConverter {
   convert(node: unknown): z.ZodType {
     if (node === true || node === undefined) return z.unknown()
     if (node === false) return z.never()
-    if (!isRecord(node)) throw new TypeError(`A JSON Schema must be an object or a boolean, got ${JSON.stringify(node)}`)
+    if (!isRecord(node)) throw invalidOption('schema', `A JSON Schema must be an object or a boolean, got ${JSON.stringify(node)}`)
     const base = typeof node.$ref === 'string' ? this.#ref(node.$ref) : this.#base(node)
     return annotate(base, node)
   }
@@ -56,7 +57,7 @@ export class JsonSchemaConverter {
       // A recursive schema (a tree, a linked list): resolve on first use, after the outer call finished.
       return z.lazy(() => {
         const resolved = this.#refs.get(ref)
-        if (!resolved) throw new TypeError(`$ref "${ref}" could not be converted`)
+        if (!resolved) throw invalidOption('schema', `$ref "${ref}" could not be converted`)
         return resolved
       })
     }

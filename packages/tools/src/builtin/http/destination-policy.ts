@@ -3,6 +3,7 @@ import { cidrContains, classifyIp, parseCidr } from './address-class.js'
 import type { AddressClass, AddressKind, Cidr } from './address-class.js'
 import { HostAllowlist, normalizeHost } from './host-allowlist.js'
 import { parseIp } from './ip-address.js'
+import { invalidOption } from '../../invalid-option.js'
 
 /** Kinds `allowPrivate: true` opens. Metadata, unspecified, multicast, broadcast, documentation and reserved addresses need an explicit CIDR. */
 const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(['loopback', 'private', 'shared', 'link_local', 'unique_local', 'benchmarking'])
@@ -27,7 +28,7 @@ export class DestinationPolicy {
     this.#allowedBlocks = Array.isArray(allowPrivate)
       ? allowPrivate.map((text: string) => {
           const cidr = parseCidr(text)
-          if (cidr === undefined) throw new TypeError(`httpTool: bad \`allowPrivate\` entry "${text}": expected a CIDR such as 10.0.0.0/8 or fd00::/8`)
+          if (cidr === undefined) throw invalidOption('allowPrivate', `httpTool: bad \`allowPrivate\` entry "${text}": expected a CIDR such as 10.0.0.0/8 or fd00::/8`)
           return cidr
         })
       : []

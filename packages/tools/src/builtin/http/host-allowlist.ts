@@ -1,3 +1,6 @@
+import type { InboardError } from '../../inboard-error.js'
+import { invalidOption } from '../../invalid-option.js'
+
 interface HostPattern {
   /** Exact host, or the suffix after `*.`; empty for `*`. */
   readonly host: string
@@ -16,7 +19,7 @@ export class HostAllowlist {
   readonly #patterns: readonly HostPattern[]
 
   constructor(entries: readonly string[]) {
-    if (entries.length === 0) throw new TypeError('httpTool: `allow` must list at least one host')
+    if (entries.length === 0) throw invalidOption('allow', 'httpTool: `allow` must list at least one host')
     this.#patterns = entries.map(parseEntry)
   }
 
@@ -50,7 +53,7 @@ export function normalizeHost(hostname: string): string {
 
 function parseEntry(entry: string): HostPattern {
   const trimmed = entry.trim()
-  const bad = (why: string): TypeError => new TypeError(`httpTool: bad \`allow\` entry "${entry}": ${why}`)
+  const bad = (why: string): InboardError => invalidOption('allow', `httpTool: bad \`allow\` entry "${entry}": ${why}`)
   if (trimmed === '*') return { host: '', wildcard: true, port: undefined, source: entry }
   const wildcard = trimmed.startsWith('*.')
   const rest = wildcard ? trimmed.slice(2) : trimmed

@@ -8,6 +8,7 @@ import { GuardedClient } from './guarded-client.js'
 import type { HttpToolResponse } from './guarded-client.js'
 import { systemResolver } from './guarded-lookup.js'
 import type { Resolver } from './guarded-lookup.js'
+import { invalidOption } from '../../invalid-option.js'
 
 export type { HttpToolResponse } from './guarded-client.js'
 export type { ResolvedAddress, Resolver } from './guarded-lookup.js'
@@ -71,7 +72,7 @@ const queryField = z.record(z.string(), z.union([scalar, z.array(scalar)])).opti
  */
 export function httpTool(options: HttpToolOptions): Tool {
   const policy = new DestinationPolicy(options.allow, options.allowPrivate ?? false)
-  const defaults = checkedHeaders(options.headers ?? {}, TypeError)
+  const defaults = checkedHeaders(options.headers ?? {}, { configured: true })
   const client = new GuardedClient({
     policy,
     resolve: options.resolve ?? systemResolver,
@@ -123,7 +124,7 @@ function hop(method: string, input: CallInput, defaults: Record<string, string>)
   for (const [name, value] of Object.entries(input.query ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) target.searchParams.append(name, String(item))
   }
-  const headers: Record<string, string> = { accept: 'application/json, text/*;q=0.9, */*;q=0.5', ...defaults, ...checkedHeaders(input.headers ?? {}, undefined), 'accept-encoding': 'identity' }
+  const headers: Record<string, string> = { accept: 'application/json, text/*;q=0.9, */*;q=0.5', ...defaults, ...checkedHeaders(input.headers ?? {}, { configured: false }), 'accept-encoding': 'identity' }
   if (input.body === undefined) return { url: target, method, headers, body: undefined }
   if (method === 'GET' || method === 'HEAD') throw new ToolError('invalid_input', `A ${method} request cannot carry a body`, { recoverable: false })
   const text = typeof input.body === 'string' ? input.body : JSON.stringify(input.body)
@@ -131,14 +132,14 @@ function hop(method: string, input: CallInput, defaults: Record<string, string>)
   return { url: target, method, headers, body: Buffer.from(text, 'utf8') }
 }
 
-/** Lower-cased headers; reserved ones are a configuration error (TypeError) or an input error. */
-function checkedHeaders(given: Readonly<Record<string, string>>, configError: typeof TypeError | undefined): Record<string, string> {
+/** Lower-cased headers; reserved ones are a configuration error (`configured`: the tool's options) or an input error. */
+function checkedHeaders(given: Readonly<Record<string, string>>, { configured }: { configured: boolean }): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(given)) {
     const lower = name.toLowerCase()
     if (RESERVED_HEADERS.has(lower)) {
       const message = `The "${lower}" header is set by the HTTP tool and cannot be given`
-      throw configError === undefined ? new ToolError('invalid_input', message, { recoverable: false }) : new configError(`httpTool: ${message}`)
+      throw configured ? invalidOption('headers', `httpTool: ${message}`) : new ToolError('invalid_input', message, { recoverable: false })
     }
     headers[lower] = value
   }
@@ -171,12 +172,12 @@ function configuredSecrets(headers: Readonly<Record<string, string>>): string[] 
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`httpTool: \`${name}\` must be a positive number`)
+  if (!Number.isFinite(value) || value <= 0) throw invalidOption(name, `httpTool: \`${name}\` must be a positive number`)
   return value
 }
 
 function redirectLimit(value: number | undefined): number {
   if (value === undefined) return 5
-  if (!Number.isInteger(value) || value < 0) throw new TypeError('httpTool: `maxRedirects` must be a whole number, 0 or more')
+  if (!Number.isInteger(value) || value < 0) throw invalidOption('maxRedirects', 'httpTool: `maxRedirects` must be a whole number, 0 or more')
   return value
 }
