@@ -147,7 +147,8 @@ export class PostgresTaskStorage implements TaskStorage {
       `WITH picked AS (
          SELECT id FROM ${this.#table}
          WHERE status = ANY($1::text[])
-           AND (lease_expires_at IS NULL OR lease_expires_at <= $2 ${options.includeOwn === true ? 'OR owner = $4' : ''})
+           AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $2 ${options.includeOwn === true ? 'OR owner = $4' : ''})
+           AND NOT (id = ANY($6::text[]))
          ORDER BY created_at, seq
          LIMIT $3
          FOR UPDATE SKIP LOCKED
@@ -155,7 +156,7 @@ export class PostgresTaskStorage implements TaskStorage {
        UPDATE ${this.#table} AS t SET owner = $4, lease_expires_at = $5, version = t.version + 1
        FROM picked WHERE t.id = picked.id
        RETURNING t.*`,
-      [options.statuses, options.now, options.limit, options.owner, options.until],
+      [options.statuses, options.now, options.limit, options.owner, options.until, options.exclude ?? []],
     )
     return rows.map(fromRow).sort((a, b) => a.createdAt - b.createdAt)
   }

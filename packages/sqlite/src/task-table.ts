@@ -127,6 +127,7 @@ export class TaskTable implements TaskStorage {
       until: options.until,
       limit: options.limit,
       own: options.includeOwn === true ? 1 : 0,
+      exclude: JSON.stringify(options.exclude ?? []),
     }
     return this.#connection.write(() => {
       const rows = this.#statements().claim.all(params) as TaskRow[]
@@ -192,6 +193,7 @@ function prepare(db: BetterSqlite3.Database) {
          SELECT seq FROM tasks
          WHERE status IN (SELECT value FROM json_each(@statuses))
            AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now OR (@own = 1 AND owner = @owner))
+           AND id NOT IN (SELECT value FROM json_each(@exclude))
          ORDER BY created_at, seq LIMIT @limit)
        RETURNING ${COLUMNS}`,
     ),

@@ -43,6 +43,13 @@ export interface TaskClaimOptions {
    * @default false
    */
   includeOwn?: boolean
+  /**
+   * Ids not to claim, whatever their lease says. A runtime claiming in pages passes the ids it has
+   * claimed so far in the same sweep: a task claimed with `includeOwn` is still held by `owner`, so
+   * without this the next page would take the same oldest tasks again and never reach the rest.
+   * @default none
+   */
+  exclude?: readonly string[]
 }
 
 /** Options of {@link TaskStorage.prune}: how long finished tasks stay readable. */
@@ -105,7 +112,8 @@ export interface TaskStorage {
 
   /**
    * Takes over tasks nobody holds: those in `statuses` whose `owner` is null or whose lease has
-   * expired (`leaseExpiresAt <= now`), plus, with `includeOwn`, those `owner` holds. Each claimed
+   * expired (`leaseExpiresAt <= now`), plus, with `includeOwn`, those `owner` holds; never those in
+   * `exclude`. Each claimed
    * task gets `owner`, `leaseExpiresAt = until` and `version + 1` (so a write by the previous owner,
    * made against the old version, is refused), atomically per task: two concurrent claims never
    * both get the same task. Resolves with the claimed tasks as stored after the claim.

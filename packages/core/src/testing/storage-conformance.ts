@@ -307,6 +307,12 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         expect(ids(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 2_000, limit: 10 }))).toEqual([stored.id])
       })
 
+      it('claims a task nobody owns whatever its lease says', async () => {
+        const stored = task({ status: 'pending', owner: null, leaseExpiresAt: 5_000 })
+        await storage.tasks.insert(stored)
+        expect(ids(await storage.tasks.claim({ owner: 'me', statuses: ['pending'], now: 1_000, until: 9_000, limit: 10 }))).toEqual([stored.id])
+      })
+
       it('claims at most the limit', async () => {
         for (let i = 0; i < 5; i++) await storage.tasks.insert(task({ createdAt: i }))
         expect(await storage.tasks.claim({ owner: 'me', statuses: ['pending'], now: 0, until: 10, limit: 3 })).toHaveLength(3)
@@ -336,6 +342,35 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         await storage.tasks.insert(stored)
         expect(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 9_000, limit: 10 })).toEqual([])
         expect(ids(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 9_000, limit: 10, includeOwn: true }))).toEqual([stored.id])
+      })
+
+      it('hands a same-owner restart its own running and pending tasks, page by page, each once', async () => {
+        // What a process killed while accepting tasks leaves behind: its own leases, still current.
+        const own = Array.from({ length: 7 }, (_, i) => task({ status: i % 3 === 0 ? 'running' : 'pending', createdAt: i, owner: 'me', leaseExpiresAt: 50_000 }))
+        const waiting = task({ status: 'waiting', createdAt: 2, owner: 'me', leaseExpiresAt: 50_000 })
+        const theirs = task({ status: 'running', createdAt: 3, owner: 'other', leaseExpiresAt: 50_000 })
+        for (const entry of [...own, waiting, theirs]) await storage.tasks.insert(entry)
+        const claimed: string[] = []
+        for (let page = 0; page < 10; page++) {
+          const batch = await storage.tasks.claim({ owner: 'me', statuses: ['pending', 'running'], now: 1_000, until: 31_000, limit: 3, includeOwn: true, exclude: claimed })
+          claimed.push(...ids(batch))
+          if (batch.length < 3) break
+        }
+        expect(claimed).toEqual(ids(own))
+        for (const entry of own) expect(await storage.tasks.get(entry.id)).toMatchObject({ status: entry.status, owner: 'me', leaseExpiresAt: 31_000, version: 2 })
+        expect(await storage.tasks.get(waiting.id)).toMatchObject({ owner: 'me', leaseExpiresAt: 50_000, version: 1 })
+        expect(await storage.tasks.get(theirs.id)).toMatchObject({ owner: 'other', version: 1 })
+      })
+
+      it('claims no task it is told to exclude, whether unowned, expired or its own', async () => {
+        const unowned = task({ status: 'pending', createdAt: 1 })
+        const expired = task({ status: 'running', createdAt: 2, owner: 'dead', leaseExpiresAt: 500 })
+        const mine = task({ status: 'running', createdAt: 3, owner: 'me', leaseExpiresAt: 5_000 })
+        const left = task({ status: 'pending', createdAt: 4 })
+        for (const entry of [unowned, expired, mine, left]) await storage.tasks.insert(entry)
+        const claimed = await storage.tasks.claim({ owner: 'me', statuses: ['pending', 'running'], now: 1_000, until: 9_000, limit: 10, includeOwn: true, exclude: [unowned.id, expired.id, mine.id, 'task_gone'] })
+        expect(ids(claimed)).toEqual([left.id])
+        expect(await storage.tasks.get(expired.id)).toMatchObject({ owner: 'dead', version: 1 })
       })
 
       it('renews only the leases the owner holds, without changing versions', async () => {

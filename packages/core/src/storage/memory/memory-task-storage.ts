@@ -121,8 +121,9 @@ export class MemoryTaskStorage implements TaskStorage {
   async claim(options: TaskClaimOptions): Promise<StoredTask[]> {
     const claimed: StoredTask[] = []
     const statuses = new Set(options.statuses)
+    const excluded = new Set(options.exclude)
     const candidates = [...this.#rows.values()]
-      .filter(({ task }) => statuses.has(task.status) && (task.owner === null || (task.leaseExpiresAt ?? 0) <= options.now || (options.includeOwn === true && task.owner === options.owner)))
+      .filter(({ task }) => statuses.has(task.status) && !excluded.has(task.id) && (task.owner === null || (task.leaseExpiresAt ?? 0) <= options.now || (options.includeOwn === true && task.owner === options.owner)))
       .sort((a, b) => a.task.createdAt - b.task.createdAt || a.seq - b.seq)
     for (const row of candidates.slice(0, options.limit)) {
       row.task.owner = options.owner
