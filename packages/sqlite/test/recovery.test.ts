@@ -353,4 +353,34 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     expect(ledger.count('lookup')).toBe(2)
   })
 
+  // More open tasks than one claim takes (100): the restart claims in pages, and a page of its own
+  // tasks must not be claimed again in place of the next one (a same-owner restart once did that
+  // forever, so ready() never resolved and every task stayed running or pending).
+  it.each([
+    { who: 'the same lease owner, at once', owner: 'worker-1', at: START + 10 },
+    { who: 'another lease owner, once the leases expired', owner: 'worker-2', at: START + LEASE_MS + 1_000 },
+  ])('takes back more than a page of running and pending tasks when it restarts under $who', async ({ owner, at }) => {
+    const ledger = newLedger()
+    const first = start(ledger, { owner: 'worker-1', hang: ['lookup'], concurrency: 10 })
+    const ids: string[] = []
+    for (let i = 0; i < 250; i++) ids.push((await first.tasks.create({ prompt: `task ${i}`, metadata: { plan: 'lookup' } })).id)
+    for (let i = 0; i < 50 && ledger.count('lookup') < 10; i++) await first.clock.advance(0)
+    // The process dies a little later, once what it did before the calls is stored.
+    for (let i = 0; i < 5; i++) await first.clock.advance(0)
+    const left = await Promise.all(ids.map(async (id) => (await first.tasks.get(id)).status))
+    expect(left.filter((status) => status === 'running')).toHaveLength(10)
+    expect(left.filter((status) => status === 'pending')).toHaveLength(240)
+
+    const again = start(ledger, { owner, at })
+    let ready = false
+    void again.ready().then(() => (ready = true))
+    for (let i = 0; i < 200 && !ready; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(ready).toBe(true)
+    const ended = new Set<string>()
+    for (const id of ids) void again.tasks.wait(id).then((task) => task.status === 'complete' && ended.add(id))
+    for (let i = 0; i < 200 && ended.size < ids.length; i++) await again.clock.advance(20)
+    expect(ended.size).toBe(ids.length)
+    // Each task's lookup ran once here: the ten that hung in the first process ran twice in all.
+    expect(ledger.count('lookup')).toBe(ids.length + 10)
+  })
 })

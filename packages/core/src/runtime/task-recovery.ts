@@ -92,11 +92,15 @@ export class TaskRecovery {
   async #sweep(includeOwn: boolean): Promise<void> {
     const { storage, clock, lease } = this.#deps
     // Claim everything first and only then start running it: the tasks' own writes would
-    // otherwise share each commit with the next claim and hold start-up back.
+    // otherwise share each commit with the next claim and hold start-up back. Each page excludes
+    // the tasks claimed so far: a task claimed with includeOwn is ours and would match again, so
+    // with a page or more of our own tasks left by an earlier incarnation the sweep would claim
+    // the same oldest page forever (and a lease shorter than a page's claim could do the same).
     const claimed: StoredTask[] = []
     for (;;) {
       const now = clock.now()
-      const batch = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn })
+      const exclude = claimed.map((task) => task.id)
+      const batch = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn, exclude })
       claimed.push(...batch)
       if (batch.length < BATCH || this.#stopped) break
     }
