@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -47,13 +48,22 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve))
 })
 
+/** How long a worker may take to reach its kill point (a few seconds on a loaded machine). */
+const STALL_MS = 30_000
+
 const calls = (): number => [...ledger.calls.values()].reduce((sum, count) => sum + count, 0)
 
+/** When to kill the worker: once the service has seen `calls` more calls and the worker has accepted `accepted` tasks. */
+interface KillPoint {
+  calls: number
+  accepted?: number
+}
+
 /**
- * Runs the worker in `mode` until the service has seen `killAfterCalls` more calls (or the
- * worker reports it has nothing left to run), then SIGKILLs it. Resolves with the ids it accepted.
+ * Runs the worker in `mode` until the kill point (or until the worker reports it has nothing left
+ * to run), then SIGKILLs it. Resolves with the ids it accepted.
  */
-async function runAndKill(mode: 'run' | 'continue', path: string, killAfterCalls: number): Promise<string[]> {
+async function runAndKill(mode: 'run' | 'continue', path: string, kill: KillPoint): Promise<string[]> {
   const start = calls()
   const child = runFixture('crash-worker', [mode, path, base])
   const accepted: string[] = []
@@ -69,21 +79,35 @@ async function runAndKill(mode: 'run' | 'continue', path: string, killAfterCalls
     }
   })
   const exited = once(child, 'exit')
+  const startedAt = Date.now()
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (calls() - start < killAfterCalls && !idle) return
+      const reached = (calls() - start >= kill.calls && accepted.length >= (kill.accepted ?? 0)) || idle
+      // A worker that stops making progress (as one did whose recovery never finished) fails the
+      // test here, saying so, rather than at the test's timeout.
+      if (!reached && Date.now() - startedAt < STALL_MS) return
       clearInterval(timer)
-      resolve()
+      if (reached) resolve()
+      else reject(new Error(`the ${mode} worker did not reach its kill point in ${STALL_MS} ms: ${calls() - start} calls, ${accepted.length} tasks accepted, never idle`))
     }, 1)
     child.once('exit', (code) => {
       clearInterval(timer)
       reject(new Error(`the worker exited (${String(code)}) before it was killed`))
     })
-  })
-  child.kill('SIGKILL')
+  }).finally(() => child.kill('SIGKILL'))
   const [, signal] = (await exited) as [number | null, NodeJS.Signals | null]
   expect(signal).toBe('SIGKILL')
   return accepted
+}
+
+/** How many tasks the file holds as pending or running, read as another program would. */
+function openTasks(path: string): number {
+  const db = new Database(path, { readonly: true })
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'running')`).get() as { n: number }).n
+  } finally {
+    db.close()
+  }
 }
 
 interface Report {
@@ -96,25 +120,29 @@ async function resume(path: string): Promise<Report> {
   const child = runFixture('crash-worker', ['resume', path, base])
   let out = ''
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  const [code] = (await once(child, 'exit')) as [number | null]
+  // The worker gives recovery 20 s to settle every task, then answers the waiting ones.
+  const timer = setTimeout(() => child.kill('SIGKILL'), STALL_MS + 20_000)
+  const [code, signal] = (await once(child, 'exit').finally(() => clearTimeout(timer))) as [number | null, NodeJS.Signals | null]
+  expect(signal, 'the resume worker did not finish and was killed').toBeNull()
   expect(code).toBe(0)
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Report
 }
 
 describe('a process killed with SIGKILL mid-run, started again on the same SQLite file', () => {
-  // Skipped, a known defect: a worker restarted under the same lease owner after a kill while it was
-  // still accepting tasks takes none of them back (10 left running, the rest pending), so this test
-  // times out. It passed when it landed (ff52276) but hits the bug depending on where the kill falls;
-  // un-skip it with the fix.
-  it.skip('loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points', async () => {
+  it('loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points', async () => {
     const temp = await tempDir()
     try {
       const path = temp.file()
-      // Killed while still accepting tasks, then twice more while recovering and running them.
-      const accepted = await runAndKill('run', path, 20)
-      expect(accepted.length).toBeGreaterThan(0)
-      expect(await runAndKill('continue', path, 60)).toEqual([])
-      expect(await runAndKill('continue', path, 40)).toEqual([])
+      // Killed as it accepts its last tasks, with more of them open than one recovery claim takes
+      // (100: a restart under the same lease owner once claimed the first 100 again and again and
+      // never started), then twice more while recovering and running them.
+      const accepted = await runAndKill('run', path, { calls: 20, accepted: 180 })
+      expect(accepted.length).toBeGreaterThanOrEqual(180)
+      // The restart has more than one claim page of its own tasks to take back; fewer would not
+      // test that (the kill point is chosen so, with room: about 40 of 180 are done by then).
+      expect(openTasks(path)).toBeGreaterThan(100)
+      expect(await runAndKill('continue', path, { calls: 60 })).toEqual([])
+      expect(await runAndKill('continue', path, { calls: 40 })).toEqual([])
       const report = await resume(path)
 
       // Every accepted task is there, and recovery left none pending or running.
