@@ -3,7 +3,8 @@ import { createScriptedPlanner } from '@inboard/core/testing'
 import { defineTool } from '@inboard/tools'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { serversMissing } from '../../../test/scale/test-servers.js'
+import { Redis } from 'ioredis'
+import { REDIS_URL, serversMissing } from '../../../test/scale/test-servers.js'
 import { createFleet, type Fleet } from './fleet.js'
 
 const missing = await serversMissing({ redis: true })
@@ -127,6 +128,46 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
     expect(events).toEqual(['task.created', 'task.running', 'task.complete'])
     expect(stored).toEqual(['complete'])
     expect(seen.map((call) => call.process)).toEqual(['b'])
+  })
+
+  it('sends step events to the other processes only while one of them listens for them', async () => {
+    fleet = createFleet()
+    const seen: { process: string; abortedAfterMs: number | null }[] = []
+    const a = fleet.start({ tools: [slowTool('a', seen, 10)], planner: callSlow, work: false })
+    const b = fleet.start({ tools: [slowTool('b', seen, 10)], planner: callSlow })
+    await Promise.all([a.ready(), b.ready()])
+    // What the processes send each other, as any Redis client subscribed to the queue's channel sees it.
+    const channel = new Redis(REDIS_URL)
+    const sent: { kind: string; type?: string; taskId?: string; types?: string[] }[] = []
+    channel.on('message', (_from: string, raw: string) => {
+      const message = JSON.parse(raw) as { kind: string; types?: string[]; event?: { type: string; task_id: string } }
+      sent.push({ kind: message.kind, ...(message.types ? { types: message.types } : {}), ...(message.event ? { type: message.event.type, taskId: message.event.task_id } : {}) })
+    })
+    await channel.subscribe(`${fleet.prefix}:tasks:messages`)
+    try {
+      // A process that just joined sends everything until the others have said what they listen to.
+      await new Promise((resolve) => setTimeout(resolve, 2_100))
+      const quiet = await a.tasks.create({ prompt: 'Do the slow work' })
+      await a.tasks.wait(quiet.id)
+      expect(sent.filter((message) => message.taskId === quiet.id).map((message) => message.type)).toEqual(['task.complete'])
+
+      const steps: string[] = []
+      const stop = a.on('step.complete', (event) => steps.push(`${event.task_id === quiet.id ? 'quiet' : 'heard'} ${event.step.action}`))
+      await until(() => sent.some((message) => message.types?.includes('step.complete') === true))
+      const heard = await a.tasks.create({ prompt: 'Do the slow work' })
+      await a.tasks.wait(heard.id)
+      await until(() => steps.length === 3)
+      expect(steps).toEqual(['heard plan', 'heard work', 'heard plan'])
+
+      stop()
+      await until(() => sent.some((message) => message.types?.length === 0))
+      const after = await a.tasks.create({ prompt: 'Do the slow work' })
+      await a.tasks.wait(after.id)
+      expect(sent.filter((message) => message.taskId === after.id).map((message) => message.type)).toEqual(['task.complete'])
+      expect(steps).toHaveLength(3)
+    } finally {
+      channel.disconnect()
+    }
   })
 
   it('holds the concurrency cap across the whole fleet and runs higher priorities first', async () => {

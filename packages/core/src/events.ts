@@ -46,11 +46,33 @@ const REMOTE = new WeakSet<RuntimeEvent>()
 /**
  * True for an event that another process emitted and this runtime only passed on (with a queue,
  * `runtime.on` and `runtime.subscribe` hear about every process's tasks). A listener that must act
- * once per event across the fleet, such as a webhook sender, skips these.
+ * once per event across the fleet, such as a webhook sender, skips these (or listens with
+ * `{ remote: false }`).
  */
 export function isRemoteEvent(event: RuntimeEvent): boolean {
   return REMOTE.has(event)
 }
+
+/** How a listener listens. */
+export interface ListenOptions {
+  /**
+   * With a queue, also hear the events of tasks that other processes run. A listener that only
+   * cares about this process's own tasks (a webhook sender, a span exporter) passes `false`, and
+   * the other processes then need not send it what it would skip. @default true
+   */
+  remote?: boolean
+}
+
+/** Sends this process's events to the other processes on the queue. */
+export interface EventRelay {
+  /** True when some other process listens for events of this type. */
+  wants(type: RuntimeEventType): boolean
+  /** `stored` settles once the change the event reports is stored, so that nobody hears of it earlier. */
+  send(event: RuntimeEvent, stored: Promise<unknown> | undefined): void
+}
+
+/** Every event type, for listeners on all of them. */
+export const EVENT_TYPES: readonly RuntimeEventType[] = ['task.created', 'task.running', 'task.waiting', 'task.complete', 'task.failed', 'task.cancelled', 'task.progress', 'step.started', 'step.complete', 'step.failed']
 
 /** Typed events over eventemitter3; payloads are built only when someone listens. */
 export class EventBus {
@@ -63,13 +85,15 @@ export class EventBus {
 
   /** Listener counts per channel, read on every emit: cheaper than asking the emitter. */
   readonly #counts = new Map<string, number>()
+  /** The same, of listeners that also hear other processes' events. */
+  readonly #remoteCounts = new Map<string, number>()
 
-  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void): Unsubscribe {
-    return this.#add(type, listener as (event: RuntimeEvent) => void)
+  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void, options: ListenOptions = {}): Unsubscribe {
+    return this.#add(type, listener as (event: RuntimeEvent) => void, options.remote !== false)
   }
 
-  subscribe(listener: (event: RuntimeEvent) => void): Unsubscribe {
-    return this.#add(ANY, listener)
+  subscribe(listener: (event: RuntimeEvent) => void, options: ListenOptions = {}): Unsubscribe {
+    return this.#add(ANY, listener, options.remote !== false)
   }
 
   /** True when `emit(type, …)` would reach anyone. */
@@ -77,17 +101,27 @@ export class EventBus {
     return this.#counts.size > 0 && (this.#counts.has(type) || this.#counts.has(ANY))
   }
 
-  #add(channel: string, listener: (event: RuntimeEvent) => void): Unsubscribe {
-    this.#emitter.on(channel, listener)
-    this.#counts.set(channel, (this.#counts.get(channel) ?? 0) + 1)
+  /** The event types some listener here wants to hear from other processes too. */
+  remoteTypes(): RuntimeEventType[] {
+    if (this.#remoteCounts.has(ANY)) return [...EVENT_TYPES]
+    return EVENT_TYPES.filter((type) => this.#remoteCounts.has(type))
+  }
+
+  /** Called when {@link EventBus.remoteTypes} may have changed (a remote listener came or went). */
+  onRemoteTypes: (() => void) | null = null
+
+  #add(channel: string, listener: (event: RuntimeEvent) => void, remote: boolean): Unsubscribe {
+    const handler = remote ? listener : (event: RuntimeEvent): void => void (REMOTE.has(event) || listener(event))
+    this.#emitter.on(channel, handler)
+    count(this.#counts, channel, 1)
+    if (remote && count(this.#remoteCounts, channel, 1) === 1) this.onRemoteTypes?.()
     let subscribed = true
     return () => {
       if (!subscribed) return
       subscribed = false
-      this.#emitter.off(channel, listener)
-      const left = (this.#counts.get(channel) ?? 1) - 1
-      if (left === 0) this.#counts.delete(channel)
-      else this.#counts.set(channel, left)
+      this.#emitter.off(channel, handler)
+      count(this.#counts, channel, -1)
+      if (remote && count(this.#remoteCounts, channel, -1) === 0) this.onRemoteTypes?.()
     }
   }
 
@@ -96,24 +130,21 @@ export class EventBus {
    * so listener errors go to the runtime's `onListenerError` instead of propagating.
    */
   emit(type: RuntimeEventType, build: () => RuntimeEvent, stored?: Promise<unknown>): void {
-    const relay = this.relay
-    if (relay === null && !this.wants(type)) return
+    const relaying = this.relay?.wants(type) === true
+    if (!relaying && !this.wants(type)) return
     const event = build()
-    relay?.(event, stored)
+    if (relaying) this.relay!.send(event, stored)
     this.#deliver(event)
   }
 
   /** Delivers an event another process emitted to this process's listeners (it is not relayed again). */
   deliver(event: RuntimeEvent): void {
     REMOTE.add(event)
-    if (this.wants(event.type)) this.#deliver(event)
+    if (this.#remoteCounts.has(event.type) || this.#remoteCounts.has(ANY)) this.#deliver(event)
   }
 
-  /**
-   * With a queue, every event is also handed here to be sent to the other processes; `stored`
-   * settles once the change the event reports is stored, so that nobody hears of it earlier.
-   */
-  relay: ((event: RuntimeEvent, stored: Promise<unknown> | undefined) => void) | null = null
+  /** With a queue, the link that sends this process's events to the others. */
+  relay: EventRelay | null = null
 
   #deliver(event: RuntimeEvent): void {
     for (const channel of [event.type, ANY]) {
@@ -130,5 +161,15 @@ export class EventBus {
   removeAll(): void {
     this.#emitter.removeAllListeners()
     this.#counts.clear()
+    this.#remoteCounts.clear()
+    this.onRemoteTypes?.()
   }
+}
+
+/** Adds `by` to a channel's count (dropping it at 0); returns the new count. */
+function count(counts: Map<string, number>, channel: string, by: number): number {
+  const next = (counts.get(channel) ?? 0) + by
+  if (next <= 0) counts.delete(channel)
+  else counts.set(channel, next)
+  return next
 }

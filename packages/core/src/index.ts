@@ -36,7 +36,7 @@ export type { InboardErrorCode, InboardErrorOptions, TaskError } from './errors/
 
 // Events
 export { isRemoteEvent } from './events.js'
-export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from './events.js'
+export type { ListenOptions, RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from './events.js'
 
 // Planning
 export { createDefaultPlanner } from './planner/default-planner.js'

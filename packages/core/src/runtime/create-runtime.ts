@@ -4,7 +4,7 @@ import type { AuthApi } from '../auth/auth-api.js'
 import { createAuth } from '../auth/create-auth.js'
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
-import { EventBus, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType, type Unsubscribe } from '../events.js'
+import { EventBus, type ListenOptions, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType, type Unsubscribe } from '../events.js'
 import { createMemory } from '../memory/create-memory.js'
 import type { MemoryApi } from '../memory/memory-api.js'
 import { createDefaultPlanner } from '../planner/default-planner.js'
@@ -50,9 +50,9 @@ export interface Runtime {
   /** Registers a tool after start-up; subagents' tools are recomputed. */
   addTool(tool: Tool): void
   /** Listens to one event type. */
-  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void): Unsubscribe
+  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void, options?: ListenOptions): Unsubscribe
   /** Listens to every event. */
-  subscribe(listener: (event: RuntimeEvent) => void): Unsubscribe
+  subscribe(listener: (event: RuntimeEvent) => void, options?: ListenOptions): Unsubscribe
   /**
    * Stops accepting tasks, lets queued and running ones finish until `deadlineMs` (default 30 s) and
    * fails the ones still running as `runtime_closed`, then closes tools and the storage. Pending and
@@ -141,6 +141,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           .catch((thrown: unknown) => {
             throw queueError(thrown)
           })
+        fleet?.start()
       }
       await recovery.start()
     })())
@@ -166,7 +167,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     bus,
     queue,
   })
-  const fleet = queue === undefined ? null : new FleetLink({ bus, queue, origin: resolved.lease.owner, heard: (event) => tasks.heard(event), learned: (key, limit) => memory.heardLimit(key, limit) })
+  const fleet = queue === undefined ? null : new FleetLink({ bus, queue, clock, origin: resolved.lease.owner, heard: (event) => tasks.heard(event), learned: (key, limit) => memory.heardLimit(key, limit) })
   const recovery = new TaskRecovery({
     storage: storage.tasks,
     lifecycle,
@@ -208,14 +209,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       registry.refresh()
       capabilities.invalidate()
     },
-    on: (type, listener) => bus.on(type, listener),
-    subscribe: (listener) => bus.subscribe(listener),
+    on: (type, listener, listenOptions) => bus.on(type, listener, listenOptions),
+    subscribe: (listener, listenOptions) => bus.subscribe(listener, listenOptions),
     close(closeOptions = {}) {
       closing ??= (async () => {
         const deadlineMs = closeOptions.deadlineMs ?? 30_000
         const started = resolved.clock.now()
         tasks.stopIntake()
         recovery.stop()
+        fleet?.stop()
         const usable = await ready().then(
           () => true,
           () => false,

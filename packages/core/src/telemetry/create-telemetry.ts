@@ -28,6 +28,6 @@ export function createTelemetry(options: TelemetryOptions | false | undefined, d
         deps.onError(error, { message: 'telemetry failed; spans may be missing (tasks are unaffected)' })
       }),
   })
-  for (const type of TaskSpans.EVENT_TYPES) bus.on(type, (event) => spans.onEvent(event))
+  for (const type of TaskSpans.EVENT_TYPES) bus.on(type, (event) => spans.onEvent(event), { remote: false })
   return [spans.middleware]
 }

@@ -42,7 +42,7 @@ export class WebhookDispatcher {
     this.#outbox = runtime.storage.outbox
     this.#unsubscribe = runtime.subscribe((event) => {
       if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
-      // With a queue every process hears every event; the process where it happened sends it, once.
+      // With a queue the process where an event happened sends it, once: the others' are not heard here.
       if (isRemoteEvent(event)) return
       const url = this.#taskUrls.get(event.task_id) ?? options.url
       const terminal = event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
@@ -52,7 +52,7 @@ export class WebhookDispatcher {
       if (webhook === null) return
       const now = this.#clock.now()
       this.#enqueue(this.#leased({ id: webhook.id, event: webhook.event, taskId: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, createdAt: now, nextAttemptAt: now, owner: null, leaseExpiresAt: null }))
-    })
+    }, { remote: false })
     this.#track(this.#reload())
   }
 
