@@ -1,6 +1,7 @@
 import { InboardError } from '../errors/inboard-error.js'
 import type { ExecutionMemory } from './execution-memory.js'
 import { MEMORY_SCHEMA_VERSION, memoryExportSchema, type MemoryEntry, type MemoryExport, type MemoryKind } from './memory-entry.js'
+import { firstIssue } from '@inboard/tools/internal'
 
 /** One subagent's memory at a glance, as listed by `runtime.memory.list()`. */
 export interface MemorySummary {
@@ -77,8 +78,8 @@ export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): Memo
     async import(data) {
       const parsed = memoryExportSchema.safeParse(data)
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new InboardError('invalid_request', `Invalid memory export at ${issue?.path.map(String).join('.') || 'the root'}: ${issue?.message ?? 'invalid'}`)
+        const { path, message } = firstIssue(parsed.error)
+        throw new InboardError('invalid_request', `Invalid memory export at ${path || 'the root'}: ${message}`)
       }
       await store.ready()
       for (const entry of parsed.data.entries) store.put(structuredClone<MemoryEntry>(entry))

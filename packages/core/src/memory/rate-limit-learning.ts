@@ -1,4 +1,5 @@
 import type { ToolError } from '@inboard/tools'
+import { EPOCH_THRESHOLD, parseRetryAfter, readRateLimit } from '@inboard/tools/internal'
 import type { PaceLimit } from './pacer.js'
 
 /** A limit read from a 429 and the evidence it was read from. */
@@ -14,10 +15,20 @@ const headerOf = (headers: Record<string, unknown>, ...names: string[]): string 
   return undefined
 }
 
-const positive = (raw: string | undefined): number | undefined => {
-  if (raw === undefined) return undefined
-  const value = Number(raw.trim())
-  return Number.isFinite(value) && value > 0 ? value : undefined
+const positive = (value: number | undefined): number | undefined => (value !== undefined && value > 0 ? value : undefined)
+
+/** A tool error's evidence headers as `Headers`, for the readers @inboard/tools writes once. */
+const asHeaders = (headers: Record<string, unknown>): Headers => {
+  const out = new Headers()
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' && typeof value !== 'number') continue
+    try {
+      out.set(name, String(value))
+    } catch {
+      // A name or value no HTTP response could carry (a tool wrote its own details): not evidence.
+    }
+  }
+  return out
 }
 
 /**
@@ -52,18 +63,15 @@ export interface AnnouncedLimit {
   reset: number | undefined
 }
 
-/** Values above this are epoch seconds; below, a delay (see rate-limit-headers.ts in @inboard/tools). */
-const EPOCH_SECONDS = 1_000_000_000
-
-/** The limit a response's headers announce (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), if any. */
+/**
+ * The limit a response's headers announce (`X-RateLimit-Limit`, `-Remaining`, `-Reset`, read by
+ * @inboard/tools' `readRateLimit`), if any; a reset given as a delay rather than a moment is left out.
+ */
 export function announcedLimit(headers: Headers): AnnouncedLimit | undefined {
-  const read = (name: string): string | undefined => headers.get(`x-ratelimit-${name}`) ?? headers.get(`ratelimit-${name}`) ?? undefined
-  const announced = positive(read('limit'))
-  if (announced === undefined || announced < 1) return undefined
-  const limit = Math.floor(announced)
-  const remaining = Number(read('remaining'))
-  const reset = Number(read('reset'))
-  return { limit, remaining: Number.isFinite(remaining) ? remaining : undefined, reset: reset >= EPOCH_SECONDS ? reset : undefined }
+  const announced = readRateLimit(headers)
+  if (announced?.limit === undefined || announced.limit < 1) return undefined
+  const { reset } = announced
+  return { limit: Math.floor(announced.limit), remaining: announced.remaining, reset: reset !== undefined && reset >= EPOCH_THRESHOLD ? reset : undefined }
 }
 
 /**
@@ -103,10 +111,10 @@ function estimate(error: ToolError, recent: readonly number[], now: number): Obs
   }
   const policy = policyHeader(headers)
   if (policy) return { ...policy, evidence }
-  const waitMs = error.retryAfterMs ?? (positive(headerOf(headers, 'retry-after')) ?? 0) * 1_000
+  const waitMs = error.retryAfterMs ?? parseRetryAfter(headerOf(headers, 'retry-after') ?? null, now) ?? 0
   if (waitMs <= 0) return null
   const resetAt = now + waitMs
-  const limit = positive(headerOf(headers, 'x-ratelimit-limit', 'ratelimit-limit'))
+  const limit = positive(readRateLimit(asHeaders(headers), now)?.limit)
   // `recent` ends with the request that was refused.
   const before = recent.length - 1
   if (limit !== undefined) {

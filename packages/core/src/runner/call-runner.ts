@@ -6,6 +6,7 @@ import { compose, ReplanRequest, WaitRequest, type CallSite } from './call-middl
 import { failTask, waitTask } from './task-outcomes.js'
 import type { CallRunnerDeps, TaskRun } from './task-run.js'
 import { callCapability } from './tool-execution.js'
+import { firstIssue } from '@inboard/tools/internal'
 
 function refuse(deps: CallRunnerDeps, record: TaskRecord, { call, error }: { call: PlannedCall; error: InboardError }): void {
   const step = deps.trace.start(record, call.tool, call.capability)
@@ -18,9 +19,8 @@ function refuse(deps: CallRunnerDeps, record: TaskRecord, { call, error }: { cal
 function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
   const parsed = spec.input.safeParse(input)
   if (parsed.success) return { ok: true, value: parsed.data }
-  const issue = parsed.error.issues[0]
-  const path = issue?.path.map(String).join('.') ?? ''
-  return { ok: false, message: `${path === '' ? 'input' : path}: ${issue?.message ?? 'invalid'}` }
+  const { path, message } = firstIssue(parsed.error)
+  return { ok: false, message: `${path === '' ? 'input' : path}: ${message}` }
 }
 
 /**
@@ -93,8 +93,8 @@ function outputOf(spec: CapabilitySpec, call: PlannedCall, output: unknown): unk
   if (!spec.output) return output
   const parsed = spec.output.safeParse(output)
   if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]
-  throw new ToolError('invalid_output', `Output of ${call.tool}.${call.capability} does not match its schema at ${issue?.path.map(String).join('.') || 'the root'}: ${issue?.message ?? 'invalid'}`, {
+  const { path, message } = firstIssue(parsed.error)
+  throw new ToolError('invalid_output', `Output of ${call.tool}.${call.capability} does not match its schema at ${path || 'the root'}: ${message}`, {
     recoverable: false,
     details: { output, issues: parsed.error.issues },
   })

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
-import { getRequestListener } from '@hono/node-server'
 import type { RequestHandler } from 'express'
 import type { InboardHandler } from '../create-handler.js'
+import { nodeBridge } from './node-bridge.js'
 import { handlesPath } from './under-prefix.js'
 
 /**
@@ -13,7 +13,7 @@ import { handlesPath } from './under-prefix.js'
  * app.use(createExpressMiddleware(createHandler(runtime, options)))
  */
 export function createExpressMiddleware(handler: InboardHandler): RequestHandler {
-  const listener = getRequestListener(handler, { errorHandler: () => new Response(null, { status: 400 }) })
+  const listener = nodeBridge(handler)
   return (req, res, next) => {
     if (!handlesPath(handler, req.originalUrl)) {
       next()

@@ -1,6 +1,6 @@
-import { getRequestListener } from '@hono/node-server'
 import type { FastifyPluginCallback } from 'fastify'
 import type { InboardHandler } from '../create-handler.js'
+import { nodeBridge } from './node-bridge.js'
 
 /**
  * A Fastify plugin serving the handler's routes (and its dashboard when enabled). It is encapsulated: inside it, bodies are left
@@ -10,7 +10,7 @@ import type { InboardHandler } from '../create-handler.js'
  * await app.register(createFastifyPlugin(createHandler(runtime, options)))
  */
 export function createFastifyPlugin(handler: InboardHandler): FastifyPluginCallback {
-  const listener = getRequestListener(handler, { errorHandler: () => new Response(null, { status: 400 }) })
+  const listener = nodeBridge(handler)
   return (fastify, _options, done) => {
     fastify.removeAllContentTypeParsers()
     fastify.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined))

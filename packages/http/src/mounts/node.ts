@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { getRequestListener } from '@hono/node-server'
-import type { InboardHandler } from '../create-handler.js'
 import { InboardError } from '@inboard/core'
+import type { InboardHandler } from '../create-handler.js'
+import { nodeBridge } from './node-bridge.js'
 
 /** A `node:http` request listener. */
 export type NodeListener = (request: IncomingMessage, response: ServerResponse) => void
@@ -13,7 +13,7 @@ export type NodeListener = (request: IncomingMessage, response: ServerResponse) 
  * http.createServer(createNodeListener(createHandler(runtime, options))).listen(8787)
  */
 export function createNodeListener(handler: InboardHandler): NodeListener {
-  const listener = getRequestListener(handler, { errorHandler: () => new Response(null, { status: 400 }) })
+  const listener = nodeBridge(handler)
   return (request, response) => {
     void listener(request, response)
   }

@@ -4,6 +4,7 @@ import { reply } from '../request/reply.js'
 import { readQuery } from '../request/read-query.js'
 import { callerOf, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
 import type { OperationId } from './route-specs.js'
+import { firstIssue } from '@inboard/tools/internal'
 
 type MemoryOperation = Extract<OperationId, 'getSubagentMemory' | 'resetSubagentMemory'>
 
@@ -23,7 +24,7 @@ export function memoryRoutes(runtime: Runtime): Record<MemoryOperation, RouteHan
     async resetSubagentMemory(context) {
       const id = await subagent(context)
       const parsed = memoryResetQuerySchema.safeParse(readQuery(context.url, ['tool']))
-      if (!parsed.success) throw new InboardError('invalid_request', `Invalid tool: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { param: 'tool' })
+      if (!parsed.success) throw new InboardError('invalid_request', `Invalid tool: ${firstIssue(parsed.error).message}`, { param: 'tool' })
       const { deleted } = await runtime.memory.reset(id, { account: account(context), ...(parsed.data.tool === undefined ? {} : { tool: parsed.data.tool }) })
       return reply(200, { sub_agent: id, deleted })
     },

@@ -9,7 +9,7 @@ export interface RateLimitInfo {
 }
 
 /** Values above this are epoch seconds; below it, a delay in seconds (both conventions are common). */
-const EPOCH_THRESHOLD = 1_000_000_000
+export const EPOCH_THRESHOLD = 1_000_000_000
 
 /** The longest wait a header can ask for (24 h): a bogus value must not park a call for years. */
 export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000

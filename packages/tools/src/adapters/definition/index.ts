@@ -6,6 +6,7 @@ import { ToolDefinitionError } from '../../tool-definition-error.js'
 import { capabilityOperation, methodOf } from './capability-operation.js'
 import { definitionSchema } from './definition-schema.js'
 import { parametersToZod } from './parameters-to-zod.js'
+import { issuesOf } from '../../zod-issue.js'
 
 /** Options for {@link toolFromDefinition}. */
 export interface ToolFromDefinitionOptions {
@@ -46,7 +47,7 @@ export function toolFromDefinition(json: unknown, options: ToolFromDefinitionOpt
     const name = typeof json === 'object' && json !== null && 'name' in json && typeof json.name === 'string' ? ` "${json.name}"` : ''
     throw new ToolDefinitionError(
       `Tool definition${name}`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      issuesOf(parsed.error),
     )
   }
   const definition = parsed.data
