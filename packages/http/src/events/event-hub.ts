@@ -53,6 +53,11 @@ export class EventHub {
     this.#runtime = runtime
   }
 
+  /** Task-ownership verdicts remembered right now (see {@link EventAccess}). */
+  get verdicts(): number {
+    return this.#access.size
+  }
+
   /** Open streams right now. */
   get openStreams(): number {
     return this.#streams.size
@@ -65,7 +70,11 @@ export class EventHub {
       throw new InboardError('rate_limit_exceeded', `This API key already has ${open} event streams open (the maximum); close one first`)
     }
     // Events are logged from the first stream on: a handler nobody streams from serialises nothing.
-    this.#unsubscribe ??= this.#runtime.subscribe((event) => this.#log.append(event))
+    this.#unsubscribe ??= this.#runtime.subscribe((event) => {
+      this.#log.append(event)
+      // Streams that keep up have just sent the task's last event; one still catching up asks again.
+      if (TERMINAL.has(event.type)) this.#access.forget(event.task_id)
+    })
     this.#openPerKey.set(request.key, open + 1)
     let stop = (): void => undefined
     const stream = new SseStream(this.#options.maxBufferBytes, () => {
@@ -138,6 +147,8 @@ export class EventHub {
         pending.shift()
         pendingBytes -= event.bytes
         if (owned) send(event)
+        // Looked up again after the hub forgot it: forget it again now that its last event is handled.
+        if (TERMINAL.has(event.type)) this.#access.forget(event.taskId)
       }
       pending.length = 0
       pumping = false
