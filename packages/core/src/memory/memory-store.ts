@@ -45,7 +45,14 @@ const TOUCH_DELAY_MS = 1_000
 const WRITE_BATCH = 64
 const LOAD_BATCH = 256
 
+/**
+ * Scope keys by subagent, tool and account, so hot paths allocate nothing. Subagents and accounts
+ * come and go, so the cache is bounded: past {@link MAX_CACHED_KEYS} entries it starts over (keys
+ * are plain strings, so one built again equals the one it replaces).
+ */
 const keys = new Map<string, Map<string, Map<string, string>>>()
+const MAX_CACHED_KEYS = 10_000
+let cached = 0
 
 /** The in-process key of a scope; cached, so hot paths allocate nothing. */
 export function scopeKey(scope: MemoryScope): string {
@@ -53,16 +60,27 @@ export function scopeKey(scope: MemoryScope): string {
 }
 
 export function keyOf(subagent: string | null, tool: string, account: string | null): string {
+  const key = keys.get(subagent ?? '')?.get(tool)?.get(account ?? '')
+  if (key !== undefined) return key
+  if (cached >= MAX_CACHED_KEYS) {
+    keys.clear()
+    cached = 0
+  }
   let byTool = keys.get(subagent ?? '')
   if (!byTool) keys.set(subagent ?? '', (byTool = new Map<string, Map<string, string>>()))
   let byAccount = byTool.get(tool)
   if (!byAccount) byTool.set(tool, (byAccount = new Map<string, string>()))
-  let key = byAccount.get(account ?? '')
-  if (key === undefined) {
-    key = `${subagent ?? ''}\u001f${tool}\u001f${account ?? ''}`
-    if (byAccount.size < 10_000) byAccount.set(account ?? '', key)
-  }
-  return key
+  const built = `${subagent ?? ''}\u001f${tool}\u001f${account ?? ''}`
+  byAccount.set(account ?? '', built)
+  cached++
+  return built
+}
+
+/** Scope keys held by the cache (for tests of its bound). */
+export function cachedScopeKeys(): number {
+  let count = 0
+  for (const byTool of keys.values()) for (const byAccount of byTool.values()) count += byAccount.size
+  return count
 }
 
 const lastTouched = (entry: MemoryEntry): number => Math.max(Date.parse(entry.provenance.learned_at), entry.last_used_at === null ? 0 : Date.parse(entry.last_used_at))
