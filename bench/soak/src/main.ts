@@ -3,9 +3,9 @@
 // requests, plus open event streams; memory on. Prints requests/s, p99, the 5xx count and the
 // server's memory at start, at its peak and after the load drains, against the targets.
 //
-// "Start" is read once the server has served a short warm-up of the same mix (SOAK_WARMUP_SECONDS,
-// 2 connections, one event stream per account: every route compiled, every module loaded) and its
-// tasks have ended. "After drain" is read once the load has stopped, the streams are closed and
+// "Start" is read once the server has served a short warm-up of the same mix (SOAK_WARMUP_REQUESTS,
+// 400 by default, on 2 connections with one event stream per account: every route has run at least
+// 20 times, so its modules are loaded and its code compiled) and its tasks have ended. "After drain" is read once the load has stopped, the streams are closed and
 // every task has ended. Both are read the same way, after full collections until the heap stops
 // shrinking (see server.ts); RSS after the first of them is printed too.
 import { fork } from 'node:child_process'
@@ -15,7 +15,7 @@ import autocannon from 'autocannon'
 import { KEYS } from './keys.js'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
-const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 5)
+const WARMUP_REQUESTS = Number(process.env.SOAK_WARMUP_REQUESTS ?? 400)
 const CONNECTIONS = 50
 const STREAMS_PER_ACCOUNT = 5
 const mb = (bytes: number): string => `${(bytes / 1_048_576).toFixed(0)} MB`
@@ -48,7 +48,7 @@ const { url } = await next()
 const base = url!
 const auth = (i: number): Record<string, string> => ({ authorization: `Bearer ${KEYS[i % 2]!.key}`, 'content-type': 'application/json' })
 
-// Tasks to read back, per account.
+// Tasks to read back, per account: 20 seeded, then each replaced in turn by one created under load.
 const ids: string[][] = [[], []]
 for (let i = 0; i < 40; i++) {
   const response = await fetch(`${base}/v1/tasks`, { method: 'POST', headers: auth(i), body: JSON.stringify({ prompt: `Look up order ${i} for the seed customer` }) })
@@ -76,6 +76,7 @@ const openStreams = async (perAccount: number): Promise<{ streams: IncomingMessa
 }
 
 let counter = 0
+let created = 0
 const wide = `{"prompt":"wide","metadata":{${Array.from({ length: 2_000 }, (_, i) => `"k${i}":1`).join(',')}}}`
 const bad: Array<{ method: string; path: string; body?: string; account: boolean }> = [
   { method: 'POST', path: '/v1/tasks', body: '{"prompt":', account: true },
@@ -85,25 +86,32 @@ const bad: Array<{ method: string; path: string; body?: string; account: boolean
   { method: 'POST', path: '/v1/tasks', body: wide, account: true },
   { method: 'GET', path: '/v1/tasks/task_doesnotexist000000000', account: true },
 ]
-const mix = (connections: number, duration: number): Promise<autocannon.Result> =>
+const mix = (connections: number, length: { duration: number } | { amount: number }): Promise<autocannon.Result> =>
   autocannon({
     url: base,
     connections,
-    duration,
+    ...length,
     requests: [
       {
-        setupRequest: (req) => {
+        setupRequest: (req, context) => {
           const n = counter++
           const account = n % 2
           const roll = n % 20
           const headers = auth(account)
+          // Reads go to tasks created lately: the seeded ones leave retention once 10,000 newer have ended.
           const known = ids[account]!
+          ;(context as { account?: number }).account = account
           if (roll < 6) return { ...req, method: 'POST', path: '/v1/tasks', headers, body: JSON.stringify({ prompt: `Look up order ${n} for customer ${(n * 7919) % 100_003} about ${['a late parcel', 'a refund', 'an address change', 'a missing item'][n % 4]!}` }) }
           if (roll < 12) return { ...req, method: 'GET', path: `/v1/tasks/${known[n % known.length]!}`, headers }
           if (roll < 15) return { ...req, method: 'GET', path: '/v1/tasks?limit=100', headers }
           if (roll < 16) return { ...req, method: 'GET', path: `/v1/tasks/${known[n % known.length]!}/trace`, headers }
           const wrong = bad[n % bad.length]!
           return { ...req, method: wrong.method as 'GET', path: wrong.path, headers: wrong.account ? headers : { 'content-type': 'application/json' }, ...(wrong.body === undefined ? {} : { body: wrong.body }) }
+        },
+        onResponse: (status, body, context) => {
+          if (status !== 201) return
+          const known = ids[(context as { account: number }).account]!
+          known[created++ % known.length] = (JSON.parse(body) as { id: string }).id
         },
       },
     ],
@@ -121,7 +129,7 @@ const drain = async (): Promise<number> => {
 
 // Warm-up: the same mix, lightly, so "start" is a server that has served every route once.
 const warm = await openStreams(1)
-await mix(2, WARMUP_SECONDS)
+await mix(2, { amount: WARMUP_REQUESTS })
 for (const stream of warm.streams) stream.destroy()
 await drain()
 const start = await ask('settle')
@@ -130,7 +138,7 @@ await snapshot()
 const { streams, bytes: streamBytes, ended: streamsEnded } = await openStreams(STREAMS_PER_ACCOUNT)
 let peak = start.settled!.rss
 const sampler = setInterval(() => void ask('usage').then(({ usage }) => (peak = Math.max(peak, usage!.rss))), 250)
-const result = await mix(CONNECTIONS, SECONDS)
+const result = await mix(CONNECTIONS, { duration: SECONDS })
 clearInterval(sampler)
 const endedEarly = streamsEnded()
 for (const stream of streams) stream.destroy()
@@ -151,7 +159,7 @@ console.log(
   `soak ${SECONDS} s, ${CONNECTIONS} connections, 2 accounts, ${STREAMS_PER_ACCOUNT * 2} event streams (${mb(streamBytes())} read, ${endedEarly} closed by the server): ` +
     `${result.requests.total} requests, ${result.requests.average.toFixed(0)} requests/s, p99 ${result.latency.p99} ms, ` +
     `2xx ${count(200, 300)}, 4xx ${count(400, 500)}, 5xx ${count(500, 600)} (errors ${result.errors}, timeouts ${result.timeouts}); ` +
-    `server RSS ${mb(before.rss)} at start (after a ${WARMUP_SECONDS} s warm-up), ${mb(peak)} peak, ${mb(left.rss)} after drain (${ratio.toFixed(2)}×, ${unfinished} tasks unfinished; ` +
+    `server RSS ${mb(before.rss)} at start (after ${WARMUP_REQUESTS} warm-up requests), ${mb(peak)} peak, ${mb(left.rss)} after drain (${ratio.toFixed(2)}×, ${unfinished} tasks unfinished; ` +
     `after one GC ${mb(start.first!.rss)} → ${mb(after.first!.rss)}, ${firstRatio.toFixed(2)}×, GCs to settle ${start.collections} and ${after.collections}); ` +
     `heap used ${mb(before.heapUsed)} → ${mb(left.heapUsed)}, heap total ${mb(before.heapTotal)} → ${mb(left.heapTotal)}, external ${mb(before.external)} → ${mb(left.external)}; ` +
     `load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}; targets (0 5xx, RSS after ≤ 1.5× start, p99 ≤ 2 s) ${targets ? 'met' : 'NOT met'}`,
