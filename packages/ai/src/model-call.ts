@@ -2,12 +2,15 @@ import type { PlannerContext } from '@inboard/core'
 import { readAnswer, type ModelAnswer } from './model-response.js'
 import { backoffMs, isRetryable, retryAfterMs, type ModelRetryOptions } from './model-retry.js'
 import type { LanguageModel, ModelCallOptions } from './model-types.js'
+import type { RequestDeadlines } from './request-deadlines.js'
 
 export interface ModelCallSettings {
   /** `provider/modelId`, as traces name the model. */
   modelId: string
   retry: Required<ModelRetryOptions>
   timeoutMs: number
+  /** The planner's watch over its requests' time limits. */
+  deadlines: RequestDeadlines
 }
 
 /** Thrown when a model request timed out (retried like a 5xx). */
@@ -38,21 +41,34 @@ const describe = (error: unknown): string => {
 }
 
 /**
- * The signal of one task run's model requests: one controller for all of them (a controller and a
- * listener per request were a measurable share of a decision's cost), replaced after a timeout
- * aborted it.
+ * The signal of one task run's model requests: one controller for all of them, replaced after a
+ * timeout aborted it, linked to the task once per run. A controller and a listener per request,
+ * and the task's own AbortSignal, were a measurable share of a decision's cost on Node 20.
  */
 export interface RunRequests {
   controller: AbortController | null
+  /** Set when the task's run stopped (cancelled, timed out, ended), with the reason. */
+  stopped: { reason: unknown } | null
+  linked: boolean
 }
 
-function controllerFor(run: RunRequests, task: AbortSignal): AbortController {
+function controllerFor(run: RunRequests, context: PlannerContext): AbortController {
   if (run.controller && !run.controller.signal.aborted) return run.controller
   const controller = new AbortController()
-  // Not AbortSignal.any: on Node 20 its weak references cost more CPU and GC than the request handling.
-  if (task.aborted) controller.abort(task.reason)
-  else task.addEventListener('abort', () => controller.abort(task.reason), { once: true })
   run.controller = controller
+  if (!run.linked) {
+    run.linked = true
+    const stop = (reason: unknown): void => {
+      run.stopped = { reason }
+      run.controller?.abort(reason)
+    }
+    // Not AbortSignal.any, nor the task's signal when the runtime offers onAbort: on Node 20 their
+    // weak references and the extra AbortSignal cost more CPU and GC than the request handling.
+    if (context.onAbort) context.onAbort(stop)
+    else if (context.signal.aborted) stop(context.signal.reason)
+    else context.signal.addEventListener('abort', () => stop(context.signal.reason), { once: true })
+  }
+  if (run.stopped) controller.abort(run.stopped.reason)
   return controller
 }
 
@@ -65,22 +81,21 @@ export async function callModel(call: { model: LanguageModel; request: Omit<Mode
   const { model, request, run } = call
   for (let attempt = 0; ; attempt++) {
     const step = context.modelCall?.('generate', settings.modelId)
-    const task = context.signal
-    const controller = controllerFor(run, task)
+    const controller = controllerFor(run, context)
     let timedOut = false
-    const timer = setTimeout(() => {
+    const deadline = settings.deadlines.add(settings.timeoutMs, () => {
       timedOut = true
       controller.abort(new ModelTimeoutError(`The model did not answer within ${settings.timeoutMs} ms`))
-    }, settings.timeoutMs)
+    })
     try {
       const answer = readAnswer(await model.doGenerate({ ...request, abortSignal: controller.signal }))
       step?.end({ status: 'complete', usage: answer.usage, note: `finish ${answer.finishReason}` })
       return answer
     } catch (thrown) {
-      const error = timedOut && !task.aborted ? (controller.signal.reason as Error) : thrown
-      if (task.aborted) {
+      const error = timedOut && run.stopped === null ? (controller.signal.reason as Error) : thrown
+      if (run.stopped !== null) {
         step?.end({ status: 'failed', note: 'aborted: the task stopped' })
-        throw task.reason ?? error
+        throw run.stopped.reason ?? error
       }
       const wait = attempt < settings.retry.retries && isRetryable(error) ? (retryAfterMs(error, Date.now()) ?? backoffMs(attempt, settings.retry)) : undefined
       if (wait === undefined || wait > settings.retry.maxDelayMs) {
@@ -88,9 +103,9 @@ export async function callModel(call: { model: LanguageModel; request: Omit<Mode
         throw error
       }
       step?.end({ status: 'failed', note: `${describe(error)}; retrying in ${Math.round(wait)} ms` })
-      await sleep(wait, context.signal)
+      await sleep(wait, controllerFor(run, context).signal)
     } finally {
-      clearTimeout(timer)
+      settings.deadlines.delete(deadline)
     }
   }
 }

@@ -4,6 +4,7 @@ import { callModel, type ModelCallSettings, type RunRequests } from './model-cal
 import type { ModelRetryOptions } from './model-retry.js'
 import type { LanguageModel, ModelCallOptions, ModelMessage, ModelToolCallPart, ModelToolResultPart } from './model-types.js'
 import { parseResult, resultSchema, returnFields } from './return-fields.js'
+import { RequestDeadlines } from './request-deadlines.js'
 import { ASK_USER, ToolCatalogue } from './tool-catalogue.js'
 
 export interface ModelPlannerOptions {
@@ -133,6 +134,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
     modelId: `${model.provider}/${model.modelId}`,
     retry: { retries: options.retry?.retries ?? 3, baseDelayMs: options.retry?.baseDelayMs ?? 500, maxDelayMs: options.retry?.maxDelayMs ?? 30_000 },
     timeoutMs: options.timeoutMs ?? 60_000,
+    deadlines: new RequestDeadlines(),
   }
   const catalogues = new WeakMap<readonly CapabilityInfo[], ToolCatalogue>()
   const catalogueOf = (capabilities: readonly CapabilityInfo[]): ToolCatalogue => {
@@ -152,7 +154,7 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
         { role: 'system', content: systemPrompt(context, { instructions, fields }) },
         { role: 'user', content: [{ type: 'text', text: context.task.prompt }] },
       ]
-      runs.set(context.task, (run = { fields, head, requests: { controller: null } }))
+      runs.set(context.task, (run = { fields, head, requests: { controller: null, stopped: null, linked: false } }))
     }
     return run
   }

@@ -190,6 +190,44 @@ describe('createModelPlanner', () => {
     await runtime.close()
   })
 
+  it("times out only the request whose time is up: another task's request in flight then is left to answer", async () => {
+    const { tools } = invoiceTools()
+    const answer = invoiceModel()
+    let expired!: () => void
+    const firstExpired = new Promise<void>((resolve) => (expired = resolve))
+    let calls = 0
+    const model = new MockLanguageModelV3({
+      doGenerate: async (call: LanguageModelV3CallOptions) => {
+        const first = calls++ === 0
+        if (first) {
+          // The first task's first request never answers; it ends when its deadline aborts it.
+          return new Promise((_resolve, reject) =>
+            call.abortSignal!.addEventListener('abort', () => {
+              expired()
+              reject(call.abortSignal!.reason as Error)
+            }, { once: true }),
+          )
+        }
+        // The second task's requests are in flight when the first one's deadline passes, and answer after it.
+        await firstExpired
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        // As a provider would: a request whose signal was aborted meanwhile fails.
+        if (call.abortSignal!.aborted) throw call.abortSignal!.reason as Error
+        return answer.doGenerate(call)
+      },
+    })
+    const runtime = createRuntime({ tools, planner: createModelPlanner({ model, timeoutMs: 1000, retry: { baseDelayMs: 1 } }) })
+    const a = await Promise.resolve(runtime.tasks.create({ prompt: PROMPT, memory: false }))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const b = await Promise.resolve(runtime.tasks.create({ prompt: PROMPT, memory: false }))
+    const [doneA, doneB] = await Promise.all([runtime.tasks.wait(a.id), runtime.tasks.wait(b.id)])
+    expect([doneA.status, doneB.status]).toEqual(['complete', 'complete'])
+    const statuses = async (id: string) => (await Promise.resolve(runtime.tasks.trace(id))).steps.filter((step) => step.tool === 'model').map((step) => step.status)
+    expect(await statuses(a.id)).toEqual(['failed', 'complete', 'complete', 'complete'])
+    expect(await statuses(b.id)).toEqual(['complete', 'complete', 'complete'])
+    await runtime.close()
+  })
+
   it.each(['v2', 'v4'] as const)('recognises a language model of specification %s by its specificationVersion and reads its usage', async (version) => {
     const inner = invoiceModel()
     const model: LanguageModel = {

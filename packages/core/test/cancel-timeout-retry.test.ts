@@ -34,6 +34,32 @@ describe('cancellation, timeouts and retries', () => {
     await expect(runtime.tasks.cancel(task.id)).rejects.toMatchObject({ code: 'task_already_complete' })
   })
 
+  it("tells a planner through context.onAbort that the task was cancelled while it planned, and at once when it asks after that", async () => {
+    const heard: unknown[] = []
+    let release!: () => void
+    const planning = new Promise<void>((resolve) => (release = resolve))
+    const runtime = createTestRuntime({
+      planner: {
+        name: 'listening',
+        plan: async (context) => {
+          context.onAbort?.((reason) => heard.push(reason))
+          await planning
+          context.onAbort?.((reason) => heard.push(reason))
+          return { type: 'finish', result: 'late' }
+        },
+      },
+    })
+    const task = await runtime.tasks.create({ prompt: 'plan slowly' })
+    await runtime.clock.advance(1)
+    await runtime.tasks.cancel(task.id)
+    expect(heard).toMatchObject([{ name: 'AbortError', message: 'The task was cancelled' }])
+    release()
+    await runtime.clock.advance(1)
+    expect(heard).toHaveLength(2)
+    expect(heard[1]).toBe(heard[0])
+    expect((await runtime.tasks.get(task.id)).status).toBe('cancelled')
+  })
+
   it('cancels pending and waiting tasks', async () => {
     const slow = createScriptedTool({ name: 'slow', capabilities: { run: [() => new Promise(() => undefined)] } })
     const runtime = createTestRuntime({ concurrency: 1, tools: [slow], planner: createScriptedPlanner([callSlow]) })

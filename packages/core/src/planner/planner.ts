@@ -57,6 +57,14 @@ export interface PlannerContext {
   history: readonly CallRecord[]
   input: TaskInput
   signal: AbortSignal
+  /**
+   * Calls `listener` once when this run of the task stops (cancelled, timed out, failed or
+   * finished), at once when it already has, without creating an AbortSignal; returns a function
+   * that removes it. A planner that links its own AbortController to the task uses this instead of
+   * listening on `signal` (on Node 20 an AbortSignal per task run is a measurable cost). The
+   * runtime always provides it; it is optional so that contexts built by hand still fit.
+   */
+  onAbort?(listener: (reason: unknown) => void): () => void
   /** Adds a note to the planner's trace step. */
   note(text: string): void
   /**

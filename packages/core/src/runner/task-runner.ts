@@ -74,6 +74,11 @@ function buildContext(deps: RunnerDeps, record: TaskRecord, { work, infos, run }
     get signal() {
       return run.signal
     },
+    onAbort(listener) {
+      if (!run.aborted) return run.onAbort(listener)
+      listener(run.reason)
+      return () => undefined
+    },
     note: () => undefined,
     modelCall(action, model) {
       const step = deps.trace.start(record, 'model', action)
