@@ -353,6 +353,22 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     expect(ledger.count('lookup')).toBe(2)
   })
 
+  it('keeps running a task resumed just as its leases are renewed (its own write, not yet stored, is no takeover)', async () => {
+    const ledger = newLedger()
+    const runtime = start(ledger)
+    const task = await runtime.tasks.create({ prompt: 'ask first', metadata: { plan: 'ask,lookup,charge' } })
+    expect((await runtime.tasks.wait(task.id, { until: 'waiting' })).waiting?.reason).toBe('input_required')
+    // The renewal is due within this advance; the input arrives in the same turn of the event loop,
+    // so the renewal reads the task before the write that makes it this process's again is stored.
+    await runtime.clock.advance(LEASE_MS / 3 - runtime.clock.now() + START - 1)
+    const renewing = runtime.clock.advance(2)
+    await runtime.tasks.sendInput(task.id, { message: 'acct_1' })
+    await renewing
+    expect(await finish(runtime, task.id)).toMatchObject({ status: 'complete', result: ['lookup', 'charge'] })
+    expect(ledger.count('charge')).toBe(1)
+    expect((await runtime.tasks.trace(task.id)).steps.map((step) => step.action)).not.toContain('recover')
+  })
+
   // More open tasks than one claim takes (100): the restart claims in pages, and a page of its own
   // tasks must not be claimed again in place of the next one (a same-owner restart once did that
   // forever, so ready() never resolved and every task stayed running or pending).

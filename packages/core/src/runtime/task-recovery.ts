@@ -76,7 +76,10 @@ export class TaskRecovery {
 
   async #renew(): Promise<void> {
     const { lifecycle, storage, clock, lease } = this.#deps
-    const held = [...lifecycle.liveRecords()].filter((record) => record.status === 'pending' || record.status === 'running')
+    // A record with a write queued or in flight is left to that write, which stamps a fresh lease:
+    // storage may not show it as ours yet (a waiting task just resumed here, say), so a renewal
+    // would miss it and take this process's own write for another process's claim.
+    const held = [...lifecycle.liveRecords()].filter((record) => (record.status === 'pending' || record.status === 'running') && !lifecycle.writing(record))
     if (held.length === 0) return
     const until = clock.now() + lease.durationMs
     const versions = held.map((record) => record.version)
@@ -96,17 +99,20 @@ export class TaskRecovery {
     // the tasks claimed so far: a task claimed with includeOwn is ours and would match again, so
     // with a page or more of our own tasks left by an earlier incarnation the sweep would claim
     // the same oldest page forever (and a lease shorter than a page's claim could do the same).
+    // It also excludes the tasks this process holds: renewal keeps their leases, and a claim's
+    // version bump would refuse their own write in flight as if another process had taken them.
+    const held = [...this.#deps.lifecycle.liveRecords()].filter((record) => record.status === 'pending' || record.status === 'running').map((record) => record.id)
     const claimed: StoredTask[] = []
     for (;;) {
       const now = clock.now()
-      const exclude = claimed.map((task) => task.id)
+      const exclude = [...held, ...claimed.map((task) => task.id)]
       const batch = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn, exclude })
       claimed.push(...batch)
       if (batch.length < BATCH || this.#stopped) break
     }
     for (const stored of claimed) {
       const live = this.#deps.lifecycle.live(stored.id)
-      // Our own task whose lease ran out between renewals: keep running it, at the claimed version.
+      // Taken up here while the claim was under way: keep running it, at the claimed version.
       if (live) live.version = stored.version
       else this.#takeOver(this.#deps.lifecycle.adopt(fromStored(stored)))
     }

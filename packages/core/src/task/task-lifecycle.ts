@@ -172,6 +172,11 @@ export class TaskLifecycle {
     return this.#writer.save(record)
   }
 
+  /** True while a write of the record is queued or in flight: storage may not show its latest owner and lease yet. */
+  writing(record: TaskRecord): boolean {
+    return !this.#writer.idle(record)
+  }
+
   /** Resolves when every change made to the record so far is stored (or refused). */
   settled(record: TaskRecord): Promise<WriteOutcome> {
     return this.#writer.settled(record)
