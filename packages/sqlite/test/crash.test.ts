@@ -53,19 +53,30 @@ const STALL_MS = 30_000
 
 const calls = (): number => [...ledger.calls.values()].reduce((sum, count) => sum + count, 0)
 
-/** When to kill the worker: once the service has seen `calls` more calls and the worker has accepted `accepted` tasks. */
-interface KillPoint {
+/** Who a worker process is: its lease owner id and lease length. */
+interface WorkerId {
+  owner: string
+  leaseMs: number
+}
+
+/**
+ * One run of the worker, killed once the service has seen `calls` more calls and the worker has
+ * accepted `accepted` tasks (or once it reports it has nothing left to run).
+ */
+interface Phase {
+  mode: 'run' | 'continue'
+  worker: WorkerId
   calls: number
   accepted?: number
 }
 
-/**
- * Runs the worker in `mode` until the kill point (or until the worker reports it has nothing left
- * to run), then SIGKILLs it. Resolves with the ids it accepted.
- */
-async function runAndKill(mode: 'run' | 'continue', path: string, kill: KillPoint): Promise<string[]> {
+const workerArgs = (mode: string, path: string, worker: WorkerId): string[] => [mode, path, base, worker.owner, String(worker.leaseMs)]
+
+/** Runs the worker until the phase's kill point, then SIGKILLs it. Resolves with the ids it accepted. */
+async function runAndKill(path: string, phase: Phase): Promise<string[]> {
+  const { mode, worker, ...kill } = phase
   const start = calls()
-  const child = runFixture('crash-worker', [mode, path, base])
+  const child = runFixture('crash-worker', workerArgs(mode, path, worker))
   const accepted: string[] = []
   let idle = false
   let buffered = ''
@@ -116,8 +127,8 @@ interface Report {
   final: Record<string, { status: string; error: string | null }>
 }
 
-async function resume(path: string): Promise<Report> {
-  const child = runFixture('crash-worker', ['resume', path, base])
+async function resume(path: string, worker: WorkerId): Promise<Report> {
+  const child = runFixture('crash-worker', workerArgs('resume', path, worker))
   let out = ''
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
   // The worker gives recovery 20 s to settle every task, then answers the waiting ones.
@@ -129,21 +140,28 @@ async function resume(path: string): Promise<Report> {
 }
 
 describe('a process killed with SIGKILL mid-run, started again on the same SQLite file', () => {
-  it('loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points', async () => {
+  const same: WorkerId = { owner: 'crash-worker', leaseMs: 30_000 }
+  // A new owner id per process: each waits out the previous one's leases, so they are short here.
+  const another = (owner: string): WorkerId => ({ owner, leaseMs: 1_000 })
+  it.each([
+    { restarts: 'under the same lease owner (taking its tasks back at once)', workers: [same, same, same, same] },
+    { restarts: 'under a new lease owner each time (taking the tasks once their leases expire)', workers: ['a', 'b', 'c', 'd'].map((name) => another(`crash-worker-${name}`)) },
+  ])('loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points, restarted $restarts', async ({ workers }: { workers: WorkerId[] }) => {
+    const [first, second, third, last] = workers as [WorkerId, WorkerId, WorkerId, WorkerId]
     const temp = await tempDir()
     try {
       const path = temp.file()
       // Killed as it accepts its last tasks, with more of them open than one recovery claim takes
-      // (100: a restart under the same lease owner once claimed the first 100 again and again and
-      // never started), then twice more while recovering and running them.
-      const accepted = await runAndKill('run', path, { calls: 20, accepted: 180 })
+      // (100: a restart with a lease owner id once claimed the first 100 again and again and never
+      // started), then twice more while recovering and running them.
+      const accepted = await runAndKill(path, { mode: 'run', worker: first, calls: 20, accepted: 180 })
       expect(accepted.length).toBeGreaterThanOrEqual(180)
-      // The restart has more than one claim page of its own tasks to take back; fewer would not
+      // The restart has more than one claim page of tasks to take back; fewer would not
       // test that (the kill point is chosen so, with room: about 40 of 180 are done by then).
       expect(openTasks(path)).toBeGreaterThan(100)
-      expect(await runAndKill('continue', path, { calls: 60 })).toEqual([])
-      expect(await runAndKill('continue', path, { calls: 40 })).toEqual([])
-      const report = await resume(path)
+      expect(await runAndKill(path, { mode: 'continue', worker: second, calls: 60 })).toEqual([])
+      expect(await runAndKill(path, { mode: 'continue', worker: third, calls: 40 })).toEqual([])
+      const report = await resume(path, last)
 
       // Every accepted task is there, and recovery left none pending or running.
       for (const id of accepted) expect(report.settled[id], id).toBeDefined()
