@@ -156,7 +156,7 @@ const ratio = left.rss / before.rss
 const firstRatio = after.first!.rss / start.first!.rss
 const targets = fiveXx === 0 && ratio <= 1.5 && result.latency.p99 <= 2_000 && unfinished === 0
 console.log(
-  `soak ${SECONDS} s, ${CONNECTIONS} connections, 2 accounts, ${STREAMS_PER_ACCOUNT * 2} event streams (${mb(streamBytes())} read, ${endedEarly} closed by the server): ` +
+  `soak ${SECONDS} s (server node flags: ${serverFlags.join(' ') || 'none'}), ${CONNECTIONS} connections, 2 accounts, ${STREAMS_PER_ACCOUNT * 2} event streams (${mb(streamBytes())} read, ${endedEarly} closed by the server): ` +
     `${result.requests.total} requests, ${result.requests.average.toFixed(0)} requests/s, p99 ${result.latency.p99} ms, ` +
     `2xx ${count(200, 300)}, 4xx ${count(400, 500)}, 5xx ${count(500, 600)} (errors ${result.errors}, timeouts ${result.timeouts}); ` +
     `server RSS ${mb(before.rss)} at start (after ${WARMUP_REQUESTS} warm-up requests), ${mb(peak)} peak, ${mb(left.rss)} after drain (${ratio.toFixed(2)}×, ${unfinished} tasks unfinished; ` +
