@@ -49,10 +49,12 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
   // Start-up fails at once when Redis does not answer; once running, every client reconnects with backoff.
   const retryStrategy = (times: number): number | null => (opened ? Math.min(FIRST_RETRY_MS * 2 ** Math.min(times, 10), MAX_RETRY_MS) : null)
   const base: RedisOptions = { ...target.options, lazyConnect: true, connectTimeout: options.connectTimeoutMs ?? 5_000, retryStrategy }
+  // The runtime's onError, given at open(); a loss is reported only after the queue opened.
+  let onError: QueueConsumer['report'] = () => undefined
   const report = (error: unknown): void => {
     if (!opened || outage || closing !== null) return
     outage = true
-    console.error(`[inboard] the queue lost Redis at ${target.label}; reconnecting:`, error instanceof Error ? error.message : error)
+    onError(error, `the queue lost Redis at ${target.label}; reconnecting`)
   }
   // Commands fail fast while Redis is away (no offline queue): a create is refused, not parked.
   const commands = new Redis({ ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
@@ -79,6 +81,7 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
     },
     limiter,
     async open(consumer: QueueConsumer) {
+      onError = (error, message) => consumer.report(error, message)
       try {
         await Promise.all(clients.map((client) => client.connect()))
         // Adds fail fast too while Redis is away: the task is stored, and the sweep hands it out later.

@@ -18,8 +18,9 @@ describe.skipIf(missing !== null)('limits shared by a fleet', () => {
   it('paces two processes in one window: together they start no more requests than the limit', async () => {
     const prefix = uniqueName('inboard_q')
     const queues = [bullmqQueue({ connection: REDIS_URL, prefix }), bullmqQueue({ connection: REDIS_URL, prefix })]
+    const reported: string[] = []
     try {
-      for (const queue of queues) await queue.open({ work: false, concurrency: 1, run: async () => undefined, receive: () => undefined })
+      for (const queue of queues) await queue.open({ work: false, concurrency: 1, run: async () => undefined, receive: () => undefined, report: (_error, message) => void reported.push(message) })
       const limit = { limit: 3, windowMs: 1_000 }
       const delays: number[] = []
       for (let round = 0; round < 3; round++) for (const queue of queues) delays.push(await queue.limiter!.reserve('crm', limit))
@@ -29,6 +30,7 @@ describe.skipIf(missing !== null)('limits shared by a fleet', () => {
         expect(delay).toBeGreaterThan(900)
         expect(delay).toBeLessThanOrEqual(1_020)
       }
+      expect(reported).toEqual([])
     } finally {
       await Promise.all(queues.map((queue) => queue.close()))
       await deleteKeys(prefix)

@@ -61,7 +61,9 @@ describe.skipIf(missing !== null)('a Redis connection lost while running', () =>
 
   it('keeps accepted tasks, refuses new ones with a recoverable queue_unavailable, and reconnects with backoff without crashing', async () => {
     await proxy.start()
+    const reported: string[] = []
     runtime = createRuntime({
+      onError: (_error, { message }) => void reported.push(message),
       storage: postgresStorage({ connectionString: POSTGRES_URL, schema }),
       queue: bullmqQueue({ connection: { host: '127.0.0.1', port: proxy.port }, prefix }),
       planner: createScriptedPlanner([{ type: 'finish', result: { ok: true } }]),
@@ -81,6 +83,8 @@ describe.skipIf(missing !== null)('a Redis connection lost while running', () =>
     expect(refused).toBeInstanceOf(InboardError)
     expect(refused).toMatchObject({ code: 'queue_unavailable', recoverable: true })
     expect(await runtime.tasks.get(before.id)).toMatchObject({ status: 'complete' })
+    // The loss reached the runtime's onError once, naming the host; nothing was printed.
+    expect(reported.filter((message) => message.includes('lost Redis'))).toEqual([`the queue lost Redis at 127.0.0.1:${proxy.port}; reconnecting`])
 
     await proxy.start()
     let after: Awaited<ReturnType<Runtime['tasks']['create']>> | null = null

@@ -23,6 +23,8 @@ export interface QueueConsumer {
   run(job: QueueJob): Promise<void>
   /** A message published by any process on the queue, this one included. */
   receive(message: string): void
+  /** A failure that reaches no caller (a lost connection the queue recovers from); the runtime hands it to its `onError`. */
+  report(error: unknown, message: string): void
 }
 
 /** A learned request limit: at most `limit` requests start in any `windowMs`. */

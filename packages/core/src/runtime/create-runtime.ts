@@ -137,6 +137,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
             concurrency: resolved.concurrency,
             run: (job) => consumer.run(job).catch((error: unknown) => resolved.onError(error, { message: `running task ${job.taskId} from the queue failed unexpectedly`, taskId: job.taskId })),
             receive: (message) => fleet?.receive(message),
+            report: (error, message) => resolved.onError(error, { message }),
           })
           .catch((thrown: unknown) => {
             throw queueError(thrown)
