@@ -1,4 +1,5 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import { trace, type Tracer } from '@opentelemetry/api'
 import { ToolError } from '@inboard/tools'
 import { describe, expect, it } from 'vitest'
 import { createScriptedPlanner, createScriptedTool, createTestRuntime } from '@inboard/core/testing'
@@ -198,5 +199,26 @@ describe('OpenTelemetry spans', () => {
     const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
     expect(exporter.getFinishedSpans()).toEqual([])
+  })
+
+  it('records every span of a task from the first recorded one on, after tasks whose spans were not recorded', async () => {
+    const { exporter, telemetry } = tracing()
+    const real = telemetry.tracer!
+    // Records nothing at first, as the API does before a tracer provider is registered.
+    let recording = false
+    const tracer: Tracer = Object.assign(Object.create(real) as Tracer, {
+      startSpan: (...args: Parameters<Tracer['startSpan']>) => (recording ? real.startSpan(...args) : trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 })),
+    })
+    const script = [{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { city: 'Paris' } }] }, { type: 'finish', result: 'mild' }] as const
+    const runtime = createTestRuntime({ tools: [weather], telemetry: { tracer }, planner: createScriptedPlanner([...script, ...script]) })
+    const first = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
+    expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
+    expect(exporter.getFinishedSpans()).toEqual([])
+    recording = true
+    const second = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
+    expect((await runtime.tasks.wait(second.id)).status).toBe('complete')
+    const spans = exporter.getFinishedSpans()
+    expect(spans.map((span) => span.name).sort()).toEqual(['execute_tool weather.current', 'invoke_agent', 'plan', 'plan'])
+    expect(byName(spans, 'invoke_agent')[0]!.attributes).toMatchObject({ 'inboard.task.id': second.id, 'inboard.task.status': 'complete' })
   })
 })

@@ -28,6 +28,19 @@ export function createTelemetry(options: TelemetryOptions | false | undefined, d
         deps.onError(error, { message: 'telemetry failed; spans may be missing (tasks are unaffected)' })
       }),
   })
-  for (const type of TaskSpans.EVENT_TYPES) bus.on(type, (event) => spans.onEvent(event), { remote: false })
+  // The other events are heard from the first recorded task span on: with no tracer provider
+  // registered (the API alone), spans are never recorded, and listening would make the bus build
+  // every step and task event's payload for nothing.
+  let listening = false
+  bus.on(
+    'task.created',
+    (event) => {
+      spans.onEvent(event)
+      if (listening || !spans.recorded) return
+      listening = true
+      for (const type of TaskSpans.EVENT_TYPES) if (type !== 'task.created') bus.on(type, (later) => spans.onEvent(later), { remote: false })
+    },
+    { remote: false },
+  )
   return [spans.middleware]
 }

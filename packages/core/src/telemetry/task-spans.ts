@@ -58,6 +58,13 @@ export class TaskSpans {
     }
   }
 
+  /** True once a task span was recorded: until then no event but `task.created` can matter. */
+  get recorded(): boolean {
+    return this.#recorded
+  }
+
+  #recorded = false
+
   readonly middleware: CallMiddleware = {
     name: 'telemetry',
     call: (site, next) => this.#call(site, next),
@@ -113,6 +120,7 @@ export class TaskSpans {
     const span = this.#tracer.startSpan(name, { kind: SPAN_KIND_INTERNAL, startTime: Date.parse(at), attributes }, parent)
     // Unsampled (or no SDK at all): nothing below it would be recorded either, so keep nothing.
     if (!span.isRecording()) return
+    this.#recorded = true
     this.#tasks.set(task.id, { span, context: this.#api.trace.setSpan(parent, span), plan: null })
   }
 
