@@ -15,6 +15,12 @@ interface Window {
 const WINDOW_MS = 60_000
 /** Past this many windows, expired ones are swept out on the next hit. */
 const SWEEP_THRESHOLD = 1_000
+/**
+ * Windows held at most. Identities come from keys or `authenticate`, which may return one per end
+ * user: past this many live windows in one minute the oldest are dropped (those callers start a
+ * new window), so memory stays bounded whatever the number of identities.
+ */
+export const MAX_RATE_WINDOWS = 100_000
 
 /**
  * Fixed one-minute windows per key on the runtime's clock. A window opens with the key's first
@@ -40,6 +46,9 @@ export class RateLimiter {
     if (size >= SWEEP_THRESHOLD && (size >= this.#sweepAt || now >= this.#lastSweep + WINDOW_MS)) this.#sweep(now)
     let window = this.#windows.get(id)
     if (!window || now >= window.start + WINDOW_MS) {
+      // Re-inserted, so the map stays in order of window start and the first entries are the oldest.
+      this.#windows.delete(id)
+      if (this.#windows.size >= MAX_RATE_WINDOWS) this.#dropOldest()
       window = { start: now, count: 0 }
       this.#windows.set(id, window)
     }
@@ -58,6 +67,12 @@ export class RateLimiter {
   /** How many windows are held (live or not yet swept). */
   get size(): number {
     return this.#windows.size
+  }
+
+  /** Makes room for one window by dropping the oldest (ended ones come first in start order): O(1). */
+  #dropOldest(): void {
+    const oldest = this.#windows.keys().next().value
+    if (oldest !== undefined) this.#windows.delete(oldest)
   }
 
   /** Deletes every window that has ended; a key seen again just opens a new one. */
