@@ -1,4 +1,4 @@
-import { InboardError, type Queue, type QueueConsumer, type QueueJob, type RateLimiter } from '@inboard/core'
+import { InboardError, type Queue, type QueueConsumer, type QueueJob, type RateLimiter, type StoredTask } from '@inboard/core'
 import { Queue as BullQueue, Worker } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
 import { RedisRateLimiter } from './redis-rate-limiter.js'
@@ -24,6 +24,8 @@ const MAX_RETRY_MS = 5_000
 interface JobData {
   taskId: string
   priority: number
+  /** A new task as stored, so the worker need not read it back (see QueueJob.task). */
+  task?: StoredTask
 }
 
 /**
@@ -101,7 +103,7 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
       opened = true
       if (!consumer.work) return
       // BullMQ's worker needs a client without a request retry cap; it duplicates it for blocking reads.
-      worker = new Worker<JobData>(QUEUE_NAME, async (job) => consumer.run({ id: job.id ?? job.data.taskId, taskId: job.data.taskId, priority: job.data.priority }), {
+      worker = new Worker<JobData>(QUEUE_NAME, async (job) => consumer.run({ id: job.id ?? job.data.taskId, taskId: job.data.taskId, priority: job.data.priority, ...(job.data.task === undefined ? {} : { task: job.data.task }) }), {
         connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }),
         prefix,
         concurrency: consumer.concurrency,
@@ -111,7 +113,8 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
     async add(job: QueueJob) {
       if (queue === null || !opened) throw unavailable(new Error('the queue is not open'))
       // BullMQ: 1 runs first; ours: 10 runs first.
-      await queue.add('task', { taskId: job.taskId, priority: job.priority }, { jobId: job.id, priority: 11 - job.priority, removeOnComplete: true, removeOnFail: true, ...(job.delayMs === undefined ? {} : { delay: job.delayMs }) })
+      const data: JobData = { taskId: job.taskId, priority: job.priority, ...(job.task === undefined ? {} : { task: job.task }) }
+      await queue.add('task', data, { jobId: job.id, priority: 11 - job.priority, removeOnComplete: true, removeOnFail: true, ...(job.delayMs === undefined ? {} : { delay: job.delayMs }) })
     },
     async holds(ids: readonly string[]) {
       if (ids.length === 0) return []

@@ -170,6 +170,25 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
     }
   })
 
+  it('neither runs nor announces as running a task cancelled while its job waited in the queue', async () => {
+    fleet = createFleet()
+    const seen: { process: string; abortedAfterMs: number | null }[] = []
+    const a = fleet.start({ tools: [slowTool('a', seen, 10)], planner: callSlow, work: false })
+    const task = await a.tasks.create({ prompt: 'Do the slow work' })
+    await a.tasks.cancel(task.id)
+    // The job still carries the task as it was created; the worker's claim must be refused.
+    const b = fleet.start({ tools: [slowTool('b', seen, 10)], planner: callSlow })
+    const running: string[] = []
+    b.on('task.running', (event) => running.push(event.task_id))
+    await b.ready()
+    await until(async () => (await b.queue!.holds([task.id])).length === 0)
+    const later = await a.tasks.create({ prompt: 'Do the slow work' })
+    expect(await a.tasks.wait(later.id)).toMatchObject({ status: 'complete' })
+    expect(running).toEqual([later.id])
+    expect(seen.map((call) => call.process)).toEqual(['b'])
+    expect(await b.tasks.get(task.id)).toMatchObject({ status: 'cancelled' })
+  })
+
   it('holds the concurrency cap across the whole fleet and runs higher priorities first', async () => {
     fleet = createFleet()
     let running = 0

@@ -1,3 +1,5 @@
+import type { StoredTask } from '../storage/stored-task.js'
+
 /**
  * One hand-out of a task to the queue. A task is handed out when it is created and again each time
  * it becomes pending (resumed after a wait, taken over from a process that stopped); `id` names
@@ -11,6 +13,13 @@ export interface QueueJob {
   priority: number
   /** Hand it out only after this many milliseconds (a task whose account is at its cap). @default 0 */
   delayMs?: number
+  /**
+   * The task as stored when it was handed out (a new task's first hand-out), for a queue that can
+   * carry it with the job: the process that takes the job claims the task from it (a
+   * compare-and-set on its version, refused when the task changed since) instead of reading it
+   * first. A queue may drop it; the task is then read from storage.
+   */
+  task?: StoredTask
 }
 
 /** What the runtime gives a queue when it opens it. */

@@ -2,7 +2,7 @@ import { InboardError } from '../errors/inboard-error.js'
 import type { Queue, QueueJob } from '../queue/queue.js'
 import { runTask, type RunnerDeps } from '../runner/task-runner.js'
 import type { TaskStorage } from '../storage/task-storage.js'
-import { fromStored } from '../task/stored-form.js'
+import { fromStored, toStored } from '../task/stored-form.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
 import type { TaskRecord } from '../task/task-record.js'
 import type { RuntimeErrorHandler } from './runtime-options.js'
@@ -51,8 +51,10 @@ export class QueueAdmission {
     const { lifecycle, queue } = this.#deps
     if (record.status === 'waiting') lifecycle.apply(record, 'REQUEUE')
     if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
+    // A new task travels with its first job, so the worker that takes it need not read it back.
+    const job: QueueJob = { id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority, ...(record.version === 1 ? { task: toStored(record) } : {}) }
     // A failed add is not the caller's failure: the task is stored, and the sweep hands it out again.
-    await queue.add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority }).catch((error: unknown) => this.#handOffFailed(error, record))
+    await queue.add(job).catch((error: unknown) => this.#handOffFailed(error, record))
   }
 
   #handOffFailed(error: unknown, record: TaskRecord): void {
@@ -86,13 +88,15 @@ export class QueueAdmission {
   /** The queue's consumer: claims the job's task and runs it. */
   async run(job: QueueJob): Promise<void> {
     const { storage, lifecycle, runner } = this.#deps
-    const stored = await storage.get(job.taskId)
+    // The copy a new task's job carries is as good as a read: the claim below is refused unless the
+    // stored task is still at that version.
+    const stored = job.task?.id === job.taskId ? job.task : await storage.get(job.taskId)
     if (stored === null || stored.status !== 'pending' || lifecycle.live(job.taskId)) return
     const record = lifecycle.adopt(fromStored(stored))
     record.work ??= { history: [], messages: [], values: {}, decisions: 0, held: null, approved: null, waitStartedAt: null, inFlight: null, controller: null }
-    lifecycle.apply(record, 'START')
-    // Another process claimed it first (the same job delivered twice): its write won, ours was refused.
-    if ((await lifecycle.settled(record)) !== 'written') return
+    // Another process claimed it first (the same job delivered twice), or it changed since (cancelled
+    // while it was queued): that write won, ours was refused.
+    if (!(await lifecycle.start(record))) return
     if (await this.#overAccountCap(record)) {
       lifecycle.apply(record, 'REQUEUE')
       if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return

@@ -125,6 +125,29 @@ export class TaskLifecycle {
    * completion after a cancel, say); refusing from a live state is a bug and throws.
    */
   apply(record: TaskRecord, event: TaskEventType, update?: (record: TaskRecord) => void): boolean {
+    if (!this.#change(record, event, update)) return false
+    const written = this.#writer.save(record)
+    this.#announce(record, written)
+    void written.then((outcome) => this.#afterWrite(record, outcome))
+    return true
+  }
+
+  /**
+   * Claims a pending task for this process (START) and resolves true once the claim is stored;
+   * false when it was refused (another process claimed it first, or it changed since the copy the
+   * record was made from). Only a stored claim is announced, here and elsewhere.
+   */
+  async start(record: TaskRecord): Promise<boolean> {
+    if (!this.#change(record, 'START')) return false
+    const written = this.#writer.save(record)
+    void written.then((outcome) => this.#afterWrite(record, outcome))
+    if ((await this.settled(record)) !== 'written') return false
+    this.#announce(record, Promise.resolve('written'))
+    return true
+  }
+
+  /** Moves the record's status (checked by the machine) and stamps what goes with it; the caller writes it. */
+  #change(record: TaskRecord, event: TaskEventType, update?: (record: TaskRecord) => void): boolean {
     // Another process holds the task now: what is left of the run here changes nothing.
     if (record.lost === true) return false
     const next = nextStatus(record.status, event)
@@ -144,9 +167,6 @@ export class TaskLifecycle {
       record.work = null
     }
     this.#stampLease(record)
-    const written = this.#writer.save(record)
-    this.#announce(record, written)
-    void written.then((outcome) => this.#afterWrite(record, outcome))
     return true
   }
 
