@@ -1,6 +1,7 @@
 import { InboardError } from '@inboard/core'
 import type { Page, PageRequest, StoredTask, StoredTaskFilter, TaskClaimOptions, TaskPruneOptions, TaskStorage, TaskUpdateResult } from '@inboard/core'
 import type { PostgresConnection } from './postgres-connection.js'
+import { StatementBatch } from './statement-batch.js'
 
 /** A `tasks` row: the columns that are queried, and the rest of the task as JSON. */
 interface TaskRow {
@@ -49,7 +50,22 @@ function dataOf(task: StoredTask): string {
   return JSON.stringify(data)
 }
 
-/** Column values in the order of {@link COLUMNS}, after `id`. */
+/** The columns a task is written to, in the order of the statements' parameters. */
+const COLUMNS = ['id', 'version', 'status', 'owner', 'lease_expires_at', 'created_at', 'ended_at', 'sub_agent', 'user_id', 'account', 'priority', 'data'] as const
+/** Their types as arrays, for `unnest` (JSON travels as text and is cast when written). */
+const UNNEST_TYPES = ['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'smallint', 'text']
+
+/** `$1::text[], $2::int[], …` */
+function arrayParams(types: readonly string[]): string {
+  return types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')
+}
+
+/** Rows of values to one array per column. */
+function columnsOf(rows: unknown[][]): unknown[][] {
+  return COLUMNS.map((_, column) => rows.map((row) => row[column]))
+}
+
+/** Column values in the order of {@link COLUMNS}, after `id` and `version`. */
 function values(task: StoredTask): unknown[] {
   return [task.status, task.owner, task.leaseExpiresAt, task.createdAt, task.endedAt, task.subAgent, task.userId, task.account, task.priority, dataOf(task)]
 }
@@ -59,45 +75,92 @@ export class PostgresTaskStorage implements TaskStorage {
   readonly #db: PostgresConnection
   readonly #table: string
 
+  // Group commit: a task's writes never overlap (the runtime sends one at a time), so each batch
+  // holds distinct tasks; under load, tens of them share one statement and one commit.
+  readonly #inserts = new StatementBatch<StoredTask, Error | null>((tasks) => this.#insertBatch(tasks), { maxInFlight: 2, maxSize: 200, keyOf: (task) => task.id })
+  readonly #updates = new StatementBatch<{ task: StoredTask; expected: number }, TaskUpdateResult>((writes) => this.#updateBatch(writes), {
+    maxInFlight: 3,
+    maxSize: 200,
+    keyOf: (write) => write.task.id,
+  })
+
+  readonly #gets = new StatementBatch<string, StoredTask | null>((ids) => this.#getBatch(ids), { maxInFlight: 3, maxSize: 200, keyOf: (id) => id })
+
   constructor(db: PostgresConnection, schema: string) {
     this.#db = db
     this.#table = `${schema}.tasks`
   }
 
   async insert(task: StoredTask): Promise<void> {
+    const error = await this.#inserts.push(task)
+    if (error !== null) throw error
+  }
+
+  /** Inserts a batch in one statement; when one of them is refused, each alone, so only that one fails. */
+  async #insertBatch(tasks: StoredTask[]): Promise<(Error | null)[]> {
+    if (tasks.length > 1) {
+      try {
+        await this.#db.query(
+          `INSERT INTO ${this.#table} (${COLUMNS.join(', ')})
+           SELECT ${COLUMNS.slice(0, -1).join(', ')}, data::json FROM unnest(${arrayParams(UNNEST_TYPES)}) AS v(${COLUMNS.join(', ')})`,
+          columnsOf(tasks.map((task) => [task.id, task.version, ...values(task)])),
+        )
+        return tasks.map(() => null)
+      } catch {
+        // One bad row (a duplicate id) refuses the statement: find it by inserting each alone.
+      }
+    }
+    return Promise.all(tasks.map((task) => this.#insertOne(task).then(() => null, (error: unknown) => (error instanceof Error ? error : new Error(String(error))))))
+  }
+
+  async #insertOne(task: StoredTask): Promise<void> {
     try {
-      await this.#db.query(
-        `INSERT INTO ${this.#table} (id, version, status, owner, lease_expires_at, created_at, ended_at, sub_agent, user_id, account, priority, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [task.id, task.version, ...values(task)],
-      )
+      await this.#db.query(`INSERT INTO ${this.#table} (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [task.id, task.version, ...values(task)])
     } catch (error) {
       if ((error as { code?: unknown }).code === '23505') throw new InboardError('storage_conflict', `A task with id ${task.id} already exists`, { cause: error })
       throw error
     }
   }
 
-  async get(id: string): Promise<StoredTask | null> {
-    const { rows } = await this.#db.query<TaskRow>(`SELECT * FROM ${this.#table} WHERE id = $1`, [id])
-    return rows[0] === undefined ? null : fromRow(rows[0])
+  get(id: string): Promise<StoredTask | null> {
+    return this.#gets.push(id)
   }
 
-  async update(task: StoredTask, expectedVersion: number): Promise<TaskUpdateResult> {
-    // One round trip: the update, and the version it found when it refused.
-    const { rows } = await this.#db.query<{ updated: number | null; current: number | null }>(
-      `WITH changed AS (
-         UPDATE ${this.#table}
-         SET version = version + 1, status = $3, owner = $4, lease_expires_at = $5, created_at = $6, ended_at = $7,
-             sub_agent = $8, user_id = $9, account = $10, priority = $11, data = $12
-         WHERE id = $1 AND version = $2
-         RETURNING version
-       )
-       SELECT (SELECT version FROM changed) AS updated, (SELECT version FROM ${this.#table} WHERE id = $1) AS current`,
-      [task.id, expectedVersion, ...values(task)],
+  async #getBatch(ids: string[]): Promise<(StoredTask | null)[]> {
+    const { rows } = await this.#db.query<TaskRow>(`SELECT * FROM ${this.#table} WHERE id = ANY($1::text[])`, [ids])
+    const found = new Map(rows.map((row) => [row.id, row]))
+    return ids.map((id) => {
+      const row = found.get(id)
+      return row === undefined ? null : fromRow(row)
+    })
+  }
+
+  update(task: StoredTask, expectedVersion: number): Promise<TaskUpdateResult> {
+    return this.#updates.push({ task, expected: expectedVersion })
+  }
+
+  /** Compare-and-set writes of a batch in one statement; the versions of the refused ones in a second. */
+  async #updateBatch(writes: { task: StoredTask; expected: number }[]): Promise<TaskUpdateResult[]> {
+    const { rows } = await this.#db.query<{ id: string; version: number }>(
+      `UPDATE ${this.#table} AS t
+       SET version = t.version + 1, status = v.status, owner = v.owner, lease_expires_at = v.lease_expires_at, created_at = v.created_at,
+           ended_at = v.ended_at, sub_agent = v.sub_agent, user_id = v.user_id, account = v.account, priority = v.priority, data = v.data::json
+       FROM unnest(${arrayParams(UNNEST_TYPES)}) AS v(${COLUMNS.join(', ')})
+       WHERE t.id = v.id AND t.version = v.version
+       RETURNING t.id, t.version`,
+      columnsOf(writes.map(({ task, expected }) => [task.id, expected, ...values(task)])),
     )
-    const row = rows[0]
-    if (row?.updated != null) return { ok: true, version: row.updated }
-    return { ok: false, currentVersion: row?.current ?? null }
+    const written = new Map(rows.map((row) => [row.id, row.version]))
+    const refused = writes.filter(({ task }) => !written.has(task.id)).map(({ task }) => task.id)
+    const current = new Map<string, number>()
+    if (refused.length > 0) {
+      const found = await this.#db.query<{ id: string; version: number }>(`SELECT id, version FROM ${this.#table} WHERE id = ANY($1::text[])`, [refused])
+      for (const row of found.rows) current.set(row.id, row.version)
+    }
+    return writes.map(({ task }) => {
+      const version = written.get(task.id)
+      return version === undefined ? { ok: false, currentVersion: current.get(task.id) ?? null } : { ok: true, version }
+    })
   }
 
   async list(filter: StoredTaskFilter, page: PageRequest): Promise<Page<StoredTask>> {

@@ -89,6 +89,23 @@ describe.skipIf(missing !== null)('postgresStorage keeps the storage contract', 
     await expect(storage.tasks.update(task('task_gone'), 1)).resolves.toEqual({ ok: false, currentVersion: null })
   })
 
+  it('answers each of many concurrent inserts, updates and reads as if it ran alone (they share statements)', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `task_batch_${i}`)
+    await storage.tasks.insert(task('task_batch_taken'))
+    // One duplicate among them refuses only itself.
+    const inserted = await Promise.allSettled([...ids, 'task_batch_taken'].map((id, i) => storage.tasks.insert(task(id, { createdAt: 2_000 + i, metadata: { i } }))))
+    expect(inserted.slice(0, -1).every((result) => result.status === 'fulfilled')).toBe(true)
+    expect(inserted.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'storage_conflict' } })
+    // Odd ones are written against a stale version and refused, with the version they found.
+    const updated = await Promise.all(ids.map((id, i) => storage.tasks.update(task(id, { status: 'running', metadata: { i, written: true } }), i % 2 === 0 ? 1 : 7)))
+    expect(updated).toEqual(ids.map((_, i) => (i % 2 === 0 ? { ok: true, version: 2 } : { ok: false, currentVersion: 1 })))
+    const read = await Promise.all([...ids, 'task_batch_none'].map((id) => storage.tasks.get(id)))
+    expect(read.map((stored) => stored && [stored.id, stored.status, stored.version, stored.metadata])).toEqual([
+      ...ids.map((id, i) => (i % 2 === 0 ? [id, 'running', 2, { i, written: true }] : [id, 'pending', 1, { i }])),
+      null,
+    ])
+  })
+
   it('lists newest first under each filter with an exact has_more', async () => {
     const scope = uniqueName('acct')
     for (let i = 0; i < 7; i++) {
