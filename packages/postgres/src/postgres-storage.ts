@@ -52,6 +52,7 @@ export function postgresStorage(options: PostgresStorageOptions): Storage {
     credentials: new PostgresKeyValueStore(db, schema, 'credentials'),
     idempotency: new PostgresIdempotencyStorage(db, schema),
     outbox: new PostgresOutboxStorage(db, schema),
+    webhookRoutes: new PostgresKeyValueStore(db, schema, 'webhook_routes'),
     open() {
       opening ??= (async () => {
         await db.open()

@@ -19,9 +19,11 @@ export interface WaitOptions {
 export interface CreateOptions {
   /**
    * Called with the stored task before it can start, e.g. to route its events somewhere (the HTTP
-   * layer attaches a per-task webhook URL this way). @default none
+   * layer attaches a per-task webhook URL this way). A promise it returns is awaited before the
+   * task is handed to the queue, so another process that runs it finds the route stored; if it
+   * rejects, the task still runs. @default none
    */
-  onStored?: (task: Task) => void
+  onStored?: (task: Task) => void | Promise<void>
 }
 
 /**

@@ -126,7 +126,7 @@ export class TaskService implements TaskApi {
     }
     if (body.memory === false) record.memory = false
     await lifecycle.created(record)
-    createOptions.onStored?.(toTask(record))
+    await Promise.resolve(createOptions.onStored?.(toTask(record))).catch((error: unknown) => options.onError(error, { message: `onStored failed for task ${record.id}`, taskId: record.id }))
     if (this.#closed) failTask(this.#runner, record, new InboardError('runtime_closed', 'The runtime closed before the task started', { recoverable: true, suggestion: 'Create the task again' }))
     else await this.#admission.enqueue(record)
     return toTask(record)

@@ -27,6 +27,12 @@ export interface Storage {
   /** The webhook outbox of `@inboard/http`. */
   readonly outbox: OutboxStorage
   /**
+   * Each task's own webhook endpoint (`webhook_url` of `@inboard/http`), kept where every process
+   * on the storage reads it. Optional: without it, only the process that created a task knows its
+   * route (enough for one process; `@inboard/postgres` has it for many).
+   */
+  readonly webhookRoutes?: KeyValueStore
+  /**
    * Connects, creates or migrates the schema to this implementation's version, and resolves when
    * the storage is usable. Idempotent: a second call resolves the same way without migrating
    * again. Refuses data from a newer schema with `storage_version_unsupported`.

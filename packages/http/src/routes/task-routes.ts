@@ -71,7 +71,7 @@ async function createTask(deps: TaskRouteDeps, context: RouteContext): Promise<R
   }
   const create = async (): Promise<string> => {
     // Route the task's events before it can start, so none of them goes to the default endpoint.
-    const onStored = typeof webhookUrl === 'string' ? (stored: { id: string }) => deps.webhooks?.routeTask(stored.id, webhookUrl) : undefined
+    const onStored = typeof webhookUrl === 'string' ? (stored: { id: string }): Promise<void> | undefined => deps.webhooks?.routeTask(stored.id, webhookUrl) : undefined
     const task = await deps.runtime.tasks.create(input as TaskCreateInput, scopeOf(caller), onStored === undefined ? {} : { onStored })
     return JSON.stringify(task)
   }

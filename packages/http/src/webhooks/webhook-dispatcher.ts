@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { isRemoteEvent, type Clock, type OutboxDelivery, type OutboxStorage, type Runtime, type TimerHandle } from '@inboard/core'
+import { isRemoteEvent, type Clock, type KeyValueStore, type OutboxDelivery, type OutboxStorage, type Runtime, type TimerHandle } from '@inboard/core'
 import { ATTEMPT_TIMEOUT_MS, DELIVERY_WINDOW_MS, MAX_ATTEMPTS, retryDelay } from './retry-schedule.js'
 import { createWebhookAgents, postWebhook, type WebhookAgents } from './post-webhook.js'
 import { toWebhookEvent } from './webhook-event.js'
 import type { WebhookAttemptReport, WebhookOptions } from './webhook-options.js'
 import { signatureHeaders } from './webhook-signature.js'
+
+/** How long a stored route is kept: past the delivery window of the longest task worth a webhook. */
+const ROUTE_TTL_MS = 7 * 86_400_000
+/** How long a route read from storage is remembered for the task's next events. */
+const LOOKED_MS = 60_000
 
 /**
  * Turns runtime events into signed deliveries: one outbox entry per event and endpoint, attempts on
@@ -22,6 +27,10 @@ export class WebhookDispatcher {
   /** Deliveries being attempted right now, so a sweep never starts a second attempt. */
   readonly #attempting = new Set<string>()
   readonly #taskUrls = new Map<string, string>()
+  /** Where every process reads routes; undefined when the storage keeps none. */
+  readonly #routes: KeyValueStore | undefined
+  /** Routes read from `#routes` for tasks that other processes created, kept a little while. */
+  readonly #looked = new Map<string, Promise<string | undefined>>()
   /** Deliveries waiting for an attempt, oldest scheduled first. */
   readonly #timers = new Map<string, { timer: TimerHandle; delivery: OutboxDelivery }>()
   readonly #maxQueued: number
@@ -40,18 +49,22 @@ export class WebhookDispatcher {
     this.#secrets = typeof options.secret === 'string' ? [options.secret] : [...options.secret]
     this.#clock = clock
     this.#outbox = runtime.storage.outbox
+    this.#routes = runtime.storage.webhookRoutes
     this.#unsubscribe = runtime.subscribe((event) => {
       if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
       // With a queue the process where an event happened sends it, once: the others' are not heard here.
       if (isRemoteEvent(event)) return
-      const url = this.#taskUrls.get(event.task_id) ?? options.url
-      const terminal = event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
-      if (terminal) this.#taskUrls.delete(event.task_id)
-      if (url === undefined) return
       const webhook = toWebhookEvent(event, options.sendCancelled ?? false)
+      const terminal = event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
+      const route = this.#routeOf(event.task_id)
+      if (terminal) this.#taskUrls.delete(event.task_id)
       if (webhook === null) return
       const now = this.#clock.now()
-      this.#enqueue(this.#leased({ id: webhook.id, event: webhook.event, taskId: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, createdAt: now, nextAttemptAt: now, owner: null, leaseExpiresAt: null }))
+      const enqueue = (url: string | undefined): void => {
+        if (url !== undefined) this.#enqueue(this.#leased({ id: webhook.id, event: webhook.event, taskId: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, createdAt: now, nextAttemptAt: now, owner: null, leaseExpiresAt: null }))
+      }
+      if (typeof route === 'string' || route === undefined) enqueue(route ?? options.url)
+      else this.#track(route.then((url) => enqueue(url ?? options.url)))
     }, { remote: false })
     this.#track(this.#reload())
   }
@@ -61,9 +74,33 @@ export class WebhookDispatcher {
     return { ...delivery, owner: this.#owner, leaseExpiresAt: delivery.nextAttemptAt + ATTEMPT_TIMEOUT_MS }
   }
 
-  /** Sends this task's events to `url` instead of the default endpoint. */
-  routeTask(taskId: string, url: string): void {
+  /**
+   * Sends this task's events to `url` instead of the default endpoint, from whichever process runs
+   * it: the route is stored where every process reads it (when the storage keeps routes).
+   */
+  async routeTask(taskId: string, url: string): Promise<void> {
     this.#taskUrls.set(taskId, url)
+    await this.#routes?.set(taskId, url, ROUTE_TTL_MS)
+  }
+
+  /**
+   * The task's own endpoint: known here when this process created the task (or looked before),
+   * else read once from the shared routes (a task another process created). Undefined: none.
+   */
+  #routeOf(taskId: string): string | undefined | Promise<string | undefined> {
+    const known = this.#taskUrls.get(taskId) ?? this.#looked.get(taskId)
+    if (known !== undefined || this.#routes === undefined) return known
+    const read = this.#routes.get<string>(taskId).then(
+      (url) => (typeof url === 'string' ? url : undefined),
+      (error: unknown) => {
+        this.#onError(error)
+        return undefined
+      },
+    )
+    this.#looked.set(taskId, read)
+    // A task's events come close together; the answer is kept for them, not forever.
+    void read.then(() => this.#clock.setTimeout(() => this.#looked.delete(taskId), LOOKED_MS))
+    return read
   }
 
   /** Stops listening and cancels scheduled attempts (they stay in the outbox); waits for attempts in flight. */
