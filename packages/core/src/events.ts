@@ -173,3 +173,13 @@ function count(counts: Map<string, number>, channel: string, by: number): number
   else counts.set(channel, next)
   return next
 }
+
+/** The event that announces a task entering each status: `running` → `task.running`, `pending` → `task.created`. */
+export const TASK_EVENT_OF_STATUS: Readonly<Record<Task['status'], RuntimeEventType>> = {
+  pending: 'task.created',
+  running: 'task.running',
+  waiting: 'task.waiting',
+  complete: 'task.complete',
+  failed: 'task.failed',
+  cancelled: 'task.cancelled',
+}

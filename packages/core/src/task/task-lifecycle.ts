@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
-import type { EventBus, RuntimeEvent } from '../events.js'
+import { TASK_EVENT_OF_STATUS, type EventBus, type RuntimeEvent } from '../events.js'
 import type { TaskStorage } from '../storage/task-storage.js'
 import { isTerminal, nextStatus, type TaskEventType } from './task-machine.js'
 import { toTask, type TaskRecord } from './task-record.js'
@@ -29,14 +29,6 @@ export interface Lease {
 /** `resolve(null)`: the task was taken over by another process; read it from storage instead. */
 type Waiter = { until: 'terminal' | 'waiting'; resolve: (task: Task | null) => void }
 
-const EVENT_OF: Record<TaskStatus, RuntimeEvent['type']> = {
-  pending: 'task.created',
-  running: 'task.running',
-  waiting: 'task.waiting',
-  complete: 'task.complete',
-  failed: 'task.failed',
-  cancelled: 'task.cancelled',
-}
 
 /** Steps still running when a task ends were cut short; the trace says so instead of "running". */
 function closeOpenSteps(record: TaskRecord, now: number): void {
@@ -292,7 +284,7 @@ export class TaskLifecycle {
   }
 
   #announce(record: TaskRecord, stored: Promise<WriteOutcome>): void {
-    const type = EVENT_OF[record.status]
+    const type = TASK_EVENT_OF_STATUS[record.status]
     this.#deps.bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#deps.clock.now()), task: toTask(record) }) as RuntimeEvent, stored)
   }
 

@@ -1,18 +1,10 @@
-import { InboardError, type Clock, type Runtime, type RuntimeEvent, type Task, type TimerHandle } from '@inboard/core'
+import { InboardError, TASK_EVENT_OF_STATUS, type Clock, type Runtime, type RuntimeEvent, type Task, type TimerHandle } from '@inboard/core'
 import { EventAccess } from './event-access.js'
 import { EventLog, type LoggedEvent } from './event-log.js'
 import type { ResolvedEventStreamOptions } from './events-options.js'
 import { SseStream } from './sse-stream.js'
 
 const TERMINAL = new Set<RuntimeEvent['type']>(['task.complete', 'task.failed', 'task.cancelled'])
-const EVENT_OF_STATUS: Record<Task['status'], RuntimeEvent['type']> = {
-  pending: 'task.created',
-  running: 'task.running',
-  waiting: 'task.waiting',
-  complete: 'task.complete',
-  failed: 'task.failed',
-  cancelled: 'task.cancelled',
-}
 
 /** What one stream shows. */
 export interface StreamRequest {
@@ -107,7 +99,7 @@ export class EventHub {
     // A late client still sees the whole task: when its first events have left the log, a snapshot of
     // the task as it is now (no id: it is not a logged event) stands in for them.
     if (task && request.afterId === null && !followed.replay.some((event) => event.type === 'task.created')) {
-      const type = EVENT_OF_STATUS[task.status]
+      const type = TASK_EVENT_OF_STATUS[task.status]
       const snapshot = { type, task_id: task.id, timestamp: new Date(this.#clock.now()).toISOString(), task }
       stream.send(`event: ${type}\ndata: ${JSON.stringify(snapshot)}\n\n`)
       if (TERMINAL.has(type) && !followed.replay.some((event) => TERMINAL.has(event.type))) {
