@@ -1,7 +1,26 @@
 import { defineTool } from '@inboard/tools'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { memoryStorage, type Storage, type StoredTask, type TaskStorage } from '@inboard/core'
 import { createScriptedPlanner, createScriptedTool, createTestRuntime } from '@inboard/core/testing'
+
+/** The in-memory storage with every task update taking 30 ms, as a database round trip would. */
+function slowWrites(): Storage {
+  const storage = memoryStorage()
+  const tasks = storage.tasks
+  const update: TaskStorage['update'] = async (task: StoredTask, expected: number) => {
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    return tasks.update(task, expected)
+  }
+  const slow = new Proxy(tasks, {
+    get: (target, key) => {
+      if (key === 'update') return update
+      const value: unknown = Reflect.get(target, key)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
+  return { ...storage, tasks: slow, open: () => storage.open(), close: () => storage.close() }
+}
 
 const emailTool = defineTool({
   name: 'email',
@@ -19,6 +38,34 @@ const emailTool = defineTool({
 })
 
 describe('waiting for input and approval', () => {
+  it('answers sendInput once the task is stored as resumed, so a read that follows never finds it waiting', async () => {
+    const storage = slowWrites()
+    const lookup = createScriptedTool({ name: 'crm', capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] } })
+    const runtime = createTestRuntime({
+      storage,
+      tools: [lookup],
+      planner: createScriptedPlanner([
+        (ctx) =>
+          ctx.input.values['email'] === undefined
+            ? { type: 'ask', message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] }
+            : { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] },
+        (ctx) => (ctx.history.length === 0 ? { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] } : { type: 'finish', result: ctx.history.at(-1)?.output }),
+        (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+      ]),
+    })
+    try {
+      const task = await runtime.tasks.create({ prompt: 'find the contact' })
+      await runtime.tasks.wait(task.id, { until: 'waiting' })
+      expect((await storage.tasks.get(task.id))?.status).toBe('waiting')
+      await runtime.tasks.sendInput(task.id, { values: { email: 'ada@example.com' } })
+      // Another process reads storage, not this process's live record.
+      expect((await storage.tasks.get(task.id))?.status).not.toBe('waiting')
+      expect((await runtime.tasks.wait(task.id)).result).toEqual({ found: 'ada@example.com' })
+    } finally {
+      await runtime.close()
+    }
+  })
+
   it('waits for missing input without holding a slot, then resumes where it stopped', async () => {
     const lookup = createScriptedTool({ name: 'crm', capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] } })
     const runtime = createTestRuntime({

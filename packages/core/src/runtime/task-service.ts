@@ -204,7 +204,11 @@ export class TaskService implements TaskApi {
     if (body.values !== undefined) Object.assign(work.values, body.values)
     if (body.approved !== undefined) work.approved = body.approved
     this.resume(record)
-    return toTask(record)
+    // Answer once the task is stored as resumed: a read that follows the answer, on any process,
+    // must not find it still waiting.
+    const answer = toTask(record)
+    await this.#deps.lifecycle.save(record)
+    return answer
   }
 
   async wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
