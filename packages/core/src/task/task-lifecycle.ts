@@ -26,6 +26,9 @@ export interface Lease {
   durationMs: number
 }
 
+/** With a queue, the least time between two prunes a process starts because tasks ended. */
+const PRUNE_AFTER_END_MS = 1_000
+
 /** `resolve(null)`: the task was taken over by another process; read it from storage instead. */
 type Waiter = { until: 'terminal' | 'waiting'; resolve: (task: Task | null) => void }
 
@@ -72,6 +75,7 @@ export class TaskLifecycle {
   readonly #waiters = new Map<string, Waiter[]>()
   #pruning: Promise<void> | null = null
   #pruneAgain = false
+  #lastPruneAt = Number.NEGATIVE_INFINITY
 
   constructor(deps: LifecycleDeps) {
     this.#deps = deps
@@ -210,6 +214,19 @@ export class TaskLifecycle {
     })
   }
 
+  /**
+   * A task ended: prune. With a queue every process of the fleet does this for the tasks it ran, and
+   * back-to-back passes (each a scan of the finished tasks) kept a database connection per process
+   * busy under load, so a process starts one at most every {@link PRUNE_AFTER_END_MS}; `list()`
+   * still prunes before it reads.
+   */
+  #pruneAfterEnd(): void {
+    const now = this.#deps.clock.now()
+    if (this.#deps.handOff === true && now - this.#lastPruneAt < PRUNE_AFTER_END_MS) return
+    this.#lastPruneAt = now
+    void this.prune()
+  }
+
   /** Drops finished tasks past their age or count; concurrent calls share one pass. */
   prune(): Promise<void> {
     if (this.#pruning) {
@@ -246,7 +263,7 @@ export class TaskLifecycle {
     // Every change a write carried reports here; the first to see the task ended lets it go.
     if (isTerminal(record.status) && outcome === 'written' && this.#live.get(record.id) === record) {
       this.#live.delete(record.id)
-      void this.prune()
+      this.#pruneAfterEnd()
     } else if (this.#deps.handOff === true && outcome === 'written' && (record.status === 'pending' || record.status === 'waiting')) {
       if (this.#live.get(record.id) === record && this.#writer.idle(record)) this.#live.delete(record.id)
     }
