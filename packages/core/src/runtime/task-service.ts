@@ -214,8 +214,19 @@ export class TaskService implements TaskApi {
   async wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
     const until = options.until ?? 'terminal'
     const { lifecycle, storage } = this.#deps
-    const record = await this.#find(id, scope)
     const done = (task: { status: string }): boolean => isTerminal(task.status as Task['status']) || (until === 'waiting' && task.status === 'waiting')
+    // Another process may finish the task while it is being read: what it says meanwhile counts.
+    let heardEarly: Task | null = null
+    const unwatchEarly = this.#watchers.watch(id, (event, remote) => {
+      if (remote && 'task' in event && done(event.task)) heardEarly ??= event.task
+    })
+    let record: TaskRecord
+    try {
+      record = await this.#find(id, scope)
+    } finally {
+      unwatchEarly()
+    }
+    if (heardEarly !== null && !done(record)) return heardEarly
     if (done(record)) return lifecycle.live(id) === record ? ((await lifecycle.wait(record, until)) ?? toTask(record)) : toTask(record)
     const pollMs = this.#queued === null ? POLL_MS : QUEUE_POLL_MS
     const { clock } = this.#deps.options
