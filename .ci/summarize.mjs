@@ -15,7 +15,8 @@ for (let index = 0; index < args.length; index += 3) {
     const report = JSON.parse(readFileSync(reportPath, 'utf8'))
     legPassed += report.numPassedTests ?? 0
     legFailed += report.numFailedTests ?? 0
-    if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0) legFailed += report.numFailedTestSuites
+    if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0)
+      legFailed += report.numFailedTestSuites
   }
   const log = logPath && existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''
   const examples = /examples: (\d+) passed, (\d+) failed/.exec(log)

@@ -32,7 +32,9 @@ describe('built-in tools in a runtime', () => {
       status: 'deployed',
     })
 
-    const task = await runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature, conditions, and humidity' })
+    const task = await runtime.tasks.create({
+      prompt: 'Look up the current weather in San Francisco and return temperature, conditions, and humidity',
+    })
     const done = await runtime.tasks.wait(task.id)
     expect(done).toMatchObject({ status: 'complete', tool: 'weather', sub_agent: 'weather-agent' })
     expect(done.result).toMatchObject({ temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' })
@@ -41,7 +43,12 @@ describe('built-in tools in a runtime', () => {
   it('fails a task with forbidden_destination when the HTTP tool is pointed at a private address', async () => {
     runtime = createRuntime({
       tools: [httpTool({ allow: ['*'] })],
-      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'http', capability: 'get', input: { url: 'http://169.254.169.254/latest/meta-data/' } }] }]),
+      planner: createScriptedPlanner([
+        {
+          type: 'call',
+          calls: [{ tool: 'http', capability: 'get', input: { url: 'http://169.254.169.254/latest/meta-data/' } }],
+        },
+      ]),
     })
     const task = await runtime.tasks.create({ prompt: 'Read the instance metadata' })
     const failed = await runtime.tasks.wait(task.id)

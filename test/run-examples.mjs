@@ -12,7 +12,10 @@ let failed = 0
 let passed = 0
 let servers = null
 const serversAnswer = () => {
-  servers ??= spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/scale/check-servers.ts')], { cwd: root, encoding: 'utf8' })
+  servers ??= spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/scale/check-servers.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+  })
   return servers.status === 0
 }
 const serverEnv = {
@@ -31,7 +34,13 @@ for (const name of readdirSync(dir).sort()) {
     continue
   }
   const started = Date.now()
-  const result = spawnSync('pnpm', ['--silent', 'run', script], { cwd: join(dir, name), stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, encoding: 'utf8', ...(needsServers ? { env: { ...process.env, ...serverEnv } } : {}) })
+  const result = spawnSync('pnpm', ['--silent', 'run', script], {
+    cwd: join(dir, name),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+    encoding: 'utf8',
+    ...(needsServers ? { env: { ...process.env, ...serverEnv } } : {}),
+  })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   if (result.status === 0) {
     passed++

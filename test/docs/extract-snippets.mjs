@@ -8,7 +8,13 @@ import { join, relative } from 'node:path'
 
 const root = new URL('../..', import.meta.url).pathname
 const out = join(root, 'test', 'docs', 'snippets')
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => join('docs', name))]
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => join('docs', name)),
+]
 
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })

@@ -17,7 +17,15 @@ describe('API keys', () => {
 
   it('answers 401 invalid_api_key for malformed, unknown and revoked keys', async () => {
     server = await startTestServer()
-    const headers = ['Basic abc', 'Bearer', 'Bearer sk_test_abcdefghijkl', 'Bearer pk_prod_abcdefghijkl', 'Bearer pk_test_short', 'Bearer pk_test_unknownunknown1', `Bearer ${TEST_KEY} extra`]
+    const headers = [
+      'Basic abc',
+      'Bearer',
+      'Bearer sk_test_abcdefghijkl',
+      'Bearer pk_prod_abcdefghijkl',
+      'Bearer pk_test_short',
+      'Bearer pk_test_unknownunknown1',
+      `Bearer ${TEST_KEY} extra`,
+    ]
     for (const authorization of headers) {
       const response = await server.call('/tasks', { key: null, headers: { authorization } })
       expect(response.status, authorization).toBe(401)
@@ -32,21 +40,27 @@ describe('API keys', () => {
     server = await startTestServer({ handler: { authFailures: { maxFailures: 3, windowMs: 60_000 } } })
     // A request without a key is not a guess, and does not count.
     for (let i = 0; i < 5; i++) expect((await server.call('/tasks', { key: null })).status).toBe(401)
-    for (let i = 0; i < 3; i++) expect((await server.call('/tasks', { key: `pk_test_guess${String(i).padStart(20, '0')}` })).status).toBe(401)
+    for (let i = 0; i < 3; i++)
+      expect((await server.call('/tasks', { key: `pk_test_guess${String(i).padStart(20, '0')}` })).status).toBe(401)
     const refused = await server.call('/tasks')
     expect(refused.status).toBe(429)
     expect(refused.headers.get('retry-after')).toBe('60')
     expect(await refused.json()).toMatchObject({ error: { code: 'too_many_auth_failures' } })
     await server.runtime.clock.advance(30_000)
-    expect((await server.call('/tasks', { key: 'pk_test_guess99999999999999999999' })).headers.get('retry-after')).toBe('30')
+    expect((await server.call('/tasks', { key: 'pk_test_guess99999999999999999999' })).headers.get('retry-after')).toBe(
+      '30',
+    )
     await server.runtime.clock.advance(30_000)
     expect((await server.call('/tasks')).status).toBe(200)
   })
 
   it('throttles failed authentication per address: another client address is not refused', async () => {
     server = await startTestServer({ handler: { authFailures: { maxFailures: 1 } } })
-    const request = (key: string): Request => new Request(`${server.base}/tasks`, { headers: { authorization: `Bearer ${key}` } })
-    expect((await server.handler(request('pk_test_unknownunknown1'), { clientAddress: '198.51.100.7' })).status).toBe(401)
+    const request = (key: string): Request =>
+      new Request(`${server.base}/tasks`, { headers: { authorization: `Bearer ${key}` } })
+    expect((await server.handler(request('pk_test_unknownunknown1'), { clientAddress: '198.51.100.7' })).status).toBe(
+      401,
+    )
     expect((await server.handler(request(TEST_KEY), { clientAddress: '198.51.100.7' })).status).toBe(429)
     expect((await server.handler(request(TEST_KEY), { clientAddress: '198.51.100.8' })).status).toBe(200)
   })
@@ -75,10 +89,15 @@ describe('rate limits', () => {
     server = await startTestServer()
     const ok = await server.call('/tasks')
     const notFound = await server.call('/tasks/task_missing')
-    for (const [response, remaining] of [[ok, '99'], [notFound, '98']] as const) {
+    for (const [response, remaining] of [
+      [ok, '99'],
+      [notFound, '98'],
+    ] as const) {
       expect(response.headers.get('x-ratelimit-limit')).toBe('100')
       expect(response.headers.get('x-ratelimit-remaining')).toBe(remaining)
-      expect(Number(response.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((server.runtime.clock.now() + 60_000) / 1000))
+      expect(Number(response.headers.get('x-ratelimit-reset'))).toBe(
+        Math.ceil((server.runtime.clock.now() + 60_000) / 1000),
+      )
     }
     expect((await server.call('/tasks', { key: null })).headers.get('x-ratelimit-limit')).toBeNull()
   })
@@ -108,10 +127,17 @@ describe('per-key requestsPerMinute', () => {
   it('refuses a key whose requestsPerMinute is not a positive integer', async () => {
     server = await startTestServer()
     for (const requestsPerMinute of [0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => createHandler(server.runtime, { keys: [{ key: TEST_KEY, requestsPerMinute }] }), String(requestsPerMinute)).toThrow(/requestsPerMinute must be a positive integer/)
+      expect(
+        () => createHandler(server.runtime, { keys: [{ key: TEST_KEY, requestsPerMinute }] }),
+        String(requestsPerMinute),
+      ).toThrow(/requestsPerMinute must be a positive integer/)
     }
-    expect(() => server.handler.addKey({ key: LIVE_KEY, requestsPerMinute: 0 })).toThrow(/requestsPerMinute must be a positive integer/)
-    expect(() => server.handler.addKey({ sha256: keyDigest(LIVE_KEY), environment: 'live', requestsPerMinute: Number.NaN })).toThrow(/requestsPerMinute/)
+    expect(() => server.handler.addKey({ key: LIVE_KEY, requestsPerMinute: 0 })).toThrow(
+      /requestsPerMinute must be a positive integer/,
+    )
+    expect(() =>
+      server.handler.addKey({ sha256: keyDigest(LIVE_KEY), environment: 'live', requestsPerMinute: Number.NaN }),
+    ).toThrow(/requestsPerMinute/)
   })
 
   it('uses the default limit and reports through onError when authenticate returns an unusable requestsPerMinute', async () => {
@@ -121,7 +147,8 @@ describe('per-key requestsPerMinute', () => {
       handler: {
         rateLimit: { requestsPerMinute: 7 },
         onError: (error) => errors.push(error),
-        authenticate: (token) => (token === dynamic ? { environment: 'live', account: 'acct_db', requestsPerMinute: Number.NaN } : null),
+        authenticate: (token) =>
+          token === dynamic ? { environment: 'live', account: 'acct_db', requestsPerMinute: Number.NaN } : null,
       },
     })
     const response = await server.call('/tasks', { key: dynamic })

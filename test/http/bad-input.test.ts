@@ -25,7 +25,9 @@ describe('bad input', () => {
   it('answers 400 input_not_requested naming the values a waiting task did not ask for, and applies none of them', async () => {
     const { id } = (await (await server.call('/tasks', { json: { prompt: 'ask me' } })).json()) as { id: string }
     await server.runtime.tasks.wait(id, { until: 'waiting' })
-    const refused = await server.call(`/tasks/${id}/input`, { json: { values: { city: 'Paris', capability: 'weather.current', admin: true } } })
+    const refused = await server.call(`/tasks/${id}/input`, {
+      json: { values: { city: 'Paris', capability: 'weather.current', admin: true } },
+    })
     expect(refused.status).toBe(400)
     const { error } = (await refused.json()) as { error: { code: string; message: string; param: string } }
     expect(error).toMatchObject({ code: 'input_not_requested', param: 'values' })
@@ -55,10 +57,21 @@ describe('bad input', () => {
     expect(await declared.json()).toMatchObject({ error: { code: 'payload_too_large' } })
     const chunked = await new Promise<number>((resolve, reject) => {
       const url = new URL(`${server.base}/tasks`)
-      const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      })
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TEST_KEY}`,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
       req.on('error', reject)
       for (let i = 0; i < 10; i++) req.write('x'.repeat(200))
       req.end()
@@ -83,11 +96,22 @@ describe('bad input', () => {
     // Per-task URLs need webhooks configured (a secret to sign with); without them any webhook_url is a 400.
     await server.close()
     server = await startTestServer({ handler: { webhooks: { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } })
-    for (const url of ['http://127.0.0.1/hook', 'http://localhost:3000/', 'http://169.254.169.254/latest', 'http://[::1]/', 'http://10.0.0.8/', 'ftp://example.com/', 'not a url']) {
+    for (const url of [
+      'http://127.0.0.1/hook',
+      'http://localhost:3000/',
+      'http://169.254.169.254/latest',
+      'http://[::1]/',
+      'http://10.0.0.8/',
+      'ftp://example.com/',
+      'not a url',
+    ]) {
       const response = await server.call('/tasks', { json: { prompt: 'hang', webhook_url: url } })
       expect(response.status, url).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', param: 'webhook_url' } })
     }
-    expect((await server.call('/tasks', { json: { prompt: 'hang', webhook_url: 'https://hooks.example.com/inboard' } })).status).toBe(201)
+    expect(
+      (await server.call('/tasks', { json: { prompt: 'hang', webhook_url: 'https://hooks.example.com/inboard' } }))
+        .status,
+    ).toBe(201)
   })
 })

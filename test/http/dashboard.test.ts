@@ -7,7 +7,8 @@ afterEach(async () => {
   server = undefined
 })
 
-const get = (path: string, init?: RequestInit): Promise<Response> => fetch(`${server!.origin}${path}`, { redirect: 'manual', ...init })
+const get = (path: string, init?: RequestInit): Promise<Response> =>
+  fetch(`${server!.origin}${path}`, { redirect: 'manual', ...init })
 
 describe('the dashboard', () => {
   it('is not served unless the handler enables it', async () => {
@@ -44,12 +45,25 @@ describe('the dashboard', () => {
 
   it('serves its modules, stylesheet and Preact and htm from the package, a few tens of KB in all', async () => {
     server = await startTestServer({ handler: { dashboard: true } })
-    const names = ['app.js', 'api.js', 'event-stream.js', 'task-list.js', 'task-page.js', 'waterfall.js', 'dashboard.css', 'vendor/preact.js', 'vendor/preact-hooks.js', 'vendor/htm.js']
+    const names = [
+      'app.js',
+      'api.js',
+      'event-stream.js',
+      'task-list.js',
+      'task-page.js',
+      'waterfall.js',
+      'dashboard.css',
+      'vendor/preact.js',
+      'vendor/preact-hooks.js',
+      'vendor/htm.js',
+    ]
     let bytes = 0
     for (const name of names) {
       const response = await get(`/dashboard/${name}`)
       expect(response.status, name).toBe(200)
-      expect(response.headers.get('content-type'), name).toMatch(name.endsWith('.css') ? /^text\/css/ : /^text\/javascript/)
+      expect(response.headers.get('content-type'), name).toMatch(
+        name.endsWith('.css') ? /^text\/css/ : /^text\/javascript/,
+      )
       expect(response.headers.get('content-security-policy'), name).toContain("default-src 'none'")
       bytes += (await response.arrayBuffer()).byteLength
     }
@@ -63,7 +77,14 @@ describe('the dashboard', () => {
 
   it('serves only its own files: other names, traversal and other methods are refused', async () => {
     server = await startTestServer({ handler: { dashboard: true } })
-    for (const path of ['/dashboard/nope.js', '/dashboard/../package.json', '/dashboard/%2e%2e/package.json', '/dashboard/vendor/../../package.json', '/dashboard/dashboard-files.ts', '/dashboard/vendor/']) {
+    for (const path of [
+      '/dashboard/nope.js',
+      '/dashboard/../package.json',
+      '/dashboard/%2e%2e/package.json',
+      '/dashboard/vendor/../../package.json',
+      '/dashboard/dashboard-files.ts',
+      '/dashboard/vendor/',
+    ]) {
       const response = await get(path)
       expect(response.status, path).toBe(404)
     }

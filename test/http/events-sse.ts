@@ -28,7 +28,10 @@ export class SseReader {
       const left = deadline - Date.now()
       if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`)
       let timer: ReturnType<typeof setTimeout> | undefined
-      const chunk = await Promise.race([this.#reader.read(), new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left)))])
+      const chunk = await Promise.race([
+        this.#reader.read(),
+        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left))),
+      ])
       clearTimeout(timer)
       if (chunk === 'timeout') throw new Error(`no event within ${timeoutMs} ms`)
       if (chunk.done) this.#done = true

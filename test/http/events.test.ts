@@ -45,11 +45,17 @@ describe('GET /v1/tasks/:id/events', () => {
     await until(all, 'task.waiting')
     const reader = await open(`/tasks/${task.id}/events`)
     const history = await until(reader, 'task.waiting')
-    expect(history.map((message) => message.event)).toEqual(expect.arrayContaining(['task.created', 'task.running', 'step.started', 'step.complete', 'task.waiting']))
+    expect(history.map((message) => message.event)).toEqual(
+      expect.arrayContaining(['task.created', 'task.running', 'step.started', 'step.complete', 'task.waiting']),
+    )
     expect(history[0]!.event).toBe('task.created')
     const ids = history.map((message) => Number(message.id))
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
-    expect(parsed(history.at(-1)!)).toMatchObject({ type: 'task.waiting', task_id: task.id, task: { status: 'waiting', waiting: { reason: 'input_required' } } })
+    expect(parsed(history.at(-1)!)).toMatchObject({
+      type: 'task.waiting',
+      task_id: task.id,
+      task: { status: 'waiting', waiting: { reason: 'input_required' } },
+    })
 
     expect((await server.call(`/tasks/${task.id}/input`, { json: { values: { city: 'Paris' } } })).status).toBe(200)
     const rest = await reader.rest()
@@ -65,7 +71,11 @@ describe('GET /v1/tasks/:id/events', () => {
     const messages = await (await open(`/tasks/${task.id}/events`)).rest()
     expect(messages).toHaveLength(1)
     expect(messages[0]).toMatchObject({ event: 'task.complete', id: undefined })
-    expect(parsed(messages[0]!)).toMatchObject({ type: 'task.complete', task_id: task.id, task: { status: 'complete' } })
+    expect(parsed(messages[0]!)).toMatchObject({
+      type: 'task.complete',
+      task_id: task.id,
+      task: { status: 'complete' },
+    })
   })
 
   it("answers 404 for another account's task", async () => {
@@ -117,7 +127,9 @@ describe('GET /v1/events', () => {
   })
 
   it('starts a stream opened without Last-Event-ID at the newest event, however many the server keeps', async () => {
-    server = await startTestServer({ handler: { events: { maxBufferBytes: 16_384 }, rateLimit: { requestsPerMinute: 10_000 } } })
+    server = await startTestServer({
+      handler: { events: { maxBufferBytes: 16_384 }, rateLimit: { requestsPerMinute: 10_000 } },
+    })
     const first = await open('/events?type=task.complete')
     const long = 'x'.repeat(1_000)
     // Far more kept than one stream may buffer: replaying it all would close a new stream at once.
@@ -132,7 +144,9 @@ describe('GET /v1/events', () => {
   })
 
   it('caps open streams per key and frees a slot when a client disconnects', async () => {
-    server = await startTestServer({ handler: { events: { maxStreamsPerKey: 2 }, rateLimit: { requestsPerMinute: 100 } } })
+    server = await startTestServer({
+      handler: { events: { maxStreamsPerKey: 2 }, rateLimit: { requestsPerMinute: 100 } },
+    })
     const one = await open('/events')
     const two = await open('/events')
     const refused = await server.call('/events')
@@ -145,7 +159,9 @@ describe('GET /v1/events', () => {
   })
 
   it('drops a client that never reads instead of buffering for it', async () => {
-    server = await startTestServer({ handler: { events: { maxStreamsPerKey: 1, maxBufferBytes: 16_384 }, rateLimit: { requestsPerMinute: 10_000 } } })
+    server = await startTestServer({
+      handler: { events: { maxStreamsPerKey: 1, maxBufferBytes: 16_384 }, rateLimit: { requestsPerMinute: 10_000 } },
+    })
     const url = new URL(`${server.base}/events`)
     const stalled = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = httpRequest(url, { headers: { Authorization: `Bearer ${TEST_KEY}` } }, resolve)
@@ -170,7 +186,9 @@ describe('?wait=N', () => {
     expect(waiting.status).toBe('waiting')
     const hanging = await create({ prompt: 'hang on' })
     let answered: Task | null = null
-    const pending = server.call(`/tasks/${hanging.id}?wait=2`).then(async (response) => (answered = (await response.json()) as Task))
+    const pending = server
+      .call(`/tasks/${hanging.id}?wait=2`)
+      .then(async (response) => (answered = (await response.json()) as Task))
     for (let i = 0; i < 100 && answered === null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 5))
       if (i > 5) await server.runtime.clock.advance(100)

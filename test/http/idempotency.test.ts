@@ -8,7 +8,11 @@ afterEach(async () => {
 })
 
 const post = (body: unknown, key: string, apiKey?: string): Promise<Response> =>
-  server.call('/tasks', { json: body, headers: { 'idempotency-key': key }, ...(apiKey === undefined ? {} : { key: apiKey }) })
+  server.call('/tasks', {
+    json: body,
+    headers: { 'idempotency-key': key },
+    ...(apiKey === undefined ? {} : { key: apiKey }),
+  })
 
 const taskCount = async (): Promise<number> => (await server.runtime.tasks.list({ limit: 100 })).data.length
 
@@ -104,7 +108,9 @@ describe('Idempotency-Key on POST /v1/tasks', () => {
 
   it('creates exactly one task for 50 concurrent requests with one key', async () => {
     server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 1000 } } })
-    const responses = await Promise.all(Array.from({ length: 50 }, () => post({ prompt: 'hang', metadata: { n: 1 } }, 'burst')))
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => post({ prompt: 'hang', metadata: { n: 1 } }, 'burst')),
+    )
     const bodies = (await Promise.all(responses.map((response) => response.json()))) as Array<{ id: string }>
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(201))
     expect(responses.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(49)
@@ -125,7 +131,11 @@ describe('idempotency records in the in-memory storage', () => {
   })
 
   it('evicts completed records before in-progress ones, and holds 10,000 records by default', async () => {
-    const record = (done: boolean): IdempotencyRecord => ({ fingerprint: 'f', response: done ? { status: 201, body: '{}' } : null, expiresAt: 1_000 })
+    const record = (done: boolean): IdempotencyRecord => ({
+      fingerprint: 'f',
+      response: done ? { status: 201, body: '{}' } : null,
+      expiresAt: 1_000,
+    })
     const id = (key: string) => ({ scope: 'acct', key })
     const small = memoryStorage({ maxIdempotencyRecords: 2 }).idempotency
     await small.claim(id('in-progress'), record(false), 0)

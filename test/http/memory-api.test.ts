@@ -5,7 +5,9 @@ import { LIVE_KEY, OTHER_ACCOUNT_KEY, TEST_KEY, startTestServer, type TestServer
 let server: TestServer
 beforeEach(async () => {
   // Prebuilt, so every account and environment can run it; each still learns only for itself.
-  server = await startTestServer({ runtime: { subagents: [{ name: 'weather-agent', prompt: 'Weather forecasts and current conditions' }] } })
+  server = await startTestServer({
+    runtime: { subagents: [{ name: 'weather-agent', prompt: 'Weather forecasts and current conditions' }] },
+  })
 })
 afterEach(async () => {
   await server.close()
@@ -13,19 +15,29 @@ afterEach(async () => {
 
 /** Live tasks learn; tasks of test keys run in test mode and neither learn nor apply memory. */
 async function runTask(prompt: string, key = LIVE_KEY): Promise<string> {
-  const created = (await (await server.call('/tasks', { json: { prompt, sub_agent: 'weather-agent' }, key })).json()) as { id: string }
+  const created = (await (
+    await server.call('/tasks', { json: { prompt, sub_agent: 'weather-agent' }, key })
+  ).json()) as { id: string }
   await server.runtime.tasks.wait(created.id)
   return created.id
 }
 
-const memoryOf = async (key = LIVE_KEY) => subagentMemorySchema.parse(await (await server.call('/subagents/weather-agent/memory', { key })).json())
+const memoryOf = async (key = LIVE_KEY) =>
+  subagentMemorySchema.parse(await (await server.call('/subagents/weather-agent/memory', { key })).json())
 
 describe('subagent memory over HTTP', () => {
   it('shows what a subagent learned for the caller’s account, with provenance', async () => {
     const taskId = await runTask('Weather in San Francisco')
     const memory = await memoryOf()
     expect(memory.sub_agent).toBe('weather-agent')
-    expect(memory.entries).toEqual([expect.objectContaining({ kind: 'plan', tool: '*', value: expect.objectContaining({ shape: 'Weather in {location}' }), provenance: expect.objectContaining({ task_id: taskId }) })])
+    expect(memory.entries).toEqual([
+      expect.objectContaining({
+        kind: 'plan',
+        tool: '*',
+        value: expect.objectContaining({ shape: 'Weather in {location}' }),
+        provenance: expect.objectContaining({ task_id: taskId }),
+      }),
+    ])
     // Another account, or the same account's test environment, sees none of it.
     expect((await memoryOf(OTHER_ACCOUNT_KEY)).entries).toEqual([])
     expect((await memoryOf(TEST_KEY)).entries).toEqual([])
@@ -33,9 +45,15 @@ describe('subagent memory over HTTP', () => {
 
   it('forgets the caller’s memory with DELETE, optionally for one tool', async () => {
     await runTask('Weather in San Francisco')
-    const otherAccount = await server.call('/subagents/weather-agent/memory', { method: 'DELETE', key: OTHER_ACCOUNT_KEY })
+    const otherAccount = await server.call('/subagents/weather-agent/memory', {
+      method: 'DELETE',
+      key: OTHER_ACCOUNT_KEY,
+    })
     expect(memoryResetSchema.parse(await otherAccount.json())).toEqual({ sub_agent: 'weather-agent', deleted: 0 })
-    const byTool = await server.call('/subagents/weather-agent/memory?tool=weather', { method: 'DELETE', key: LIVE_KEY })
+    const byTool = await server.call('/subagents/weather-agent/memory?tool=weather', {
+      method: 'DELETE',
+      key: LIVE_KEY,
+    })
     expect(await byTool.json()).toEqual({ sub_agent: 'weather-agent', deleted: 0 })
     expect((await memoryOf()).entries).toHaveLength(1)
     const all = await server.call('/subagents/weather-agent/memory', { method: 'DELETE', key: LIVE_KEY })

@@ -18,7 +18,8 @@ describe('GET /v1/openapi.json', () => {
     const result = await new Validator().validate(document)
     expect(result.errors ?? []).toEqual([])
     expect(result.valid).toBe(true)
-    for (const [method, path] of ROUTE_LIST) expect(document.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined()
+    for (const [method, path] of ROUTE_LIST)
+      expect(document.paths[path]?.[method.toLowerCase()], `${method} ${path}`).toBeDefined()
     const operations = Object.values(document.paths).flatMap((item) => Object.keys(item))
     expect(operations).toHaveLength(ROUTE_LIST.length)
   })
@@ -26,11 +27,31 @@ describe('GET /v1/openapi.json', () => {
   it('describes the create-task body with the runtime’s validation schema', async () => {
     server = await startTestServer()
     const document = (await (await server.call('/openapi.json', { key: null })).json()) as {
-      paths: Record<string, { post?: { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } } } }>
+      paths: Record<
+        string,
+        {
+          post?: {
+            requestBody: {
+              content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } }
+            }
+          }
+        }
+      >
     }
     const schema = document.paths['/v1/tasks']?.post?.requestBody.content['application/json'].schema
     expect(schema?.required).toEqual(['prompt'])
-    expect(Object.keys(schema?.properties ?? {})).toEqual(expect.arrayContaining(['prompt', 'sub_agent', 'user_id', 'metadata', 'mode', 'priority', 'timeout', 'webhook_url']))
+    expect(Object.keys(schema?.properties ?? {})).toEqual(
+      expect.arrayContaining([
+        'prompt',
+        'sub_agent',
+        'user_id',
+        'metadata',
+        'mode',
+        'priority',
+        'timeout',
+        'webhook_url',
+      ]),
+    )
   })
 })
 

@@ -31,7 +31,11 @@ function forms(secret: string): string[] {
 }
 
 function leaks(text: string): string[] {
-  return CANARIES.flatMap((secret) => forms(secret).filter((form) => text.includes(form)).map((form) => `${secret} as ${form}`))
+  return CANARIES.flatMap((secret) =>
+    forms(secret)
+      .filter((form) => text.includes(form))
+      .map((form) => `${secret} as ${form}`),
+  )
 }
 
 async function bodyOf(req: IncomingMessage): Promise<string> {
@@ -51,11 +55,21 @@ async function startEchoUpstream(): Promise<{ url: string; close(): Promise<void
       const url = new URL(req.url ?? '/', 'http://upstream')
       res.setHeader('content-type', 'application/json')
       if (url.pathname === '/token') {
-        res.writeHead(400).end(JSON.stringify({ error: 'invalid_request', error_description: `got ${body} auth ${req.headers.authorization ?? ''}` }))
+        res.writeHead(400).end(
+          JSON.stringify({
+            error: 'invalid_request',
+            error_description: `got ${body} auth ${req.headers.authorization ?? ''}`,
+          }),
+        )
         return
       }
       const echoed = [req.headers['x-api-key'], req.headers.authorization, url.search].filter(Boolean).join(' ')
-      res.writeHead(url.pathname === '/ok' ? 200 : 400).end(JSON.stringify({ message: `bad request: ${echoed}`, received: { headers: req.headers, query: url.search, body } }))
+      res.writeHead(url.pathname === '/ok' ? 200 : 400).end(
+        JSON.stringify({
+          message: `bad request: ${echoed}`,
+          received: { headers: req.headers, query: url.search, body },
+        }),
+      )
     })
   })
   const url = await listen(server)
@@ -88,18 +102,40 @@ describe('secrets echoed by an upstream', () => {
   it('never reach error messages, traces, events, webhooks or logs, in any encoding', async () => {
     const upstream = await startEchoUpstream()
     const receiver = await startReceiver()
-    closers.push(() => upstream.close(), () => receiver.close())
+    closers.push(
+      () => upstream.close(),
+      () => receiver.close(),
+    )
     const definition = (name: string, auth: Record<string, unknown>): ReturnType<typeof toolFromDefinition> =>
-      toolFromDefinition({ name, description: `${name} echo`, version: '1.0.0', base_url: upstream.url, auth, capabilities: [{ name: 'fail', description: 'Fails with an echo', method: 'GET', path: '/api' }] })
+      toolFromDefinition({
+        name,
+        description: `${name} echo`,
+        version: '1.0.0',
+        base_url: upstream.url,
+        auth,
+        capabilities: [{ name: 'fail', description: 'Fails with an echo', method: 'GET', path: '/api' }],
+      })
     const tools = [
       definition('crm', { type: 'api_key', header: 'X-Api-Key' }),
       definition('search', { type: 'api_key', query_param: 'key' }),
-      definition('calendar', { type: 'oauth2', authorize_url: `${upstream.url}/authorize`, token_url: `${upstream.url}/token`, scopes: [] }),
-      httpTool({ name: 'web', allow: ['127.0.0.1'], allowPrivate: true, headers: { 'x-api-key': TOOL_KEY, authorization: `Bearer ${TOOL_BEARER}` } }),
+      definition('calendar', {
+        type: 'oauth2',
+        authorize_url: `${upstream.url}/authorize`,
+        token_url: `${upstream.url}/token`,
+        scopes: [],
+      }),
+      httpTool({
+        name: 'web',
+        allow: ['127.0.0.1'],
+        allowPrivate: true,
+        headers: { 'x-api-key': TOOL_KEY, authorization: `Bearer ${TOOL_BEARER}` },
+      }),
     ]
     const logged: string[] = []
     for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg, { depth: 10 })).join(' ')))
+      vi.spyOn(console, level).mockImplementation(
+        (...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg, { depth: 10 })).join(' ')),
+      )
     }
     server = await startTestServer({
       runtime: {
@@ -111,11 +147,21 @@ describe('secrets echoed by an upstream', () => {
           services: {
             crm: { type: 'api_key' },
             search: { type: 'api_key' },
-            calendar: { type: 'oauth2', authorizeUrl: `${upstream.url}/authorize`, tokenUrl: `${upstream.url}/token`, clientId: 'inboard-app', clientSecret: CLIENT_SECRET, redirectUri: 'http://app.test/callback' },
+            calendar: {
+              type: 'oauth2',
+              authorizeUrl: `${upstream.url}/authorize`,
+              tokenUrl: `${upstream.url}/token`,
+              clientId: 'inboard-app',
+              clientSecret: CLIENT_SECRET,
+              redirectUri: 'http://app.test/callback',
+            },
           },
         },
       },
-      handler: { onError: (error) => void logged.push(inspect(error, { depth: 10 })), webhooks: { url: `${receiver.url}/hook`, secret: WEBHOOK_SECRET, allowPrivateAddresses: true } },
+      handler: {
+        onError: (error) => void logged.push(inspect(error, { depth: 10 })),
+        webhooks: { url: `${receiver.url}/hook`, secret: WEBHOOK_SECRET, allowPrivateAddresses: true },
+      },
     })
     const { runtime } = server
     const events: RuntimeEvent[] = []
@@ -125,8 +171,18 @@ describe('secrets echoed by an upstream', () => {
     const account = { account: 'default:live' }
     await auth.setCredentials('ada', 'crm', { secret: API_KEY, ...account })
     await auth.setCredentials('ada', 'search', { secret: QUERY_KEY, ...account })
-    await auth.setCredentials('ada', 'calendar', { secret: { accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() + 3_600_000) }, ...account })
-    await auth.setCredentials('bob', 'calendar', { secret: { accessToken: 'stale-access-token-Qe40', refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() - 1_000) }, ...account })
+    await auth.setCredentials('ada', 'calendar', {
+      secret: { accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, expiresAt: new Date(Date.now() + 3_600_000) },
+      ...account,
+    })
+    await auth.setCredentials('bob', 'calendar', {
+      secret: {
+        accessToken: 'stale-access-token-Qe40',
+        refreshToken: REFRESH_TOKEN,
+        expiresAt: new Date(Date.now() - 1_000),
+      },
+      ...account,
+    })
 
     const runs = [
       { prompt: 'crm', user_id: 'ada' },
@@ -142,14 +198,19 @@ describe('secrets echoed by an upstream', () => {
       expect(created.status).toBe(201)
       const { id } = (await created.json()) as { id: string }
       await runtime.tasks.wait(id, { until: 'waiting' })
-      emitted.push(await (await server.call(`/tasks/${id}`, { key: LIVE_KEY })).text(), await (await server.call(`/tasks/${id}/trace`, { key: LIVE_KEY })).text())
+      emitted.push(
+        await (await server.call(`/tasks/${id}`, { key: LIVE_KEY })).text(),
+        await (await server.call(`/tasks/${id}/trace`, { key: LIVE_KEY })).text(),
+      )
     }
     for (let i = 0; i < 5; i++) {
       await runtime.clock.advance(0)
       await server.handler.webhooksIdle()
     }
 
-    const tasks = emitted.filter((_, i) => i % 2 === 0).map((text) => JSON.parse(text) as { status: string; error?: { message: string }; result?: unknown })
+    const tasks = emitted
+      .filter((_, i) => i % 2 === 0)
+      .map((text) => JSON.parse(text) as { status: string; error?: { message: string }; result?: unknown })
     // The upstream did echo: each failure says so, with the secrets cut out.
     expect(tasks.map((task) => task.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'complete'])
     for (const task of tasks.slice(0, 5)) expect(task.error?.message).toContain('[redacted]')

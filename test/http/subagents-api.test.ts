@@ -4,19 +4,28 @@ import { startTestServer, type TestServer } from './support/test-server.js'
 
 let server: TestServer
 beforeEach(async () => {
-  server = await startTestServer({ runtime: { subagents: [{ name: 'weather-prebuilt', prompt: 'Weather forecasts' }] } })
+  server = await startTestServer({
+    runtime: { subagents: [{ name: 'weather-prebuilt', prompt: 'Weather forecasts' }] },
+  })
 })
 afterEach(async () => {
   await server.close()
 })
 
-const deploy = (name: string, prompt = 'Weather forecasts and current conditions'): Promise<Response> => server.call('/subagents', { json: { name, prompt } })
+const deploy = (name: string, prompt = 'Weather forecasts and current conditions'): Promise<Response> =>
+  server.call('/subagents', { json: { name, prompt } })
 
 describe('subagents', () => {
   it('deploys a subagent with 201 and the tools its prompt names', async () => {
     const response = await deploy('weather-agent')
     expect(response.status).toBe(201)
-    expect(subagentSchema.parse(await response.json())).toMatchObject({ id: 'weather-agent', status: 'deployed', tools: ['weather'], tools_available: 1, capabilities: ['weather.current'] })
+    expect(subagentSchema.parse(await response.json())).toMatchObject({
+      id: 'weather-agent',
+      status: 'deployed',
+      tools: ['weather'],
+      tools_available: 1,
+      capabilities: ['weather.current'],
+    })
   })
 
   it('answers 409 subagent_already_exists for a second deploy and 400 for a bad name', async () => {
@@ -31,7 +40,9 @@ describe('subagents', () => {
 
   it('gets a subagent with its prompt and answers 404 subagent_not_found for an unknown one', async () => {
     await deploy('weather-agent')
-    expect(subagentSchema.parse(await (await server.call('/subagents/weather-agent')).json()).prompt).toBe('Weather forecasts and current conditions')
+    expect(subagentSchema.parse(await (await server.call('/subagents/weather-agent')).json()).prompt).toBe(
+      'Weather forecasts and current conditions',
+    )
     for (const id of ['crm-agent', 'UPPER', '%20']) {
       const response = await server.call(`/subagents/${id}`)
       expect(response.status).toBe(404)
@@ -43,7 +54,10 @@ describe('subagents', () => {
     await deploy('first-agent')
     await server.runtime.clock.advance(1000)
     await deploy('second-agent')
-    const page = (await (await server.call('/subagents?limit=2')).json()) as { data: Array<Record<string, unknown>>; has_more: boolean }
+    const page = (await (await server.call('/subagents?limit=2')).json()) as {
+      data: Array<Record<string, unknown>>
+      has_more: boolean
+    }
     expect(page.data.map((item) => item.id)).toEqual(['second-agent', 'first-agent'])
     expect(page.has_more).toBe(true)
     for (const item of page.data) {
@@ -70,7 +84,11 @@ describe('subagents', () => {
     await deploy('weather-agent')
     const response = await server.call('/subagents/weather-agent', { method: 'DELETE' })
     expect(response.status).toBe(200)
-    expect(await response.json()).toMatchObject({ id: 'weather-agent', status: 'deleted', deleted_at: expect.any(String) })
+    expect(await response.json()).toMatchObject({
+      id: 'weather-agent',
+      status: 'deleted',
+      deleted_at: expect.any(String),
+    })
     const task = await server.call('/tasks', { json: { prompt: 'weather', sub_agent: 'weather-agent' } })
     expect(task.status).toBe(404)
     expect(await task.json()).toMatchObject({ error: { code: 'subagent_not_found' } })

@@ -12,7 +12,10 @@ afterEach(async () => {
 
 const weatherPrompt = 'Look up the current weather in San Francisco and return temperature, conditions, and humidity'
 
-async function createTask(body: Record<string, unknown> = { prompt: weatherPrompt }, key?: string): Promise<{ id: string; status: string } & Record<string, unknown>> {
+async function createTask(
+  body: Record<string, unknown> = { prompt: weatherPrompt },
+  key?: string,
+): Promise<{ id: string; status: string } & Record<string, unknown>> {
   const response = await server.call('/tasks', { json: body, ...(key === undefined ? {} : { key }) })
   expect(response.status).toBe(201)
   return (await response.json()) as { id: string; status: string }
@@ -20,14 +23,27 @@ async function createTask(body: Record<string, unknown> = { prompt: weatherPromp
 
 describe('POST /v1/tasks', () => {
   it('answers 201 with the task as it is now, running', async () => {
-    const task = await createTask({ prompt: weatherPrompt, user_id: 'user_123', metadata: { source: 'lead_enrichment_pipeline' } })
-    expect(taskSchema.parse(task)).toMatchObject({ status: 'running', user_id: 'user_123', metadata: { source: 'lead_enrichment_pipeline' }, sub_agent: null })
+    const task = await createTask({
+      prompt: weatherPrompt,
+      user_id: 'user_123',
+      metadata: { source: 'lead_enrichment_pipeline' },
+    })
+    expect(taskSchema.parse(task)).toMatchObject({
+      status: 'running',
+      user_id: 'user_123',
+      metadata: { source: 'lead_enrichment_pipeline' },
+      sub_agent: null,
+    })
     expect(task.id).toMatch(/^task_/)
   })
 
   it('routes to a named subagent and answers 404 subagent_not_found for an unknown one', async () => {
-    expect((await server.call('/subagents', { json: { name: 'weather-agent', prompt: 'Weather forecasts' } })).status).toBe(201)
-    expect(await createTask({ prompt: weatherPrompt, sub_agent: 'weather-agent' })).toMatchObject({ sub_agent: 'weather-agent' })
+    expect(
+      (await server.call('/subagents', { json: { name: 'weather-agent', prompt: 'Weather forecasts' } })).status,
+    ).toBe(201)
+    expect(await createTask({ prompt: weatherPrompt, sub_agent: 'weather-agent' })).toMatchObject({
+      sub_agent: 'weather-agent',
+    })
     const missing = await server.call('/tasks', { json: { prompt: weatherPrompt, sub_agent: 'crm-agent' } })
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ error: { code: 'subagent_not_found' } })
@@ -36,7 +52,9 @@ describe('POST /v1/tasks', () => {
   it('answers 422 prompt_too_long past 10,000 characters', async () => {
     const response = await server.call('/tasks', { json: { prompt: 'x'.repeat(10_001) } })
     expect(response.status).toBe(422)
-    expect(await response.json()).toEqual({ error: { code: 'prompt_too_long', message: expect.any(String), param: 'prompt' } })
+    expect(await response.json()).toEqual({
+      error: { code: 'prompt_too_long', message: expect.any(String), param: 'prompt' },
+    })
   })
 
   it('answers 400 invalid_request naming the field for a missing prompt or a field of the wrong type', async () => {
@@ -73,7 +91,11 @@ describe('GET /v1/tasks/:id', () => {
     const { id } = await createTask({ prompt: 'please fail' })
     await server.runtime.tasks.wait(id)
     const task = (await (await server.call(`/tasks/${id}`)).json()) as Record<string, unknown>
-    expect(task).toMatchObject({ status: 'failed', failed_at: expect.any(String), error: { code: expect.any(String), message: expect.any(String), recoverable: false } })
+    expect(task).toMatchObject({
+      status: 'failed',
+      failed_at: expect.any(String),
+      error: { code: expect.any(String), message: expect.any(String), recoverable: false },
+    })
   })
 
   it('answers 404 task_not_found for an unknown id and for an id of the wrong shape', async () => {
@@ -91,7 +113,9 @@ describe('GET /v1/tasks/:id', () => {
     expect((await server.call(`/tasks/${test.id}`, { key: LIVE_KEY })).status).toBe(404)
     expect((await server.call(`/tasks/${test.id}`, { key: OTHER_ACCOUNT_KEY })).status).toBe(404)
     expect((await server.call(`/tasks/${live.id}/cancel`, { method: 'POST' })).status).toBe(404)
-    expect(((await (await server.call('/tasks')).json()) as { data: Array<{ id: string }> }).data.map((task) => task.id)).toEqual([test.id])
+    expect(
+      ((await (await server.call('/tasks')).json()) as { data: Array<{ id: string }> }).data.map((task) => task.id),
+    ).toEqual([test.id])
   })
 
   it('runs test-key tasks in test mode and live-key tasks as asked', async () => {
@@ -110,7 +134,10 @@ describe('GET /v1/tasks', () => {
       await server.runtime.clock.advance(1000)
     }
     await Promise.all(ids.map((id) => server.runtime.tasks.wait(id)))
-    const first = (await (await server.call('/tasks?limit=2')).json()) as { data: Array<Record<string, unknown>>; has_more: boolean }
+    const first = (await (await server.call('/tasks?limit=2')).json()) as {
+      data: Array<Record<string, unknown>>
+      has_more: boolean
+    }
     expect(first.has_more).toBe(true)
     expect(first.data.map((task) => task.id)).toEqual([ids[2], ids[1]])
     for (const item of first.data) {
@@ -118,7 +145,10 @@ describe('GET /v1/tasks', () => {
       expect(item).not.toHaveProperty('result')
       expect(item).not.toHaveProperty('prompt')
     }
-    const second = (await (await server.call('/tasks?limit=2&offset=2')).json()) as { data: Array<{ id: string }>; has_more: boolean }
+    const second = (await (await server.call('/tasks?limit=2&offset=2')).json()) as {
+      data: Array<{ id: string }>
+      has_more: boolean
+    }
     expect(second).toEqual({ data: [expect.objectContaining({ id: ids[0] })], has_more: false })
   })
 
@@ -140,7 +170,14 @@ describe('GET /v1/tasks', () => {
     expect(page.data).toHaveLength(20)
     expect(page.has_more).toBe(true)
     expect((await server.call('/tasks?limit=100')).status).toBe(200)
-    for (const [query, param] of [['limit=101', 'limit'], ['limit=0', 'limit'], ['offset=-1', 'offset'], ['limit=abc', 'limit'], ['status=done', 'status'], ['limit=1&limit=2', 'limit']]) {
+    for (const [query, param] of [
+      ['limit=101', 'limit'],
+      ['limit=0', 'limit'],
+      ['offset=-1', 'offset'],
+      ['limit=abc', 'limit'],
+      ['status=done', 'status'],
+      ['limit=1&limit=2', 'limit'],
+    ]) {
       const response = await server.call(`/tasks?${query}`)
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', param } })
@@ -153,7 +190,9 @@ describe('GET /v1/tasks size', () => {
     await server.close()
     server = await startTestServer({ handler: { rateLimit: { requestsPerMinute: 1_000 } } })
     // The metadata limits: 50 keys of 40 characters, values of 500 (about 27 KB per task as JSON).
-    const metadata = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]))
+    const metadata = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]),
+    )
     for (let i = 0; i < 100; i++) await createTask({ prompt: `${weatherPrompt} ${'p'.repeat(9_800)}`, metadata })
     const response = await server.call('/tasks?limit=100')
     const text = await response.text()
@@ -188,7 +227,9 @@ describe('POST /v1/tasks/:id/cancel', () => {
     expect((await server.call(`/tasks/${pending.id}/cancel`, { method: 'POST' })).status).toBe(200)
     const waiting = await createTask({ prompt: 'ask me' }, OTHER_ACCOUNT_KEY)
     await server.runtime.tasks.wait(waiting.id, { until: 'waiting' })
-    expect((await server.call(`/tasks/${waiting.id}/cancel`, { method: 'POST', key: OTHER_ACCOUNT_KEY })).status).toBe(200)
+    expect((await server.call(`/tasks/${waiting.id}/cancel`, { method: 'POST', key: OTHER_ACCOUNT_KEY })).status).toBe(
+      200,
+    )
   })
 })
 
@@ -216,7 +257,11 @@ describe('POST /v1/tasks/:id/input', () => {
     const { id } = await createTask({ prompt: 'ask for a city' })
     const waiting = await server.runtime.tasks.wait(id, { until: 'waiting' })
     expect(waiting.waiting).toMatchObject({ reason: 'input_required', message: 'Which city?' })
-    expect(((await (await server.call(`/tasks/${id}`)).json()) as { waiting: unknown }).waiting).toMatchObject({ reason: 'input_required', service: null, auth_url: null })
+    expect(((await (await server.call(`/tasks/${id}`)).json()) as { waiting: unknown }).waiting).toMatchObject({
+      reason: 'input_required',
+      service: null,
+      auth_url: null,
+    })
     const response = await server.call(`/tasks/${id}/input`, { json: { message: 'Paris' } })
     expect(response.status).toBe(200)
     const done = await server.runtime.tasks.wait(id)

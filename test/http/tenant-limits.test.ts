@@ -5,7 +5,15 @@ import { METADATA_LIMITS, memoryStorage } from '@inboard/core'
 import { createTestRuntime } from '@inboard/core/testing'
 import { createHandler } from '@inboard/http'
 import { createNodeServer } from '@inboard/http/node'
-import { LIVE_KEY, OTHER_ACCOUNT_KEY, TEST_KEY, closeServer, listen, startTestServer, type TestServer } from './support/test-server.js'
+import {
+  LIVE_KEY,
+  OTHER_ACCOUNT_KEY,
+  TEST_KEY,
+  closeServer,
+  listen,
+  startTestServer,
+  type TestServer,
+} from './support/test-server.js'
 
 let server: TestServer | undefined
 afterEach(async () => {
@@ -13,21 +21,35 @@ afterEach(async () => {
   server = undefined
 })
 
-const post = (path: string, json: unknown, options: { key?: string; headers?: Record<string, string> } = {}): Promise<Response> =>
-  server!.call(path, { json, key: options.key ?? TEST_KEY, headers: options.headers ?? {} })
+const post = (
+  path: string,
+  json: unknown,
+  options: { key?: string; headers?: Record<string, string> } = {},
+): Promise<Response> => server!.call(path, { json, key: options.key ?? TEST_KEY, headers: options.headers ?? {} })
 
 describe('tenant limits: what one request may hold', () => {
   it('refuses metadata over 50 keys, keys over 40 characters and values over 500 characters, in-process and over HTTP', async () => {
     server = await startTestServer()
     const many = Object.fromEntries(Array.from({ length: METADATA_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, 'v']))
-    const cases = [many, { ['k'.repeat(41)]: 'v' }, { note: 'x'.repeat(501) }, { nested: { list: 'y'.repeat(600).split('') } }]
+    const cases = [
+      many,
+      { ['k'.repeat(41)]: 'v' },
+      { note: 'x'.repeat(501) },
+      { nested: { list: 'y'.repeat(600).split('') } },
+    ]
     for (const metadata of cases) {
       const response = await post('/tasks', { prompt: 'hang', metadata })
       expect(response.status).toBe(400)
-      expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringMatching(/metadata/) } })
-      await expect((async () => server.runtime.tasks.create({ prompt: 'hang', metadata }))()).rejects.toMatchObject({ code: 'invalid_request' })
+      expect(await response.json()).toMatchObject({
+        error: { code: 'invalid_request', message: expect.stringMatching(/metadata/) },
+      })
+      await expect((async () => server.runtime.tasks.create({ prompt: 'hang', metadata }))()).rejects.toMatchObject({
+        code: 'invalid_request',
+      })
     }
-    const fits = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${'k'.repeat(38)}${i}`.slice(-40), 'v'.repeat(500)]))
+    const fits = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`${'k'.repeat(38)}${i}`.slice(-40), 'v'.repeat(500)]),
+    )
     expect((await post('/tasks', { prompt: 'hang', metadata: fits })).status).toBe(201)
   })
 
@@ -42,17 +64,34 @@ describe('tenant limits: what one request may hold', () => {
       stall = Math.max(stall, now - last)
       last = now
     }, 5)
-    const response = await server.call('/tasks', { method: 'POST', body: wide, headers: { 'content-type': 'application/json' } })
+    const response = await server.call('/tasks', {
+      method: 'POST',
+      body: wide,
+      headers: { 'content-type': 'application/json' },
+    })
     clearInterval(ticker)
     expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', param: 'body', message: expect.stringMatching(/more than 1000 keys/) } })
+    expect(await response.json()).toMatchObject({
+      error: { code: 'invalid_request', param: 'body', message: expect.stringMatching(/more than 1000 keys/) },
+    })
     // Parsing such an object alone stalls V8 for a second or more on a busy machine; the scan takes milliseconds.
     expect(stall).toBeLessThan(700)
     const longArray = `{"prompt":"ask","values":[${'1,'.repeat(10_000)}1]}`
-    expect((await server.call('/tasks', { method: 'POST', body: longArray, headers: { 'content-type': 'application/json' } })).status).toBe(400)
+    expect(
+      (
+        await server.call('/tasks', {
+          method: 'POST',
+          body: longArray,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(400)
     // Commas and braces inside strings are text, not members.
     const text = JSON.stringify({ prompt: `hang ${'{"a":1,'.repeat(2_000)}`.slice(0, 9_000) })
-    expect((await server.call('/tasks', { method: 'POST', body: text, headers: { 'content-type': 'application/json' } })).status).toBe(201)
+    expect(
+      (await server.call('/tasks', { method: 'POST', body: text, headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(201)
   })
 })
 
@@ -61,12 +100,26 @@ describe('tenant limits: smaller holes', () => {
     server = await startTestServer()
     const { hostname, port } = new URL(server.base)
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const headers = ['host', `${hostname}:${port}`, 'authorization', `Bearer ${TEST_KEY}`, 'content-type', 'application/json', 'idempotency-key', 'first', 'idempotency-key', 'second']
-      const req = httpRequest({ hostname, port, method: 'POST', path: `${new URL(server!.base).pathname}/tasks`, headers }, (res) => {
-        let body = ''
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-      })
+      const headers = [
+        'host',
+        `${hostname}:${port}`,
+        'authorization',
+        `Bearer ${TEST_KEY}`,
+        'content-type',
+        'application/json',
+        'idempotency-key',
+        'first',
+        'idempotency-key',
+        'second',
+      ]
+      const req = httpRequest(
+        { hostname, port, method: 'POST', path: `${new URL(server!.base).pathname}/tasks`, headers },
+        (res) => {
+          let body = ''
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+        },
+      )
       req.on('error', reject)
       req.end(JSON.stringify({ prompt: 'hang' }))
     })
@@ -87,7 +140,11 @@ describe('tenant limits: smaller holes', () => {
 
   it('refuses cloud metadata host names for webhooks, as httpTool does', async () => {
     server = await startTestServer({ handler: { webhooks: { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } })
-    for (const url of ['http://metadata.goog/hook', 'http://instance-data.ec2.internal/hook', 'http://METADATA.google.internal./hook']) {
+    for (const url of [
+      'http://metadata.goog/hook',
+      'http://instance-data.ec2.internal/hook',
+      'http://METADATA.google.internal./hook',
+    ]) {
       const response = await post('/tasks', { prompt: 'hang', webhook_url: url })
       expect(response.status, url).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'invalid_request', param: 'webhook_url' } })
@@ -109,7 +166,16 @@ describe('tenant limits: smaller holes', () => {
     server = await startTestServer({ runtime: { storage: memoryStorage({ maxIdempotencyRecords: 20 }) } })
     const first = await post('/tasks', { prompt: 'hang' }, { key: TEST_KEY, headers: { 'idempotency-key': 'mine' } })
     const id = ((await first.json()) as { id: string }).id
-    for (let i = 0; i < 30; i++) expect((await post('/tasks', { prompt: 'hang' }, { key: OTHER_ACCOUNT_KEY, headers: { 'idempotency-key': `theirs-${i}` } })).status).toBe(201)
+    for (let i = 0; i < 30; i++)
+      expect(
+        (
+          await post(
+            '/tasks',
+            { prompt: 'hang' },
+            { key: OTHER_ACCOUNT_KEY, headers: { 'idempotency-key': `theirs-${i}` } },
+          )
+        ).status,
+      ).toBe(201)
     const retry = await post('/tasks', { prompt: 'hang' }, { key: TEST_KEY, headers: { 'idempotency-key': 'mine' } })
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(((await retry.json()) as { id: string }).id).toBe(id)
@@ -120,12 +186,17 @@ describe('tenant limits: smaller holes', () => {
     const node = createNodeServer(createHandler(runtime, { keys: [{ key: TEST_KEY }] }))
     expect(node.headersTimeout).toBe(10_000)
     expect(node.requestTimeout).toBe(30_000)
-    const quick = createNodeServer(createHandler(runtime, { keys: [{ key: TEST_KEY }] }), { headersTimeoutMs: 200, requestTimeoutMs: 200 })
+    const quick = createNodeServer(createHandler(runtime, { keys: [{ key: TEST_KEY }] }), {
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 200,
+    })
     const base = await listen(quick)
     const { hostname, port } = new URL(base)
     // A client that sends half its headers and stops is cut off instead of holding the socket.
     const outcome = await new Promise<string>((resolve) => {
-      const socket = connect(Number(port), hostname, () => socket.write('GET /v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '))
+      const socket = connect(Number(port), hostname, () =>
+        socket.write('GET /v1/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '),
+      )
       let answer = ''
       socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')))
       socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''))

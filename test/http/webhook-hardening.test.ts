@@ -24,7 +24,10 @@ describe('webhook address guard', () => {
     ]
     for (const url of refused) {
       expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET } }), url).toThrow(/webhook URL/)
-      expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET, allowPrivateAddresses: true } }), url).not.toThrow()
+      expect(
+        () => createHandler(runtime, { webhooks: { url, secret: SECRET, allowPrivateAddresses: true } }),
+        url,
+      ).not.toThrow()
     }
     for (const url of ['http://[64:ff9b::808:808]/', 'http://[2606:4700::1111]/', 'https://hooks.example.com/']) {
       expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET } }), url).not.toThrow()
@@ -47,7 +50,9 @@ describe('webhook delivery', () => {
       })
     })
     const url = await listen(slow)
-    const server = await startTestServer({ handler: { webhooks: { url: `${url}/hook`, secret: SECRET, allowPrivateAddresses: true } } })
+    const server = await startTestServer({
+      handler: { webhooks: { url: `${url}/hook`, secret: SECRET, allowPrivateAddresses: true } },
+    })
     try {
       const { id } = (await (await server.call('/tasks', { json: { prompt: 'weather' } })).json()) as { id: string }
       await server.runtime.tasks.wait(id, { until: 'waiting' })
@@ -85,10 +90,15 @@ describe('webhook sockets', () => {
       socket.on('close', () => (open -= 1))
     })
     const url = await listen(slow)
-    const server = await startTestServer({ handler: { webhooks: { url: `${url}/hook`, secret: SECRET, allowPrivateAddresses: true, maxSockets: 3 } } })
+    const server = await startTestServer({
+      handler: { webhooks: { url: `${url}/hook`, secret: SECRET, allowPrivateAddresses: true, maxSockets: 3 } },
+    })
     try {
       const ids: string[] = []
-      for (let i = 0; i < 12; i++) ids.push(((await (await server.call('/tasks', { json: { prompt: `weather ${i}` } })).json()) as { id: string }).id)
+      for (let i = 0; i < 12; i++)
+        ids.push(
+          ((await (await server.call('/tasks', { json: { prompt: `weather ${i}` } })).json()) as { id: string }).id,
+        )
       for (const id of ids) await server.runtime.tasks.wait(id, { until: 'waiting' })
       await server.runtime.clock.advance(0)
       await expect.poll(() => held.length, { timeout: 2_000 }).toBe(3)
@@ -112,7 +122,9 @@ describe('per-task webhook_url', () => {
   it('is refused with 400 invalid_request naming webhook_url when the handler has no webhooks configured', async () => {
     const server = await startTestServer()
     try {
-      const response = await server.call('/tasks', { json: { prompt: 'weather', webhook_url: 'https://hooks.example.com/task' } })
+      const response = await server.call('/tasks', {
+        json: { prompt: 'weather', webhook_url: 'https://hooks.example.com/task' },
+      })
       expect(response.status).toBe(400)
       const body = (await response.json()) as { error: { code: string; param: string; message: string } }
       expect(body.error).toMatchObject({ code: 'invalid_request', param: 'webhook_url' })
@@ -132,7 +144,10 @@ describe('webhook queue cap', () => {
     const errors: unknown[] = []
     const server = await startTestServer({
       runtime: { storage },
-      handler: { onError: (error) => errors.push(error), webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, maxQueued: 2 } },
+      handler: {
+        onError: (error) => errors.push(error),
+        webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, maxQueued: 2 },
+      },
     })
     try {
       // The fake clock has not moved, so no attempt has run yet: every event is waiting.

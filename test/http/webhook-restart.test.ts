@@ -17,11 +17,21 @@ describe('the webhook outbox in a SQLite file', () => {
     let up = false
     const receiver = await startReceiver([], () => (up ? 200 : 500))
     const path = join(dir, 'inboard.db')
-    const webhooks = (reports: WebhookAttemptReport[]) => ({ url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, onAttempt: (report: WebhookAttemptReport) => reports.push(report) })
+    const webhooks = (reports: WebhookAttemptReport[]) => ({
+      url: `${receiver.url}/hook`,
+      secret: SECRET,
+      allowPrivateAddresses: true,
+      onAttempt: (report: WebhookAttemptReport) => reports.push(report),
+    })
     try {
       // The first process: the receiver answers 500, so the events stay in the outbox, and then
       // the process is gone (never closed, its clock never moves again).
-      const first = createTestRuntime({ tools: testTools(), planner: testPlanner, storage: sqliteStorage({ path }), clock: createFakeClock(Date.now()) })
+      const first = createTestRuntime({
+        tools: testTools(),
+        planner: testPlanner,
+        storage: sqliteStorage({ path }),
+        clock: createFakeClock(Date.now()),
+      })
       const before: WebhookAttemptReport[] = []
       const handler = createHandler(first, { clock: first.clock, webhooks: webhooks(before) })
       const task = await first.tasks.create({ prompt: 'weather in San Francisco' })
@@ -37,15 +47,30 @@ describe('the webhook outbox in a SQLite file', () => {
       receiver.received.length = 0
       up = true
       const later = createFakeClock(Date.now() + 10 * 60_000)
-      const second = createTestRuntime({ tools: testTools(), planner: testPlanner, storage: sqliteStorage({ path }), clock: later })
+      const second = createTestRuntime({
+        tools: testTools(),
+        planner: testPlanner,
+        storage: sqliteStorage({ path }),
+        clock: later,
+      })
       const after: WebhookAttemptReport[] = []
       const restarted = createHandler(second, { clock: later, webhooks: webhooks(after) })
       await second.ready()
-      for (let i = 0; i < 10 && !failed.every((report) => after.some((seen) => seen.event_id === report.event_id && seen.outcome === 'delivered')); i++) {
+      for (
+        let i = 0;
+        i < 10 &&
+        !failed.every((report) =>
+          after.some((seen) => seen.event_id === report.event_id && seen.outcome === 'delivered'),
+        );
+        i++
+      ) {
         await later.advance(1_000)
         await restarted.webhooksIdle()
       }
-      for (const report of failed) expect(after).toContainEqual(expect.objectContaining({ event_id: report.event_id, task_id: task.id, outcome: 'delivered' }))
+      for (const report of failed)
+        expect(after).toContainEqual(
+          expect.objectContaining({ event_id: report.event_id, task_id: task.id, outcome: 'delivered' }),
+        )
       const ids = receiver.received.map((hook) => (JSON.parse(hook.body) as { id: string }).id)
       for (const report of failed) expect(ids).toContain(report.event_id)
       await restarted.close()

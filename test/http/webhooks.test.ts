@@ -27,7 +27,15 @@ async function setup(
   receiver = await startReceiver(statuses, respond)
   server = await startTestServer({
     runtime: { clock: createFakeClock(Date.now()) },
-    handler: { webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, onAttempt: (report) => reports.push(report), ...webhooks } },
+    handler: {
+      webhooks: {
+        url: `${receiver.url}/hook`,
+        secret: SECRET,
+        allowPrivateAddresses: true,
+        onAttempt: (report) => reports.push(report),
+        ...webhooks,
+      },
+    },
   })
   return { server, receiver, reports }
 }
@@ -51,23 +59,67 @@ describe('webhooks', () => {
     const { server, receiver } = await setup()
     const id = await runTask(server, { prompt: 'weather in San Francisco' })
     await deliver(server)
-    const complete = receiver.received.find((hook) => (JSON.parse(hook.body) as { event: string }).event === 'task.complete')!
+    const complete = receiver.received.find(
+      (hook) => (JSON.parse(hook.body) as { event: string }).event === 'task.complete',
+    )!
     const event = JSON.parse(complete.body) as Record<string, unknown>
-    expect(event).toEqual({ id: expect.stringMatching(/^evt_/), event: 'task.complete', task_id: id, timestamp: expect.any(String), data: { temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' } })
+    expect(event).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      event: 'task.complete',
+      task_id: id,
+      timestamp: expect.any(String),
+      data: { temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' },
+    })
     expect(complete.headers['x-ploton-signature']).toMatch(/^[0-9a-f]{64}$/)
     expect(complete.headers['webhook-id']).toBe(event.id)
-    const headers = { 'webhook-id': String(complete.headers['webhook-id']), 'webhook-timestamp': String(complete.headers['webhook-timestamp']), 'webhook-signature': String(complete.headers['webhook-signature']) }
+    const headers = {
+      'webhook-id': String(complete.headers['webhook-id']),
+      'webhook-timestamp': String(complete.headers['webhook-timestamp']),
+      'webhook-signature': String(complete.headers['webhook-signature']),
+    }
     expect(new Webhook(SECRET).verify(complete.body, headers)).toEqual(event)
-    expect(verifyWebhook({ payload: complete.body, headers: complete.headers, secret: SECRET })).toEqual({ ok: true, event })
+    expect(verifyWebhook({ payload: complete.body, headers: complete.headers, secret: SECRET })).toEqual({
+      ok: true,
+      event,
+    })
     const plotonOnly = { 'x-ploton-signature': String(complete.headers['x-ploton-signature']) }
     // Stripping the Standard Webhooks headers must not bypass the timestamp (replay protection) by default.
-    expect(verifyWebhook({ payload: complete.body, headers: plotonOnly, secret: SECRET })).toEqual({ ok: false, reason: expect.stringContaining('webhook-timestamp') })
-    expect(verifyWebhook({ payload: complete.body, headers: { ...plotonOnly, 'webhook-id': String(complete.headers['webhook-id']) }, secret: SECRET }).ok).toBe(false)
-    expect(verifyWebhook({ payload: complete.body, headers: plotonOnly, secret: SECRET, requireTimestamp: false }).ok).toBe(true)
-    expect(verifyWebhook({ payload: complete.body, headers: { 'x-ploton-signature': '0'.repeat(64) }, secret: SECRET, requireTimestamp: false })).toEqual({ ok: false, reason: 'signature mismatch' })
-    expect(verifyWebhook({ payload: complete.body.replace('62', '63'), headers: complete.headers, secret: SECRET })).toEqual({ ok: false, reason: 'signature mismatch' })
-    expect(verifyWebhook({ payload: complete.body, headers: complete.headers, secret: SECRET, now: Date.now() + 10 * 60_000 }).ok).toBe(false)
-    expect(receiver.received.some((hook) => (JSON.parse(hook.body) as { event: string }).event === 'task.progress')).toBe(true)
+    expect(verifyWebhook({ payload: complete.body, headers: plotonOnly, secret: SECRET })).toEqual({
+      ok: false,
+      reason: expect.stringContaining('webhook-timestamp'),
+    })
+    expect(
+      verifyWebhook({
+        payload: complete.body,
+        headers: { ...plotonOnly, 'webhook-id': String(complete.headers['webhook-id']) },
+        secret: SECRET,
+      }).ok,
+    ).toBe(false)
+    expect(
+      verifyWebhook({ payload: complete.body, headers: plotonOnly, secret: SECRET, requireTimestamp: false }).ok,
+    ).toBe(true)
+    expect(
+      verifyWebhook({
+        payload: complete.body,
+        headers: { 'x-ploton-signature': '0'.repeat(64) },
+        secret: SECRET,
+        requireTimestamp: false,
+      }),
+    ).toEqual({ ok: false, reason: 'signature mismatch' })
+    expect(
+      verifyWebhook({ payload: complete.body.replace('62', '63'), headers: complete.headers, secret: SECRET }),
+    ).toEqual({ ok: false, reason: 'signature mismatch' })
+    expect(
+      verifyWebhook({
+        payload: complete.body,
+        headers: complete.headers,
+        secret: SECRET,
+        now: Date.now() + 10 * 60_000,
+      }).ok,
+    ).toBe(false)
+    expect(
+      receiver.received.some((hook) => (JSON.parse(hook.body) as { event: string }).event === 'task.progress'),
+    ).toBe(true)
   })
 
   it('sends task.failed with the error, task.waiting with reason, service, auth_url and message, and task.cancelled only when opted in', async () => {
@@ -77,8 +129,21 @@ describe('webhooks', () => {
     await server.runtime.tasks.cancel(waitingId)
     await deliver(server)
     const events = receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; data: unknown })
-    expect(events.find((event) => event.event === 'task.failed')?.data).toEqual({ error: { code: 'planner_error', message: 'The task was told to fail', tool: null, recoverable: false, suggestion: null } })
-    expect(events.find((event) => event.event === 'task.waiting')?.data).toEqual({ reason: 'input_required', service: null, auth_url: null, message: 'Which city?' })
+    expect(events.find((event) => event.event === 'task.failed')?.data).toEqual({
+      error: {
+        code: 'planner_error',
+        message: 'The task was told to fail',
+        tool: null,
+        recoverable: false,
+        suggestion: null,
+      },
+    })
+    expect(events.find((event) => event.event === 'task.waiting')?.data).toEqual({
+      reason: 'input_required',
+      service: null,
+      auth_url: null,
+      message: 'Which city?',
+    })
     expect(events.some((event) => event.event === 'task.cancelled')).toBe(false)
 
     await server.close()
@@ -87,7 +152,11 @@ describe('webhooks', () => {
     const id = await runTask(optedIn.server, { prompt: 'hang' }, false)
     await optedIn.server.runtime.tasks.cancel(id)
     await deliver(optedIn.server)
-    expect(optedIn.receiver.received.map((hook) => JSON.parse(hook.body) as { event: string; data: unknown }).find((event) => event.event === 'task.cancelled')?.data).toMatchObject({ status: 'cancelled' })
+    expect(
+      optedIn.receiver.received
+        .map((hook) => JSON.parse(hook.body) as { event: string; data: unknown })
+        .find((event) => event.event === 'task.cancelled')?.data,
+    ).toMatchObject({ status: 'cancelled' })
   })
 
   it('sends a task’s events to its own webhook_url instead of the default endpoint', async () => {
@@ -103,7 +172,11 @@ describe('webhooks', () => {
     await runTask(server, { prompt: 'weather' })
     await deliver(server)
     const hook = receiver.received[0]!
-    const headers = { 'webhook-id': String(hook.headers['webhook-id']), 'webhook-timestamp': String(hook.headers['webhook-timestamp']), 'webhook-signature': String(hook.headers['webhook-signature']) }
+    const headers = {
+      'webhook-id': String(hook.headers['webhook-id']),
+      'webhook-timestamp': String(hook.headers['webhook-timestamp']),
+      'webhook-signature': String(hook.headers['webhook-signature']),
+    }
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2)
     for (const secret of [SECRET, OLD_SECRET]) {
       expect(() => new Webhook(secret).verify(hook.body, headers)).not.toThrow()
@@ -145,7 +218,13 @@ describe('webhooks', () => {
     }
     const attempts = ofEvent()
     expect(attempts.map((report) => report.attempt)).toEqual([1, 2, 3, 4, 5])
-    expect(attempts.map((report) => report.outcome)).toEqual(['retrying', 'retrying', 'retrying', 'retrying', 'abandoned'])
+    expect(attempts.map((report) => report.outcome)).toEqual([
+      'retrying',
+      'retrying',
+      'retrying',
+      'retrying',
+      'abandoned',
+    ])
     expect(attempts.map((report) => report.status)).toEqual([500, 302, null, 503, 500])
     expect(attempts[2]!.error).toMatch(/No response within 30000 ms/)
     expect(receiver.received.some((hook) => hook.path === '/redirected')).toBe(false)
@@ -155,7 +234,9 @@ describe('webhooks', () => {
       expect(delay).toBeLessThanOrEqual(nominal[i]! * 1.25 + 30_000)
     })
     expect(previous - firstAttemptAt).toBeLessThan(24 * 60 * 60 * 1000)
-    const bodies = new Set(receiver.received.filter((hook) => hook.headers['webhook-id'] === tracked).map((hook) => hook.body))
+    const bodies = new Set(
+      receiver.received.filter((hook) => hook.headers['webhook-id'] === tracked).map((hook) => hook.body),
+    )
     expect(bodies.size).toBe(1)
     expect(JSON.parse([...bodies][0]!)).toMatchObject({ id: tracked })
   })
@@ -170,11 +251,21 @@ describe('webhooks', () => {
     expect(pending()).toContain(failed.event_id)
 
     const restarted: WebhookAttemptReport[] = []
-    const handler = createHandler(server.runtime, { clock: server.runtime.clock, webhooks: { url: `${receiver.url}/hook`, secret: SECRET, allowPrivateAddresses: true, onAttempt: (report) => restarted.push(report) } })
+    const handler = createHandler(server.runtime, {
+      clock: server.runtime.clock,
+      webhooks: {
+        url: `${receiver.url}/hook`,
+        secret: SECRET,
+        allowPrivateAddresses: true,
+        onAttempt: (report) => restarted.push(report),
+      },
+    })
     await handler.webhooksIdle()
     await server.runtime.clock.advance(failed.next_attempt_at! - server.runtime.clock.now())
     await handler.webhooksIdle()
-    expect(restarted).toEqual([expect.objectContaining({ event_id: failed.event_id, task_id: id, attempt: 2, outcome: 'delivered' })])
+    expect(restarted).toEqual([
+      expect.objectContaining({ event_id: failed.event_id, task_id: id, attempt: 2, outcome: 'delivered' }),
+    ])
     expect(pending()).toEqual([])
     await handler.close()
   })
@@ -189,11 +280,25 @@ describe('webhooks', () => {
 
   it('refuses loopback, private, link-local and metadata endpoints unless allowed', async () => {
     const runtime = (await startTestServer()).runtime
-    for (const url of ['http://127.0.0.1:9/hook', 'http://localhost/hook', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data', 'http://metadata.google.internal/', 'http://192.168.1.10/', 'http://[fd00::1]/']) {
+    for (const url of [
+      'http://127.0.0.1:9/hook',
+      'http://localhost/hook',
+      'http://[::ffff:127.0.0.1]/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://metadata.google.internal/',
+      'http://192.168.1.10/',
+      'http://[fd00::1]/',
+    ]) {
       expect(() => createHandler(runtime, { webhooks: { url, secret: SECRET } }), url).toThrow(/webhook URL/)
     }
-    expect(() => createHandler(runtime, { webhooks: { url: 'http://127.0.0.1:9/hook', secret: SECRET, allowPrivateAddresses: true } })).not.toThrow()
-    expect(() => createHandler(runtime, { webhooks: { url: 'https://hooks.example.com/', secret: 'not-a-secret' } })).toThrow(/whsec_/)
+    expect(() =>
+      createHandler(runtime, {
+        webhooks: { url: 'http://127.0.0.1:9/hook', secret: SECRET, allowPrivateAddresses: true },
+      }),
+    ).not.toThrow()
+    expect(() =>
+      createHandler(runtime, { webhooks: { url: 'https://hooks.example.com/', secret: 'not-a-secret' } }),
+    ).toThrow(/whsec_/)
     await runtime.close({ deadlineMs: 0 })
   })
 })

@@ -33,12 +33,25 @@ describe.skipIf(missing !== null)('webhooks of a fleet', () => {
   it("sends a task's events to its own webhook_url from the process that runs it, not the one that created it", async () => {
     receiver = await startReceiver()
     fleet = createFleet()
-    const weather = () => createScriptedTool({ name: 'weather', description: 'Current weather', capabilities: { current: [{ temperature: '62°F' }] } })
-    const planner = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: {} }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })])
+    const weather = () =>
+      createScriptedTool({
+        name: 'weather',
+        description: 'Current weather',
+        capabilities: { current: [{ temperature: '62°F' }] },
+      })
+    const planner = createScriptedPlanner([
+      { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: {} }] },
+      (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+    ])
     const front = fleet.start({ tools: [weather()], planner, work: false })
     const worker = fleet.start({ tools: [weather()], planner })
     for (const runtime of [front, worker]) {
-      handlers.push(createHandler(runtime, { keys: [{ key: KEY }], webhooks: { url: `${receiver.url}/default`, secret: SECRET, allowPrivateAddresses: true } }))
+      handlers.push(
+        createHandler(runtime, {
+          keys: [{ key: KEY }],
+          webhooks: { url: `${receiver.url}/default`, secret: SECRET, allowPrivateAddresses: true },
+        }),
+      )
     }
     await Promise.all([front.ready(), worker.ready()])
     const response = await handlers[0]!(
@@ -52,7 +65,9 @@ describe.skipIf(missing !== null)('webhooks of a fleet', () => {
     const { id } = (await response.json()) as { id: string }
     expect(await front.tasks.wait(id)).toMatchObject({ status: 'complete', result: { temperature: '62°F' } })
     const events = (path: string): string[] =>
-      receiver!.received.filter((hook) => hook.path === path && (JSON.parse(hook.body) as { task_id: string }).task_id === id).map((hook) => (JSON.parse(hook.body) as { event: string }).event)
+      receiver!.received
+        .filter((hook) => hook.path === path && (JSON.parse(hook.body) as { task_id: string }).task_id === id)
+        .map((hook) => (JSON.parse(hook.body) as { event: string }).event)
     await until(() => events('/own').includes('task.complete'))
     await Promise.all(handlers.map((handler) => handler.webhooksIdle()))
     expect(events('/own').filter((event) => event === 'task.complete')).toHaveLength(1)

@@ -44,13 +44,18 @@ function booksTool(hang: boolean) {
 
 const planner: Planner = {
   name: 'lookup-once',
-  plan: (context) => (context.history.some((entry) => entry.status === 'complete') ? { type: 'finish', result: 'looked up' } : { type: 'call', calls: [{ tool: 'books', capability: 'lookup', input: { ref: 'acct_1' } }] }),
+  plan: (context) =>
+    context.history.some((entry) => entry.status === 'complete')
+      ? { type: 'finish', result: 'looked up' }
+      : { type: 'call', calls: [{ tool: 'books', capability: 'lookup', input: { ref: 'acct_1' } }] },
 }
 
 /** `promise`, or a rejection naming `what` once `ms` have passed (a recovery that never ends fails fast). */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not resolve in ${ms} ms`)), ms)))
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not resolve in ${ms} ms`)), ms)),
+  )
   try {
     return await Promise.race([promise, late])
   } finally {
@@ -88,26 +93,30 @@ describe.skipIf(missing !== null)('a restart on Postgres after a crash', () => {
   it.each([
     { who: 'the same lease owner, at once', owner: 'worker-1', at: START + 10 },
     { who: 'another lease owner, once the leases expired', owner: 'worker-2', at: START + LEASE_MS + 1_000 },
-  ])('takes back more than a page of running and pending tasks under $who', async ({ owner, at }) => {
-    const schema = uniqueName('inboard_restart')
-    schemas.push(schema)
-    const first = start(schema, { owner: 'worker-1', at: START, hang: true })
-    const ids: string[] = []
-    for (let i = 0; i < TASKS; i++) ids.push((await first.tasks.create({ prompt: `task ${i}` })).id)
-    // Ten tasks hang in their lookup, the rest wait for a slot; then the process dies.
-    for (let i = 0; i < 200 && calls.length < 10; i++) await new Promise((resolve) => setTimeout(resolve, 5))
-    expect(calls).toHaveLength(10)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    const left = await Promise.all(ids.map(async (id) => (await first.tasks.get(id)).status))
-    expect(left.filter((status) => status === 'running')).toHaveLength(10)
-    expect(left.filter((status) => status === 'pending')).toHaveLength(TASKS - 10)
+  ])(
+    'takes back more than a page of running and pending tasks under $who',
+    async ({ owner, at }) => {
+      const schema = uniqueName('inboard_restart')
+      schemas.push(schema)
+      const first = start(schema, { owner: 'worker-1', at: START, hang: true })
+      const ids: string[] = []
+      for (let i = 0; i < TASKS; i++) ids.push((await first.tasks.create({ prompt: `task ${i}` })).id)
+      // Ten tasks hang in their lookup, the rest wait for a slot; then the process dies.
+      for (let i = 0; i < 200 && calls.length < 10; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+      expect(calls).toHaveLength(10)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const left = await Promise.all(ids.map(async (id) => (await first.tasks.get(id)).status))
+      expect(left.filter((status) => status === 'running')).toHaveLength(10)
+      expect(left.filter((status) => status === 'pending')).toHaveLength(TASKS - 10)
 
-    const again = start(schema, { owner, at, hang: false })
-    await within(again.ready(), 15_000, 'ready() after the restart')
-    const ended = await Promise.all(ids.map((id) => again.tasks.wait(id)))
-    expect(ended.filter((task) => task.status !== 'complete')).toEqual([])
-    // Each task's lookup ran once in the new process; the ten that hung ran twice in all.
-    expect(calls).toHaveLength(TASKS + 10)
-    expect(new Set(calls).size).toBe(TASKS)
-  }, 60_000)
+      const again = start(schema, { owner, at, hang: false })
+      await within(again.ready(), 15_000, 'ready() after the restart')
+      const ended = await Promise.all(ids.map((id) => again.tasks.wait(id)))
+      expect(ended.filter((task) => task.status !== 'complete')).toEqual([])
+      // Each task's lookup ran once in the new process; the ten that hung ran twice in all.
+      expect(calls).toHaveLength(TASKS + 10)
+      expect(new Set(calls).size).toBe(TASKS)
+    },
+    60_000,
+  )
 })

@@ -56,11 +56,15 @@ function answering(server: 'postgres' | 'redis'): Promise<boolean> {
  */
 export async function serversMissing(needs: { redis?: boolean } = {}): Promise<string | null> {
   const [postgres, redis] = await Promise.all([answering('postgres'), needs.redis === true ? answering('redis') : true])
-  const missing = [postgres ? null : `Postgres (${POSTGRES_URL})`, redis ? null : `Redis (${REDIS_URL})`].filter((name) => name !== null)
+  const missing = [postgres ? null : `Postgres (${POSTGRES_URL})`, redis ? null : `Redis (${REDIS_URL})`].filter(
+    (name) => name !== null,
+  )
   if (missing.length === 0) return null
   const reason = `${missing.join(' and ')} did not answer`
   if (process.env['CI'] === 'true') throw new Error(`${reason}; CI needs both servers (see .ci/run)`)
-  console.log(`[inboard] skipping scale-out tests: ${reason}. Start them or set INBOARD_TEST_POSTGRES_URL / INBOARD_TEST_REDIS_URL to enable them.`)
+  console.log(
+    `[inboard] skipping scale-out tests: ${reason}. Start them or set INBOARD_TEST_POSTGRES_URL / INBOARD_TEST_REDIS_URL to enable them.`,
+  )
   return reason
 }
 

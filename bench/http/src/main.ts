@@ -15,14 +15,20 @@ async function measure(title: string, options: Partial<autocannon.Options> & { u
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options })
   const bad = result.non2xx + result.errors + result.timeouts
   const measured = { rps: Math.round(result.requests.average), p99: result.latency.p99, errors: bad }
-  console.log(`${title.padEnd(28)} ${String(measured.rps).padStart(7)} req/s   p99 ${String(measured.p99).padStart(4)} ms   non-2xx/errors ${bad}`)
+  console.log(
+    `${title.padEnd(28)} ${String(measured.rps).padStart(7)} req/s   p99 ${String(measured.p99).padStart(4)} ms   non-2xx/errors ${bad}`,
+  )
   return measured
 }
 
 const inboard = await startInboard()
 const hono = await startBareHono()
 const auth = { authorization: `Bearer ${BENCH_KEY}` }
-const created = await fetch(`${inboard.url}/v1/tasks`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"prompt":"benchmark task"}' })
+const created = await fetch(`${inboard.url}/v1/tasks`, {
+  method: 'POST',
+  headers: { ...auth, 'content-type': 'application/json' },
+  body: '{"prompt":"benchmark task"}',
+})
 const existing = (await created.json()) as { id: string }
 
 // Warm both servers up so the JIT has compiled the hot paths before measuring.
@@ -45,4 +51,6 @@ await hono.close()
 // against a bare handler answering constant JSON (target ≥ 0.5). POST also runs a task each time.
 const ratio = getResult.rps / honoResult.rps
 if (getResult.errors + postResult.errors > 0) console.log('warning: some requests did not answer 2xx')
-console.log(`HTTP post_rps=${postResult.rps} get_rps=${getResult.rps} post_p99_ms=${postResult.p99} hono_rps=${honoResult.rps} ratio=${ratio.toFixed(2)}`)
+console.log(
+  `HTTP post_rps=${postResult.rps} get_rps=${getResult.rps} post_p99_ms=${postResult.p99} hono_rps=${honoResult.rps} ratio=${ratio.toFixed(2)}`,
+)

@@ -16,11 +16,17 @@ export interface Started {
 }
 
 const listen = (server: Server): Promise<string> =>
-  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
+  new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  )
 
 /** The REST API over a runtime whose planner finishes at once, so the HTTP layer is what is measured. */
 export async function startInboard(): Promise<Started & { runtime: Runtime }> {
-  const runtime = createRuntime({ planner: createScriptedPlanner([{ type: 'finish', result: { ok: true } }]), concurrency: 100, retention: { maxTasks: 5000 } })
+  const runtime = createRuntime({
+    planner: createScriptedPlanner([{ type: 'finish', result: { ok: true } }]),
+    concurrency: 100,
+    retention: { maxTasks: 5000 },
+  })
   const handler = createHandler(runtime, { keys: [{ key: BENCH_KEY, requestsPerMinute: 100_000_000 }] })
   const server = createServer(createNodeListener(handler))
   const url = await listen(server)

@@ -30,7 +30,7 @@ export const INBOARD_MODEL: Library = {
   label: 'Inboard, model planner',
   api: 'runtime.tasks.create + wait',
   runner: 'inboard-model.ts',
-  fake: '`createModelPlanner` from `@inboard/ai` on the AI SDK row\'s fake model (`MockLanguageModelV3` from `ai/test`, asked twice per task); execution memory off, so every task asks the model; default runtime options otherwise, concurrency 10',
+  fake: "`createModelPlanner` from `@inboard/ai` on the AI SDK row's fake model (`MockLanguageModelV3` from `ai/test`, asked twice per task); execution memory off, so every task asks the model; default runtime options otherwise, concurrency 10",
   packages: ['@inboard/core', '@inboard/tools', '@inboard/ai'],
 }
 

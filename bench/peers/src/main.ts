@@ -20,7 +20,9 @@ const failures: Array<{ library: Library; reason: string }> = []
 
 // BENCH_ONLY=inboard,ai measures a subset while working on one runner.
 const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim())
-const libraries = [INBOARD, INBOARD_MODEL, ...PEERS].filter((library) => only === undefined || only.includes(library.id))
+const libraries = [INBOARD, INBOARD_MODEL, ...PEERS].filter(
+  (library) => only === undefined || only.includes(library.id),
+)
 
 // One library at a time: on two cores, overlapping processes would measure each other.
 for (const library of libraries) {
@@ -47,8 +49,13 @@ const line = verdict === undefined ? undefined : peersLine(verdict)
 const machine = describeMachine(loadAtStart)
 console.log(table)
 for (const { library, reason } of failures) console.log(`\n${library.label} left out: ${reason}`)
-console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load[0].toFixed(2)} → ${machine.load[1].toFixed(2)}`)
-writeFileSync(RESULTS_FILE, renderResultsFile({ date, machine, summaries, warmupTasks, failures, table, peersLine: line }))
+console.log(
+  `\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load[0].toFixed(2)} → ${machine.load[1].toFixed(2)}`,
+)
+writeFileSync(
+  RESULTS_FILE,
+  renderResultsFile({ date, machine, summaries, warmupTasks, failures, table, peersLine: line }),
+)
 console.log(`\nWrote ${decodeURIComponent(RESULTS_FILE.pathname)}`)
 
 const required = failures.filter(({ library }) => library.optional !== true)

@@ -36,7 +36,11 @@ export interface CaseOutcome {
 export type Approver = (request: { tool: string; capability: string }, calls: readonly LoggedCall[]) => boolean
 
 /** Runs one prompt as a task on a fresh runtime and collects the calls its tools received. */
-export async function runCase(prompt: string, approve: Approver = () => false, planner: Planner = createDefaultPlanner({ now: () => NOW })): Promise<CaseRun> {
+export async function runCase(
+  prompt: string,
+  approve: Approver = () => false,
+  planner: Planner = createDefaultPlanner({ now: () => NOW }),
+): Promise<CaseRun> {
   const calls: LoggedCall[] = []
   const clock = createFakeClock(NOW)
   const runtime = createTestRuntime({ clock, tools: evaluationTools(calls), planner, memory: { enabled: false } })
@@ -45,7 +49,12 @@ export async function runCase(prompt: string, approve: Approver = () => false, p
     const created = await Promise.resolve(await runtime.tasks.create({ prompt }))
     let task = await runtime.tasks.wait(created.id, { until: 'waiting' })
     let approvals = 0
-    while (task.status === 'waiting' && task.waiting?.reason === 'approval_required' && task.waiting.request && approvals < 3) {
+    while (
+      task.status === 'waiting' &&
+      task.waiting?.reason === 'approval_required' &&
+      task.waiting.request &&
+      approvals < 3
+    ) {
       approvals++
       const approved = approve(task.waiting.request, calls)
       await runtime.tasks.sendInput(task.id, { approved })
@@ -66,7 +75,8 @@ const approverOf =
 function matches(expected: Expected, actual: unknown): boolean {
   if (typeof expected === 'object' && expected !== null && !Array.isArray(expected)) {
     if ('$oneOf' in expected) return expected.$oneOf.some((value) => isDeepStrictEqual(value, actual))
-    if ('$includes' in expected) return typeof actual === 'string' && actual.toLowerCase().includes(expected.$includes.toLowerCase())
+    if ('$includes' in expected)
+      return typeof actual === 'string' && actual.toLowerCase().includes(expected.$includes.toLowerCase())
   }
   return isDeepStrictEqual(expected, actual)
 }
@@ -74,10 +84,12 @@ function matches(expected: Expected, actual: unknown): boolean {
 /** Why a call differs from the expectation, or null when it matches. */
 export function callProblem(expected: ExpectedCall, call: LoggedCall | undefined, task?: Task): string | null {
   if (!call) return `expected ${expected.capability}, no call (${task ? describe(task) : 'none'})`
-  if (call.id !== expected.capability) return `expected ${expected.capability}, called ${call.id} ${JSON.stringify(call.input)}`
+  if (call.id !== expected.capability)
+    return `expected ${expected.capability}, called ${call.id} ${JSON.stringify(call.input)}`
   const problems: string[] = []
   for (const [name, value] of Object.entries(expected.params)) {
-    if (!matches(value, call.input[name])) problems.push(`${name}=${JSON.stringify(call.input[name])} (want ${JSON.stringify(value)})`)
+    if (!matches(value, call.input[name]))
+      problems.push(`${name}=${JSON.stringify(call.input[name])} (want ${JSON.stringify(value)})`)
   }
   for (const [name, value] of Object.entries(call.input)) {
     if (Object.hasOwn(expected.params, name)) continue
@@ -85,13 +97,17 @@ export function callProblem(expected: ExpectedCall, call: LoggedCall | undefined
     if (Object.hasOwn(call.defaults, name) && isDeepStrictEqual(call.defaults[name], value)) continue
     const maybe = expected.maybe?.[name]
     if (maybe === undefined) problems.push(`unexpected ${name}=${JSON.stringify(value)}`)
-    else if (!matches(maybe, value)) problems.push(`${name}=${JSON.stringify(value)} (want ${JSON.stringify(maybe)} or nothing)`)
+    else if (!matches(maybe, value))
+      problems.push(`${name}=${JSON.stringify(value)} (want ${JSON.stringify(maybe)} or nothing)`)
   }
   return problems.length > 0 ? `${call.id}: ${problems.join(', ')}` : null
 }
 
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0)
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0)
 }
 
 function primitives(value: unknown, out: string[] = []): string[] {
@@ -106,7 +122,11 @@ function primitives(value: unknown, out: string[] = []): string[] {
  * prompt or an earlier call's output, unless the value is exactly what the case expects there
  * (a date or amount the planner normalised). Booleans are not judged.
  */
-export function guessedValues(prompt: string, calls: readonly LoggedCall[], expected: readonly ExpectedCall[]): string[] {
+export function guessedValues(
+  prompt: string,
+  calls: readonly LoggedCall[],
+  expected: readonly ExpectedCall[],
+): string[] {
   const guessed: string[] = []
   const known = new Set(wordsOf(prompt))
   const squashed = prompt.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
@@ -118,7 +138,9 @@ export function guessedValues(prompt: string, calls: readonly LoggedCall[], expe
         if (spec !== undefined && matches(spec, value)) continue
         if (Object.hasOwn(call.defaults, name) && isDeepStrictEqual(call.defaults[name], value)) continue
         for (const part of primitives(value)) {
-          const grounded = wordsOf(part).every((word) => known.has(word)) || squashed.includes(part.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''))
+          const grounded =
+            wordsOf(part).every((word) => known.has(word)) ||
+            squashed.includes(part.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''))
           if (!grounded) guessed.push(`${call.id}.${name}=${JSON.stringify(part)}`)
         }
       }
@@ -144,12 +166,21 @@ function askProblem(task: Task, fields: readonly string[]): string | null {
 export async function evaluateSingle(item: SingleCase, planner?: Planner): Promise<CaseOutcome> {
   const run = await runCase(item.prompt, approverOf([item.call]), planner)
   const first = run.calls[0]
-  const problem = callProblem(item.call, first, run.task) ?? (run.calls.length > 1 ? `then also called ${run.calls.slice(1).map((call) => call.id).join(', ')}` : null)
+  const problem =
+    callProblem(item.call, first, run.task) ??
+    (run.calls.length > 1
+      ? `then also called ${run.calls
+          .slice(1)
+          .map((call) => call.id)
+          .join(', ')}`
+      : null)
   return {
     section: 'single',
     prompt: item.prompt,
     // An ask about the right capability ("To run tracker.set_status I need: key") chose right too.
-    selected: first ? first.id === item.call.capability : run.task.status === 'waiting' && (run.task.waiting?.message ?? '').includes(item.call.capability),
+    selected: first
+      ? first.id === item.call.capability
+      : run.task.status === 'waiting' && (run.task.waiting?.message ?? '').includes(item.call.capability),
     passed: problem === null,
     guessed: guessedValues(item.prompt, run.calls, [item.call]),
     approvals: run.approvals,
@@ -161,8 +192,19 @@ export async function evaluateAsk(item: AskCase, planner?: Planner): Promise<Cas
   // An ask case must ask for a value: an approval request is denied, and the case fails.
   const run = await runCase(item.prompt, undefined, planner)
   const writes = run.calls.filter((call) => call.sideEffects)
-  const problem = writes.length > 0 ? `called ${writes.map((call) => `${call.id} ${JSON.stringify(call.input)}`).join(', ')}` : askProblem(run.task, item.fields)
-  return { section: 'ask', prompt: item.prompt, selected: true, passed: problem === null, guessed: guessedValues(item.prompt, run.calls, []), approvals: run.approvals, detail: problem ?? 'ok' }
+  const problem =
+    writes.length > 0
+      ? `called ${writes.map((call) => `${call.id} ${JSON.stringify(call.input)}`).join(', ')}`
+      : askProblem(run.task, item.fields)
+  return {
+    section: 'ask',
+    prompt: item.prompt,
+    selected: true,
+    passed: problem === null,
+    guessed: guessedValues(item.prompt, run.calls, []),
+    approvals: run.approvals,
+    detail: problem ?? 'ok',
+  }
 }
 
 export async function evaluateChain(item: ChainCase, planner?: Planner): Promise<CaseOutcome> {
@@ -175,7 +217,24 @@ export async function evaluateChain(item: ChainCase, planner?: Planner): Promise
       break
     }
   }
-  if (!problem && run.calls.length > item.calls.length) problem = `then also called ${run.calls.slice(item.calls.length).map((call) => call.id).join(', ')}`
-  if (!problem) problem = item.ask ? askProblem(run.task, item.ask) : run.task.status === 'complete' ? null : `ended ${run.task.status}`
-  return { section: 'chain', prompt: item.prompt, selected: true, passed: problem === null, guessed: guessedValues(item.prompt, run.calls, item.calls), approvals: run.approvals, detail: problem ?? 'ok' }
+  if (!problem && run.calls.length > item.calls.length)
+    problem = `then also called ${run.calls
+      .slice(item.calls.length)
+      .map((call) => call.id)
+      .join(', ')}`
+  if (!problem)
+    problem = item.ask
+      ? askProblem(run.task, item.ask)
+      : run.task.status === 'complete'
+        ? null
+        : `ended ${run.task.status}`
+  return {
+    section: 'chain',
+    prompt: item.prompt,
+    selected: true,
+    passed: problem === null,
+    guessed: guessedValues(item.prompt, run.calls, item.calls),
+    approvals: run.approvals,
+    detail: problem ?? 'ok',
+  }
 }

@@ -30,7 +30,11 @@ function defaultsOf(schema: z.ZodObject): Record<string, unknown> {
   return out
 }
 
-export function tool(log: LoggedCall[], name: string, { description, capabilities }: { description: string; capabilities: Record<string, Spec> }): Tool {
+export function tool(
+  log: LoggedCall[],
+  name: string,
+  { description, capabilities }: { description: string; capabilities: Record<string, Spec> },
+): Tool {
   const entries = Object.entries(capabilities).map(([capability, spec]): [string, AnyCapabilitySpec] => [
     capability,
     {
@@ -39,7 +43,13 @@ export function tool(log: LoggedCall[], name: string, { description, capabilitie
       sideEffects: spec.sideEffects === true,
       run: async (input: Record<string, unknown>) => {
         const output = spec.output(input)
-        log.push({ id: `${name}.${capability}`, input, output, sideEffects: spec.sideEffects === true, defaults: defaultsOf(spec.input) })
+        log.push({
+          id: `${name}.${capability}`,
+          input,
+          output,
+          sideEffects: spec.sideEffects === true,
+          defaults: defaultsOf(spec.input),
+        })
         return output
       },
     },
@@ -47,4 +57,6 @@ export function tool(log: LoggedCall[], name: string, { description, capabilitie
   return { name, description, tags: [], capabilities: Object.fromEntries(entries) }
 }
 
-export const ok = (id: string): Output => () => ({ ok: true, id })
+export const ok =
+  (id: string): Output =>
+  () => ({ ok: true, id })

@@ -7,7 +7,11 @@ import { heldout3AskCases, heldout3ChainCases, heldout3SingleCases } from './hel
 // `-- --verbose` lists every case that missed.
 const verbose = process.argv.includes('--verbose')
 
-async function evaluateSet(singles: typeof singleCases, asks: typeof askCases, chains: typeof chainCases): Promise<CaseOutcome[]> {
+async function evaluateSet(
+  singles: typeof singleCases,
+  asks: typeof askCases,
+  chains: typeof chainCases,
+): Promise<CaseOutcome[]> {
   const outcomes: CaseOutcome[] = []
   for (const item of singles) outcomes.push(await evaluateSingle(item))
   for (const item of asks) outcomes.push(await evaluateAsk(item))
@@ -22,7 +26,8 @@ const share = (list: readonly CaseOutcome[], test: (outcome: CaseOutcome) => boo
 }
 
 function summary(outcomes: readonly CaseOutcome[]): string {
-  const section = (name: CaseOutcome['section']): CaseOutcome[] => outcomes.filter((outcome) => outcome.section === name)
+  const section = (name: CaseOutcome['section']): CaseOutcome[] =>
+    outcomes.filter((outcome) => outcome.section === name)
   const guessed = outcomes.flatMap((outcome) => outcome.guessed)
   return (
     `single_select=${share(section('single'), (o) => o.selected)} single_params=${share(section('single'), (o) => o.passed)} ` +
@@ -37,7 +42,9 @@ const outcomes = [...first, ...heldout, ...heldout3]
 if (verbose) {
   for (const outcome of outcomes) {
     if (!outcome.passed || outcome.guessed.length > 0) {
-      console.log(`[${outcome.section}] ${outcome.prompt}\n    ${outcome.approvals > 0 ? `(after ${outcome.approvals} approval request(s)) ` : ''}${outcome.detail}${outcome.guessed.length > 0 ? `\n    GUESSED ${outcome.guessed.join(', ')}` : ''}`)
+      console.log(
+        `[${outcome.section}] ${outcome.prompt}\n    ${outcome.approvals > 0 ? `(after ${outcome.approvals} approval request(s)) ` : ''}${outcome.detail}${outcome.guessed.length > 0 ? `\n    GUESSED ${outcome.guessed.join(', ')}` : ''}`,
+      )
     }
   }
 }

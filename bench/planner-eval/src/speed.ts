@@ -61,11 +61,18 @@ async function measure(prompts: readonly string[], capabilities: readonly Capabi
 }
 
 const firstPrompts = [...singleCases, ...askCases, ...chainCases].map((item) => item.prompt)
-const allPrompts = [...firstPrompts, ...[...heldoutSingleCases, ...heldoutAskCases, ...heldoutChainCases].map((item) => item.prompt)]
+const allPrompts = [
+  ...firstPrompts,
+  ...[...heldoutSingleCases, ...heldoutAskCases, ...heldoutChainCases].map((item) => item.prompt),
+]
 const first = infosOf(firstTools([]))
 const all = infosOf(evaluationTools([]))
 // The first figure is comparable with earlier runs (the first set's prompts over its 51 capabilities).
 const firstMicros = await measure(firstPrompts, first)
-console.log(`PLANNER_SPEED first_decision_cpu=${firstMicros.toFixed(1)}µs (best of 5 rounds of ${passes * firstPrompts.length} decisions) (${first.length} capabilities, first set)`)
+console.log(
+  `PLANNER_SPEED first_decision_cpu=${firstMicros.toFixed(1)}µs (best of 5 rounds of ${passes * firstPrompts.length} decisions) (${first.length} capabilities, first set)`,
+)
 const allMicros = await measure(allPrompts, all)
-console.log(`PLANNER_SPEED first_decision_cpu=${allMicros.toFixed(1)}µs (best of 5 rounds of ${passes * allPrompts.length} decisions) (${all.length} capabilities, whole set)`)
+console.log(
+  `PLANNER_SPEED first_decision_cpu=${allMicros.toFixed(1)}µs (best of 5 rounds of ${passes * allPrompts.length} decisions) (${all.length} capabilities, whole set)`,
+)

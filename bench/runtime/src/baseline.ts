@@ -9,13 +9,31 @@ export async function runBaseline(count: number, inFlight: number): Promise<void
   const queue = new PQueue({ concurrency: inFlight })
   const capability = noopTool.capabilities.run
   const signal = new AbortController().signal
-  const context = { task: { id: 'task_x', prompt: 'noop', user_id: null, mode: 'live' as const, metadata: {} }, subagent: null, capabilities: [], input: { messages: [], values: {} }, signal, note: () => undefined }
+  const context = {
+    task: { id: 'task_x', prompt: 'noop', user_id: null, mode: 'live' as const, metadata: {} },
+    subagent: null,
+    capabilities: [],
+    input: { messages: [], values: {} },
+    signal,
+    note: () => undefined,
+  }
   const job = async (): Promise<void> => {
     const first = await twoDecisions.plan({ ...context, decision: 0, history: [] })
     if (first.type !== 'call') throw new Error('expected a call')
     const call = first.calls[0]!
-    const output = await capability.run(capability.input.parse(call.input), { signal, task_id: 'task_x', user_id: null, mode: 'live', idempotencyKey: 'task_x.0', note: () => undefined })
-    const second = await twoDecisions.plan({ ...context, decision: 1, history: [{ ...call, status: 'complete', output }] })
+    const output = await capability.run(capability.input.parse(call.input), {
+      signal,
+      task_id: 'task_x',
+      user_id: null,
+      mode: 'live',
+      idempotencyKey: 'task_x.0',
+      note: () => undefined,
+    })
+    const second = await twoDecisions.plan({
+      ...context,
+      decision: 1,
+      history: [{ ...call, status: 'complete', output }],
+    })
     if (second.type !== 'finish') throw new Error('expected finish')
   }
   let next = 0

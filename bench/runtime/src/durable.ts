@@ -43,15 +43,37 @@ function storedTask(i: number, status: StoredTask['status'], now: number): Store
     usedMs: finished ? 1 : 0,
     result: finished ? 'done' : undefined,
     error: null,
-    waiting: status === 'waiting' ? { reason: 'input_required', service: null, auth_url: null, message: 'Which one?', fields: [] } : null,
+    waiting:
+      status === 'waiting'
+        ? { reason: 'input_required', service: null, auth_url: null, message: 'Which one?', fields: [] }
+        : null,
     steps: finished
       ? [
-          { tool: 'scripted', action: 'plan', status: 'complete', startedAt: now, durationMs: 0, note: 'call noop.run' },
+          {
+            tool: 'scripted',
+            action: 'plan',
+            status: 'complete',
+            startedAt: now,
+            durationMs: 0,
+            note: 'call noop.run',
+          },
           { tool: 'noop', action: 'run', status: 'complete', startedAt: now, durationMs: 0, note: null },
           { tool: 'scripted', action: 'plan', status: 'complete', startedAt: now, durationMs: 0, note: 'finish' },
         ]
       : [],
-    progress: status === 'waiting' ? { history: [], messages: [], values: {}, decisions: 1, held: null, approved: null, waitStartedAt: now, inFlight: null } : null,
+    progress:
+      status === 'waiting'
+        ? {
+            history: [],
+            messages: [],
+            values: {},
+            decisions: 1,
+            held: null,
+            approved: null,
+            waitStartedAt: now,
+            inFlight: null,
+          }
+        : null,
     memory: true,
     version: 1,
     // Open tasks of a process that died an hour ago: their leases ran out long since.
@@ -82,7 +104,11 @@ export async function restartTime(finished: number, open: number): Promise<numbe
   await seed.close()
 
   const started = process.hrtime.bigint()
-  const runtime = benchRuntime({ storage: sqliteStorage({ path }), retention: { maxTasks: finished * 2 }, concurrency: 100 })
+  const runtime = benchRuntime({
+    storage: sqliteStorage({ path }),
+    retention: { maxTasks: finished * 2 },
+    concurrency: 100,
+  })
   await runtime.ready()
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   // The claimed tasks run: the first open one completes, and none is left pending.

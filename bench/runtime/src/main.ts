@@ -18,7 +18,9 @@ async function timed(label: string, fn: () => Promise<void>, count: number): Pro
   await fn()
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const perSecond = count / seconds
-  console.log(`${label.padEnd(34)} ${Math.round(perSecond).toString().padStart(8)} tasks/s  ${((seconds / count) * 1e6).toFixed(1).padStart(7)} µs/task`)
+  console.log(
+    `${label.padEnd(34)} ${Math.round(perSecond).toString().padStart(8)} tasks/s  ${((seconds / count) * 1e6).toFixed(1).padStart(7)} µs/task`,
+  )
   return perSecond
 }
 
@@ -27,7 +29,11 @@ const COUNT = 20_000
 console.log(`Inboard runtime benchmark — Node ${process.version}, ${COUNT} one-tool tasks per measurement\n`)
 const seq = await timed('inboard, sequential', () => runTasks(benchRuntime(), COUNT, 1), COUNT)
 const c10 = await timed('inboard, concurrency 10', () => runTasks(benchRuntime({ concurrency: 10 }), COUNT, 10), COUNT)
-const c100 = await timed('inboard, concurrency 100', () => runTasks(benchRuntime({ concurrency: 100 }), COUNT, 100), COUNT)
+const c100 = await timed(
+  'inboard, concurrency 100',
+  () => runTasks(benchRuntime({ concurrency: 100 }), COUNT, 100),
+  COUNT,
+)
 const baseSeq = await timed('baseline p-queue job, sequential', () => runBaseline(COUNT, 1), COUNT)
 await timed('baseline p-queue job, concurrency 10', () => runBaseline(COUNT, 10), COUNT)
 
@@ -54,7 +60,8 @@ const blocked: Planner = { name: 'blocked', plan: () => new Promise(() => undefi
 const queued = benchRuntime({ concurrency: 1, planner: blocked })
 await queued.tasks.create({ prompt: 'holds the only slot' })
 const beforePending = heap()
-for (let i = 0; i < PENDING; i++) await queued.tasks.create({ prompt: `pull contacts for user ${i % 1000}`, user_id: `user_${i % 1000}` })
+for (let i = 0; i < PENDING; i++)
+  await queued.tasks.create({ prompt: `pull contacts for user ${i % 1000}`, user_id: `user_${i % 1000}` })
 const pendingBytes = (heap() - beforePending) / PENDING
 if ((await queued.tasks.list({ status: 'pending', limit: 1 })).data.length !== 1) throw new Error('tasks did not queue')
 
@@ -65,11 +72,14 @@ await runTasks(finished, 1_000, 1)
 const beforeRetained = heap()
 await runTasks(finished, RETAINED, 10)
 const retainedBytes = (heap() - beforeRetained) / RETAINED
-if ((await finished.tasks.trace((await finished.tasks.list({ limit: 1 })).data[0]!.id)).steps.length !== 3) throw new Error('trace missing')
+if ((await finished.tasks.trace((await finished.tasks.list({ limit: 1 })).data[0]!.id)).steps.length !== 3)
+  throw new Error('trace missing')
 
 console.log(`\nheap per pending task (100,000 queued)   ${Math.round(pendingBytes)} bytes`)
 console.log(`heap per retained finished task + trace  ${Math.round(retainedBytes)} bytes`)
 const ratio = baseSeq / seq
 console.log(`inboard sequential cost vs baseline      ${ratio.toFixed(2)}× the plain p-queue job`)
-console.log(`\nRUNTIME seq_tasks_per_s=${Math.round(seq)} c10_tasks_per_s=${Math.round(c10)} c100_tasks_per_s=${Math.round(c100)} pending_bytes=${Math.round(pendingBytes)} retained_bytes=${Math.round(retainedBytes)} baseline_ratio=${ratio.toFixed(2)} durable_seq_tasks_per_s=${Math.round(durableSeq)} durable_c100_tasks_per_s=${Math.round(durableC100)} durable_ratio=${durableRatio.toFixed(2)} restart_ms=${Math.round(restartMs)}`)
+console.log(
+  `\nRUNTIME seq_tasks_per_s=${Math.round(seq)} c10_tasks_per_s=${Math.round(c10)} c100_tasks_per_s=${Math.round(c100)} pending_bytes=${Math.round(pendingBytes)} retained_bytes=${Math.round(retainedBytes)} baseline_ratio=${ratio.toFixed(2)} durable_seq_tasks_per_s=${Math.round(durableSeq)} durable_c100_tasks_per_s=${Math.round(durableC100)} durable_ratio=${durableRatio.toFixed(2)} restart_ms=${Math.round(restartMs)}`,
+)
 process.exit(0)

@@ -11,7 +11,10 @@ export const noopTool = defineTool({
 })
 
 /** Scripted planner: call the no-op once, then finish. */
-export const twoDecisions: Planner = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'noop', capability: 'run', input: { x: 'hi' } }] }, { type: 'finish', result: 'done' }])
+export const twoDecisions: Planner = createScriptedPlanner([
+  { type: 'call', calls: [{ tool: 'noop', capability: 'run', input: { x: 'hi' } }] },
+  { type: 'finish', result: 'done' },
+])
 
 export function benchRuntime(options: RuntimeOptions = {}): Runtime {
   return createRuntime({ tools: [noopTool], planner: twoDecisions, ...options })

@@ -27,7 +27,10 @@ async function plainBullmq(processes: number): Promise<Measurement> {
   let workers: WorkerProcesses | undefined
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()])
-    workers = await startWorkers('./bullmq-worker.ts', processes, { SCALE_QUEUE: queueName, SCALE_PREFIX: names.prefix })
+    workers = await startWorkers('./bullmq-worker.ts', processes, {
+      SCALE_QUEUE: queueName,
+      SCALE_PREFIX: names.prefix,
+    })
     const job = async (): Promise<void> => {
       const added = await queue.add('noop', { x: 'hi' })
       const output = (await added.waitUntilFinished(events, 60_000)) as { x?: string } | undefined
@@ -58,11 +61,16 @@ async function inboard(processes: number): Promise<Measurement> {
   try {
     // Migrates the fresh schema before the workers open it.
     await runtime.ready()
-    workers = await startWorkers('./inboard-worker.ts', processes, { SCALE_SCHEMA: names.schema, SCALE_PREFIX: names.prefix, SCALE_FLEET_CONCURRENCY: String(CONCURRENCY * processes) })
+    workers = await startWorkers('./inboard-worker.ts', processes, {
+      SCALE_SCHEMA: names.schema,
+      SCALE_PREFIX: names.prefix,
+      SCALE_FLEET_CONCURRENCY: String(CONCURRENCY * processes),
+    })
     const job = async (): Promise<void> => {
       const task = await runtime.tasks.create({ prompt: 'noop' })
       const done = await runtime.tasks.wait(task.id)
-      if (done.status !== 'complete' || done.result !== 'done') throw new Error(`task ${task.id} ended ${done.status}: ${JSON.stringify(done.error ?? done.result)}`)
+      if (done.status !== 'complete' || done.result !== 'done')
+        throw new Error(`task ${task.id} ended ${done.status}: ${JSON.stringify(done.error ?? done.result)}`)
     }
     await measure(WARMUP, IN_FLIGHT, job)
     return await measure(COUNT, IN_FLIGHT, job)
@@ -79,9 +87,15 @@ const row = (label: string, result: Measurement, { unit, baseline }: { unit: str
   `${baseline === undefined ? ''.padEnd(22) : ''}  p50 ${result.p50Ms.toFixed(1).padStart(6)} ms  p99 ${result.p99Ms.toFixed(1).padStart(6)} ms`
 
 await checkServers()
-console.log(`Inboard scale-out benchmark — Node ${process.version}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}`)
-console.log(`Postgres ${POSTGRES_URL}, Redis ${REDIS_URL}; ${COUNT} one-tool tasks (or no-op jobs) per measurement after ${WARMUP} warm-up,`)
-console.log(`${IN_FLIGHT} outstanding at a time from this process (create, then wait for completion); ${CONCURRENCY} slots per worker process (Inboard: a fleet-wide cap of ${CONCURRENCY} × processes)\n`)
+console.log(
+  `Inboard scale-out benchmark — Node ${process.version}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}`,
+)
+console.log(
+  `Postgres ${POSTGRES_URL}, Redis ${REDIS_URL}; ${COUNT} one-tool tasks (or no-op jobs) per measurement after ${WARMUP} warm-up,`,
+)
+console.log(
+  `${IN_FLIGHT} outstanding at a time from this process (create, then wait for completion); ${CONCURRENCY} slots per worker process (Inboard: a fleet-wide cap of ${CONCURRENCY} × processes)\n`,
+)
 
 const bullmq1 = await plainBullmq(1)
 console.log(row('plain BullMQ, 1 worker process', bullmq1, { unit: 'jobs' }))
@@ -97,6 +111,10 @@ console.log(row('inboard, 4 worker processes', p4, { unit: 'tasks', baseline }))
 
 const ratio = p2.perSecond / baseline
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED')
-console.log(`\ntargets: 2 processes ≥ 0.4× plain BullMQ (2 processes): ${ratio.toFixed(2)}× — ${verdict(ratio >= 0.4)}; 2 processes not slower than 1: ${(p2.perSecond / p1.perSecond).toFixed(2)}× — ${verdict(p2.perSecond >= p1.perSecond)}`)
-console.log(`\nSCALE p1_tasks_per_s=${Math.round(p1.perSecond)} p2_tasks_per_s=${Math.round(p2.perSecond)} p4_tasks_per_s=${Math.round(p4.perSecond)} bullmq_jobs_per_s=${Math.round(baseline)} ratio=${ratio.toFixed(2)} p99_ms=${Math.round(p2.p99Ms)}`)
+console.log(
+  `\ntargets: 2 processes ≥ 0.4× plain BullMQ (2 processes): ${ratio.toFixed(2)}× — ${verdict(ratio >= 0.4)}; 2 processes not slower than 1: ${(p2.perSecond / p1.perSecond).toFixed(2)}× — ${verdict(p2.perSecond >= p1.perSecond)}`,
+)
+console.log(
+  `\nSCALE p1_tasks_per_s=${Math.round(p1.perSecond)} p2_tasks_per_s=${Math.round(p2.perSecond)} p4_tasks_per_s=${Math.round(p4.perSecond)} bullmq_jobs_per_s=${Math.round(baseline)} ratio=${ratio.toFixed(2)} p99_ms=${Math.round(p2.p99Ms)}`,
+)
 process.exit(0)

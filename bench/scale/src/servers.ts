@@ -3,8 +3,12 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 
-export const POSTGRES_URL = process.env['INBOARD_BENCH_POSTGRES_URL'] ?? process.env['INBOARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
-export const REDIS_URL = process.env['INBOARD_BENCH_REDIS_URL'] ?? process.env['INBOARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379'
+export const POSTGRES_URL =
+  process.env['INBOARD_BENCH_POSTGRES_URL'] ??
+  process.env['INBOARD_TEST_POSTGRES_URL'] ??
+  'postgres://postgres@127.0.0.1:5432/test'
+export const REDIS_URL =
+  process.env['INBOARD_BENCH_REDIS_URL'] ?? process.env['INBOARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379'
 
 /** BullMQ's connection options for {@link REDIS_URL}. */
 export function redisConnection(): { host: string; port: number } {
@@ -51,7 +55,8 @@ export async function checkServers(): Promise<void> {
 
 /** Drops a measurement's schema and deletes its Redis keys. */
 export async function cleanUp(names: { schema?: string; prefix: string }): Promise<void> {
-  if (names.schema !== undefined) await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS "${names.schema}" CASCADE`))
+  if (names.schema !== undefined)
+    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS "${names.schema}" CASCADE`))
   await withRedis(async (redis) => {
     let cursor = '0'
     do {

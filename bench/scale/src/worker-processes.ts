@@ -14,7 +14,10 @@ process.once('exit', () => {
 })
 
 function startOne(script: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL(script, import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL(script, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   alive.add(child)
   child.once('exit', () => alive.delete(child))
   return new Promise((resolve, reject) => {
@@ -29,7 +32,11 @@ function startOne(script: string, env: Record<string, string>): Promise<ChildPro
 }
 
 /** Starts `count` processes of `script` (a path relative to this file) and resolves once all print `ready`. */
-export async function startWorkers(script: string, count: number, env: Record<string, string>): Promise<WorkerProcesses> {
+export async function startWorkers(
+  script: string,
+  count: number,
+  env: Record<string, string>,
+): Promise<WorkerProcesses> {
   const started = await Promise.allSettled(Array.from({ length: count }, () => startOne(script, env)))
   const children = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   const stop = async (): Promise<void> => {

@@ -14,7 +14,10 @@ export const noopTool = defineTool({
 })
 
 /** Scripted planner: call the no-op once, then finish. */
-export const twoDecisions: Planner = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'noop', capability: 'run', input: { x: 'hi' } }] }, { type: 'finish', result: 'done' }])
+export const twoDecisions: Planner = createScriptedPlanner([
+  { type: 'call', calls: [{ tool: 'noop', capability: 'run', input: { x: 'hi' } }] },
+  { type: 'finish', result: 'done' },
+])
 
 /** Tasks (or jobs) running at once per process, on both sides. */
 export const CONCURRENCY = Number(process.env['SCALE_CONCURRENCY'] ?? 50)

@@ -31,7 +31,10 @@ interface Reply {
 }
 
 const serverFlags = process.env.SOAK_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []
-const child = fork(new URL('./server.ts', import.meta.url), [], { execArgv: ['--conditions=inboard-source', '--import', 'tsx', '--expose-gc', ...serverFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+const child = fork(new URL('./server.ts', import.meta.url), [], {
+  execArgv: ['--conditions=inboard-source', '--import', 'tsx', '--expose-gc', ...serverFlags],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+})
 const replies: Array<(message: Reply) => void> = []
 child.on('message', (message: Reply) => replies.shift()?.(message))
 const next = (): Promise<Reply> => new Promise((resolve) => replies.push(resolve))
@@ -46,16 +49,25 @@ const snapshot = async (): Promise<void> => {
 
 const { url } = await next()
 const base = url!
-const auth = (i: number): Record<string, string> => ({ authorization: `Bearer ${KEYS[i % 2]!.key}`, 'content-type': 'application/json' })
+const auth = (i: number): Record<string, string> => ({
+  authorization: `Bearer ${KEYS[i % 2]!.key}`,
+  'content-type': 'application/json',
+})
 
 // Tasks to read back, per account: 20 seeded, then each replaced in turn by one created under load.
 const ids: string[][] = [[], []]
 for (let i = 0; i < 40; i++) {
-  const response = await fetch(`${base}/v1/tasks`, { method: 'POST', headers: auth(i), body: JSON.stringify({ prompt: `Look up order ${i} for the seed customer` }) })
+  const response = await fetch(`${base}/v1/tasks`, {
+    method: 'POST',
+    headers: auth(i),
+    body: JSON.stringify({ prompt: `Look up order ${i} for the seed customer` }),
+  })
   ids[i % 2]!.push(((await response.json()) as { id: string }).id)
 }
 
-const openStreams = async (perAccount: number): Promise<{ streams: IncomingMessage[]; bytes: () => number; ended: () => number }> => {
+const openStreams = async (
+  perAccount: number,
+): Promise<{ streams: IncomingMessage[]; bytes: () => number; ended: () => number }> => {
   let bytes = 0
   const streams: IncomingMessage[] = []
   for (let i = 0; i < perAccount * 2; i++) {
@@ -101,12 +113,27 @@ const mix = (connections: number, length: { duration: number } | { amount: numbe
           // Reads go to tasks created lately: the seeded ones leave retention once 10,000 newer have ended.
           const known = ids[account]!
           ;(context as { account?: number }).account = account
-          if (roll < 6) return { ...req, method: 'POST', path: '/v1/tasks', headers, body: JSON.stringify({ prompt: `Look up order ${n} for customer ${(n * 7919) % 100_003} about ${['a late parcel', 'a refund', 'an address change', 'a missing item'][n % 4]!}` }) }
+          if (roll < 6)
+            return {
+              ...req,
+              method: 'POST',
+              path: '/v1/tasks',
+              headers,
+              body: JSON.stringify({
+                prompt: `Look up order ${n} for customer ${(n * 7919) % 100_003} about ${['a late parcel', 'a refund', 'an address change', 'a missing item'][n % 4]!}`,
+              }),
+            }
           if (roll < 12) return { ...req, method: 'GET', path: `/v1/tasks/${known[n % known.length]!}`, headers }
           if (roll < 15) return { ...req, method: 'GET', path: '/v1/tasks?limit=100', headers }
           if (roll < 16) return { ...req, method: 'GET', path: `/v1/tasks/${known[n % known.length]!}/trace`, headers }
           const wrong = bad[n % bad.length]!
-          return { ...req, method: wrong.method as 'GET', path: wrong.path, headers: wrong.account ? headers : { 'content-type': 'application/json' }, ...(wrong.body === undefined ? {} : { body: wrong.body }) }
+          return {
+            ...req,
+            method: wrong.method as 'GET',
+            path: wrong.path,
+            headers: wrong.account ? headers : { 'content-type': 'application/json' },
+            ...(wrong.body === undefined ? {} : { body: wrong.body }),
+          }
         },
         onResponse: (status, body, context) => {
           if (status !== 201) return
@@ -148,7 +175,11 @@ await snapshot()
 child.send({ type: 'stop' })
 
 const codes = result.statusCodeStats as unknown as Record<string, { count: number }>
-const count = (from: number, to: number): number => Object.entries(codes).reduce((sum, [code, { count }]) => (Number(code) >= from && Number(code) < to ? sum + count : sum), 0)
+const count = (from: number, to: number): number =>
+  Object.entries(codes).reduce(
+    (sum, [code, { count }]) => (Number(code) >= from && Number(code) < to ? sum + count : sum),
+    0,
+  )
 const fiveXx = count(500, 600) + result.errors + result.timeouts
 const before = start.settled!
 const left = after.settled!
@@ -162,6 +193,8 @@ console.log(
     `server RSS ${mb(before.rss)} at start (after ${WARMUP_REQUESTS} warm-up requests), ${mb(peak)} peak, ${mb(left.rss)} after drain (${ratio.toFixed(2)}×, ${unfinished} tasks unfinished; ` +
     `after one GC ${mb(start.first!.rss)} → ${mb(after.first!.rss)}, ${firstRatio.toFixed(2)}×, GCs to settle ${start.collections} and ${after.collections}); ` +
     `heap used ${mb(before.heapUsed)} → ${mb(left.heapUsed)}, heap total ${mb(before.heapTotal)} → ${mb(left.heapTotal)}, external ${mb(before.external)} → ${mb(left.external)}; ` +
-    `load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}; targets (0 5xx, RSS after ≤ 1.5× start, p99 ≤ 2 s) ${targets ? 'met' : 'NOT met'}`,
+    `load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}; targets (0 5xx, RSS after ≤ 1.5× start, p99 ≤ 2 s) ${targets ? 'met' : 'NOT met'}`,
 )
 process.exitCode = targets ? 0 : 1

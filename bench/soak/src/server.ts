@@ -32,7 +32,12 @@ const runtime = createRuntime({
     name: 'soak',
     plan: (context) =>
       context.history.length === 0
-        ? { type: 'call', calls: [{ tool: 'orders', capability: 'lookup', input: { order: /\d+/.exec(context.task.prompt)?.[0] ?? '0' } }] }
+        ? {
+            type: 'call',
+            calls: [
+              { tool: 'orders', capability: 'lookup', input: { order: /\d+/.exec(context.task.prompt)?.[0] ?? '0' } },
+            ],
+          }
         : { type: 'finish', result: context.history.at(-1)?.output ?? null },
   },
   telemetry: false,
@@ -76,7 +81,13 @@ async function settle(): Promise<{ first: NodeJS.MemoryUsage; settled: NodeJS.Me
     settled = now
     if (!shrunk) break
   }
-  if (process.env.SOAK_SPACES) console.log('[soak server] spaces', getHeapSpaceStatistics().map((space) => `${space.space_name} ${mib(space.space_size)}/${mib(space.space_used_size)} MB`).join(', '))
+  if (process.env.SOAK_SPACES)
+    console.log(
+      '[soak server] spaces',
+      getHeapSpaceStatistics()
+        .map((space) => `${space.space_name} ${mib(space.space_size)}/${mib(space.space_used_size)} MB`)
+        .join(', '),
+    )
   return { first, settled, collections }
 }
 
@@ -85,7 +96,10 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'settle') void settle().then((result) => process.send?.({ type: 'settled', ...result, open }))
   if (message.type === 'snapshot' && process.env.SOAK_SNAPSHOTS) {
     gc?.()
-    process.send?.({ type: 'snapshot', path: writeHeapSnapshot(`${process.env.SOAK_SNAPSHOTS}/soak-${Date.now()}.heapsnapshot`) })
+    process.send?.({
+      type: 'snapshot',
+      path: writeHeapSnapshot(`${process.env.SOAK_SNAPSHOTS}/soak-${Date.now()}.heapsnapshot`),
+    })
   }
   if (message.type === 'stop') {
     server.closeAllConnections()

@@ -25,9 +25,15 @@ export interface ModelRun {
 export async function modelPlannerRuns(options: { runs: number; latencyMs: number }): Promise<ModelRun[]> {
   const payments = await startPaymentsService()
   const chat = await startChatService()
-  const fake = await createFakeModelServer((request) => ({ ...invoiceWorkflowTurn(request), delayMs: options.latencyMs }))
+  const fake = await createFakeModelServer((request) => ({
+    ...invoiceWorkflowTurn(request),
+    delayMs: options.latencyMs,
+  }))
   const model = createOpenAI({ baseURL: fake.url, apiKey: 'not-needed' }).chat('gpt-4.1-mini')
-  const runtime = createRuntime({ tools: [paymentsTool(payments.url), chatTool(chat.url)], planner: createModelPlanner({ model }) })
+  const runtime = createRuntime({
+    tools: [paymentsTool(payments.url), chatTool(chat.url)],
+    planner: createModelPlanner({ model }),
+  })
   await runtime.subagents.deploy(BILLING_AGENT)
   const runs: ModelRun[] = []
   try {
@@ -35,7 +41,11 @@ export async function modelPlannerRuns(options: { runs: number; latencyMs: numbe
       const before = fake.requests.length
       const started = performance.now()
       const task = await runtime.tasks.wait((await runtime.tasks.create(INVOICE_TASK)).id)
-      runs.push({ latencyMs: performance.now() - started, modelCalls: fake.requests.length - before, status: task.status })
+      runs.push({
+        latencyMs: performance.now() - started,
+        modelCalls: fake.requests.length - before,
+        status: task.status,
+      })
     }
   } finally {
     await runtime.close()
@@ -57,7 +67,11 @@ export interface ModelProgression {
 const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 /** {@link modelPlannerRuns} in `rounds` rounds, each with a fresh runtime (so one slow moment on a shared machine does not decide a figure). */
-export async function modelPlannerProgression(options: { runs: number; latencyMs: number; rounds: number }): Promise<ModelProgression> {
+export async function modelPlannerProgression(options: {
+  runs: number
+  latencyMs: number
+  rounds: number
+}): Promise<ModelProgression> {
   const rounds: ModelRun[][] = []
   for (let round = 0; round < options.rounds; round++) rounds.push(await modelPlannerRuns(options))
   const at = (run: number) => ({

@@ -18,10 +18,14 @@ const base62 = (length: number): string => {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  const given = (env.INBOARD_API_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '')
+  const given = (env.INBOARD_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '')
   const generatedKeys = given.length === 0 ? [`pk_test_${base62(24)}`] : []
   const webhookUrl = env.INBOARD_WEBHOOK_URL || undefined
-  const webhookSecret = env.INBOARD_WEBHOOK_SECRET || (webhookUrl ? `whsec_${randomBytes(24).toString('base64')}` : undefined)
+  const webhookSecret =
+    env.INBOARD_WEBHOOK_SECRET || (webhookUrl ? `whsec_${randomBytes(24).toString('base64')}` : undefined)
   return {
     port: Number(env.PORT ?? 8787),
     keys: [...given, ...generatedKeys].map((key) => ({ key })),

@@ -16,10 +16,13 @@ const config = readConfig(process.env)
 
 // Tasks, waiting tasks, memory, credentials, idempotency records and the webhook outbox live in one
 // SQLite file, so a restart keeps them (the smoke run uses a fresh file and restarts once to show it).
-const path = process.env.INBOARD_DB ?? (smoke ? join(mkdtempSync(join(tmpdir(), 'inboard-http-server-')), 'inboard.db') : './inboard.db')
+const path =
+  process.env.INBOARD_DB ??
+  (smoke ? join(mkdtempSync(join(tmpdir(), 'inboard-http-server-')), 'inboard.db') : './inboard.db')
 // The reference plan allows 10 concurrent tasks per account; more wait as pending. The owner id
 // lets a restarted server take its own unfinished tasks back at once.
-const start = () => createRuntime({ tools: [weatherTool, crmTool], storage: sqliteStorage({ path }), lease: { owner: 'http-server' } })
+const start = () =>
+  createRuntime({ tools: [weatherTool, crmTool], storage: sqliteStorage({ path }), lease: { owner: 'http-server' } })
 const runtime = start()
 const handler = createHandler(runtime, {
   keys: config.keys,
@@ -32,7 +35,10 @@ const handler = createHandler(runtime, {
           secret: config.webhookSecret,
           // Local development: the receiver usually runs on localhost.
           allowPrivateAddresses: true,
-          onAttempt: (report) => console.log(`webhook ${report.event} → ${report.url}: ${report.status ?? report.error} (${report.outcome})`),
+          onAttempt: (report) =>
+            console.log(
+              `webhook ${report.event} → ${report.url}: ${report.status ?? report.error} (${report.outcome})`,
+            ),
         },
       }
     : {}),
@@ -42,8 +48,10 @@ const server = createServer(createNodeListener(handler))
 server.listen(smoke ? 0 : config.port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   console.log(`Inboard REST API on ${base}/v1 (OpenAPI: ${base}/v1/openapi.json), data in ${path}`)
-  for (const key of config.generatedKeys) console.log(`No INBOARD_API_KEYS given; generated a test key:\n  export PLOTON_API_KEY=${key}`)
-  if (config.generatedSecret) console.log(`Webhook secret (give it to your receiver):\n  export PLOTON_WEBHOOK_SECRET=${config.webhookSecret}`)
+  for (const key of config.generatedKeys)
+    console.log(`No INBOARD_API_KEYS given; generated a test key:\n  export PLOTON_API_KEY=${key}`)
+  if (config.generatedSecret)
+    console.log(`Webhook secret (give it to your receiver):\n  export PLOTON_WEBHOOK_SECRET=${config.webhookSecret}`)
   if (!smoke) return
   const key = config.keys[0] && 'key' in config.keys[0] ? config.keys[0].key : ''
   runSmokeSession(base, key)

@@ -35,7 +35,8 @@ export async function startChatService(): Promise<ChatService> {
   const messages: ChatMessage[] = []
   const byKey = new Map<string, ChatMessage>()
   const server = createServer((req, res) => {
-    const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    const reply = (status: number, body: unknown): void =>
+      void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (req.method === 'GET' && url.pathname === '/api/channels') {
       const channel = CHANNELS.find((candidate) => candidate.name === url.searchParams.get('name'))
@@ -47,9 +48,14 @@ export async function startChatService(): Promise<ChatService> {
         const seen = typeof key === 'string' ? byKey.get(key) : undefined
         if (seen) return reply(200, { ok: true, ...seen })
         const { channel, text } = body
-        if (!CHANNELS.some((candidate) => candidate.id === channel)) return reply(404, { ok: false, error: 'channel_not_found' })
+        if (!CHANNELS.some((candidate) => candidate.id === channel))
+          return reply(404, { ok: false, error: 'channel_not_found' })
         if (typeof text !== 'string' || text.trim() === '') return reply(400, { ok: false, error: 'no_text' })
-        const message: ChatMessage = { channel: channel as string, text, ts: `${Math.floor(Date.now() / 1000)}.${String(messages.length + 1).padStart(6, '0')}` }
+        const message: ChatMessage = {
+          channel: channel as string,
+          text,
+          ts: `${Math.floor(Date.now() / 1000)}.${String(messages.length + 1).padStart(6, '0')}`,
+        }
         messages.push(message)
         if (typeof key === 'string') byKey.set(key, message)
         reply(200, { ok: true, ...message })

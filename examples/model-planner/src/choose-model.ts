@@ -29,5 +29,9 @@ export async function chooseModel(env: NodeJS.ProcessEnv, forceFake: boolean): P
   }
   const fake = await createFakeModelServer(invoiceWorkflowTurn)
   const model = createOpenAI({ baseURL: fake.url, apiKey: 'not-needed' }).chat('gpt-4.1-mini')
-  return { model, description: `the local fake model server at ${fake.url} (scripted; OpenAI chat-completions wire format through @ai-sdk/openai)`, fake }
+  return {
+    model,
+    description: `the local fake model server at ${fake.url} (scripted; OpenAI chat-completions wire format through @ai-sdk/openai)`,
+    fake,
+  }
 }

@@ -9,7 +9,8 @@ export const BILLING_AGENT: SubagentDeployInput = {
 
 /** The task: the reference's workflow in plain language, for one end user. */
 export const INVOICE_TASK = {
-  prompt: 'Fetch my latest invoice from the payments service, summarise it in one sentence and post the summary to #billing. Return the invoice number, amount due and channel.',
+  prompt:
+    'Fetch my latest invoice from the payments service, summarise it in one sentence and post the summary to #billing. Return the invoice number, amount due and channel.',
   sub_agent: 'billing-agent',
   user_id: 'user_123',
 } satisfies TaskCreateInput

@@ -8,14 +8,16 @@ import { INVOICES, startPaymentsService } from './payments-service.js'
 import { heading, printTask, printTrace } from './print.js'
 import { chatTool, paymentsTool } from './tools.js'
 
-
 // The payments and chat tools are real HTTP services on loopback ports; only the model may be faked.
 const payments = await startPaymentsService()
 const chat = await startChatService()
 const { model, description, fake } = await chooseModel(process.env, process.argv.includes('--fake'))
 console.log(`Model: ${description}`)
 
-const runtime = createRuntime({ tools: [paymentsTool(payments.url), chatTool(chat.url)], planner: createModelPlanner({ model }) })
+const runtime = createRuntime({
+  tools: [paymentsTool(payments.url), chatTool(chat.url)],
+  planner: createModelPlanner({ model }),
+})
 await runtime.subagents.deploy(BILLING_AGENT)
 
 const problems: string[] = []
@@ -38,11 +40,23 @@ const first = await run('Run 1: the model plans the workflow')
 const latest = INVOICES.find((invoice) => invoice.user_id === INVOICE_TASK.user_id)!
 const result = first.task.result as Record<string, unknown> | undefined
 expect(first.task.status === 'complete', `run 1 ended ${first.task.status}`)
-expect(result?.['invoice_number'] === latest.number, `run 1 returned invoice_number ${JSON.stringify(result?.['invoice_number'])}, expected ${latest.number}`)
-expect(String(result?.['amount_due']).includes(String(latest.amount_due)), `run 1 returned amount_due ${JSON.stringify(result?.['amount_due'])}`)
-expect(chat.messages.length === 1 && chat.messages[0]!.channel === 'C08BILL42', `chat has ${JSON.stringify(chat.messages)}, expected one message in #billing (C08BILL42)`)
+expect(
+  result?.['invoice_number'] === latest.number,
+  `run 1 returned invoice_number ${JSON.stringify(result?.['invoice_number'])}, expected ${latest.number}`,
+)
+expect(
+  String(result?.['amount_due']).includes(String(latest.amount_due)),
+  `run 1 returned amount_due ${JSON.stringify(result?.['amount_due'])}`,
+)
+expect(
+  chat.messages.length === 1 && chat.messages[0]!.channel === 'C08BILL42',
+  `chat has ${JSON.stringify(chat.messages)}, expected one message in #billing (C08BILL42)`,
+)
 expect(chat.messages[0]?.text.includes(latest.number) === true, 'the posted summary does not name the invoice')
-expect(modelSteps(first.trace).length >= 2, `run 1 made ${modelSteps(first.trace).length} model calls; the chain needs at least 2`)
+expect(
+  modelSteps(first.trace).length >= 2,
+  `run 1 made ${modelSteps(first.trace).length} model calls; the chain needs at least 2`,
+)
 expect((first.task.usage?.input_tokens ?? 0) > 0, 'run 1 has no token usage')
 if (chat.messages[0]) console.log(`  posted to #billing: ${chat.messages[0].text}`)
 
@@ -50,7 +64,10 @@ if (chat.messages[0]) console.log(`  posted to #billing: ${chat.messages[0].text
 const requestsBefore = fake?.requests.length
 const second = await run('Run 2: the same task, replayed from execution memory')
 expect(second.task.status === 'complete', `run 2 ended ${second.task.status}`)
-expect(modelSteps(second.trace).length === 0, `run 2 made ${modelSteps(second.trace).length} model calls; a replay makes none`)
+expect(
+  modelSteps(second.trace).length === 0,
+  `run 2 made ${modelSteps(second.trace).length} model calls; a replay makes none`,
+)
 expect(fake === null || fake.requests.length === requestsBefore, 'the fake model server was asked during the replay')
 expect(isDeepStrictEqual(second.task.result, first.task.result), 'run 2 returned another result')
 expect(chat.messages.length === 2, `chat has ${chat.messages.length} messages after run 2, expected 2`)

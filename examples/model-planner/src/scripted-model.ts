@@ -34,8 +34,13 @@ function parse<T>(content: string | undefined): T | null {
 export function invoiceWorkflowTurn(request: FakeModelRequest): FakeModelReply {
   const result = (name: string) => request.toolResults.findLast((candidate) => candidate.name === name)?.content
   const channelName = /#([a-z0-9_-]+)/i.exec(request.userTexts[0] ?? '')?.[1]
-  const missing = ['payments__latest_invoice', 'chat__find_channel', 'chat__post_message'].filter((name) => !request.tools.includes(name))
-  if (missing.length > 0 || channelName === undefined) return { text: `I cannot do this task: ${missing.length > 0 ? `no ${missing.join(', ')} tool` : 'no channel named'}.` }
+  const missing = ['payments__latest_invoice', 'chat__find_channel', 'chat__post_message'].filter(
+    (name) => !request.tools.includes(name),
+  )
+  if (missing.length > 0 || channelName === undefined)
+    return {
+      text: `I cannot do this task: ${missing.length > 0 ? `no ${missing.join(', ')} tool` : 'no channel named'}.`,
+    }
 
   const invoiceText = result('payments__latest_invoice')
   const channelText = result('chat__find_channel')
@@ -49,13 +54,22 @@ export function invoiceWorkflowTurn(request: FakeModelRequest): FakeModelReply {
   }
   const invoice = parse<InvoiceSeen>(invoiceText)
   const channel = parse<{ id: string }>(channelText)
-  if (invoice === null || channel === null) return { text: `A tool failed: ${invoice === null ? invoiceText : channelText}` }
+  if (invoice === null || channel === null)
+    return { text: `A tool failed: ${invoice === null ? invoiceText : channelText}` }
 
   const posted = parse<{ ts?: string }>(result('chat__post_message'))
   if (posted?.ts === undefined) {
-    const lines = invoice.lines.map((line) => `${line.description} (${money(line.amount, invoice.currency)})`).join('; ')
+    const lines = invoice.lines
+      .map((line) => `${line.description} (${money(line.amount, invoice.currency)})`)
+      .join('; ')
     const text = `Invoice ${invoice.number} for ${invoice.customer}: ${money(invoice.amount_due, invoice.currency)} ${invoice.status === 'paid' ? 'paid' : `due by ${invoice.due_date}`} — ${lines}.`
     return { toolCalls: [{ name: 'chat__post_message', input: { channel_id: channel.id, text } }] }
   }
-  return { text: JSON.stringify({ invoice_number: invoice.number, amount_due: money(invoice.amount_due, invoice.currency), channel: `#${channelName}` }) }
+  return {
+    text: JSON.stringify({
+      invoice_number: invoice.number,
+      amount_due: money(invoice.amount_due, invoice.currency),
+      channel: `#${channelName}`,
+    }),
+  }
 }

@@ -5,7 +5,11 @@ async function request(url: string, ctx: ToolContext, init: RequestInit = {}): P
   const response = await (ctx.fetch ?? fetch)(url, { ...init, signal: ctx.signal })
   const body = (await response.json()) as Record<string, unknown>
   if (response.status === 404) throw new ToolError('not_found', `${url.replace(/\?.*/, '')}: ${JSON.stringify(body)}`)
-  if (!response.ok) throw new ToolError(response.status >= 500 ? 'transient' : 'upstream_error', `HTTP ${response.status}: ${JSON.stringify(body)}`)
+  if (!response.ok)
+    throw new ToolError(
+      response.status >= 500 ? 'transient' : 'upstream_error',
+      `HTTP ${response.status}: ${JSON.stringify(body)}`,
+    )
   return body
 }
 
@@ -20,10 +24,12 @@ export function paymentsTool(baseUrl: string): Tool {
     tags: ['billing', 'invoice', 'stripe'],
     capabilities: {
       latest_invoice: {
-        description: "The end user's most recent invoice: number, status, amount due, currency, due date and line items",
+        description:
+          "The end user's most recent invoice: number, status, amount due, currency, due date and line items",
         input: z.object({}),
         run: async (_input, ctx) => {
-          if (ctx.user_id === null) throw new ToolError('auth_required', 'Payments act for an end user; create the task with a user_id')
+          if (ctx.user_id === null)
+            throw new ToolError('auth_required', 'Payments act for an end user; create the task with a user_id')
           const list = await request(`${baseUrl}/v1/invoices?user_id=${encodeURIComponent(ctx.user_id)}&limit=1`, ctx)
           const [latest] = list['data'] as unknown[]
           if (latest === undefined) throw new ToolError('not_found', `No invoices for ${ctx.user_id}`)
@@ -51,7 +57,10 @@ export function chatTool(baseUrl: string): Tool {
       },
       post_message: {
         description: 'Post a message to a channel, by channel id',
-        input: z.object({ channel_id: z.string().regex(/^C[A-Z0-9]{8}$/, 'a channel id such as C01234567, from chat.find_channel'), text: z.string().min(1).max(4000) }),
+        input: z.object({
+          channel_id: z.string().regex(/^C[A-Z0-9]{8}$/, 'a channel id such as C01234567, from chat.find_channel'),
+          text: z.string().min(1).max(4000),
+        }),
         sideEffects: true,
         idempotent: true,
         run: async ({ channel_id, text }, ctx) => {

@@ -42,16 +42,50 @@ export interface Contact {
 }
 
 const DEALS: Deal[] = [
-  { name: 'Acme Corp - Enterprise', amount: 48_000, stage: 'Negotiation', close_date: '2025-07-01', contact_email: 'jane@acme.com', owner: 'user_123' },
-  { name: 'Globex - Expansion', amount: 12_500, stage: 'Negotiation', close_date: '2025-07-15', contact_email: 'bob@globex.com', owner: 'user_123' },
-  { name: 'Initech - Pilot', amount: 5_000, stage: 'Prospecting', close_date: '2025-08-30', contact_email: 'peter@initech.com', owner: 'user_123' },
-  { name: 'Umbrella - Renewal', amount: 30_000, stage: 'Negotiation', close_date: '2025-06-20', contact_email: 'alice@umbrella.com', owner: 'user_456' },
+  {
+    name: 'Acme Corp - Enterprise',
+    amount: 48_000,
+    stage: 'Negotiation',
+    close_date: '2025-07-01',
+    contact_email: 'jane@acme.com',
+    owner: 'user_123',
+  },
+  {
+    name: 'Globex - Expansion',
+    amount: 12_500,
+    stage: 'Negotiation',
+    close_date: '2025-07-15',
+    contact_email: 'bob@globex.com',
+    owner: 'user_123',
+  },
+  {
+    name: 'Initech - Pilot',
+    amount: 5_000,
+    stage: 'Prospecting',
+    close_date: '2025-08-30',
+    contact_email: 'peter@initech.com',
+    owner: 'user_123',
+  },
+  {
+    name: 'Umbrella - Renewal',
+    amount: 30_000,
+    stage: 'Negotiation',
+    close_date: '2025-06-20',
+    contact_email: 'alice@umbrella.com',
+    owner: 'user_456',
+  },
 ]
 
 const CONTACTS: Contact[] = [
   { name: 'Jane Smith', email: 'jane@acme.com', company: 'Acme Corp', created_at: '2025-06-01', owner: 'user_123' },
   { name: 'Bob Chen', email: 'bob@globex.com', company: 'Globex Inc', created_at: '2025-05-20', owner: 'user_123' },
-  { name: 'Peter Gibbons', email: 'peter@initech.com', company: 'Initech', created_at: '2024-11-02', owner: 'user_123' },
+  {
+    name: 'Peter Gibbons',
+    email: 'peter@initech.com',
+    company: 'Initech',
+    created_at: '2024-11-02',
+    owner: 'user_123',
+  },
 ]
 
 export const crmService = {

@@ -14,7 +14,8 @@ export const weatherTool = defineTool({
       output: z.object({ temperature: z.string(), conditions: z.string(), humidity: z.string() }),
       run: async ({ location }, ctx) => {
         const found = await weatherService.current(location, ctx.signal)
-        if (!found) throw new ToolError('not_found', `No weather station for "${location}"`, { suggestion: 'Try a major city' })
+        if (!found)
+          throw new ToolError('not_found', `No weather station for "${location}"`, { suggestion: 'Try a major city' })
         ctx.note(`looked up ${location}`)
         return found
       },
@@ -23,7 +24,10 @@ export const weatherTool = defineTool({
 })
 
 function ownerOf(userId: string | null): string {
-  if (userId === null) throw new ToolError('auth_required', 'The CRM acts for an end user; create the task with a user_id', { suggestion: 'Pass user_id' })
+  if (userId === null)
+    throw new ToolError('auth_required', 'The CRM acts for an end user; create the task with a user_id', {
+      suggestion: 'Pass user_id',
+    })
   return userId
 }
 

@@ -2,7 +2,12 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 
 /** Drops the demo's schema and deletes its queue's Redis keys. */
-export async function removeDemoData(options: { databaseUrl: string; redisUrl: string; schema: string; queuePrefix: string }): Promise<void> {
+export async function removeDemoData(options: {
+  databaseUrl: string
+  redisUrl: string
+  schema: string
+  queuePrefix: string
+}): Promise<void> {
   const client = new pg.Client({ connectionString: options.databaseUrl })
   client.on('error', () => undefined)
   await client.connect()

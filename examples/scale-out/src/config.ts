@@ -13,9 +13,13 @@ export interface ServerConfig {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  const keys = (env.INBOARD_API_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '')
+  const keys = (env.INBOARD_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '')
   // Every process must accept the same keys, so unlike the single-process example none is generated.
-  if (keys.length === 0) throw new Error('Set INBOARD_API_KEYS (comma-separated pk_test_… / pk_live_… keys), the same on every process')
+  if (keys.length === 0)
+    throw new Error('Set INBOARD_API_KEYS (comma-separated pk_test_… / pk_live_… keys), the same on every process')
   return {
     port: Number(env.PORT ?? 8787),
     name: env.INBOARD_PROCESS_NAME ?? `pid ${process.pid}`,

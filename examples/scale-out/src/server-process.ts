@@ -14,7 +14,10 @@ const script = fileURLToPath(new URL('./server.ts', import.meta.url))
 
 /** Starts server.ts on a free port with the given environment; resolves once it listens. */
 export function startServer(name: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, script], { env: { ...process.env, ...env, PORT: '0', INBOARD_PROCESS_NAME: name }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, script], {
+    env: { ...process.env, ...env, PORT: '0', INBOARD_PROCESS_NAME: name },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -23,7 +23,9 @@ const handler = createHandler(runtime, { keys: config.keys.map((key) => ({ key }
 const server = createServer(createNodeListener(handler))
 server.listen(config.port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  console.log(`Inboard REST API on ${base}/v1 (${config.name}; schema ${config.schema}, queue prefix ${config.queuePrefix})`)
+  console.log(
+    `Inboard REST API on ${base}/v1 (${config.name}; schema ${config.schema}, queue prefix ${config.queuePrefix})`,
+  )
 })
 
 async function shutdown(): Promise<void> {

@@ -31,11 +31,18 @@ export class CrmOAuth {
     const params = url.searchParams
     const redirectUri = params.get('redirect_uri')
     const user = params.get('login')
-    if (params.get('client_id') !== this.clientId || redirectUri === null) return { status: 400, error: 'unknown client or redirect_uri' }
-    if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256') return { status: 400, error: 'code flow with S256 PKCE required' }
+    if (params.get('client_id') !== this.clientId || redirectUri === null)
+      return { status: 400, error: 'unknown client or redirect_uri' }
+    if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256')
+      return { status: 400, error: 'code flow with S256 PKCE required' }
     if (user === null) return { status: 401, error: 'not logged in' }
     const code = token()
-    this.#codes.set(code, { user, scopes: (params.get('scope') ?? '').split(' ').filter(Boolean), challenge: params.get('code_challenge') ?? '', redirectUri })
+    this.#codes.set(code, {
+      user,
+      scopes: (params.get('scope') ?? '').split(' ').filter(Boolean),
+      challenge: params.get('code_challenge') ?? '',
+      redirectUri,
+    })
     this.consents++
     const location = new URL(redirectUri)
     location.searchParams.set('code', code)
@@ -53,7 +60,8 @@ export class CrmOAuth {
     this.#codes.delete(form.get('code') ?? '')
     const verifier = form.get('code_verifier') ?? ''
     const challenge = createHash('sha256').update(verifier).digest('base64url')
-    if (!code || code.challenge !== challenge || code.redirectUri !== form.get('redirect_uri')) return { status: 400, body: { error: 'invalid_grant' } }
+    if (!code || code.challenge !== challenge || code.redirectUri !== form.get('redirect_uri'))
+      return { status: 400, body: { error: 'invalid_grant' } }
     return { status: 200, body: this.#issue({ user: code.user, scopes: new Set(code.scopes) }) }
   }
 
@@ -62,7 +70,13 @@ export class CrmOAuth {
     const refresh = token()
     this.#tokens.set(access, grant)
     this.#tokens.set(`refresh:${refresh}`, grant)
-    return { access_token: access, token_type: 'Bearer', expires_in: 86_400, refresh_token: refresh, scope: [...grant.scopes].join(' ') }
+    return {
+      access_token: access,
+      token_type: 'Bearer',
+      expires_in: 86_400,
+      refresh_token: refresh,
+      scope: [...grant.scopes].join(' '),
+    }
   }
 
   /** The grant behind an `Authorization: Bearer` header. */

@@ -29,7 +29,12 @@ export interface CrmCounters {
 function deal(stage: string, index: number, renamed: boolean): Record<string, unknown> {
   const day = String(1 + (index % 28)).padStart(2, '0')
   const month = String(4 + (index % 6)).padStart(2, '0')
-  const contact = { id: `ct_${index}`, name: `Contact ${index}`, email: `buyer${index}@example.com`, [renamed ? 'lifecycleStage' : 'lifecycle_stage']: index % 3 === 0 ? 'customer' : 'opportunity' }
+  const contact = {
+    id: `ct_${index}`,
+    name: `Contact ${index}`,
+    email: `buyer${index}@example.com`,
+    [renamed ? 'lifecycleStage' : 'lifecycle_stage']: index % 3 === 0 ? 'customer' : 'opportunity',
+  }
   return {
     id: `deal_${stage.toLowerCase()}_${index}`,
     name: `Account ${index} – ${stage} renewal`,
@@ -87,7 +92,10 @@ export class CrmService {
     const url = new URL(req.url ?? '/', this.url)
     if (url.pathname === '/oauth/authorize') {
       const outcome = this.oauth.authorize(url)
-      res.writeHead(outcome.status, outcome.location ? { location: outcome.location } : { 'content-type': 'text/plain' })
+      res.writeHead(
+        outcome.status,
+        outcome.location ? { location: outcome.location } : { 'content-type': 'text/plain' },
+      )
       res.end(outcome.error ?? '')
       return
     }
@@ -102,15 +110,28 @@ export class CrmService {
     const limit = this.#rateLimit(now)
     if (limit.remaining < 0) {
       this.counters.rateLimited++
-      send(res, 429, { body: { error: 'rate_limited', message: 'Too many requests' }, headers: { ...limit.headers, 'retry-after': String(Math.ceil((limit.resetAt - now) / 1000)) } })
+      send(res, 429, {
+        body: { error: 'rate_limited', message: 'Too many requests' },
+        headers: { ...limit.headers, 'retry-after': String(Math.ceil((limit.resetAt - now) / 1000)) },
+      })
       return
     }
     const grant = this.oauth.check(req.headers.authorization)
-    if (!grant) return send(res, 401, { body: { error: 'invalid_token' }, headers: { ...limit.headers, 'www-authenticate': 'Bearer error="invalid_token"' } })
+    if (!grant)
+      return send(res, 401, {
+        body: { error: 'invalid_token' },
+        headers: { ...limit.headers, 'www-authenticate': 'Bearer error="invalid_token"' },
+      })
     const needed = url.searchParams.get('expand') === 'contact' ? ['deals.read', 'contacts.read'] : ['deals.read']
     const missing = needed.filter((scope) => !grant.scopes.has(scope))
     if (missing.length > 0) {
-      return send(res, 403, { body: { error: 'insufficient_scope', message: `This request needs ${missing.join(' ')}` }, headers: { ...limit.headers, 'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"` } })
+      return send(res, 403, {
+        body: { error: 'insufficient_scope', message: `This request needs ${missing.join(' ')}` },
+        headers: {
+          ...limit.headers,
+          'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"`,
+        },
+      })
     }
     if (this.#incidentMs > 0) [this.#incidentUntil, this.#incidentMs] = [now + this.#incidentMs, 0]
     if (now < this.#incidentUntil) {
@@ -119,7 +140,10 @@ export class CrmService {
     }
     if (url.pathname === '/v1/deals/fields') {
       const sample = deal('Negotiation', 0, this.#renamed)
-      return send(res, 200, { body: { object: 'deal', fields: Object.keys(sample), max_page_size: 'see docs' }, headers: limit.headers })
+      return send(res, 200, {
+        body: { object: 'deal', fields: Object.keys(sample), max_page_size: 'see docs' },
+        headers: limit.headers,
+      })
     }
     if (url.pathname === '/v1/deals') return this.#deals(url, res, limit.headers)
     send(res, 404, { body: { error: 'not_found' }, headers: limit.headers })
@@ -128,7 +152,10 @@ export class CrmService {
   #deals(url: URL, res: ServerResponse, headers: Record<string, string>): void {
     const pageSize = Number(url.searchParams.get('page_size') ?? 20)
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > CRM_LIMITS.maxPageSize) {
-      return send(res, 400, { body: { error: 'invalid_page_size', message: `page_size must be between 1 and ${CRM_LIMITS.maxPageSize}` }, headers: headers })
+      return send(res, 400, {
+        body: { error: 'invalid_page_size', message: `page_size must be between 1 and ${CRM_LIMITS.maxPageSize}` },
+        headers: headers,
+      })
     }
     const stage = url.searchParams.get('stage') ?? ''
     const total = (STAGES as readonly string[]).includes(stage) ? CRM_LIMITS.dealsPerStage : 0
@@ -148,7 +175,11 @@ export class CrmService {
     this.#windowCount++
     const resetAt = start + CRM_LIMITS.windowMs
     const remaining = CRM_LIMITS.requests - this.#windowCount
-    const headers = { 'x-ratelimit-limit': String(CRM_LIMITS.requests), 'x-ratelimit-remaining': String(Math.max(0, remaining)), 'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)) }
+    const headers = {
+      'x-ratelimit-limit': String(CRM_LIMITS.requests),
+      'x-ratelimit-remaining': String(Math.max(0, remaining)),
+      'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)),
+    }
     return { remaining, resetAt, headers }
   }
 }

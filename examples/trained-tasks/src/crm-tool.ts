@@ -8,7 +8,9 @@ export const dealSchema = z.object({
   amount: z.number(),
   stage: z.string(),
   close_date: z.iso.date(),
-  contact: z.object({ name: z.string(), email: z.string(), lifecycle_stage: z.enum(['customer', 'opportunity']) }).optional(),
+  contact: z
+    .object({ name: z.string(), email: z.string(), lifecycle_stage: z.enum(['customer', 'opportunity']) })
+    .optional(),
 })
 
 const EVIDENCE = ['retry-after', 'www-authenticate', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']
@@ -23,10 +25,12 @@ async function failure(response: Response, path: string): Promise<ToolError> {
   const body = (await response.json().catch(() => ({}))) as { message?: string }
   const details = { status: response.status, headers, body }
   const message = `GET ${path} → ${response.status}${body.message ? `: ${body.message}` : ''}`
-  if (response.status === 429) return new ToolError('rate_limited', message, { retryAfterMs: Number(headers['retry-after'] ?? 1) * 1000, details })
+  if (response.status === 429)
+    return new ToolError('rate_limited', message, { retryAfterMs: Number(headers['retry-after'] ?? 1) * 1000, details })
   if (response.status === 401) return new ToolError('auth_token_expired', message, { details })
   const scope = /insufficient_scope", scope="([^"]+)"/.exec(headers['www-authenticate'] ?? '')?.[1]
-  if (response.status === 403 && scope) return new ToolError('insufficient_scope', message, { scopes: scope.split(' '), details })
+  if (response.status === 403 && scope)
+    return new ToolError('insufficient_scope', message, { scopes: scope.split(' '), details })
   if (response.status >= 500) return new ToolError('transient', message, { details })
   return new ToolError('upstream_error', message, { recoverable: false, details })
 }
@@ -35,7 +39,10 @@ async function failure(response: Response, path: string): Promise<ToolError> {
 async function get(baseUrl: string, path: string, ctx: ToolContext): Promise<unknown> {
   const credential = await ctx.credentials?.get('crm')
   if (credential?.type !== 'oauth2') throw new ToolError('auth_required', 'Connect the CRM first')
-  const response = await (ctx.fetch ?? fetch)(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${credential.accessToken}` }, signal: ctx.signal })
+  const response = await (ctx.fetch ?? fetch)(`${baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${credential.accessToken}` },
+    signal: ctx.signal,
+  })
   if (!response.ok) throw await failure(response, path.split('?')[0]!)
   return response.json()
 }
@@ -54,13 +61,25 @@ export function crmTool(baseUrl: string): Tool {
       },
       list_deals: {
         description: 'Every deal in a pipeline stage, fetched page by page, optionally with its contact',
-        input: z.object({ stage: z.string(), page_size: z.number().int().positive().default(20), expand: z.enum(['contact']).optional() }),
+        input: z.object({
+          stage: z.string(),
+          page_size: z.number().int().positive().default(20),
+          expand: z.enum(['contact']).optional(),
+        }),
         output: z.object({ deals: z.array(dealSchema) }),
         run: async ({ stage, page_size, expand }, ctx) => {
           const deals: unknown[] = []
-          for (let cursor: string | null = '0'; cursor !== null; ) {
-            const query = new URLSearchParams({ stage, page_size: String(page_size), cursor, ...(expand ? { expand } : {}) })
-            const page = (await get(baseUrl, `/v1/deals?${query.toString()}`, ctx)) as { data: unknown[]; next_cursor: string | null }
+          for (let cursor: string | null = '0'; cursor !== null;) {
+            const query = new URLSearchParams({
+              stage,
+              page_size: String(page_size),
+              cursor,
+              ...(expand ? { expand } : {}),
+            })
+            const page = (await get(baseUrl, `/v1/deals?${query.toString()}`, ctx)) as {
+              data: unknown[]
+              next_cursor: string | null
+            }
             deals.push(...page.data)
             cursor = page.next_cursor
           }

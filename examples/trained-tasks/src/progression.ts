@@ -41,9 +41,11 @@ export interface ProgressionOptions {
   onRun?: (stats: RunStats) => void
 }
 
-export const PROMPT = (stage: string): string => `Pull all deals in stage ${stage} from my CRM with their contacts. Return deal name, amount, stage, expected close date and contact.`
+export const PROMPT = (stage: string): string =>
+  `Pull all deals in stage ${stage} from my CRM with their contacts. Return deal name, amount, stage, expected close date and contact.`
 
-const MEMORY_NOTE = /learned|paced|replayed|mapped|used learned|requested learned|probing|retry policy|forgot|refused|revised|falling back/
+const MEMORY_NOTE =
+  /learned|paced|replayed|mapped|used learned|requested learned|probing|retry policy|forgot|refused|revised|falling back/
 
 /** The three users of the demo: the first run of each connects the CRM; later runs reuse the connection. */
 const userOf = (run: number): string => `user_${((run - 1) % 3) + 1}`
@@ -52,7 +54,9 @@ const userOf = (run: number): string => `user_${((run - 1) % 3) + 1}`
  * Runs the same kind of task `runs` times against the demo CRM and reports each run: the
  * progression the reference documents, measured.
  */
-export async function runProgression(options: ProgressionOptions = {}): Promise<{ stats: RunStats[]; entries: MemoryEntry[] }> {
+export async function runProgression(
+  options: ProgressionOptions = {},
+): Promise<{ stats: RunStats[]; entries: MemoryEntry[] }> {
   const runs = options.runs ?? 50
   const clock = createScaledClock(options.scale ?? 10)
   const crm = new CrmService(clock)
@@ -69,7 +73,14 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
     auth: {
       encryptionKey: options.encryptionKey ?? randomBytes(32),
       services: {
-        crm: { type: 'oauth2', authorizeUrl: `${crm.url}/oauth/authorize`, tokenUrl: `${crm.url}/oauth/token`, clientId: crm.oauth.clientId, scopes: ['deals.read'], redirectUri: 'https://app.example/oauth/callback' },
+        crm: {
+          type: 'oauth2',
+          authorizeUrl: `${crm.url}/oauth/authorize`,
+          tokenUrl: `${crm.url}/oauth/token`,
+          clientId: crm.oauth.clientId,
+          scopes: ['deals.read'],
+          redirectUri: 'https://app.example/oauth/callback',
+        },
       },
     },
   })
@@ -83,13 +94,20 @@ export async function runProgression(options: ProgressionOptions = {}): Promise<
       const user = userOf(run)
       const before = { ...crm.counters, consents: crm.oauth.consents, decisions: planner.decisions }
       const started = clock.now()
-      const task = await runtime.tasks.create({ prompt: PROMPT(STAGES[(run - 1) % STAGES.length]!), sub_agent: 'crm-agent', user_id: user })
+      const task = await runtime.tasks.create({
+        prompt: PROMPT(STAGES[(run - 1) % STAGES.length]!),
+        sub_agent: 'crm-agent',
+        user_id: user,
+      })
       let done = await runtime.tasks.wait(task.id, { until: 'waiting' })
       while (done.status === 'waiting' && done.waiting?.reason === 'oauth_consent_required') {
         await wait(clock, options.consentMs ?? 500)
         const redirect = await fetch(`${done.waiting.auth_url}&login=${user}`, { redirect: 'manual' })
         const location = new URL(redirect.headers.get('location') ?? '')
-        await runtime.auth.complete({ state: location.searchParams.get('state') ?? '', code: location.searchParams.get('code') ?? '' })
+        await runtime.auth.complete({
+          state: location.searchParams.get('state') ?? '',
+          code: location.searchParams.get('code') ?? '',
+        })
         done = await runtime.tasks.wait(task.id, { until: 'waiting' })
       }
       const notes = (await runtime.tasks.trace(task.id)).steps.flatMap((step) => (step.note ?? '').split('; '))

@@ -17,10 +17,17 @@ export function capped(output: unknown, max: number): string {
 
 function resultOf(call: CallRecord, max: number): ModelToolResultOutput {
   if (call.status === 'complete') return { type: 'text', value: capped(call.output, max) }
-  if (call.status === 'skipped') return { type: 'text', value: 'Not run: this is a test-mode task and the tool has side effects. Treat it as done.' }
+  if (call.status === 'skipped')
+    return { type: 'text', value: 'Not run: this is a test-mode task and the tool has side effects. Treat it as done.' }
   const error = call.error
-  const hint = error?.code === 'capability_not_allowed' || error?.code === 'invalid_tool_input' ? ' Correct the call (use only the tools listed, with input that fits their schema).' : ''
-  return { type: 'error-text', value: `${error?.code ?? 'error'}: ${error?.message ?? 'the call failed'}.${hint}${error?.suggestion ? ` ${error.suggestion}` : ''}` }
+  const hint =
+    error?.code === 'capability_not_allowed' || error?.code === 'invalid_tool_input'
+      ? ' Correct the call (use only the tools listed, with input that fits their schema).'
+      : ''
+  return {
+    type: 'error-text',
+    value: `${error?.code ?? 'error'}: ${error?.message ?? 'the call failed'}.${hint}${error?.suggestion ? ` ${error.suggestion}` : ''}`,
+  }
 }
 
 /** The system prompt of a task: the same for every decision of a run. */
@@ -34,12 +41,15 @@ export function systemPrompt(context: PlannerContext, options: SystemPromptOptio
     '- When a tool reports an error, correct the call or choose another tool.',
   )
   if (options.fields.length > 0) {
-    lines.push(`- When the work is done, reply without calling a tool, with only a JSON object with the fields ${options.fields.join(', ')} (JSON Schema: ${JSON.stringify(resultSchema(options.fields))}).`)
+    lines.push(
+      `- When the work is done, reply without calling a tool, with only a JSON object with the fields ${options.fields.join(', ')} (JSON Schema: ${JSON.stringify(resultSchema(options.fields))}).`,
+    )
   } else {
     lines.push('- When the work is done, reply without calling a tool, with a short answer for the person.')
   }
   if (context.task.user_id !== null) lines.push(`The task runs for the user "${context.task.user_id}".`)
-  if (context.task.mode === 'test') lines.push('This is a test-mode task: tools with side effects are not run for real.')
+  if (context.task.mode === 'test')
+    lines.push('This is a test-mode task: tools with side effects are not run for real.')
   return lines.join('\n')
 }
 
@@ -49,20 +59,30 @@ export function systemPrompt(context: PlannerContext, options: SystemPromptOptio
  * a task resumed after input, consent or a restart continues the same conversation. `head` is the
  * system and task messages, built once per run.
  */
-export function conversation(context: PlannerContext, catalogue: ToolCatalogue, options: { head: readonly ModelMessage[]; maxOutputChars: number }): ModelMessage[] {
+export function conversation(
+  context: PlannerContext,
+  catalogue: ToolCatalogue,
+  options: { head: readonly ModelMessage[]; maxOutputChars: number },
+): ModelMessage[] {
   const { head, maxOutputChars } = options
   const messages: ModelMessage[] = [...head]
   const { values, messages: said } = context.input
   if (Object.keys(values).length > 0 || said.length > 0) {
     const parts = [...said]
     if (Object.keys(values).length > 0) parts.push(`Values: ${JSON.stringify(values)}`)
-    messages.push({ role: 'user', content: [{ type: 'text', text: `The person answered your questions:\n${parts.join('\n')}` }] })
+    messages.push({
+      role: 'user',
+      content: [{ type: 'text', text: `The person answered your questions:\n${parts.join('\n')}` }],
+    })
   }
   context.history.forEach((call, index) => {
     const id = `call_${index + 1}`
     const toolName = catalogue.nameOf(call.tool, call.capability)
     messages.push({ role: 'assistant', content: [{ type: 'tool-call', toolCallId: id, toolName, input: call.input }] })
-    messages.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: id, toolName, output: resultOf(call, maxOutputChars) }] })
+    messages.push({
+      role: 'tool',
+      content: [{ type: 'tool-result', toolCallId: id, toolName, output: resultOf(call, maxOutputChars) }],
+    })
   })
   return messages
 }

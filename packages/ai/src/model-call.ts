@@ -35,7 +35,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 const describe = (error: unknown): string => {
-  const status = typeof error === 'object' && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined
+  const status =
+    typeof error === 'object' && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined
   const message = error instanceof Error ? error.message : String(error)
   return `${typeof status === 'number' ? `${status} ` : ''}${message}`.slice(0, 300)
 }
@@ -77,7 +78,11 @@ function controllerFor(run: RunRequests, context: PlannerContext): AbortControll
  * id, duration, tokens), aborted when the task is cancelled or ends, limited to `timeoutMs`, and
  * retried with backoff on 429, 5xx and timeouts, waiting as long as `Retry-After` asks.
  */
-export async function callModel(call: { model: LanguageModel; request: Omit<ModelCallOptions, 'abortSignal'>; run: RunRequests }, context: PlannerContext, settings: ModelCallSettings): Promise<ModelAnswer> {
+export async function callModel(
+  call: { model: LanguageModel; request: Omit<ModelCallOptions, 'abortSignal'>; run: RunRequests },
+  context: PlannerContext,
+  settings: ModelCallSettings,
+): Promise<ModelAnswer> {
   const { model, request, run } = call
   for (let attempt = 0; ; attempt++) {
     const step = context.modelCall?.('generate', settings.modelId)
@@ -97,7 +102,10 @@ export async function callModel(call: { model: LanguageModel; request: Omit<Mode
         step?.end({ status: 'failed', note: 'aborted: the task stopped' })
         throw run.stopped.reason ?? error
       }
-      const wait = attempt < settings.retry.retries && isRetryable(error) ? (retryAfterMs(error, Date.now()) ?? backoffMs(attempt, settings.retry)) : undefined
+      const wait =
+        attempt < settings.retry.retries && isRetryable(error)
+          ? (retryAfterMs(error, Date.now()) ?? backoffMs(attempt, settings.retry))
+          : undefined
       if (wait === undefined || wait > settings.retry.maxDelayMs) {
         step?.end({ status: 'failed', note: describe(error) })
         throw error

@@ -1,8 +1,22 @@
-import { InboardError, type CapabilityInfo, type PlannedCall, type Planner, type PlannerContext, type PlannerDecision, type WaitingField } from '@inboard/core'
+import {
+  InboardError,
+  type CapabilityInfo,
+  type PlannedCall,
+  type Planner,
+  type PlannerContext,
+  type PlannerDecision,
+  type WaitingField,
+} from '@inboard/core'
 import { conversation, systemPrompt } from './conversation.js'
 import { callModel, type ModelCallSettings, type RunRequests } from './model-call.js'
 import type { ModelRetryOptions } from './model-retry.js'
-import type { LanguageModel, ModelCallOptions, ModelMessage, ModelToolCallPart, ModelToolResultPart } from './model-types.js'
+import type {
+  LanguageModel,
+  ModelCallOptions,
+  ModelMessage,
+  ModelToolCallPart,
+  ModelToolResultPart,
+} from './model-types.js'
 import { parseResult, resultSchema, returnFields } from './return-fields.js'
 import { RequestDeadlines } from './request-deadlines.js'
 import { ASK_USER, ToolCatalogue } from './tool-catalogue.js'
@@ -74,9 +88,18 @@ const REFUSED = new Set(['capability_not_allowed', 'invalid_tool_input'])
 
 function checkModel(model: unknown): asserts model is LanguageModel {
   const candidate = model as Partial<LanguageModel> | null
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.doGenerate !== 'function' || !SPECIFICATIONS.has(String(candidate.specificationVersion))) {
-    const version = typeof candidate === 'object' && candidate !== null ? String(candidate.specificationVersion) : typeof model
-    throw new InboardError('invalid_request', `createModelPlanner needs an AI SDK language model of specification v2, v3 or v4 (got ${version})`)
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.doGenerate !== 'function' ||
+    !SPECIFICATIONS.has(String(candidate.specificationVersion))
+  ) {
+    const version =
+      typeof candidate === 'object' && candidate !== null ? String(candidate.specificationVersion) : typeof model
+    throw new InboardError(
+      'invalid_request',
+      `createModelPlanner needs an AI SDK language model of specification v2, v3 or v4 (got ${version})`,
+    )
   }
 }
 
@@ -91,16 +114,26 @@ function inputOf(raw: unknown): Record<string, unknown> | null {
       return null
     }
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
 }
 
 function askOf(input: Record<string, unknown>): PlannerDecision {
   const fields: WaitingField[] = []
   for (const field of Array.isArray(input['fields']) ? (input['fields'] as unknown[]) : []) {
     const { name, description, type } = (field ?? {}) as Record<string, unknown>
-    if (typeof name === 'string' && name !== '') fields.push({ name, description: typeof description === 'string' ? description : null, type: typeof type === 'string' ? type : null })
+    if (typeof name === 'string' && name !== '')
+      fields.push({
+        name,
+        description: typeof description === 'string' ? description : null,
+        type: typeof type === 'string' ? type : null,
+      })
   }
-  const message = typeof input['message'] === 'string' && input['message'] !== '' ? input['message'] : `Please provide: ${fields.map((field) => field.name).join(', ')}`
+  const message =
+    typeof input['message'] === 'string' && input['message'] !== ''
+      ? input['message']
+      : `Please provide: ${fields.map((field) => field.name).join(', ')}`
   return { type: 'ask', message, fields }
 }
 
@@ -132,7 +165,11 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   const maxOutputChars = options.maxOutputChars ?? 8000
   const settings: ModelCallSettings = {
     modelId: `${model.provider}/${model.modelId}`,
-    retry: { retries: options.retry?.retries ?? 3, baseDelayMs: options.retry?.baseDelayMs ?? 500, maxDelayMs: options.retry?.maxDelayMs ?? 30_000 },
+    retry: {
+      retries: options.retry?.retries ?? 3,
+      baseDelayMs: options.retry?.baseDelayMs ?? 500,
+      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
+    },
     timeoutMs: options.timeoutMs ?? 60_000,
     deadlines: new RequestDeadlines(),
   }
@@ -160,19 +197,36 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   }
 
   async function plan(context: PlannerContext): Promise<PlannerDecision> {
-    if (context.decision >= maxSteps) return { type: 'fail', message: `The model made ${context.decision} decisions without finishing`, recoverable: true, suggestion: 'Split the task or raise maxSteps' }
+    if (context.decision >= maxSteps)
+      return {
+        type: 'fail',
+        message: `The model made ${context.decision} decisions without finishing`,
+        recoverable: true,
+        suggestion: 'Split the task or raise maxSteps',
+      }
     const refused = context.history.filter((call) => call.status === 'failed' && REFUSED.has(call.error?.code ?? ''))
     if (refused.length > maxCorrections) {
       const last = refused.at(-1)!.error!
-      return { type: 'fail', message: `The runtime refused ${refused.length} of the model's calls (last: ${last.message})`, recoverable: true, suggestion: 'Describe the tools the task needs more precisely, or raise maxCorrections' }
+      return {
+        type: 'fail',
+        message: `The runtime refused ${refused.length} of the model's calls (last: ${last.message})`,
+        recoverable: true,
+        suggestion: 'Describe the tools the task needs more precisely, or raise maxCorrections',
+      }
     }
     const catalogue = catalogueOf(context.capabilities)
     const run = runOf(context)
     const { fields } = run
     const prompt = conversation(context, catalogue, { head: run.head, maxOutputChars })
-    const request: Omit<ModelCallOptions, 'abortSignal'> = { prompt, tools: catalogue.tools, toolChoice: TOOL_CHOICE, temperature: options.temperature ?? 0 }
+    const request: Omit<ModelCallOptions, 'abortSignal'> = {
+      prompt,
+      tools: catalogue.tools,
+      toolChoice: TOOL_CHOICE,
+      temperature: options.temperature ?? 0,
+    }
     if (options.maxOutputTokens !== undefined) request.maxOutputTokens = options.maxOutputTokens
-    if (options.structuredOutput === 'response-format' && fields.length > 0) request.responseFormat = { type: 'json', schema: resultSchema(fields), name: 'result' }
+    if (options.structuredOutput === 'response-format' && fields.length > 0)
+      request.responseFormat = { type: 'json', schema: resultSchema(fields), name: 'result' }
 
     let corrections = 0
     let resultCorrected = false
@@ -181,9 +235,16 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
       if (answer.toolCalls.length > 0) {
         const decision = fromToolCalls(catalogue, answer.toolCalls)
         if (!('malformed' in decision)) return decision
-        if (corrections >= maxCorrections) return { type: 'fail', message: `The model sent tool input that is not a JSON object ${corrections + 1} times (${decision.malformed.join(', ')})`, recoverable: true }
+        if (corrections >= maxCorrections)
+          return {
+            type: 'fail',
+            message: `The model sent tool input that is not a JSON object ${corrections + 1} times (${decision.malformed.join(', ')})`,
+            recoverable: true,
+          }
         corrections++
-        context.note(`the model sent tool input that is not JSON (${decision.malformed.join(', ')}); asked it to correct`)
+        context.note(
+          `the model sent tool input that is not JSON (${decision.malformed.join(', ')}); asked it to correct`,
+        )
         prompt.push(...correction(answer.toolCalls))
         continue
       }
@@ -202,7 +263,15 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
       context.note(`the result did not follow the requested fields (${parsed.issue}); asked the model once more`)
       prompt.push(
         { role: 'assistant', content: [{ type: 'text', text: answer.text || '(no answer)' }] },
-        { role: 'user', content: [{ type: 'text', text: `That answer cannot be used: ${parsed.issue}. Reply with only a JSON object with the fields ${fields.join(', ')}.` }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'text',
+              text: `That answer cannot be used: ${parsed.issue}. Reply with only a JSON object with the fields ${fields.join(', ')}.`,
+            },
+          ],
+        },
       )
     }
   }
@@ -211,7 +280,10 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
 }
 
 /** The decision a turn with tool calls makes, or the calls whose input could not be read. */
-function fromToolCalls(catalogue: ToolCatalogue, toolCalls: readonly ModelToolCallPart[]): PlannerDecision | { malformed: string[] } {
+function fromToolCalls(
+  catalogue: ToolCatalogue,
+  toolCalls: readonly ModelToolCallPart[],
+): PlannerDecision | { malformed: string[] } {
   const calls: PlannedCall[] = []
   const malformed: string[] = []
   let ask: Record<string, unknown> | null = null
@@ -235,11 +307,26 @@ function correction(toolCalls: readonly ModelToolCallPart[]): ModelMessage[] {
     toolName: call.toolName,
     output:
       inputOf(call.input) === null
-        ? { type: 'error-text', value: 'invalid_tool_input: the input is not a JSON object. Call the tool again with a JSON object that fits its schema.' }
-        : { type: 'error-text', value: 'Not run: another call of this turn was malformed. Call it again together with the corrected one.' },
+        ? {
+            type: 'error-text',
+            value:
+              'invalid_tool_input: the input is not a JSON object. Call the tool again with a JSON object that fits its schema.',
+          }
+        : {
+            type: 'error-text',
+            value: 'Not run: another call of this turn was malformed. Call it again together with the corrected one.',
+          },
   }))
   return [
-    { role: 'assistant', content: toolCalls.map((call) => ({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input: inputOf(call.input) ?? String(call.input) })) },
+    {
+      role: 'assistant',
+      content: toolCalls.map((call) => ({
+        type: 'tool-call',
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        input: inputOf(call.input) ?? String(call.input),
+      })),
+    },
     { role: 'tool', content: results },
   ]
 }

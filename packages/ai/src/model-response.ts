@@ -12,7 +12,8 @@ export interface ModelAnswer {
 const tokens = (value: unknown): number | undefined => {
   if (typeof value === 'number') return value
   // V3 and later report `{ total, … }` per direction.
-  if (typeof value === 'object' && value !== null && typeof (value as { total?: unknown }).total === 'number') return (value as { total: number }).total
+  if (typeof value === 'object' && value !== null && typeof (value as { total?: unknown }).total === 'number')
+    return (value as { total: number }).total
   return undefined
 }
 
@@ -27,12 +28,15 @@ export function usageOf(usage: unknown): TokenUsage | null {
 
 function finishReasonOf(reason: unknown): string {
   if (typeof reason === 'string') return reason
-  if (typeof reason === 'object' && reason !== null && typeof (reason as { unified?: unknown }).unified === 'string') return (reason as { unified: string }).unified
+  if (typeof reason === 'object' && reason !== null && typeof (reason as { unified?: unknown }).unified === 'string')
+    return (reason as { unified: string }).unified
   return 'other'
 }
 
 const isToolCall = (part: { readonly type: string }): part is ModelToolCallPart =>
-  part.type === 'tool-call' && typeof (part as Partial<ModelToolCallPart>).toolName === 'string' && (part as { providerExecuted?: unknown }).providerExecuted !== true
+  part.type === 'tool-call' &&
+  typeof (part as Partial<ModelToolCallPart>).toolName === 'string' &&
+  (part as { providerExecuted?: unknown }).providerExecuted !== true
 
 /** Reads text and tool calls out of a `doGenerate` result (reasoning, sources and files are ignored). */
 export function readAnswer(result: ModelGenerateResult): ModelAnswer {
@@ -43,5 +47,10 @@ export function readAnswer(result: ModelGenerateResult): ModelAnswer {
     if (part.type === 'text' && typeof value === 'string') text.push(value)
     else if (isToolCall(part)) toolCalls.push(part)
   }
-  return { text: text.join(''), toolCalls, finishReason: finishReasonOf(result.finishReason), usage: usageOf(result.usage) }
+  return {
+    text: text.join(''),
+    toolCalls,
+    finishReason: finishReasonOf(result.finishReason),
+    usage: usageOf(result.usage),
+  }
 }

@@ -26,7 +26,8 @@ interface ProviderError {
 
 const header = (headers: unknown, name: string): string | undefined => {
   if (typeof headers !== 'object' || headers === null) return undefined
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name && typeof value === 'string') return value
+  for (const [key, value] of Object.entries(headers))
+    if (key.toLowerCase() === name && typeof value === 'string') return value
   return undefined
 }
 

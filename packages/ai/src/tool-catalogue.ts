@@ -18,7 +18,11 @@ const ASK_USER_TOOL: ModelFunctionTool = {
         description: 'The values you need, one entry per value',
         items: {
           type: 'object',
-          properties: { name: { type: 'string' }, description: { type: 'string' }, type: { type: 'string', description: 'string, number, boolean, date…' } },
+          properties: {
+            name: { type: 'string' },
+            description: { type: 'string' },
+            type: { type: 'string', description: 'string, number, boolean, date…' },
+          },
           required: ['name'],
         },
       },
@@ -50,7 +54,10 @@ export class ToolCatalogue {
       for (let n = 2; this.#byName.has(name) || name === ASK_USER; n++) name = `${functionName(info).slice(0, 60)}_${n}`
       this.#byName.set(name, info)
       this.#names.set(info.id, name)
-      const flags = [info.sideEffects ? 'has side effects' : 'read-only', ...(info.requiresApproval ? ['needs approval before it runs'] : [])]
+      const flags = [
+        info.sideEffects ? 'has side effects' : 'read-only',
+        ...(info.requiresApproval ? ['needs approval before it runs'] : []),
+      ]
       this.tools.push({
         type: 'function',
         name,
@@ -68,6 +75,8 @@ export class ToolCatalogue {
 
   /** The function name of a capability id (`tool.capability`); ids outside the list keep a readable name. */
   nameOf(tool: string, capability: string): string {
-    return this.#names.get(`${tool}.${capability}`) ?? `${tool}__${capability}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)
+    return (
+      this.#names.get(`${tool}.${capability}`) ?? `${tool}__${capability}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)
+    )
   }
 }

@@ -4,7 +4,13 @@ import { z } from 'zod'
 
 /** A payments service and a chat, the invoice workflow's two tools; counts what ran. */
 export function invoiceTools() {
-  const state = { invoices: { u_42: { id: 'inv_1007', amount_due: 129.5, currency: 'USD', status: 'open', due_date: '2026-12-15' } } as Record<string, unknown>, posts: [] as Array<{ channel: string; text: string }>, reads: 0 }
+  const state = {
+    invoices: {
+      u_42: { id: 'inv_1007', amount_due: 129.5, currency: 'USD', status: 'open', due_date: '2026-12-15' },
+    } as Record<string, unknown>,
+    posts: [] as Array<{ channel: string; text: string }>,
+    reads: 0,
+  }
   const payments = defineTool({
     name: 'payments',
     description: 'Invoices and payments of customers',
@@ -37,11 +43,19 @@ export function invoiceTools() {
   return { state, tools: [payments, chat] }
 }
 
-export const usage = { inputTokens: { total: 100, noCache: 100, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 20, text: 20, reasoning: undefined } }
+export const usage = {
+  inputTokens: { total: 100, noCache: 100, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 20, text: 20, reasoning: undefined },
+}
 
 export function toolCalls(...calls: Array<[name: string, input: unknown]>): LanguageModelV3GenerateResult {
   return {
-    content: calls.map(([toolName, input], index) => ({ type: 'tool-call' as const, toolCallId: `c${index}`, toolName, input: typeof input === 'string' ? input : JSON.stringify(input) })),
+    content: calls.map(([toolName, input], index) => ({
+      type: 'tool-call' as const,
+      toolCallId: `c${index}`,
+      toolName,
+      input: typeof input === 'string' ? input : JSON.stringify(input),
+    })),
     finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
     usage,
     warnings: [],
@@ -49,12 +63,23 @@ export function toolCalls(...calls: Array<[name: string, input: unknown]>): Lang
 }
 
 export function text(answer: string): LanguageModelV3GenerateResult {
-  return { content: [{ type: 'text', text: answer }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] }
+  return {
+    content: [{ type: 'text', text: answer }],
+    finishReason: { unified: 'stop', raw: 'stop' },
+    usage,
+    warnings: [],
+  }
 }
 
 /** Tool results the model was sent, in order (text of each). */
 export function toolResults(options: LanguageModelV3CallOptions): string[] {
   return options.prompt.flatMap((message) =>
-    message.role === 'tool' ? message.content.flatMap((part) => (part.type === 'tool-result' && 'value' in part.output ? [typeof part.output.value === 'string' ? part.output.value : JSON.stringify(part.output.value)] : [])) : [],
+    message.role === 'tool'
+      ? message.content.flatMap((part) =>
+          part.type === 'tool-result' && 'value' in part.output
+            ? [typeof part.output.value === 'string' ? part.output.value : JSON.stringify(part.output.value)]
+            : [],
+        )
+      : [],
   )
 }

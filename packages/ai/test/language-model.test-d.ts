@@ -7,5 +7,7 @@ it('accepts AI SDK language models of specification V2, V3 and V4 without casts'
   expectTypeOf<LanguageModelV2>().toExtend<ModelPlannerOptions['model']>()
   expectTypeOf<LanguageModelV3>().toExtend<ModelPlannerOptions['model']>()
   expectTypeOf<LanguageModelV4>().toExtend<ModelPlannerOptions['model']>()
-  expectTypeOf<{ specificationVersion: 'v1'; provider: string; modelId: string }>().not.toExtend<ModelPlannerOptions['model']>()
+  expectTypeOf<{ specificationVersion: 'v1'; provider: string; modelId: string }>().not.toExtend<
+    ModelPlannerOptions['model']
+  >()
 })

@@ -1,4 +1,11 @@
-import { InboardError, type Queue, type QueueConsumer, type QueueJob, type RateLimiter, type StoredTask } from '@inboard/core'
+import {
+  InboardError,
+  type Queue,
+  type QueueConsumer,
+  type QueueJob,
+  type RateLimiter,
+  type StoredTask,
+} from '@inboard/core'
 import { Queue as BullQueue, Worker } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
 import { RedisRateLimiter } from './redis-rate-limiter.js'
@@ -49,8 +56,14 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
   let closing: Promise<void> | null = null
   let outage = false
   // Start-up fails at once when Redis does not answer; once running, every client reconnects with backoff.
-  const retryStrategy = (times: number): number | null => (opened ? Math.min(FIRST_RETRY_MS * 2 ** Math.min(times, 10), MAX_RETRY_MS) : null)
-  const base: RedisOptions = { ...target.options, lazyConnect: true, connectTimeout: options.connectTimeoutMs ?? 5_000, retryStrategy }
+  const retryStrategy = (times: number): number | null =>
+    opened ? Math.min(FIRST_RETRY_MS * 2 ** Math.min(times, 10), MAX_RETRY_MS) : null
+  const base: RedisOptions = {
+    ...target.options,
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 5_000,
+    retryStrategy,
+  }
   // The runtime's onError, given at open(); a loss is reported only after the queue opened.
   let onError: QueueConsumer['report'] = () => undefined
   const report = (error: unknown): void => {
@@ -71,11 +84,15 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
   const limiter: RateLimiter = new RedisRateLimiter(commands, `${prefix}:${QUEUE_NAME}:limit:`)
 
   const unavailable = (error: unknown): InboardError =>
-    new InboardError('queue_unavailable', `Redis at ${target.label} is unreachable: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      recoverable: true,
-      suggestion: 'Check that Redis is running and that the connection option is right.',
-    })
+    new InboardError(
+      'queue_unavailable',
+      `Redis at ${target.label} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+        recoverable: true,
+        suggestion: 'Check that Redis is running and that the connection option is right.',
+      },
+    )
 
   return {
     get available() {
@@ -103,18 +120,38 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
       opened = true
       if (!consumer.work) return
       // BullMQ's worker needs a client without a request retry cap; it duplicates it for blocking reads.
-      worker = new Worker<JobData>(QUEUE_NAME, async (job) => consumer.run({ id: job.id ?? job.data.taskId, taskId: job.data.taskId, priority: job.data.priority, ...(job.data.task === undefined ? {} : { task: job.data.task }) }), {
-        connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }),
-        prefix,
-        concurrency: consumer.concurrency,
-      })
+      worker = new Worker<JobData>(
+        QUEUE_NAME,
+        async (job) =>
+          consumer.run({
+            id: job.id ?? job.data.taskId,
+            taskId: job.data.taskId,
+            priority: job.data.priority,
+            ...(job.data.task === undefined ? {} : { task: job.data.task }),
+          }),
+        {
+          connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }),
+          prefix,
+          concurrency: consumer.concurrency,
+        },
+      )
       worker.on('error', report)
     },
     async add(job: QueueJob) {
       if (queue === null || !opened) throw unavailable(new Error('the queue is not open'))
       // BullMQ: 1 runs first; ours: 10 runs first.
-      const data: JobData = { taskId: job.taskId, priority: job.priority, ...(job.task === undefined ? {} : { task: job.task }) }
-      await queue.add('task', data, { jobId: job.id, priority: 11 - job.priority, removeOnComplete: true, removeOnFail: true, ...(job.delayMs === undefined ? {} : { delay: job.delayMs }) })
+      const data: JobData = {
+        taskId: job.taskId,
+        priority: job.priority,
+        ...(job.task === undefined ? {} : { task: job.task }),
+      }
+      await queue.add('task', data, {
+        jobId: job.id,
+        priority: 11 - job.priority,
+        removeOnComplete: true,
+        removeOnFail: true,
+        ...(job.delayMs === undefined ? {} : { delay: job.delayMs }),
+      })
     },
     async holds(ids: readonly string[]) {
       if (ids.length === 0) return []

@@ -45,6 +45,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   async reserve(key: string, limit: RateLimit): Promise<number> {
     const windowMs = Math.ceil(limit.windowMs * (1 + SLACK))
-    return Number(await this.#client.inboardReserve(`${this.#prefix}${key}`, Math.max(1, Math.floor(limit.limit)), windowMs))
+    return Number(
+      await this.#client.inboardReserve(`${this.#prefix}${key}`, Math.max(1, Math.floor(limit.limit)), windowMs),
+    )
   }
 }

@@ -28,9 +28,18 @@ export function redisTarget(connection: string | RedisConnectionOptions): RedisT
     try {
       url = new URL(connection)
     } catch {
-      throw new InboardError('invalid_request', `Invalid Redis URL "${connection.replace(/\/\/[^@/]*@/, '//…@')}": expected redis://host:port`, { param: 'connection' })
+      throw new InboardError(
+        'invalid_request',
+        `Invalid Redis URL "${connection.replace(/\/\/[^@/]*@/, '//…@')}": expected redis://host:port`,
+        { param: 'connection' },
+      )
     }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new InboardError('invalid_request', `Invalid Redis URL: expected the redis:// or rediss:// scheme, not ${url.protocol}`, { param: 'connection' })
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+      throw new InboardError(
+        'invalid_request',
+        `Invalid Redis URL: expected the redis:// or rediss:// scheme, not ${url.protocol}`,
+        { param: 'connection' },
+      )
     const host = url.hostname || '127.0.0.1'
     const port = Number(url.port || 6379)
     const db = Number(url.pathname.slice(1) || 0)

@@ -19,7 +19,10 @@ function whoTool(name: string) {
   })
 }
 
-const callThenFinish = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'who', capability: 'ask', input: {} }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })])
+const callThenFinish = createScriptedPlanner([
+  { type: 'call', calls: [{ tool: 'who', capability: 'ask', input: {} }] },
+  (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+])
 
 async function closedPort(): Promise<number> {
   const server = createServer()
@@ -32,7 +35,10 @@ async function closedPort(): Promise<number> {
 describe('an unreachable Redis', () => {
   it('rejects ready() with queue_unavailable naming the host', async () => {
     const port = await closedPort()
-    const runtime = createRuntime({ storage: memoryStorage(), queue: bullmqQueue({ connection: { host: '127.0.0.1', port } }) })
+    const runtime = createRuntime({
+      storage: memoryStorage(),
+      queue: bullmqQueue({ connection: { host: '127.0.0.1', port } }),
+    })
     const error = await runtime.ready().catch((thrown: unknown) => thrown)
     expect(error).toBeInstanceOf(InboardError)
     expect(error).toMatchObject({ code: 'queue_unavailable', recoverable: true })

@@ -20,10 +20,18 @@ describe.skipIf(missing !== null)('limits shared by a fleet', () => {
     const queues = [bullmqQueue({ connection: REDIS_URL, prefix }), bullmqQueue({ connection: REDIS_URL, prefix })]
     const reported: string[] = []
     try {
-      for (const queue of queues) await queue.open({ work: false, concurrency: 1, run: async () => undefined, receive: () => undefined, report: (_error, message) => void reported.push(message) })
+      for (const queue of queues)
+        await queue.open({
+          work: false,
+          concurrency: 1,
+          run: async () => undefined,
+          receive: () => undefined,
+          report: (_error, message) => void reported.push(message),
+        })
       const limit = { limit: 3, windowMs: 1_000 }
       const delays: number[] = []
-      for (let round = 0; round < 3; round++) for (const queue of queues) delays.push(await queue.limiter!.reserve('crm', limit))
+      for (let round = 0; round < 3; round++)
+        for (const queue of queues) delays.push(await queue.limiter!.reserve('crm', limit))
       expect(delays.filter((delay) => delay === 0)).toHaveLength(3)
       // The other three go when the first three leave the window (plus its 2% slack).
       for (const delay of delays.filter((each) => each > 0)) {
@@ -58,12 +66,18 @@ describe.skipIf(missing !== null)('limits shared by a fleet', () => {
         },
       },
     })
-    const planner = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'gate', capability: 'pass', input: {} }] }, { type: 'finish', result: null }])
+    const planner = createScriptedPlanner([
+      { type: 'call', calls: [{ tool: 'gate', capability: 'pass', input: {} }] },
+      { type: 'finish', result: null },
+    ])
     const options = { tools: [gate], planner, concurrency: 4, accountConcurrency: 1 }
     const workers = [fleet.start(options), fleet.start(options)]
     await Promise.all(workers.map((worker) => worker.ready()))
-    const tasks = await Promise.all(Array.from({ length: 5 }, () => workers[0]!.tasks.create({ prompt: 'Pass the gate' }, { account: 'acme' })))
-    for (const task of tasks) expect(await workers[1]!.tasks.wait(task.id, {}, { account: 'acme' })).toMatchObject({ status: 'complete' })
+    const tasks = await Promise.all(
+      Array.from({ length: 5 }, () => workers[0]!.tasks.create({ prompt: 'Pass the gate' }, { account: 'acme' })),
+    )
+    for (const task of tasks)
+      expect(await workers[1]!.tasks.wait(task.id, {}, { account: 'acme' })).toMatchObject({ status: 'complete' })
     expect(most).toBe(1)
   })
 })

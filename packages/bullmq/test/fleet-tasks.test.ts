@@ -45,7 +45,10 @@ function slowTool(name: string, seen: { process: string; abortedAfterMs: number 
   })
 }
 
-const callSlow = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'slow', capability: 'work', input: {} }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })])
+const callSlow = createScriptedPlanner([
+  { type: 'call', calls: [{ tool: 'slow', capability: 'work', input: {} }] },
+  (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+])
 
 describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
   let fleet: Fleet
@@ -92,13 +95,17 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
     const onWorker = worker.tasks.wait(task.id)
     const onFront = front.tasks.wait(task.id)
     await front.tasks.sendInput(task.id, { values: { city: 'Paris' } })
-    for (const done of await Promise.all([onWorker, onFront])) expect(done).toMatchObject({ status: 'complete', result: { city: 'Paris' } })
+    for (const done of await Promise.all([onWorker, onFront]))
+      expect(done).toMatchObject({ status: 'complete', result: { city: 'Paris' } })
     expect(ran).toEqual(['worker:ask', 'worker:finish'])
   })
 
   it('resolves wait() on the process that ran a task to waiting when another process resumes and runs it', async () => {
     fleet = createFleet()
-    const ask = createScriptedPlanner([{ type: 'ask', message: 'Which city?', fields: [{ name: 'city', description: null, type: 'string' }] }, (ctx) => ({ type: 'finish', result: { city: ctx.input.values['city'], ranOn: 'b' } })])
+    const ask = createScriptedPlanner([
+      { type: 'ask', message: 'Which city?', fields: [{ name: 'city', description: null, type: 'string' }] },
+      (ctx) => ({ type: 'finish', result: { city: ctx.input.values['city'], ranOn: 'b' } }),
+    ])
     const a = fleet.start({ planner: ask })
     const task = await a.tasks.create({ prompt: 'Weather somewhere' })
     await a.tasks.wait(task.id, { until: 'waiting' })
@@ -141,7 +148,11 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
     const sent: { kind: string; type?: string; taskId?: string; types?: string[] }[] = []
     channel.on('message', (_from: string, raw: string) => {
       const message = JSON.parse(raw) as { kind: string; types?: string[]; event?: { type: string; task_id: string } }
-      sent.push({ kind: message.kind, ...(message.types ? { types: message.types } : {}), ...(message.event ? { type: message.event.type, taskId: message.event.task_id } : {}) })
+      sent.push({
+        kind: message.kind,
+        ...(message.types ? { types: message.types } : {}),
+        ...(message.event ? { type: message.event.type, taskId: message.event.task_id } : {}),
+      })
     })
     await channel.subscribe(`${fleet.prefix}:tasks:messages`)
     try {
@@ -149,10 +160,14 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_100))
       const quiet = await a.tasks.create({ prompt: 'Do the slow work' })
       await a.tasks.wait(quiet.id)
-      expect(sent.filter((message) => message.taskId === quiet.id).map((message) => message.type)).toEqual(['task.complete'])
+      expect(sent.filter((message) => message.taskId === quiet.id).map((message) => message.type)).toEqual([
+        'task.complete',
+      ])
 
       const steps: string[] = []
-      const stop = a.on('step.complete', (event) => steps.push(`${event.task_id === quiet.id ? 'quiet' : 'heard'} ${event.step.action}`))
+      const stop = a.on('step.complete', (event) =>
+        steps.push(`${event.task_id === quiet.id ? 'quiet' : 'heard'} ${event.step.action}`),
+      )
       await until(() => sent.some((message) => message.types?.includes('step.complete') === true))
       const heard = await a.tasks.create({ prompt: 'Do the slow work' })
       await a.tasks.wait(heard.id)
@@ -163,7 +178,9 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
       await until(() => sent.some((message) => message.types?.length === 0))
       const after = await a.tasks.create({ prompt: 'Do the slow work' })
       await a.tasks.wait(after.id)
-      expect(sent.filter((message) => message.taskId === after.id).map((message) => message.type)).toEqual(['task.complete'])
+      expect(sent.filter((message) => message.taskId === after.id).map((message) => message.type)).toEqual([
+        'task.complete',
+      ])
       expect(steps).toHaveLength(3)
     } finally {
       channel.disconnect()
@@ -212,12 +229,24 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
         },
       },
     })
-    const planner = createScriptedPlanner([(ctx) => ({ type: 'call', calls: [{ tool: 'gate', capability: 'pass', input: { priority: Number(ctx.task.metadata['priority']) } }] }), { type: 'finish', result: null }])
+    const planner = createScriptedPlanner([
+      (ctx) => ({
+        type: 'call',
+        calls: [{ tool: 'gate', capability: 'pass', input: { priority: Number(ctx.task.metadata['priority']) } }],
+      }),
+      { type: 'finish', result: null },
+    ])
     const front = fleet.start({ tools: [gate], planner, work: false, concurrency: 2 })
     await front.ready()
     const tasks = []
-    for (const priority of [1, 1, 1, 1, 10, 10]) tasks.push(await front.tasks.create({ prompt: 'Pass the gate', priority, metadata: { priority: String(priority) } }))
-    const workers = [fleet.start({ tools: [gate], planner, concurrency: 2 }), fleet.start({ tools: [gate], planner, concurrency: 2 })]
+    for (const priority of [1, 1, 1, 1, 10, 10])
+      tasks.push(
+        await front.tasks.create({ prompt: 'Pass the gate', priority, metadata: { priority: String(priority) } }),
+      )
+    const workers = [
+      fleet.start({ tools: [gate], planner, concurrency: 2 }),
+      fleet.start({ tools: [gate], planner, concurrency: 2 }),
+    ]
     await Promise.all(workers.map((worker) => worker.ready()))
     for (const task of tasks) expect(await front.tasks.wait(task.id)).toMatchObject({ status: 'complete' })
     expect(most).toBe(2)

@@ -86,7 +86,9 @@ describe.skipIf(missing !== null)('a Redis connection lost while running', () =>
     // The loss reaches the runtime's onError (when a client sees the error, which may follow the
     // refusal), once, naming the host; nothing is printed.
     await until(async () => reported.some((message) => message.includes('lost Redis')))
-    expect(reported.filter((message) => message.includes('lost Redis'))).toEqual([`the queue lost Redis at 127.0.0.1:${proxy.port}; reconnecting`])
+    expect(reported.filter((message) => message.includes('lost Redis'))).toEqual([
+      `the queue lost Redis at 127.0.0.1:${proxy.port}; reconnecting`,
+    ])
 
     await proxy.start()
     let after: Awaited<ReturnType<Runtime['tasks']['create']>> | null = null

@@ -72,7 +72,18 @@ export interface EventRelay {
 }
 
 /** Every event type, for listeners on all of them. */
-export const EVENT_TYPES: readonly RuntimeEventType[] = ['task.created', 'task.running', 'task.waiting', 'task.complete', 'task.failed', 'task.cancelled', 'task.progress', 'step.started', 'step.complete', 'step.failed']
+export const EVENT_TYPES: readonly RuntimeEventType[] = [
+  'task.created',
+  'task.running',
+  'task.waiting',
+  'task.complete',
+  'task.failed',
+  'task.cancelled',
+  'task.progress',
+  'step.started',
+  'step.complete',
+  'step.failed',
+]
 
 /** Typed events over eventemitter3; payloads are built only when someone listens. */
 export class EventBus {
@@ -88,7 +99,11 @@ export class EventBus {
   /** The same, of listeners that also hear other processes' events. */
   readonly #remoteCounts = new Map<string, number>()
 
-  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void, options: ListenOptions = {}): Unsubscribe {
+  on<T extends RuntimeEventType>(
+    type: T,
+    listener: (event: RuntimeEventOf<T>) => void,
+    options: ListenOptions = {},
+  ): Unsubscribe {
     return this.#add(type, listener as (event: RuntimeEvent) => void, options.remote !== false)
   }
 

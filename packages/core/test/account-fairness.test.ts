@@ -5,14 +5,23 @@ import { createScriptedTool, createTestRuntime } from '@inboard/core/testing'
 /** A tool whose one capability runs until the task is cancelled or times out. */
 const slow = createScriptedTool({
   name: 'slow',
-  capabilities: { wait: [(_input: unknown, ctx: { signal: AbortSignal }) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)))] },
+  capabilities: {
+    wait: [
+      (_input: unknown, ctx: { signal: AbortSignal }) =>
+        new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)),
+        ),
+    ],
+  },
 })
 
 /** "hang" tasks call slow.wait; anything else finishes at once. */
 const planner = {
   name: 'hang-or-finish',
   plan: (ctx: { task: { prompt: string }; history: readonly unknown[] }): PlannerDecision =>
-    ctx.task.prompt.startsWith('hang') && ctx.history.length === 0 ? { type: 'call', calls: [{ tool: 'slow', capability: 'wait', input: {} }] } : { type: 'finish', result: 'done' },
+    ctx.task.prompt.startsWith('hang') && ctx.history.length === 0
+      ? { type: 'call', calls: [{ tool: 'slow', capability: 'wait', input: {} }] }
+      : { type: 'finish', result: 'done' },
 }
 
 /** A planner that holds every task until the test releases it, recording start order. */
@@ -90,7 +99,8 @@ describe('fairness across accounts', () => {
   it('keeps one account below the whole runtime by default, also when only the concurrency is set', async () => {
     const runtime = createTestRuntime({ concurrency: 4, tools: [slow], planner })
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await runtime.tasks.create({ prompt: `hang ${i}` }, { account: 'acct_a' })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await runtime.tasks.create({ prompt: `hang ${i}` }, { account: 'acct_a' })).status)
     expect(statuses).toEqual(['running', 'running', 'pending'])
     expect((await runtime.tasks.create({ prompt: 'hang' }, { account: 'acct_b' })).status).toBe('running')
     // Tasks without an account have only the runtime's cap.

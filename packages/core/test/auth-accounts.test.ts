@@ -33,30 +33,48 @@ function mailRuntime(raw = new Map<string, unknown>()) {
   const runtime = createRuntime({
     tools: [mail],
     clock: createFakeClock(),
-    planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'mail', capability: 'send', input: {} }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
+    planner: createScriptedPlanner([
+      { type: 'call', calls: [{ tool: 'mail', capability: 'send', input: {} }] },
+      (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+    ]),
     auth: { encryptionKey: randomBytes(32), store: new Keyv({ store: raw }), services: { mail: { type: 'api_key' } } },
   })
   return { runtime, seen, raw }
 }
 
 /** Connects `user` in `account` through a pre-connect link, logging in at the provider as `login`. */
-async function connectIn(harness: AuthHarness, user: string, { account, login }: { account: string | null; login: string }): Promise<void> {
-  const redirect = await server.consent(await harness.runtime.auth.authorizationUrl(user, 'crm', { account }), { login })
-  await harness.runtime.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
+async function connectIn(
+  harness: AuthHarness,
+  user: string,
+  { account, login }: { account: string | null; login: string },
+): Promise<void> {
+  const redirect = await server.consent(await harness.runtime.auth.authorizationUrl(user, 'crm', { account }), {
+    login,
+  })
+  await harness.runtime.auth.complete({
+    state: redirect.searchParams.get('state') ?? '',
+    code: redirect.searchParams.get('code') ?? '',
+  })
 }
 
 describe('credentials are separated by account', () => {
-  it("never hands a task in account B the secret stored for the same user_id in account A or in the default account", async () => {
+  it('never hands a task in account B the secret stored for the same user_id in account A or in the default account', async () => {
     const { runtime, seen } = mailRuntime()
     await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-default-alice' })
     await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-A-alice', account: 'A' })
 
-    const inB = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id, {}, { account: 'B' })
+    const inB = await runtime.tasks.wait(
+      (await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id,
+      {},
+      { account: 'B' },
+    )
     expect(inB.status).toBe('failed')
     expect(inB.error).toMatchObject({ code: 'auth_required', tool: 'mail' })
     expect(seen).toEqual([])
 
-    const inA = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'A' })).id)
+    const inA = await runtime.tasks.wait(
+      (await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'A' })).id,
+    )
     expect(inA.result).toEqual({ key: 'owner A-alice' })
     const inDefault = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)
     expect(inDefault.result).toEqual({ key: 'owner default-alice' })
@@ -69,10 +87,12 @@ describe('credentials are separated by account', () => {
     // The default account's row is untouched, and null means the default account explicitly.
     expect(await runtime.auth.status('alice', 'mail', { account: null })).toMatchObject({ connected: true })
     expect(await runtime.auth.status('alice', 'mail')).toMatchObject({ connected: true })
-    await expect(runtime.auth.status('alice', 'mail', { account: '' })).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(runtime.auth.status('alice', 'mail', { account: '' })).rejects.toMatchObject({
+      code: 'invalid_request',
+    })
   })
 
-  it("binds the ciphertext to the account: a row copied from another account (or the default) does not decrypt", async () => {
+  it('binds the ciphertext to the account: a row copied from another account (or the default) does not decrypt', async () => {
     const { runtime, raw } = mailRuntime()
     await runtime.auth.setCredentials('alice', 'mail', { secret: 'key-of-default-alice' })
     const [defaultRow] = [...raw.keys()]
@@ -85,13 +105,21 @@ describe('credentials are separated by account', () => {
     for (const row of raw.values()) expect(String(row)).not.toContain('alice')
 
     raw.set(rowOfB, raw.get(rowOfA))
-    await expect(runtime.auth.status('alice', 'mail', { account: 'B' })).rejects.toMatchObject({ code: 'credential_unreadable' })
-    const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id)
+    await expect(runtime.auth.status('alice', 'mail', { account: 'B' })).rejects.toMatchObject({
+      code: 'credential_unreadable',
+    })
+    const task = await runtime.tasks.wait(
+      (await runtime.tasks.create({ prompt: 'send', user_id: 'alice' }, { account: 'B' })).id,
+    )
     expect(task.error).toMatchObject({ code: 'credential_unreadable', tool: 'mail' })
 
     raw.set(rowOfA, raw.get(defaultRow))
-    await expect(runtime.auth.status('alice', 'mail', { account: 'A' })).rejects.toMatchObject({ code: 'credential_unreadable' })
-    expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)).result).toEqual({ key: 'owner default-alice' })
+    await expect(runtime.auth.status('alice', 'mail', { account: 'A' })).rejects.toMatchObject({
+      code: 'credential_unreadable',
+    })
+    expect(
+      (await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'send', user_id: 'alice' })).id)).result,
+    ).toEqual({ key: 'owner default-alice' })
   })
 
   it("makes a task in account B ask for its own consent instead of using the default account's OAuth token for the same user_id", async () => {
@@ -117,8 +145,16 @@ describe('credentials are separated by account', () => {
     expect((await runtime.tasks.wait(inB.id, { until: 'waiting' })).status).toBe('waiting')
     expect((await runtime.tasks.wait(inDefault.id, { until: 'waiting' })).status).toBe('waiting')
 
-    expect(await consentFor(harness, server, { task: waitingA, login: 'alice_of_A' })).toEqual({ user_id: 'alice', service: 'crm', scopes: ['contacts.read'], resumed: 1 })
-    expect((await runtime.tasks.wait(inA.id)).result).toEqual({ owner: 'alice_of_A', contacts: [{ name: 'Contact of alice_of_A' }] })
+    expect(await consentFor(harness, server, { task: waitingA, login: 'alice_of_A' })).toEqual({
+      user_id: 'alice',
+      service: 'crm',
+      scopes: ['contacts.read'],
+      resumed: 1,
+    })
+    expect((await runtime.tasks.wait(inA.id)).result).toEqual({
+      owner: 'alice_of_A',
+      contacts: [{ name: 'Contact of alice_of_A' }],
+    })
     expect((await runtime.tasks.get(inB.id)).status).toBe('waiting')
     expect((await runtime.tasks.get(inDefault.id)).status).toBe('waiting')
     expect(await runtime.auth.status('alice', 'crm', { account: 'A' })).toMatchObject({ connected: true })
@@ -139,7 +175,11 @@ describe('credentials are separated by account', () => {
     await connectIn(harness, 'alice', { account: 'B', login: 'alice_refresh_B' })
     await clock.advance(HOUR - 30_000)
     const before = refreshes()
-    const tasks = await Promise.all(Array.from({ length: 10 }, (_, n) => runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: n % 2 === 0 ? 'A' : 'B' })))
+    const tasks = await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        runtime.tasks.create({ prompt: 'List contacts', user_id: 'alice' }, { account: n % 2 === 0 ? 'A' : 'B' }),
+      ),
+    )
     const done = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id)))
     expect(refreshes() - before).toBe(2)
     expect(done.map((task) => (task.result as { owner?: string } | undefined)?.owner)).toEqual(

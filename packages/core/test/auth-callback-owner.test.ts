@@ -18,10 +18,14 @@ describe("complete() checks the signed-in user against the state's owner (login 
     const attack = await redirectFor(harness, await runtime.auth.authorizationUrl('mallory', 'crm'), 'mallory')
     const before = server.tokenRequests.length
 
-    await expect(runtime.auth.complete({ ...attack, user_id: 'victim' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(runtime.auth.complete({ ...attack, user_id: 'victim' })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
     expect(server.tokenRequests.length).toBe(before)
     // Single use: not even the state's own user can finish it afterwards.
-    await expect(runtime.auth.complete({ ...attack, user_id: 'mallory' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(runtime.auth.complete({ ...attack, user_id: 'mallory' })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
     await expect(runtime.auth.complete(attack)).rejects.toMatchObject({ code: 'oauth_state_invalid' })
     expect(server.tokenRequests.length).toBe(before)
     expect(await runtime.auth.status('victim', 'crm')).toMatchObject({ connected: false })
@@ -31,10 +35,17 @@ describe("complete() checks the signed-in user against the state's owner (login 
   it('refuses a mismatch even on a declined-consent callback, before reporting the decline', async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    const redirect = await server.consent(await runtime.auth.authorizationUrl('mallory', 'crm'), { login: 'mallory', deny: true })
+    const redirect = await server.consent(await runtime.auth.authorizationUrl('mallory', 'crm'), {
+      login: 'mallory',
+      deny: true,
+    })
     const state = redirect.searchParams.get('state') ?? ''
-    await expect(runtime.auth.complete({ state, error: 'access_denied', user_id: 'victim' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
-    await expect(runtime.auth.complete({ state, error: 'access_denied', user_id: 'mallory' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(runtime.auth.complete({ state, error: 'access_denied', user_id: 'victim' })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
+    await expect(runtime.auth.complete({ state, error: 'access_denied', user_id: 'mallory' })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
   })
 
   it('completes when the signed-in user matches, and resumes that user’s waiting task', async () => {
@@ -44,7 +55,12 @@ describe("complete() checks the signed-in user against the state's owner (login 
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     const before = server.tokenRequests.length
     const callback = await redirectFor(harness, waiting.waiting?.auth_url ?? '', 'user_ok')
-    expect(await runtime.auth.complete({ ...callback, user_id: 'user_ok', account: null })).toEqual({ user_id: 'user_ok', service: 'crm', scopes: ['contacts.read'], resumed: 1 })
+    expect(await runtime.auth.complete({ ...callback, user_id: 'user_ok', account: null })).toEqual({
+      user_id: 'user_ok',
+      service: 'crm',
+      scopes: ['contacts.read'],
+      resumed: 1,
+    })
     expect(server.tokenRequests.length).toBe(before + 1)
     expect((await runtime.tasks.wait(task.id)).result).toMatchObject({ owner: 'user_ok' })
   })
@@ -56,12 +72,26 @@ describe("complete() checks the signed-in user against the state's owner (login 
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     const before = server.tokenRequests.length
 
-    const wrongAccount = await redirectFor(harness, await runtime.auth.authorizationUrl('alice', 'crm', { account: 'A' }), 'alice')
-    await expect(runtime.auth.complete({ ...wrongAccount, user_id: 'alice', account: 'B' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
-    const defaultAccount = await redirectFor(harness, await runtime.auth.authorizationUrl('alice', 'crm', { account: 'A' }), 'alice')
-    await expect(runtime.auth.complete({ ...defaultAccount, account: null })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    const wrongAccount = await redirectFor(
+      harness,
+      await runtime.auth.authorizationUrl('alice', 'crm', { account: 'A' }),
+      'alice',
+    )
+    await expect(runtime.auth.complete({ ...wrongAccount, user_id: 'alice', account: 'B' })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
+    const defaultAccount = await redirectFor(
+      harness,
+      await runtime.auth.authorizationUrl('alice', 'crm', { account: 'A' }),
+      'alice',
+    )
+    await expect(runtime.auth.complete({ ...defaultAccount, account: null })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
     const fromDefault = await redirectFor(harness, await runtime.auth.authorizationUrl('alice', 'crm'), 'alice')
-    await expect(runtime.auth.complete({ ...fromDefault, user_id: 'alice', account: 'A' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(runtime.auth.complete({ ...fromDefault, user_id: 'alice', account: 'A' })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
     expect(server.tokenRequests.length).toBe(before)
     expect((await runtime.tasks.get(task.id)).status).toBe('waiting')
     expect(await runtime.auth.status('alice', 'crm', { account: 'A' })).toMatchObject({ connected: false })

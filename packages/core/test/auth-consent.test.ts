@@ -14,7 +14,11 @@ describe('OAuth consent against a real authorization server', () => {
 
     const task = await runtime.tasks.create({ prompt: 'List my CRM contacts', user_id: 'user_123' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
-    expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/connect/) })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'oauth_consent_required',
+      service: 'crm',
+      message: expect.stringMatching(/connect/),
+    })
     const authUrl = new URL(waiting.waiting?.auth_url ?? '')
     expect(`${authUrl.origin}${authUrl.pathname}`).toBe(server.authorizeUrl)
     expect(authUrl.searchParams.get('response_type')).toBe('code')
@@ -32,9 +36,14 @@ describe('OAuth consent against a real authorization server', () => {
     expect(server.apiRequests).toHaveLength(0)
 
     const redirect = await server.consent(authUrl.toString(), { login: 'user_123' })
-    expect(`${redirect.origin}${redirect.pathname}?source=${redirect.searchParams.get('source')}`).toBe(server.redirectUri)
+    expect(`${redirect.origin}${redirect.pathname}?source=${redirect.searchParams.get('source')}`).toBe(
+      server.redirectUri,
+    )
     expect(redirect.searchParams.get('state')).toBe(authUrl.searchParams.get('state'))
-    const completed = await runtime.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
+    const completed = await runtime.auth.complete({
+      state: redirect.searchParams.get('state') ?? '',
+      code: redirect.searchParams.get('code') ?? '',
+    })
     expect(completed).toEqual({ user_id: 'user_123', service: 'crm', scopes: ['contacts.read'], resumed: 1 })
 
     const done = await runtime.tasks.wait(task.id)
@@ -49,14 +58,20 @@ describe('OAuth consent against a real authorization server', () => {
     ])
     // user_456 has not consented: their task is still waiting, untouched by user_123's consent.
     expect((await runtime.tasks.get(other.id)).status).toBe('waiting')
-    expect(await runtime.auth.status('user_123', 'crm')).toMatchObject({ connected: true, scopes: ['contacts.read'], refreshable: true })
+    expect(await runtime.auth.status('user_123', 'crm')).toMatchObject({
+      connected: true,
+      scopes: ['contacts.read'],
+      refreshable: true,
+    })
     expect(await runtime.auth.status('user_456', 'crm')).toMatchObject({ connected: false })
   })
 
   it('resumes every task of the user waiting for the service with one consent', async () => {
     const harness = createAuthRuntime(server)
     const { runtime } = harness
-    const tasks = await Promise.all([1, 2, 3].map(() => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_many' })))
+    const tasks = await Promise.all(
+      [1, 2, 3].map(() => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_many' })),
+    )
     const waiting = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id, { until: 'waiting' })))
     const first = waiting[0]
     if (first === undefined) throw new Error('no task')
@@ -68,14 +83,19 @@ describe('OAuth consent against a real authorization server', () => {
   it('refuses a reused, expired, tampered or foreign state without calling the token endpoint', async () => {
     const harness = createAuthRuntime(server)
     const { runtime, clock } = harness
-    const login = async (user: string): Promise<URL> => server.consent(await runtime.auth.authorizationUrl(user, 'crm'), { login: user })
+    const login = async (user: string): Promise<URL> =>
+      server.consent(await runtime.auth.authorizationUrl(user, 'crm'), { login: user })
     const redirect = await login('user_state')
     const state = redirect.searchParams.get('state') ?? ''
     const code = redirect.searchParams.get('code') ?? ''
     const before = server.tokenRequests.length
 
-    await expect(runtime.auth.complete({ state: `${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`, code })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
-    await expect(runtime.auth.complete({ state: 'made-up-state', code })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(
+      runtime.auth.complete({ state: `${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`, code }),
+    ).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(runtime.auth.complete({ state: 'made-up-state', code })).rejects.toMatchObject({
+      code: 'oauth_state_invalid',
+    })
     expect(server.tokenRequests.length).toBe(before)
 
     await expect(runtime.auth.complete({ state, code })).resolves.toMatchObject({ user_id: 'user_state' })
@@ -84,12 +104,21 @@ describe('OAuth consent against a real authorization server', () => {
 
     const late = await login('user_state')
     await clock.advance(10 * 60_000 + 1)
-    await expect(runtime.auth.complete({ state: late.searchParams.get('state') ?? '', code: late.searchParams.get('code') ?? '' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    await expect(
+      runtime.auth.complete({ state: late.searchParams.get('state') ?? '', code: late.searchParams.get('code') ?? '' }),
+    ).rejects.toMatchObject({ code: 'oauth_state_invalid' })
 
     // A state issued by another runtime (another store) is unknown here.
     const elsewhere = createAuthRuntime(server)
-    const foreign = await server.consent(await elsewhere.runtime.auth.authorizationUrl('user_state', 'crm'), { login: 'user_state' })
-    await expect(runtime.auth.complete({ state: foreign.searchParams.get('state') ?? '', code: foreign.searchParams.get('code') ?? '' })).rejects.toMatchObject({ code: 'oauth_state_invalid' })
+    const foreign = await server.consent(await elsewhere.runtime.auth.authorizationUrl('user_state', 'crm'), {
+      login: 'user_state',
+    })
+    await expect(
+      runtime.auth.complete({
+        state: foreign.searchParams.get('state') ?? '',
+        code: foreign.searchParams.get('code') ?? '',
+      }),
+    ).rejects.toMatchObject({ code: 'oauth_state_invalid' })
     expect(server.tokenRequests.length).toBe(before + 1)
   })
 
@@ -100,8 +129,15 @@ describe('OAuth consent against a real authorization server', () => {
     const redirect = await server.consent(waiting.waiting?.auth_url ?? '', { login: 'user_no', deny: true })
     expect(redirect.searchParams.get('error')).toBe('access_denied')
     const before = server.tokenRequests.length
-    const params = { state: redirect.searchParams.get('state') ?? '', error: 'access_denied', errorDescription: redirect.searchParams.get('error_description') ?? '' }
-    await expect(runtime.auth.complete(params)).rejects.toMatchObject({ code: 'oauth_consent_denied', recoverable: true })
+    const params = {
+      state: redirect.searchParams.get('state') ?? '',
+      error: 'access_denied',
+      errorDescription: redirect.searchParams.get('error_description') ?? '',
+    }
+    await expect(runtime.auth.complete(params)).rejects.toMatchObject({
+      code: 'oauth_consent_denied',
+      recoverable: true,
+    })
     expect(server.tokenRequests.length).toBe(before)
     expect((await runtime.tasks.get(task.id)).status).toBe('waiting')
   })

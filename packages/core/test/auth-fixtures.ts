@@ -15,15 +15,26 @@ export function crmTool(server: AuthServer): ReturnType<typeof toolFromDefinitio
     auth: { type: 'oauth2', authorize_url: server.authorizeUrl, token_url: server.tokenUrl, scopes: ['contacts.read'] },
     capabilities: [
       { name: 'list_contacts', description: 'List contacts', method: 'GET', path: '/contacts' },
-      { name: 'create_contact', description: 'Create a contact', method: 'POST', path: '/contacts', parameters: { name: { type: 'string', required: true } } },
+      {
+        name: 'create_contact',
+        description: 'Create a contact',
+        method: 'POST',
+        path: '/contacts',
+        parameters: { name: { type: 'string', required: true } },
+      },
     ],
   })
 }
 
 /** Calls one CRM capability, then finishes with its output. */
-export function callThenFinish(capability: 'list_contacts' | 'create_contact'): ReturnType<typeof createScriptedPlanner> {
+export function callThenFinish(
+  capability: 'list_contacts' | 'create_contact',
+): ReturnType<typeof createScriptedPlanner> {
   const input = capability === 'create_contact' ? { name: 'Ada' } : {}
-  return createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability, input }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })])
+  return createScriptedPlanner([
+    { type: 'call', calls: [{ tool: 'crm', capability, input }] },
+    (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+  ])
 }
 
 export interface AuthHarness {
@@ -35,7 +46,17 @@ export interface AuthHarness {
   key: string
 }
 
-export function createAuthRuntime(server: AuthServer, options: { planner?: ReturnType<typeof createScriptedPlanner>; store?: Keyv; raw?: Map<string, unknown>; key?: string; concurrency?: number; auth?: Partial<AuthOptions> } = {}): AuthHarness {
+export function createAuthRuntime(
+  server: AuthServer,
+  options: {
+    planner?: ReturnType<typeof createScriptedPlanner>
+    store?: Keyv
+    raw?: Map<string, unknown>
+    key?: string
+    concurrency?: number
+    auth?: Partial<AuthOptions>
+  } = {},
+): AuthHarness {
   const raw = options.raw ?? new Map<string, unknown>()
   const store = options.store ?? new Keyv({ store: raw })
   const key = options.key ?? randomBytes(32).toString('base64')
@@ -49,7 +70,15 @@ export function createAuthRuntime(server: AuthServer, options: { planner?: Retur
       encryptionKey: key,
       store,
       services: {
-        crm: { type: 'oauth2', authorizeUrl: server.authorizeUrl, tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: CLIENT_SECRET, scopes: ['contacts.read'], redirectUri: server.redirectUri },
+        crm: {
+          type: 'oauth2',
+          authorizeUrl: server.authorizeUrl,
+          tokenUrl: server.tokenUrl,
+          clientId: server.clientId,
+          clientSecret: CLIENT_SECRET,
+          scopes: ['contacts.read'],
+          redirectUri: server.redirectUri,
+        },
       },
       ...options.auth,
     },
@@ -58,17 +87,27 @@ export function createAuthRuntime(server: AuthServer, options: { planner?: Retur
 }
 
 /** Runs the consent at `task.waiting.auth_url` as `login` and hands the redirect to `runtime.auth.complete`. */
-export async function consentFor(harness: AuthHarness, server: AuthServer, { task, login }: { task: Task; login: string }): Promise<Awaited<ReturnType<AuthApi['complete']>>> {
+export async function consentFor(
+  harness: AuthHarness,
+  server: AuthServer,
+  { task, login }: { task: Task; login: string },
+): Promise<Awaited<ReturnType<AuthApi['complete']>>> {
   const authUrl = task.waiting?.auth_url
   if (authUrl == null) throw new Error(`Task ${task.id} is not waiting for consent`)
   const redirect = await server.consent(authUrl, { login })
-  return harness.runtime.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
+  return harness.runtime.auth.complete({
+    state: redirect.searchParams.get('state') ?? '',
+    code: redirect.searchParams.get('code') ?? '',
+  })
 }
 
 /** Connects `login` through a pre-connect link (no task involved). */
 export async function connect(harness: AuthHarness, server: AuthServer, login: string): Promise<void> {
   const redirect = await server.consent(await harness.runtime.auth.authorizationUrl(login, 'crm'), { login })
-  await harness.runtime.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
+  await harness.runtime.auth.complete({
+    state: redirect.searchParams.get('state') ?? '',
+    code: redirect.searchParams.get('code') ?? '',
+  })
 }
 
 /** The test provider's access-token lifetime. */

@@ -12,15 +12,21 @@ describe('token refresh', () => {
     const harness = createAuthRuntime(server, { concurrency: 20 })
     const { runtime, clock } = harness
     await connect(harness, server, 'user_expiry')
-    expect((await runtime.auth.status('user_expiry', 'crm')).expires_at).toBe(new Date(clock.now() + HOUR).toISOString())
+    expect((await runtime.auth.status('user_expiry', 'crm')).expires_at).toBe(
+      new Date(clock.now() + HOUR).toISOString(),
+    )
     await clock.advance(HOUR - 30_000) // inside the default 60 s refresh window
     const before = refreshes()
-    const tasks = await Promise.all(Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_expiry' })))
+    const tasks = await Promise.all(
+      Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_expiry' })),
+    )
     const done = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id)))
     expect(done.map((task) => task.status)).toEqual(Array.from({ length: 20 }, () => 'complete'))
     expect(refreshes() - before).toBe(1)
     const fresh = server.issued.at(-1)?.access_token
-    expect(server.apiRequests.slice(-20).every((request) => request.token === fresh && request.status === 200)).toBe(true)
+    expect(server.apiRequests.slice(-20).every((request) => request.token === fresh && request.status === 200)).toBe(
+      true,
+    )
   })
 
   it('refreshes exactly once when 20 concurrent calls get a 401 for a token the provider ended early, and retries each call', async () => {
@@ -30,7 +36,9 @@ describe('token refresh', () => {
     const revoked = server.issued.at(-1)?.access_token ?? ''
     await server.expireAccessToken(revoked)
     const before = refreshes()
-    const tasks = await Promise.all(Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_401' })))
+    const tasks = await Promise.all(
+      Array.from({ length: 20 }, () => runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_401' })),
+    )
     const done = await Promise.all(tasks.map((task) => runtime.tasks.wait(task.id)))
     expect(done.every((task) => task.status === 'complete')).toBe(true)
     expect(refreshes() - before).toBe(1)
@@ -38,7 +46,9 @@ describe('token refresh', () => {
     expect(rejected.length).toBeGreaterThan(0)
     expect(rejected.every((request) => request.status === 401)).toBe(true)
     const traces = await Promise.all(done.map((task) => runtime.tasks.trace(task.id)))
-    const retried = traces.filter((trace) => trace.steps.some((step) => /refreshing it and retrying once/.test(step.note ?? '')))
+    const retried = traces.filter((trace) =>
+      trace.steps.some((step) => /refreshing it and retrying once/.test(step.note ?? '')),
+    )
     expect(retried.length).toBe(rejected.length)
   })
 
@@ -50,7 +60,10 @@ describe('token refresh', () => {
         override set(key: string, value: unknown): this {
           if (key.includes('inboard:cred:')) {
             const newest = server.issued.at(-1)?.access_token
-            writes.push({ issued: server.issued.length, apiCallsWithNewestToken: server.apiRequests.filter((request) => request.token === newest).length })
+            writes.push({
+              issued: server.issued.length,
+              apiCallsWithNewestToken: server.apiRequests.filter((request) => request.token === newest).length,
+            })
           }
           raw.set(key, value)
           return super.set(key, value)
@@ -92,7 +105,11 @@ describe('token refresh', () => {
     const task = await runtime.tasks.create({ prompt: 'List contacts', user_id: 'user_revoked' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(refreshes() - before).toBe(1)
-    expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/reconnect/) })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'oauth_consent_required',
+      service: 'crm',
+      message: expect.stringMatching(/reconnect/),
+    })
     expect(await runtime.auth.status('user_revoked', 'crm')).toMatchObject({ connected: false })
     expect(await consentFor(harness, server, { task: waiting, login: 'user_revoked' })).toMatchObject({ resumed: 1 })
     expect((await runtime.tasks.wait(task.id)).result).toMatchObject({ owner: 'user_revoked' })

@@ -13,7 +13,11 @@ describe('scopes', () => {
     const task = await runtime.tasks.create({ prompt: 'Create a contact named Ada', user_id: 'user_scope' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(server.apiRequests.at(-1)).toMatchObject({ method: 'POST', status: 403 })
-    expect(waiting.waiting).toMatchObject({ reason: 'oauth_consent_required', service: 'crm', message: expect.stringMatching(/more access/) })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'oauth_consent_required',
+      service: 'crm',
+      message: expect.stringMatching(/more access/),
+    })
     const scope = new URL(waiting.waiting?.auth_url ?? '').searchParams.get('scope')?.split(' ')
     expect(scope).toEqual(['contacts.read', 'contacts.write'])
 
@@ -42,7 +46,13 @@ describe('scopes', () => {
     const task = await runtime.tasks.create({ prompt: 'Create a contact named Ada', user_id: 'user_learned' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(new URL(waiting.waiting?.auth_url ?? '').searchParams.get('scope')).toBe('contacts.read contacts.write')
-    expect(asked[0]).toEqual({ user_id: 'user_learned', service: 'crm', task_id: task.id, sub_agent: null, capability: 'create_contact' })
+    expect(asked[0]).toEqual({
+      user_id: 'user_learned',
+      service: 'crm',
+      task_id: task.id,
+      sub_agent: null,
+      capability: 'create_contact',
+    })
     const apiCalls = server.apiRequests.length
     await consentFor(harness, server, { task: waiting, login: 'user_learned' })
     expect((await runtime.tasks.wait(task.id)).result).toEqual({ created: true, owner: 'user_learned' })

@@ -15,7 +15,11 @@ const API_KEY = 'canary-api-key-Zp3mQ8rT'
 function capture(): { text: () => string; add: (value: unknown) => void; stop: () => void } {
   const chunks: string[] = []
   const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void chunks.push(args.map((arg) => inspect(arg, { depth: 10 })).join(' '))),
+    vi
+      .spyOn(console, level)
+      .mockImplementation(
+        (...args: unknown[]) => void chunks.push(args.map((arg) => inspect(arg, { depth: 10 })).join(' ')),
+      ),
   )
   const writes = [process.stdout, process.stderr].map((stream) => {
     const original = stream.write.bind(stream)
@@ -27,7 +31,8 @@ function capture(): { text: () => string; add: (value: unknown) => void; stop: (
   })
   return {
     text: () => chunks.join('\n'),
-    add: (value) => void chunks.push(typeof value === 'string' ? value : inspect(value, { depth: 12 }) + JSON.stringify(value)),
+    add: (value) =>
+      void chunks.push(typeof value === 'string' ? value : inspect(value, { depth: 12 }) + JSON.stringify(value)),
     stop: () => {
       for (const spy of [...spies, ...writes]) spy.mockRestore()
     },
@@ -44,8 +49,18 @@ describe('secrets', () => {
 
       // Connect through a task, hit insufficient_scope, consent again, refresh on expiry and on 401.
       const task = await runtime.tasks.create({ prompt: 'Create a contact', user_id: 'user_canary' })
-      seen.add(await consentFor(harness, server, { task: await runtime.tasks.wait(task.id, { until: 'waiting' }), login: 'user_canary' }))
-      seen.add(await consentFor(harness, server, { task: await runtime.tasks.wait(task.id, { until: 'waiting' }), login: 'user_canary' }))
+      seen.add(
+        await consentFor(harness, server, {
+          task: await runtime.tasks.wait(task.id, { until: 'waiting' }),
+          login: 'user_canary',
+        }),
+      )
+      seen.add(
+        await consentFor(harness, server, {
+          task: await runtime.tasks.wait(task.id, { until: 'waiting' }),
+          login: 'user_canary',
+        }),
+      )
       await runtime.tasks.wait(task.id)
       await clock.advance(3_600_000)
       const refreshed = await runtime.tasks.create({ prompt: 'Create another', user_id: 'user_canary' })
@@ -57,7 +72,11 @@ describe('secrets', () => {
       // Failures: a bad state, a code the token endpoint refuses, and a task without a user.
       seen.add(await runtime.auth.complete({ state: 'forged', code: 'x' }).catch((error: unknown) => error))
       const link = new URL(await runtime.auth.authorizationUrl('user_canary', 'crm'))
-      seen.add(await runtime.auth.complete({ state: link.searchParams.get('state') ?? '', code: 'not-a-real-code' }).catch((error: unknown) => error))
+      seen.add(
+        await runtime.auth
+          .complete({ state: link.searchParams.get('state') ?? '', code: 'not-a-real-code' })
+          .catch((error: unknown) => error),
+      )
       const anonymous = await runtime.tasks.create({ prompt: 'Create a contact' })
       await runtime.tasks.wait(anonymous.id)
       seen.add(await runtime.auth.status('user_canary', 'crm'))
@@ -74,7 +93,10 @@ describe('secrets', () => {
       const keyed = createRuntime({
         tools: [legacy],
         clock: createFakeClock(),
-        planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'legacy', capability: 'list', input: {} }] }, { type: 'finish', result: 'done' }]),
+        planner: createScriptedPlanner([
+          { type: 'call', calls: [{ tool: 'legacy', capability: 'list', input: {} }] },
+          { type: 'finish', result: 'done' },
+        ]),
         auth: { encryptionKey: harness.key, services: { legacy: { type: 'api_key' } } },
       })
       keyed.subscribe((event) => seen.add(event))
@@ -95,14 +117,19 @@ describe('secrets', () => {
       expect((await runtime.tasks.get(retried.id)).status).toBe('complete')
       expect(server.tokenRequests.filter((grant) => grant === 'refresh_token').length).toBeGreaterThanOrEqual(2)
 
-      const canaries = [CLIENT_SECRET, API_KEY, ...server.issued.flatMap((tokens) => [tokens.access_token, tokens.refresh_token ?? []].flat())]
+      const canaries = [
+        CLIENT_SECRET,
+        API_KEY,
+        ...server.issued.flatMap((tokens) => [tokens.access_token, tokens.refresh_token ?? []].flat()),
+      ]
       expect(canaries.length).toBeGreaterThan(6)
       const text = seen.text()
       expect(text).toContain('oauth_state_invalid')
       expect(text).toContain('oauth_exchange_failed')
       expect(text).toContain('user_required')
       expect(text).toContain('code_challenge=') // the task.waiting events were captured
-      for (const canary of canaries) expect(text.includes(canary), `a secret leaked: ${canary.slice(0, 6)}…`).toBe(false)
+      for (const canary of canaries)
+        expect(text.includes(canary), `a secret leaked: ${canary.slice(0, 6)}…`).toBe(false)
 
       // At rest: neither tokens, the API key, nor user ids appear in the store.
       const rest = JSON.stringify([...harness.raw])

@@ -79,7 +79,13 @@ export async function startAuthServer(): Promise<AuthServer> {
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
-      { client_id: 'crm-api', client_secret: API_CLIENT_SECRET, redirect_uris: [], grant_types: [], response_types: [] },
+      {
+        client_id: 'crm-api',
+        client_secret: API_CLIENT_SECRET,
+        redirect_uris: [],
+        grant_types: [],
+        response_types: [],
+      },
     ],
     scopes: ['openid', 'offline_access', ...SCOPES],
     pkce: { required: () => true },
@@ -92,17 +98,34 @@ export async function startAuthServer(): Promise<AuthServer> {
         enabled: true,
         defaultResource: () => apiUrl,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: SCOPES.join(' '), audience: apiUrl, accessTokenTTL: 3600, accessTokenFormat: 'opaque' }),
+        getResourceServerInfo: () => ({
+          scope: SCOPES.join(' '),
+          audience: apiUrl,
+          accessTokenTTL: 3600,
+          accessTokenFormat: 'opaque',
+        }),
       },
     },
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: () => true,
     expiresWithSession: () => false,
-    ttl: { AccessToken: 3600, RefreshToken: 86_400, Grant: 86_400, Session: 86_400, Interaction: 600, AuthorizationCode: 60 },
+    ttl: {
+      AccessToken: 3600,
+      RefreshToken: 86_400,
+      Grant: 86_400,
+      Session: 86_400,
+      Interaction: 600,
+      AuthorizationCode: 60,
+    },
   })
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const body = ctx.body as { access_token?: string; refresh_token?: string }
-    if (body.access_token !== undefined) issued.push({ access_token: body.access_token, ...(body.refresh_token === undefined ? {} : { refresh_token: body.refresh_token }), at: timeline++ })
+    if (body.access_token !== undefined)
+      issued.push({
+        access_token: body.access_token,
+        ...(body.refresh_token === undefined ? {} : { refresh_token: body.refresh_token }),
+        at: timeline++,
+      })
   })
   provider.on('grant.error', () => undefined)
   // Every POST to the token endpoint, in the order they arrive, named once the provider parsed its body.
@@ -140,26 +163,37 @@ export async function startAuthServer(): Promise<AuthServer> {
   async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', apiUrl)
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null
-    const record = (status: number): void => void apiRequests.push({ method: req.method ?? 'GET', path: url.pathname, token, status, at: timeline++ })
+    const record = (status: number): void =>
+      void apiRequests.push({ method: req.method ?? 'GET', path: url.pathname, token, status, at: timeline++ })
     const needed = req.method === 'POST' ? 'contacts.write' : 'contacts.read'
     const introspected = token === null ? { active: false } : await introspect(issuer, token)
     if (!introspected.active) {
       record(401)
-      res.writeHead(401, { 'www-authenticate': 'Bearer realm="crm", error="invalid_token"', 'content-type': 'application/json' })
+      res.writeHead(401, {
+        'www-authenticate': 'Bearer realm="crm", error="invalid_token"',
+        'content-type': 'application/json',
+      })
       res.end(JSON.stringify({ error: 'invalid_token', message: 'The access token is not active' }))
       return
     }
     const scopes = (introspected.scope ?? '').split(' ')
     if (!scopes.includes(needed)) {
       record(403)
-      res.writeHead(403, { 'www-authenticate': `Bearer realm="crm", error="insufficient_scope", scope="${needed}"`, 'content-type': 'application/json' })
+      res.writeHead(403, {
+        'www-authenticate': `Bearer realm="crm", error="insufficient_scope", scope="${needed}"`,
+        'content-type': 'application/json',
+      })
       res.end(JSON.stringify({ error: 'insufficient_scope', message: `This call needs ${needed}` }))
       return
     }
     record(200)
     res.writeHead(200, { 'content-type': 'application/json' })
     const owner = introspected.sub ?? null
-    res.end(JSON.stringify(req.method === 'POST' ? { created: true, owner } : { owner, contacts: [{ name: `Contact of ${owner}` }] }))
+    res.end(
+      JSON.stringify(
+        req.method === 'POST' ? { created: true, owner } : { owner, contacts: [{ name: `Contact of ${owner}` }] },
+      ),
+    )
   }
 
   async function consent(authUrl: string, options: ConsentOptions): Promise<URL> {
@@ -171,14 +205,20 @@ export async function startAuthServer(): Promise<AuthServer> {
         next.searchParams.set('login', options.login)
         if (options.deny === true) next.searchParams.set('deny', '1')
       }
-      const response = await fetch(next, { redirect: 'manual', headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') } })
+      const response = await fetch(next, {
+        redirect: 'manual',
+        headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+      })
       for (const header of response.headers.getSetCookie()) {
         const [pair] = header.split(';')
         const at = pair?.indexOf('=') ?? -1
         if (pair !== undefined && at > 0) cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1))
       }
       const location = response.headers.get('location')
-      if (location === null) throw new Error(`The provider stopped at ${next.pathname} with ${response.status}: ${(await response.text()).slice(0, 300)}`)
+      if (location === null)
+        throw new Error(
+          `The provider stopped at ${next.pathname} with ${response.status}: ${(await response.text()).slice(0, 300)}`,
+        )
       next = new URL(location, next)
     }
     throw new Error('Too many redirects')
@@ -187,7 +227,10 @@ export async function startAuthServer(): Promise<AuthServer> {
   async function revoke(token: string): Promise<void> {
     const response = await fetch(`${issuer}/token/revocation`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`inboard-app:${CLIENT_SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`inboard-app:${CLIENT_SECRET}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ token }),
     })
     if (!response.ok) throw new Error(`Revocation failed with ${response.status}`)
@@ -211,7 +254,9 @@ export async function startAuthServer(): Promise<AuthServer> {
       await found.destroy()
     },
     close: async () => {
-      await Promise.all([providerServer, apiServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))))
+      await Promise.all(
+        [providerServer, apiServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      )
     },
   }
 }
@@ -219,30 +264,51 @@ export async function startAuthServer(): Promise<AuthServer> {
 async function introspect(issuer: string, token: string): Promise<{ active: boolean; scope?: string; sub?: string }> {
   const response = await fetch(`${issuer}/token/introspection`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`crm-api:${API_CLIENT_SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`crm-api:${API_CLIENT_SECRET}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
   })
   return (await response.json()) as { active: boolean; scope?: string; sub?: string }
 }
 
 /** The login and consent screens, answered from query parameters: `login=<account>`, `deny=1`. */
-async function interact(provider: Provider, req: IncomingMessage, { res, url }: { res: ServerResponse; url: URL }): Promise<void> {
+async function interact(
+  provider: Provider,
+  req: IncomingMessage,
+  { res, url }: { res: ServerResponse; url: URL },
+): Promise<void> {
   const details = await provider.interactionDetails(req, res)
   if (url.searchParams.get('deny') === '1') {
-    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined' }, { mergeWithLastSubmission: false })
+    await provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'The user declined' },
+      { mergeWithLastSubmission: false },
+    )
     return
   }
   if (details.prompt.name === 'login') {
-    await provider.interactionFinished(req, res, { login: { accountId: url.searchParams.get('login') ?? 'anonymous' } }, { mergeWithLastSubmission: false })
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: url.searchParams.get('login') ?? 'anonymous' } },
+      { mergeWithLastSubmission: false },
+    )
     return
   }
   const accountId = details.session?.accountId ?? 'anonymous'
   const clientId = String(details.params.client_id)
   const existing = details.grantId === undefined ? undefined : await provider.Grant.find(details.grantId)
   const grant = existing ?? new provider.Grant({ accountId, clientId })
-  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> }
+  const missing = details.prompt.details as {
+    missingOIDCScope?: string[]
+    missingResourceScopes?: Record<string, string[]>
+  }
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
-  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '))
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+    grant.addResourceScope(resource, scopes.join(' '))
   const grantId = await grant.save()
   await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true })
 }

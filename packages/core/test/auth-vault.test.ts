@@ -10,14 +10,23 @@ import { CredentialCipher, SealBrokenError } from '../src/auth/credential-cipher
 const reader = defineTool({
   name: 'mail',
   description: 'Mail',
-  capabilities: { whoami: { description: 'Echo the key', input: z.object({}), run: async (_input, ctx) => ({ key: (await ctx.credentials?.get('mail'))?.type }) } },
+  capabilities: {
+    whoami: {
+      description: 'Echo the key',
+      input: z.object({}),
+      run: async (_input, ctx) => ({ key: (await ctx.credentials?.get('mail'))?.type }),
+    },
+  },
 })
 
 function mailRuntime(store: Keyv, key: Uint8Array | string) {
   return createRuntime({
     tools: [reader],
     clock: createFakeClock(),
-    planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'mail', capability: 'whoami', input: {} }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
+    planner: createScriptedPlanner([
+      { type: 'call', calls: [{ tool: 'mail', capability: 'whoami', input: {} }] },
+      (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+    ]),
     auth: { encryptionKey: key, store, services: { mail: { type: 'api_key' } } },
   })
 }
@@ -50,25 +59,71 @@ describe('credential vault', () => {
     const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'whoami', user_id: 'user_456' })).id)
     expect(task.status).toBe('failed')
     expect(task.error).toMatchObject({ code: 'credential_unreadable', tool: 'mail' })
-    expect((await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'whoami', user_id: 'user_123' })).id)).result).toEqual({ key: 'api_key' })
+    expect(
+      (await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'whoami', user_id: 'user_123' })).id)).result,
+    ).toEqual({ key: 'api_key' })
   })
 
   it('reads credentials back after a restart with the same key, and not with another key', async () => {
     const store = new Keyv({ store: new Map() })
     const key = randomBytes(32)
     await mailRuntime(store, key).auth.setCredentials('user_1', 'mail', { secret: 'k' })
-    expect(await mailRuntime(store, key.toString('base64')).auth.status('user_1', 'mail')).toMatchObject({ connected: true })
-    await expect(mailRuntime(store, randomBytes(32)).auth.status('user_1', 'mail')).rejects.toMatchObject({ code: 'credential_unreadable' })
+    expect(await mailRuntime(store, key.toString('base64')).auth.status('user_1', 'mail')).toMatchObject({
+      connected: true,
+    })
+    await expect(mailRuntime(store, randomBytes(32)).auth.status('user_1', 'mail')).rejects.toMatchObject({
+      code: 'credential_unreadable',
+    })
   })
 
   it('rejects an encryption key that is not 32 bytes, and bad service configuration, with a clear error', () => {
-    const make = (auth: Record<string, unknown>) => () => createRuntime({ auth: { encryptionKey: randomBytes(32), services: {}, ...auth } })
+    const make = (auth: Record<string, unknown>) => () =>
+      createRuntime({ auth: { encryptionKey: randomBytes(32), services: {}, ...auth } })
     expect(make({ encryptionKey: 'too-short' })).toThrow(/auth\.encryptionKey: expected 32 bytes/)
-    expect(make({ encryptionKey: randomBytes(16) })).toThrow(expect.objectContaining({ code: 'invalid_request', param: 'auth.encryptionKey' }))
+    expect(make({ encryptionKey: randomBytes(16) })).toThrow(
+      expect.objectContaining({ code: 'invalid_request', param: 'auth.encryptionKey' }),
+    )
     expect(make({ encryptionKey: randomBytes(24).toString('base64') })).toThrow(/32 bytes/)
-    expect(make({ services: { crm: { type: 'oauth2', authorizeUrl: 'not a url', tokenUrl: 'https://a/t', clientId: 'c', redirectUri: 'https://app/cb' } } })).toThrow(/auth\.services\.crm\.authorizeUrl/)
-    expect(make({ services: { crm: { type: 'oauth2', authorizeUrl: 'https://a/a', tokenUrl: 'https://a/t', clientId: 'c', redirectUri: 'https://app/cb#x' } } })).toThrow(/fragment/)
-    expect(make({ services: { crm: { type: 'oauth2', authorizeUrl: 'https://a/a', tokenUrl: 'https://a/t', clientId: 'c', redirectUri: 'https://app/cb', tokenEndpointAuthMethod: 'client_secret_post' } } })).toThrow(/clientSecret/)
+    expect(
+      make({
+        services: {
+          crm: {
+            type: 'oauth2',
+            authorizeUrl: 'not a url',
+            tokenUrl: 'https://a/t',
+            clientId: 'c',
+            redirectUri: 'https://app/cb',
+          },
+        },
+      }),
+    ).toThrow(/auth\.services\.crm\.authorizeUrl/)
+    expect(
+      make({
+        services: {
+          crm: {
+            type: 'oauth2',
+            authorizeUrl: 'https://a/a',
+            tokenUrl: 'https://a/t',
+            clientId: 'c',
+            redirectUri: 'https://app/cb#x',
+          },
+        },
+      }),
+    ).toThrow(/fragment/)
+    expect(
+      make({
+        services: {
+          crm: {
+            type: 'oauth2',
+            authorizeUrl: 'https://a/a',
+            tokenUrl: 'https://a/t',
+            clientId: 'c',
+            redirectUri: 'https://app/cb',
+            tokenEndpointAuthMethod: 'client_secret_post',
+          },
+        },
+      }),
+    ).toThrow(/clientSecret/)
     expect(make({ encryptionKey: randomBytes(32).toString('base64') })).not.toThrow()
   })
 })

@@ -22,7 +22,10 @@ const echo = defineTool({
   },
 })
 const callList = { type: 'call', calls: [{ tool: 'crm', capability: 'list', input: { page_size: 100 } }] } as const
-const finishWithOutput = createScriptedPlanner([callList, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })])
+const finishWithOutput = createScriptedPlanner([
+  callList,
+  (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+])
 
 describe('call middleware', () => {
   it('wraps calls and attempts, can replace input and add ctx fields, outermost first', async () => {
@@ -60,12 +63,24 @@ describe('call middleware', () => {
         }
       },
     }
-    const runtime = createTestRuntime({ tools: [echo], planner: finishWithOutput, middleware: [outer, shrink], limits: { retryMinDelayMs: 0 } })
+    const runtime = createTestRuntime({
+      tools: [echo],
+      planner: finishWithOutput,
+      middleware: [outer, shrink],
+      limits: { retryMinDelayMs: 0 },
+    })
     const task = await runtime.tasks.create({ prompt: 'list' })
     await runtime.clock.advance(10)
     const done = await runtime.tasks.wait(task.id)
     expect(done.result).toEqual({ size: 25 })
-    expect(order).toEqual(['outer:call:crm.list', 'shrink:call', 'outer:attempt', 'shrink:attempt', 'outer:attempt', 'shrink:attempt'])
+    expect(order).toEqual([
+      'outer:call:crm.list',
+      'shrink:call',
+      'outer:attempt',
+      'shrink:attempt',
+      'outer:attempt',
+      'shrink:attempt',
+    ])
     expect(seen.at(-1)?.credentials).toBe(credentials)
     expect((await runtime.tasks.trace(task.id)).steps[1]?.note).toMatch(/retrying.*observed$/)
   })
@@ -75,7 +90,13 @@ describe('call middleware', () => {
     const gate: CallMiddleware = {
       name: 'gate',
       async call(site, next) {
-        if (!granted) throw new WaitRequest({ reason: 'oauth_consent_required', service: site.tool, auth_url: 'https://auth.example/authorize?x=1', message: 'Connect the CRM' })
+        if (!granted)
+          throw new WaitRequest({
+            reason: 'oauth_consent_required',
+            service: site.tool,
+            auth_url: 'https://auth.example/authorize?x=1',
+            message: 'Connect the CRM',
+          })
         site.input = { page_size: 10 }
         return next()
       },
@@ -83,20 +104,38 @@ describe('call middleware', () => {
     const runtime = createTestRuntime({ tools: [echo], planner: finishWithOutput, middleware: [gate] })
     const task = await runtime.tasks.create({ prompt: 'list', user_id: 'user_1' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
-    expect(waiting.waiting).toEqual({ reason: 'oauth_consent_required', service: 'crm', auth_url: 'https://auth.example/authorize?x=1', message: 'Connect the CRM' })
+    expect(waiting.waiting).toEqual({
+      reason: 'oauth_consent_required',
+      service: 'crm',
+      auth_url: 'https://auth.example/authorize?x=1',
+      message: 'Connect the CRM',
+    })
     granted = true
     // Any input resumes a task waiting on middleware; the middleware decides again when the call reruns.
     expect((await runtime.tasks.sendInput(task.id, { message: 'connected' })).status).not.toBe('waiting')
     const done = await runtime.tasks.wait(task.id)
     expect(done.result).toEqual({ size: 10 })
-    expect((await runtime.tasks.trace(task.id)).steps.map((step) => `${step.action}:${step.status}`)).toEqual(['plan:complete', 'list:waiting', 'wait_oauth_consent_required:complete', 'list:complete', 'plan:complete'])
+    expect((await runtime.tasks.trace(task.id)).steps.map((step) => `${step.action}:${step.status}`)).toEqual([
+      'plan:complete',
+      'list:waiting',
+      'wait_oauth_consent_required:complete',
+      'list:complete',
+      'plan:complete',
+    ])
   })
 
   it('lets middleware see and repair an output that fails its schema', async () => {
     const drift = defineTool({
       name: 'crm',
       description: 'CRM',
-      capabilities: { list: { description: 'List', input: z.object({ page_size: z.number() }), output: z.object({ size: z.number() }), run: async () => ({ Size: 3 }) } },
+      capabilities: {
+        list: {
+          description: 'List',
+          input: z.object({ page_size: z.number() }),
+          output: z.object({ size: z.number() }),
+          run: async () => ({ Size: 3 }),
+        },
+      },
     })
     const repair: CallMiddleware = {
       name: 'repair',
@@ -120,16 +159,37 @@ describe('call middleware', () => {
     const mailer = defineTool({
       name: 'email',
       description: 'Email',
-      capabilities: { send: { description: 'Send', input: z.object({ to: z.string() }), requiresApproval: true, sideEffects: true, run: async ({ to }) => sent.push(to) } },
+      capabilities: {
+        send: {
+          description: 'Send',
+          input: z.object({ to: z.string() }),
+          requiresApproval: true,
+          sideEffects: true,
+          run: async ({ to }) => sent.push(to),
+        },
+      },
     })
     const gate: CallMiddleware = {
       name: 'gate',
       async call(site, next) {
-        if (!granted) throw new WaitRequest({ reason: 'oauth_consent_required', service: site.tool, auth_url: 'https://auth.example/authorize', message: 'Connect email' })
+        if (!granted)
+          throw new WaitRequest({
+            reason: 'oauth_consent_required',
+            service: site.tool,
+            auth_url: 'https://auth.example/authorize',
+            message: 'Connect email',
+          })
         return next()
       },
     }
-    const runtime = createTestRuntime({ tools: [mailer], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }, { type: 'finish', result: 'sent' }]), middleware: [gate] })
+    const runtime = createTestRuntime({
+      tools: [mailer],
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] },
+        { type: 'finish', result: 'sent' },
+      ]),
+      middleware: [gate],
+    })
     const task = await runtime.tasks.create({ prompt: 'send', user_id: 'user_1' })
     expect((await runtime.tasks.wait(task.id, { until: 'waiting' })).waiting?.reason).toBe('approval_required')
     await runtime.tasks.sendInput(task.id, { approved: true })

@@ -13,11 +13,19 @@ describe('cancellation, timeouts and retries', () => {
       capabilities: {
         run: [
           (_input: Record<string, unknown>, ctx: { signal: AbortSignal }) =>
-            new Promise((_, reject) => ctx.signal.addEventListener('abort', () => ((aborted = true), (reason = ctx.signal.reason), reject(new Error('aborted'))))),
+            new Promise((_, reject) =>
+              ctx.signal.addEventListener(
+                'abort',
+                () => ((aborted = true), (reason = ctx.signal.reason), reject(new Error('aborted'))),
+              ),
+            ),
         ],
       },
     })
-    const runtime = createTestRuntime({ tools: [slow], planner: createScriptedPlanner([callSlow, { type: 'finish', result: 'late' }]) })
+    const runtime = createTestRuntime({
+      tools: [slow],
+      planner: createScriptedPlanner([callSlow, { type: 'finish', result: 'late' }]),
+    })
     const events: string[] = []
     runtime.subscribe((event) => events.push(event.type))
     const task = await runtime.tasks.create({ prompt: 'slow' })
@@ -30,11 +38,13 @@ describe('cancellation, timeouts and retries', () => {
     expect(reason).toMatchObject({ name: 'AbortError', message: 'The task was cancelled' })
     const final = await runtime.tasks.get(task.id)
     expect(final.status).toBe('cancelled')
-    expect(events.filter((type) => ['task.complete', 'task.failed', 'task.cancelled'].includes(type))).toEqual(['task.cancelled'])
+    expect(events.filter((type) => ['task.complete', 'task.failed', 'task.cancelled'].includes(type))).toEqual([
+      'task.cancelled',
+    ])
     await expect(runtime.tasks.cancel(task.id)).rejects.toMatchObject({ code: 'task_already_complete' })
   })
 
-  it("tells a planner through context.onAbort that the task was cancelled while it planned, and at once when it asks after that", async () => {
+  it('tells a planner through context.onAbort that the task was cancelled while it planned, and at once when it asks after that', async () => {
     const heard: unknown[] = []
     let release!: () => void
     const planning = new Promise<void>((resolve) => (release = resolve))
@@ -75,7 +85,11 @@ describe('cancellation, timeouts and retries', () => {
 
   it('fails a call that hangs past its timeout as recoverable, on the fake clock', async () => {
     const slow = createScriptedTool({ name: 'slow', capabilities: { run: [() => new Promise(() => undefined)] } })
-    const runtime = createTestRuntime({ tools: [slow], planner: createScriptedPlanner([callSlow]), limits: { callTimeoutMs: 1_000, retries: 1, retryMinDelayMs: 100 } })
+    const runtime = createTestRuntime({
+      tools: [slow],
+      planner: createScriptedPlanner([callSlow]),
+      limits: { callTimeoutMs: 1_000, retries: 1, retryMinDelayMs: 100 },
+    })
     const task = await runtime.tasks.create({ prompt: 'slow' })
     await runtime.clock.advance(5_000)
     const done = await runtime.tasks.wait(task.id)
@@ -106,7 +120,11 @@ describe('cancellation, timeouts and retries', () => {
         ],
       },
     })
-    const runtime = createTestRuntime({ tools: [flaky], planner: createScriptedPlanner([callSlow, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]), limits: { retryMinDelayMs: 100 } })
+    const runtime = createTestRuntime({
+      tools: [flaky],
+      planner: createScriptedPlanner([callSlow, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
+      limits: { retryMinDelayMs: 100 },
+    })
     const task = await runtime.tasks.create({ prompt: 'flaky' })
     await runtime.clock.advance(4_999)
     expect(flaky.calls).toHaveLength(1)
@@ -115,11 +133,22 @@ describe('cancellation, timeouts and retries', () => {
     await runtime.clock.advance(200)
     const done = await runtime.tasks.wait(task.id)
     expect(done.result).toEqual({ ok: true })
-    expect((await runtime.tasks.trace(task.id)).steps[1]?.note).toMatch(/attempt 1 failed \(rate_limited\); retrying in 5000 ms; attempt 2 failed \(transient\); retrying in \d+ ms/)
+    expect((await runtime.tasks.trace(task.id)).steps[1]?.note).toMatch(
+      /attempt 1 failed \(rate_limited\); retrying in 5000 ms; attempt 2 failed \(transient\); retrying in \d+ ms/,
+    )
   })
 
   it('does not retry errors that are not retryable', async () => {
-    const broken = createScriptedTool({ name: 'slow', capabilities: { run: [() => { throw new ToolError('not_found', 'no such deal') }] } })
+    const broken = createScriptedTool({
+      name: 'slow',
+      capabilities: {
+        run: [
+          () => {
+            throw new ToolError('not_found', 'no such deal')
+          },
+        ],
+      },
+    })
     const runtime = createTestRuntime({ tools: [broken], planner: createScriptedPlanner([callSlow]) })
     const done = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'x' })).id)
     expect(done.error?.code).toBe('not_found')
@@ -128,14 +157,25 @@ describe('cancellation, timeouts and retries', () => {
 
   it('fails a task that exceeds the step limit', async () => {
     const noop = createScriptedTool({ name: 'slow', capabilities: { run: [1] } })
-    const runtime = createTestRuntime({ tools: [noop], planner: createScriptedPlanner(Array.from({ length: 10 }, () => callSlow)), limits: { maxSteps: 3 } })
+    const runtime = createTestRuntime({
+      tools: [noop],
+      planner: createScriptedPlanner(Array.from({ length: 10 }, () => callSlow)),
+      limits: { maxSteps: 3 },
+    })
     const done = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'loop' })).id)
     expect(done.error?.code).toBe('max_steps_exceeded')
     expect(noop.calls).toHaveLength(3)
   })
 
   it('fails a task whose planner throws, with planner_error', async () => {
-    const runtime = createTestRuntime({ planner: { name: 'broken', plan: () => { throw new Error('model unavailable') } } })
+    const runtime = createTestRuntime({
+      planner: {
+        name: 'broken',
+        plan: () => {
+          throw new Error('model unavailable')
+        },
+      },
+    })
     const done = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'x' })).id)
     expect(done.error).toMatchObject({ code: 'planner_error', recoverable: true })
     expect(done.error?.message).toContain('model unavailable')

@@ -16,7 +16,11 @@ function flagTools(log: Array<Record<string, unknown>>) {
       capabilities: {
         set_rollout: {
           description: 'Roll a feature flag out to a percentage of users',
-          input: z.object({ key: z.string().describe('Flag key such as new-checkout'), environment, percent: z.number().int().min(0).max(100) }),
+          input: z.object({
+            key: z.string().describe('Flag key such as new-checkout'),
+            environment,
+            percent: z.number().int().min(0).max(100),
+          }),
           sideEffects: true,
           run: async (input) => {
             log.push(input)
@@ -33,7 +37,12 @@ const PROMPT = 'search-v2: 25% of users in production, please'
 function setup(memory = false) {
   const log: Array<Record<string, unknown>> = []
   const clock = createFakeClock(NOW)
-  const runtime = createTestRuntime({ clock, tools: flagTools(log), planner: createDefaultPlanner({ clock }), memory: { enabled: memory } })
+  const runtime = createTestRuntime({
+    clock,
+    tools: flagTools(log),
+    planner: createDefaultPlanner({ clock }),
+    memory: { enabled: memory },
+  })
   return { log, runtime }
 }
 
@@ -45,7 +54,11 @@ describe('default planner: approval when the choice of a side effect is doubtful
     expect(waiting.waiting).toMatchObject({
       reason: 'approval_required',
       service: 'flags',
-      request: { tool: 'flags', capability: 'set_rollout', input: { key: 'search-v2', environment: 'production', percent: 25 } },
+      request: {
+        tool: 'flags',
+        capability: 'set_rollout',
+        input: { key: 'search-v2', environment: 'production', percent: 25 },
+      },
     })
     expect(waiting.waiting?.message).toContain('Not sure flags.set_rollout is the action meant')
     expect(log).toEqual([])
@@ -94,7 +107,10 @@ describe('default planner: approval when the choice of a side effect is doubtful
     const { log, runtime } = setup()
     const task = await runtime.tasks.create({ prompt: PROMPT, mode: 'test' })
     const done = await runtime.tasks.wait(task.id)
-    expect(done).toMatchObject({ status: 'complete', result: { preview: true, steps: [{ capability: 'set_rollout', outcome: 'skipped' }] } })
+    expect(done).toMatchObject({
+      status: 'complete',
+      result: { preview: true, steps: [{ capability: 'set_rollout', outcome: 'skipped' }] },
+    })
     expect(log).toEqual([])
     await runtime.close({ deadlineMs: 0 })
   })

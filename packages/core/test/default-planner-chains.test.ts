@@ -22,10 +22,18 @@ function shopTools(log: Logged[], newest = 'ord_5561') {
     capabilities: {
       list_orders: {
         description: "List a customer's orders, newest first",
-        input: z.object({ customer_id: z.string().describe('Customer id such as c_123'), limit: z.number().int().default(10) }),
+        input: z.object({
+          customer_id: z.string().describe('Customer id such as c_123'),
+          limit: z.number().int().default(10),
+        }),
         run: async (input) => {
           record('shop.list_orders', input)
-          return { orders: [{ order_id: newest, total: 84.9 }, { order_id: 'ord_1000', total: 12 }] }
+          return {
+            orders: [
+              { order_id: newest, total: 84.9 },
+              { order_id: 'ord_1000', total: 12 },
+            ],
+          }
         },
       },
       start_return: {
@@ -59,7 +67,10 @@ function shopTools(log: Logged[], newest = 'ord_5561') {
     capabilities: {
       send_sms: {
         description: 'Send a text message to a phone number',
-        input: z.object({ to: z.string().describe('Phone number in E.164 format, e.g. +14155550100'), body: z.string() }),
+        input: z.object({
+          to: z.string().describe('Phone number in E.164 format, e.g. +14155550100'),
+          body: z.string(),
+        }),
         sideEffects: true,
         run: async (input) => {
           record('sms.send_sms', input)
@@ -81,14 +92,21 @@ function shopTools(log: Logged[], newest = 'ord_5561') {
 
 function runtimeWith(log: Logged[], options: { memory?: boolean; newest?: string } = {}) {
   const clock = createFakeClock(NOW)
-  return createTestRuntime({ clock, tools: shopTools(log, options.newest), planner: createDefaultPlanner({ clock }), memory: { enabled: options.memory === true } })
+  return createTestRuntime({
+    clock,
+    tools: shopTools(log, options.newest),
+    planner: createDefaultPlanner({ clock }),
+    memory: { enabled: options.memory === true },
+  })
 }
 
 describe('default planner: chains inside the runtime', () => {
   it('runs a two-step request, passing the newest order id from the first result to the second call', async () => {
     const log: Logged[] = []
     const runtime = runtimeWith(log)
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'find the newest order of customer c_9 and start a return for it' }))
+    const task = await Promise.resolve(
+      runtime.tasks.create({ prompt: 'find the newest order of customer c_9 and start a return for it' }),
+    )
     const done = await runtime.tasks.wait(task.id)
     expect(done.status).toBe('complete')
     expect(log).toEqual([
@@ -102,14 +120,19 @@ describe('default planner: chains inside the runtime', () => {
   it('stops and asks when a later step cannot link its value, naming the field, and continues after input', async () => {
     const log: Logged[] = []
     const runtime = runtimeWith(log)
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'look up case 9910 and text the customer that their replacement shipped' }))
+    const task = await Promise.resolve(
+      runtime.tasks.create({ prompt: 'look up case 9910 and text the customer that their replacement shipped' }),
+    )
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(waiting.waiting).toMatchObject({ reason: 'input_required', fields: [{ name: 'to' }] })
     expect(log.map((call) => call.id)).toEqual(['helpdesk.get_case'])
     await Promise.resolve(runtime.tasks.sendInput(task.id, { values: { to: '+447700900123' } }))
     const done = await runtime.tasks.wait(task.id)
     expect(done.status).toBe('complete')
-    expect(log.at(-1)).toEqual({ id: 'sms.send_sms', input: { to: '+447700900123', body: 'their replacement shipped' } })
+    expect(log.at(-1)).toEqual({
+      id: 'sms.send_sms',
+      input: { to: '+447700900123', body: 'their replacement shipped' },
+    })
   })
 
   it('plans a chain afresh with execution memory on, so a later run links its own result', async () => {
@@ -118,10 +141,18 @@ describe('default planner: chains inside the runtime', () => {
     const prompt = 'find the newest order of customer c_9 and start a return for it'
     const one = await Promise.resolve(runtime.tasks.create({ prompt }))
     await runtime.tasks.wait(one.id)
-    const two = await Promise.resolve(runtime.tasks.create({ prompt: 'find the newest order of customer c_12 and start a return for it' }))
+    const two = await Promise.resolve(
+      runtime.tasks.create({ prompt: 'find the newest order of customer c_12 and start a return for it' }),
+    )
     expect((await runtime.tasks.wait(two.id)).status).toBe('complete')
-    expect(first.filter((call) => call.id === 'shop.start_return').map((call) => call.input.order_id)).toEqual(['ord_5561', 'ord_5561'])
-    expect(first.filter((call) => call.id === 'shop.list_orders').map((call) => call.input.customer_id)).toEqual(['c_9', 'c_12'])
+    expect(first.filter((call) => call.id === 'shop.start_return').map((call) => call.input.order_id)).toEqual([
+      'ord_5561',
+      'ord_5561',
+    ])
+    expect(first.filter((call) => call.id === 'shop.list_orders').map((call) => call.input.customer_id)).toEqual([
+      'c_9',
+      'c_12',
+    ])
   })
 })
 
@@ -129,7 +160,9 @@ describe('default planner: never guessing a side effect', () => {
   it('waits for a phone number instead of texting a word from the prompt', async () => {
     const log: Logged[] = []
     const runtime = runtimeWith(log)
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'text the warehouse manager that the truck is late' }))
+    const task = await Promise.resolve(
+      runtime.tasks.create({ prompt: 'text the warehouse manager that the truck is late' }),
+    )
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
     expect(waiting.waiting).toMatchObject({ reason: 'input_required', fields: [{ name: 'to' }] })
     expect(log).toEqual([])
@@ -146,8 +179,12 @@ describe('default planner: never guessing a side effect', () => {
   it('sends once the prompt gives the number, in E.164 as the description asks, with the text after the colon', async () => {
     const log: Logged[] = []
     const runtime = runtimeWith(log)
-    const task = await Promise.resolve(runtime.tasks.create({ prompt: 'sms +44 7700 900 321: your courier is two stops away' }))
+    const task = await Promise.resolve(
+      runtime.tasks.create({ prompt: 'sms +44 7700 900 321: your courier is two stops away' }),
+    )
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
-    expect(log).toEqual([{ id: 'sms.send_sms', input: { to: '+447700900321', body: 'your courier is two stops away' } }])
+    expect(log).toEqual([
+      { id: 'sms.send_sms', input: { to: '+447700900321', body: 'your courier is two stops away' } },
+    ])
   })
 })

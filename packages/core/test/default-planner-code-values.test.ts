@@ -35,9 +35,15 @@ function tools(log: string[]): Tool[] {
 describe('default planner: code in a request', () => {
   it('sends a query in backticks to the capability that takes code, not to one whose name shares a noun with the request', async () => {
     const log: string[] = []
-    const runtime = createTestRuntime({ tools: tools(log), planner: createDefaultPlanner(), memory: { enabled: false } })
+    const runtime = createTestRuntime({
+      tools: tools(log),
+      planner: createDefaultPlanner(),
+      memory: { enabled: false },
+    })
     try {
-      const task = await runtime.tasks.create({ prompt: "run `SELECT count(*) FROM orders WHERE status = 'paid'` on the analytics database" })
+      const task = await runtime.tasks.create({
+        prompt: "run `SELECT count(*) FROM orders WHERE status = 'paid'` on the analytics database",
+      })
       expect((await runtime.tasks.wait(task.id, { until: 'waiting' })).status).toBe('complete')
       expect(log).toEqual(["sql.run_query SELECT count(*) FROM orders WHERE status = 'paid'"])
     } finally {

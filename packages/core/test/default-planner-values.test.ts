@@ -67,31 +67,62 @@ describe('default planner: numbers, booleans and names in prompts', () => {
   })
 
   it('fills a create call from a name, an amount and a date', async () => {
-    const input = await inputFor('Create an invoice for Globex Corp of $2,500 due tomorrow', [listInvoices, createInvoice])
+    const input = await inputFor('Create an invoice for Globex Corp of $2,500 due tomorrow', [
+      listInvoices,
+      createInvoice,
+    ])
     expect(input).toEqual({ customer: 'Globex Corp', amount: 2500, due_date: '2025-06-16' })
   })
 
   it('fills a place written in lower case', async () => {
-    const weather = capability({ tool: 'weather', capability: 'current', description: 'Current weather', input: z.object({ city: z.string() }) })
+    const weather = capability({
+      tool: 'weather',
+      capability: 'current',
+      description: 'Current weather',
+      input: z.object({ city: z.string() }),
+    })
     expect(await inputFor("what's the weather in new york today", [weather])).toEqual({ city: 'new york' })
   })
 
   it('takes the missing email from a reply message among other words', async () => {
-    const send = capability({ tool: 'email', capability: 'send', description: 'Send an email', input: z.object({ to: z.email(), subject: z.string() }), sideEffects: true })
-    const decision = await planner.plan(plannerContext({ prompt: 'Send an email with subject "Hello"', capabilities: [send], input: { messages: ['Please use ana@acme.test'] } }))
-    expect(decision).toEqual({ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'ana@acme.test', subject: 'Hello' } }] })
+    const send = capability({
+      tool: 'email',
+      capability: 'send',
+      description: 'Send an email',
+      input: z.object({ to: z.email(), subject: z.string() }),
+      sideEffects: true,
+    })
+    const decision = await planner.plan(
+      plannerContext({
+        prompt: 'Send an email with subject "Hello"',
+        capabilities: [send],
+        input: { messages: ['Please use ana@acme.test'] },
+      }),
+    )
+    expect(decision).toEqual({
+      type: 'call',
+      calls: [{ tool: 'email', capability: 'send', input: { to: 'ana@acme.test', subject: 'Hello' } }],
+    })
   })
 })
 
 describe('default planner: shaping results', () => {
-  const history = (output: unknown) => [{ tool: 'billing', capability: 'list_invoices', input: {}, status: 'complete' as const, output }]
+  const history = (output: unknown) => [
+    { tool: 'billing', capability: 'list_invoices', input: {}, status: 'complete' as const, output },
+  ]
 
   it('keeps an array output a list of rows with only the requested keys', async () => {
     const output = [
       { invoiceNumber: 'INV-1', totalAmount: 120, dueDate: '2025-07-01', status: 'open' },
       { invoiceNumber: 'INV-2', totalAmount: 80, dueDate: '2025-07-09', status: 'paid' },
     ]
-    const decision = await planner.plan(plannerContext({ prompt: 'List invoices. Return invoice number, due date and status', capabilities: [listInvoices], history: history(output) }))
+    const decision = await planner.plan(
+      plannerContext({
+        prompt: 'List invoices. Return invoice number, due date and status',
+        capabilities: [listInvoices],
+        history: history(output),
+      }),
+    )
     expect(decision).toEqual({
       type: 'finish',
       result: [
@@ -103,7 +134,13 @@ describe('default planner: shaping results', () => {
 
   it('returns scalar outputs and empty lists unchanged', async () => {
     for (const output of [42, 'done', [], { invoices: [] }]) {
-      const decision = await planner.plan(plannerContext({ prompt: 'List invoices. Return the amount', capabilities: [listInvoices], history: history(output) }))
+      const decision = await planner.plan(
+        plannerContext({
+          prompt: 'List invoices. Return the amount',
+          capabilities: [listInvoices],
+          history: history(output),
+        }),
+      )
       expect(decision).toEqual({ type: 'finish', result: output })
     }
   })

@@ -27,12 +27,19 @@ function tools(log: Logged[]): Tool[] {
       capabilities: {
         get_flag: {
           description: 'Get a feature flag: whether it is on and its owner',
-          input: z.object({ key: z.string().describe('Flag key such as new-checkout'), environment: environment.default('production') }),
+          input: z.object({
+            key: z.string().describe('Flag key such as new-checkout'),
+            environment: environment.default('production'),
+          }),
           run: logged('flags.get_flag', (input) => ({ key: input.key, enabled: false, owner: 'marta' })),
         },
         set_flag: {
           description: 'Turn a feature flag on or off in one environment',
-          input: z.object({ key: z.string().describe('Flag key such as new-checkout'), environment, enabled: z.boolean() }),
+          input: z.object({
+            key: z.string().describe('Flag key such as new-checkout'),
+            environment,
+            enabled: z.boolean(),
+          }),
           sideEffects: true,
           run: logged('flags.set_flag', () => ({ ok: true })),
         },
@@ -44,7 +51,10 @@ function tools(log: Logged[]): Tool[] {
       capabilities: {
         create_label: {
           description: 'Buy a shipping label for an order',
-          input: z.object({ order_ref: z.string().describe('Order reference such as SO-1234'), weight_kg: z.number().positive() }),
+          input: z.object({
+            order_ref: z.string().describe('Order reference such as SO-1234'),
+            weight_kg: z.number().positive(),
+          }),
           sideEffects: true,
           run: logged('shipping.create_label', () => ({ label_id: 'lbl_1' })),
         },
@@ -67,7 +77,10 @@ function tools(log: Logged[]): Tool[] {
         },
         assign_owner: {
           description: 'Give a deal to another sales rep',
-          input: z.object({ deal_id: z.string().describe('Deal id such as dl_123'), owner: z.string().describe('Username of the sales rep') }),
+          input: z.object({
+            deal_id: z.string().describe('Deal id such as dl_123'),
+            owner: z.string().describe('Username of the sales rep'),
+          }),
           sideEffects: true,
           run: logged('crm.assign_owner', () => ({ ok: true })),
         },
@@ -108,7 +121,12 @@ function tools(log: Logged[]): Tool[] {
 async function run(prompt: string): Promise<{ log: Logged[]; status: string; reason: string | undefined }> {
   const log: Logged[] = []
   const clock = createFakeClock(NOW)
-  const runtime = createTestRuntime({ clock, tools: tools(log), planner: createDefaultPlanner({ clock }), memory: { enabled: false } })
+  const runtime = createTestRuntime({
+    clock,
+    tools: tools(log),
+    planner: createDefaultPlanner({ clock }),
+    memory: { enabled: false },
+  })
   try {
     const task = await runtime.tasks.create({ prompt })
     const done = await runtime.tasks.wait(task.id, { until: 'waiting' })
@@ -120,20 +138,30 @@ async function run(prompt: string): Promise<{ log: Logged[]; status: string; rea
 
 describe('default planner: verbs as people write them', () => {
   it('reads "turn on" and "disable" as switching a flag, with the boolean the verb says', async () => {
-    expect((await run('turn on new-checkout in staging')).log).toEqual([{ id: 'flags.set_flag', input: { key: 'new-checkout', environment: 'staging', enabled: true } }])
-    expect((await run('disable the dark-mode flag in production')).log).toEqual([{ id: 'flags.set_flag', input: { key: 'dark-mode', environment: 'production', enabled: false } }])
+    expect((await run('turn on new-checkout in staging')).log).toEqual([
+      { id: 'flags.set_flag', input: { key: 'new-checkout', environment: 'staging', enabled: true } },
+    ])
+    expect((await run('disable the dark-mode flag in production')).log).toEqual([
+      { id: 'flags.set_flag', input: { key: 'dark-mode', environment: 'production', enabled: false } },
+    ])
   })
 
   it('keeps a question about a switched flag a read', async () => {
-    expect((await run('is the beta-banner flag enabled on staging?')).log).toEqual([{ id: 'flags.get_flag', input: { key: 'beta-banner', environment: 'staging' } }])
+    expect((await run('is the beta-banner flag enabled on staging?')).log).toEqual([
+      { id: 'flags.get_flag', input: { key: 'beta-banner', environment: 'staging' } },
+    ])
   })
 
   it('voids a label by a tracking number of letters and digits', async () => {
-    expect((await run('void the label on 1Z84X0W90312345678')).log).toEqual([{ id: 'shipping.cancel_shipment', input: { tracking_number: '1Z84X0W90312345678' } }])
+    expect((await run('void the label on 1Z84X0W90312345678')).log).toEqual([
+      { id: 'shipping.cancel_shipment', input: { tracking_number: '1Z84X0W90312345678' } },
+    ])
   })
 
   it('hands a deal over to the person after "to", and asks for one when none is named', async () => {
-    expect((await run('hand deal dl_3009 over to r.okafor')).log).toEqual([{ id: 'crm.assign_owner', input: { deal_id: 'dl_3009', owner: 'r.okafor' } }])
+    expect((await run('hand deal dl_3009 over to r.okafor')).log).toEqual([
+      { id: 'crm.assign_owner', input: { deal_id: 'dl_3009', owner: 'r.okafor' } },
+    ])
     const asked = await run('reassign deal dl_501')
     expect(asked).toMatchObject({ log: [], status: 'waiting', reason: 'input_required' })
   })
@@ -144,7 +172,9 @@ describe('default planner: verbs as people write them', () => {
       status: 'complete',
     })
     // A question about the same service stays a read.
-    expect((await run('is the payments service healthy in production?')).log).toEqual([{ id: 'ops.get_service_status', input: { service: 'payments', environment: 'production' } }])
+    expect((await run('is the payments service healthy in production?')).log).toEqual([
+      { id: 'ops.get_service_status', input: { service: 'payments', environment: 'production' } },
+    ])
   })
 
   it('takes the message after a colon as the text and the recipient from the step before, not from a "to" inside the text', async () => {

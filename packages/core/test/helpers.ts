@@ -19,4 +19,7 @@ export const weatherTool = defineTool({
   },
 })
 
-export const callWeather = { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { location: 'San Francisco' } }] } as const
+export const callWeather = {
+  type: 'call',
+  calls: [{ tool: 'weather', capability: 'current', input: { location: 'San Francisco' } }],
+} as const

@@ -50,18 +50,24 @@ function stalledStore() {
 const echo = defineTool({
   name: 'notes',
   description: 'Notes',
-  capabilities: { find: { description: 'Find a note', input: z.object({ text: z.string() }), run: ({ text }) => ({ text }) } },
+  capabilities: {
+    find: { description: 'Find a note', input: z.object({ text: z.string() }), run: ({ text }) => ({ text }) },
+  },
 })
 /** Calls notes.find with the prompt's last word, then finishes: every prompt teaches a plan. */
 const planner: Planner = {
   name: 'finder',
   plan: (context) =>
     context.history.length === 0
-      ? { type: 'call', calls: [{ tool: 'notes', capability: 'find', input: { text: context.task.prompt.split(' ').at(-1)! } }] }
+      ? {
+          type: 'call',
+          calls: [{ tool: 'notes', capability: 'find', input: { text: context.task.prompt.split(' ').at(-1)! } }],
+        }
       : { type: 'finish', result: context.history.at(-1)?.output },
 }
 /** Prompts that differ, as users' prompts do (a different literal in the middle of each). */
-const prompt = (i: number): string => `note ${i.toString(36)} of the ${['red', 'green', 'blue'][i % 3]} binder about item${i}`
+const prompt = (i: number): string =>
+  `note ${i.toString(36)} of the ${['red', 'green', 'blue'][i % 3]} binder about item${i}`
 
 describe('execution memory: bounded in work and time', () => {
   it('writes one entry per learned plan instead of rewriting every plan of the subagent', async () => {
@@ -87,7 +93,9 @@ describe('execution memory: bounded in work and time', () => {
     const reloaded = createTestRuntime({ tools: [echo], planner, memory: { store: store.keyv } })
     const plans = (await reloaded.memory.get(null)).filter((entry) => entry.kind === 'plan')
     expect(plans).toHaveLength(500)
-    expect(plans.map((entry) => (entry.kind === 'plan' ? entry.value.shape : ''))).toContain(prompt(699).replace('item699', '{text}'))
+    expect(plans.map((entry) => (entry.kind === 'plan' ? entry.value.shape : ''))).toContain(
+      prompt(699).replace('item699', '{text}'),
+    )
   })
 
   it('closes within its deadline when the memory store never answers a write', async () => {
@@ -110,7 +118,13 @@ describe('execution memory: bounded in work and time', () => {
       tool: '*',
       account: null,
       capability: null,
-      value: { shape: 'find {text}', decisions: [{ calls: [{ tool: 'notes', capability: 'find', input: { text: { $param: 'text', type: 'string' } } }] }], finish: 'last_output' },
+      value: {
+        shape: 'find {text}',
+        decisions: [
+          { calls: [{ tool: 'notes', capability: 'find', input: { text: { $param: 'text', type: 'string' } } }] },
+        ],
+        finish: 'last_output',
+      },
       provenance: { task_id: 'task_old', learned_at: new Date().toISOString(), evidence: {} },
       uses: 3,
       last_used_at: null,

@@ -31,11 +31,19 @@ function shopTool(log: Logged[], options: { emptyFor?: string } = {}) {
       },
       list_orders: {
         description: "List a customer's orders, newest first",
-        input: z.object({ customer_id: z.string().describe('Customer id such as c_123'), limit: z.number().int().default(10) }),
+        input: z.object({
+          customer_id: z.string().describe('Customer id such as c_123'),
+          limit: z.number().int().default(10),
+        }),
         run: async (input) => {
           record('shop.list_orders', input)
           if (input.customer_id === options.emptyFor) return { orders: [] }
-          return { orders: [{ order_id: `ord_${input.customer_id}_new`, total: 84.9 }, { order_id: `ord_${input.customer_id}_old`, total: 12 }] }
+          return {
+            orders: [
+              { order_id: `ord_${input.customer_id}_new`, total: 84.9 },
+              { order_id: `ord_${input.customer_id}_old`, total: 12 },
+            ],
+          }
         },
       },
       start_return: {
@@ -89,13 +97,19 @@ async function notesOf(runtime: ReturnType<typeof createTestRuntime>, id: string
 describe('execution memory: chains', () => {
   it('learns a two-step chain and replays it for the next customer with the linked order id, without the planner', async () => {
     const { log, planner, runtime } = setup()
-    const first = await runtime.tasks.create({ prompt: 'find the newest order of customer c_9 and start a return for it' })
+    const first = await runtime.tasks.create({
+      prompt: 'find the newest order of customer c_9 and start a return for it',
+    })
     expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
-    expect(await notesOf(runtime, first.id)).toContain("learned plan for 'find the newest order of customer {customer_id} and start a return for it'")
+    expect(await notesOf(runtime, first.id)).toContain(
+      "learned plan for 'find the newest order of customer {customer_id} and start a return for it'",
+    )
     log.length = 0
     planner.asked = 0
 
-    const second = await runtime.tasks.create({ prompt: 'find the newest order of customer c_12 and start a return for it' })
+    const second = await runtime.tasks.create({
+      prompt: 'find the newest order of customer c_12 and start a return for it',
+    })
     const done = await runtime.tasks.wait(second.id)
     expect(done).toMatchObject({ status: 'complete', result: { return_id: 'ret_ord_c_12_new' } })
     expect(log.map((call) => call.id)).toEqual(['shop.list_orders', 'shop.start_return'])
@@ -110,16 +124,31 @@ describe('execution memory: chains', () => {
 
   it('learns a three-step chain and replays it, each step fed by what the step before returned this time', async () => {
     const { log, planner, runtime } = setup()
-    const first = await runtime.tasks.create({ prompt: 'find the customer for mila@example.net, get their latest order and cancel it' })
+    const first = await runtime.tasks.create({
+      prompt: 'find the customer for mila@example.net, get their latest order and cancel it',
+    })
     expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
-    expect(log.map((call) => call.input)).toEqual([{ email: 'mila@example.net' }, expect.objectContaining({ customer_id: 'c_mila' }), { order_id: 'ord_c_mila_new' }])
+    expect(log.map((call) => call.input)).toEqual([
+      { email: 'mila@example.net' },
+      expect.objectContaining({ customer_id: 'c_mila' }),
+      { order_id: 'ord_c_mila_new' },
+    ])
     log.length = 0
     planner.asked = 0
 
-    const second = await runtime.tasks.create({ prompt: 'find the customer for ivo@example.net, get their latest order and cancel it' })
-    expect(await runtime.tasks.wait(second.id)).toMatchObject({ status: 'complete', result: { cancelled: 'ord_c_ivo_new' } })
+    const second = await runtime.tasks.create({
+      prompt: 'find the customer for ivo@example.net, get their latest order and cancel it',
+    })
+    expect(await runtime.tasks.wait(second.id)).toMatchObject({
+      status: 'complete',
+      result: { cancelled: 'ord_c_ivo_new' },
+    })
     expect(log.map((call) => call.id)).toEqual(['shop.find_customer', 'shop.list_orders', 'shop.cancel_order'])
-    expect(log.map((call) => call.input)).toEqual([{ email: 'ivo@example.net' }, expect.objectContaining({ customer_id: 'c_ivo' }), { order_id: 'ord_c_ivo_new' }])
+    expect(log.map((call) => call.input)).toEqual([
+      { email: 'ivo@example.net' },
+      expect.objectContaining({ customer_id: 'c_ivo' }),
+      { order_id: 'ord_c_ivo_new' },
+    ])
     expect(planner.asked).toBe(0)
     const notes = await notesOf(runtime, second.id)
     expect(notes).toContain('customer_id ← call 1 output customer_id')
@@ -129,15 +158,24 @@ describe('execution memory: chains', () => {
 
   it('falls back to the planner when a link finds nothing, which asks instead of inventing the value', async () => {
     const { log, runtime } = setup({ emptyFor: 'c_77' })
-    const first = await runtime.tasks.create({ prompt: 'find the newest order of customer c_9 and start a return for it' })
+    const first = await runtime.tasks.create({
+      prompt: 'find the newest order of customer c_9 and start a return for it',
+    })
     await runtime.tasks.wait(first.id)
     log.length = 0
 
-    const second = await runtime.tasks.create({ prompt: 'find the newest order of customer c_77 and start a return for it' })
+    const second = await runtime.tasks.create({
+      prompt: 'find the newest order of customer c_77 and start a return for it',
+    })
     const waiting = await runtime.tasks.wait(second.id, { until: 'waiting' })
-    expect(waiting.waiting).toMatchObject({ reason: 'input_required', fields: [expect.objectContaining({ name: 'order_id' })] })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'input_required',
+      fields: [expect.objectContaining({ name: 'order_id' })],
+    })
     expect(log.some((call) => call.id === 'shop.start_return')).toBe(false)
-    expect(await notesOf(runtime, second.id)).toContain('cannot fill a value of the next step (a linked output is missing); planning again')
+    expect(await notesOf(runtime, second.id)).toContain(
+      'cannot fill a value of the next step (a linked output is missing); planning again',
+    )
     await runtime.close({ deadlineMs: 0 })
   })
 
@@ -155,7 +193,9 @@ describe('execution memory: chains', () => {
           run: async (input) => {
             log.push({ id: 'docs.create_document', input })
             // A changed service: this title's answer no longer carries the id.
-            return input.title === 'Beta plan' ? { created: true } : { document_id: `doc_${input.title.length}`, url: 'https://docs.test/d' }
+            return input.title === 'Beta plan'
+              ? { created: true }
+              : { document_id: `doc_${input.title.length}`, url: 'https://docs.test/d' }
           },
         },
         share_document: {
@@ -170,17 +210,27 @@ describe('execution memory: chains', () => {
       },
     })
     const runtime = createTestRuntime({ clock, tools: [docs], planner: createDefaultPlanner({ clock }) })
-    const first = await runtime.tasks.create({ prompt: 'create a doc titled "Alpha plan" and share it with kim@x.test' })
+    const first = await runtime.tasks.create({
+      prompt: 'create a doc titled "Alpha plan" and share it with kim@x.test',
+    })
     expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
-    expect(log.map((call) => call.input)).toEqual([{ title: 'Alpha plan' }, { document_id: 'doc_10', emails: ['kim@x.test'] }])
+    expect(log.map((call) => call.input)).toEqual([
+      { title: 'Alpha plan' },
+      { document_id: 'doc_10', emails: ['kim@x.test'] },
+    ])
     log.length = 0
 
-    const second = await runtime.tasks.create({ prompt: 'create a doc titled "Beta plan" and share it with kim@x.test' })
+    const second = await runtime.tasks.create({
+      prompt: 'create a doc titled "Beta plan" and share it with kim@x.test',
+    })
     const waiting = await runtime.tasks.wait(second.id, { until: 'waiting' })
-    expect(waiting.waiting).toMatchObject({ reason: 'input_required', fields: [expect.objectContaining({ name: 'document_id' })] })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'input_required',
+      fields: [expect.objectContaining({ name: 'document_id' })],
+    })
     expect(log).toEqual([{ id: 'docs.create_document', input: { title: 'Beta plan' } }])
     const notes = await notesOf(runtime, second.id)
-    expect(notes).toContain("replayed plan for 'create a doc titled \"{title}\" and share it with kim@x.test'")
+    expect(notes).toContain('replayed plan for \'create a doc titled "{title}" and share it with kim@x.test\'')
     expect(notes).toContain('cannot fill a value of the next step')
     await runtime.close({ deadlineMs: 0 })
   })

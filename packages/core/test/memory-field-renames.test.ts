@@ -15,7 +15,9 @@ function crm(deals: () => Array<Record<string, unknown>>) {
       deals: {
         description: 'List deals',
         input: z.object({ stage: z.string() }),
-        output: z.object({ deals: z.array(z.object({ name: z.string(), lifecycle_stage: z.string(), close_date: z.iso.date() })) }),
+        output: z.object({
+          deals: z.array(z.object({ name: z.string(), lifecycle_stage: z.string(), close_date: z.iso.date() })),
+        }),
         run: () => ({ deals: upstream() }),
       },
     },
@@ -26,7 +28,11 @@ const original = [
   { name: 'Acme', lifecycle_stage: 'open', close_date: '2026-07-01', created_at: '2026-01-02T10:00:00Z' },
   { name: 'Globex', lifecycle_stage: 'open', close_date: '2026-08-15', created_at: '2026-01-03T10:00:00Z' },
 ]
-const renamed = original.map(({ lifecycle_stage, close_date, ...rest }) => ({ ...rest, lifecycleStage: lifecycle_stage, expected_close: close_date }))
+const renamed = original.map(({ lifecycle_stage, close_date, ...rest }) => ({
+  ...rest,
+  lifecycleStage: lifecycle_stage,
+  expected_close: close_date,
+}))
 const planner = () => callThenFinish(() => [{ tool: 'crm', capability: 'deals', input: { stage: 'open' } }])
 
 describe('execution memory: field renames', () => {
@@ -39,26 +45,41 @@ describe('execution memory: field renames', () => {
     const repaired = await run(runtime, { prompt: 'open deals' })
     expect(repaired.task.status).toBe('complete')
     expect(repaired.task.result).toEqual({ deals: original.map(({ created_at: _, ...deal }) => deal) })
-    expect(repaired.notes).toContain('mapped renamed field deals[].lifecycleStage → deals[].lifecycle_stage and learned it')
+    expect(repaired.notes).toContain(
+      'mapped renamed field deals[].lifecycleStage → deals[].lifecycle_stage and learned it',
+    )
     expect(repaired.notes).toContain('mapped renamed field deals[].expected_close → deals[].close_date and learned it')
     const renames = (await runtime.memory.get(null)).filter((entry) => entry.kind === 'field_rename')
     expect(renames).toHaveLength(2)
     expect(renames.find((entry) => entry.value.to === 'close_date')).toMatchObject({
       capability: 'deals',
       value: { path: 'deals[]', from: 'expected_close', to: 'close_date' },
-      provenance: { task_id: repaired.task.id, evidence: { code: 'invalid_output', matched_by: 'value', fields_seen: ['name', 'created_at', 'lifecycleStage', 'expected_close'] } },
+      provenance: {
+        task_id: repaired.task.id,
+        evidence: {
+          code: 'invalid_output',
+          matched_by: 'value',
+          fields_seen: ['name', 'created_at', 'lifecycleStage', 'expected_close'],
+        },
+      },
     })
-    expect(renames.find((entry) => entry.value.to === 'lifecycle_stage')?.provenance.evidence).toMatchObject({ matched_by: 'name' })
+    expect(renames.find((entry) => entry.value.to === 'lifecycle_stage')?.provenance.evidence).toMatchObject({
+      matched_by: 'name',
+    })
 
     const applied = await run(runtime, { prompt: 'open deals' })
     expect(applied.task.status).toBe('complete')
-    expect(applied.notes).toContain(`mapped renamed field deals[].expected_close → deals[].close_date (learned from ${repaired.task.id})`)
+    expect(applied.notes).toContain(
+      `mapped renamed field deals[].expected_close → deals[].close_date (learned from ${repaired.task.id})`,
+    )
     expect(applied.notes).not.toContain('and learned it')
   })
 
   it('does not guess an ambiguous mapping: the step fails with field_mapping_ambiguous and nothing is learned', async () => {
     const runtime = createTestRuntime({
-      tools: [crm(() => [{ name: 'Acme', lifecycle_stage: 'open', expected_close: '2026-07-01', signed_on: '2026-05-01' }])],
+      tools: [
+        crm(() => [{ name: 'Acme', lifecycle_stage: 'open', expected_close: '2026-07-01', signed_on: '2026-05-01' }]),
+      ],
       planner: planner(),
     })
     const failed = await run(runtime, { prompt: 'open deals' })

@@ -4,7 +4,11 @@ import type { Planner, PlannedCall, Task, Trace } from '@inboard/core'
 import type { TestRuntime } from '@inboard/core/testing'
 
 /** Runs a task to its end on the fake clock. */
-export async function run(runtime: TestRuntime, input: Parameters<TestRuntime['tasks']['create']>[0], scope: { account?: string } = {}): Promise<{ task: Task; trace: Trace; notes: string }> {
+export async function run(
+  runtime: TestRuntime,
+  input: Parameters<TestRuntime['tasks']['create']>[0],
+  scope: { account?: string } = {},
+): Promise<{ task: Task; trace: Trace; notes: string }> {
   const created = await runtime.tasks.create(input, scope)
   let task = await runtime.tasks.get(created.id, scope)
   for (let i = 0; i < 500 && (task.status === 'running' || task.status === 'pending'); i++) {
@@ -25,7 +29,10 @@ export function callThenFinish(calls: (prompt: string) => PlannedCall[]): Planne
       const last = context.history.at(-1)
       if (!last) return { type: 'call' as const, calls: calls(context.task.prompt) }
       if (last.status !== 'complete') return { type: 'fail' as const, message: last.error?.message ?? 'failed' }
-      return { type: 'finish' as const, result: context.history.length === 1 ? last.output : context.history.map((call) => call.output) }
+      return {
+        type: 'finish' as const,
+        result: context.history.length === 1 ? last.output : context.history.map((call) => call.output),
+      }
     },
   }
   return planner
@@ -46,7 +53,14 @@ export function limitedService(clock: { now(): number }, options: { limit: numbe
       const retryAfterMs = window + options.windowMs - now
       throw new ToolError('rate_limited', 'Rate limited (GET /items → 429)', {
         retryAfterMs,
-        details: { status: 429, headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'x-ratelimit-limit': String(state.limit), 'x-ratelimit-remaining': '0' } },
+        details: {
+          status: 429,
+          headers: {
+            'retry-after': String(Math.ceil(retryAfterMs / 1000)),
+            'x-ratelimit-limit': String(state.limit),
+            'x-ratelimit-remaining': '0',
+          },
+        },
       })
     }
     state.count++
@@ -63,4 +77,5 @@ export function limitedService(clock: { now(): number }, options: { limit: numbe
 }
 
 /** `count` calls of svc.get. */
-export const gets = (count: number): PlannedCall[] => Array.from({ length: count }, (_, id) => ({ tool: 'svc', capability: 'get', input: { id } }))
+export const gets = (count: number): PlannedCall[] =>
+  Array.from({ length: count }, (_, id) => ({ tool: 'svc', capability: 'get', input: { id } }))

@@ -12,7 +12,11 @@ function dealsTool(options: { failSummary?: () => boolean } = {}) {
     name: 'deals',
     description: 'CRM deals',
     capabilities: {
-      find: { description: 'Deals in a stage', input: z.object({ stage: z.enum(['open', 'won', 'lost']), owner: z.string() }), run: ({ stage }) => (calls.push(`find:${stage}`), { stage, count: 3 }) },
+      find: {
+        description: 'Deals in a stage',
+        input: z.object({ stage: z.enum(['open', 'won', 'lost']), owner: z.string() }),
+        run: ({ stage }) => (calls.push(`find:${stage}`), { stage, count: 3 }),
+      },
       summarise: {
         description: 'Summary',
         input: z.object({ format: z.string() }),
@@ -22,7 +26,11 @@ function dealsTool(options: { failSummary?: () => boolean } = {}) {
           return { format, text: 'ok' }
         },
       },
-      report: { description: 'Report', input: z.object({ stage: z.string() }), run: ({ stage }) => (calls.push(`report:${stage}`), { stage, report: true }) },
+      report: {
+        description: 'Report',
+        input: z.object({ stage: z.string() }),
+        run: ({ stage }) => (calls.push(`report:${stage}`), { stage, report: true }),
+      },
     },
   })
   return { tool, calls }
@@ -37,8 +45,20 @@ function modelPlanner(options: { useReport?: () => boolean } = {}): Planner & { 
       planner.asked++
       const stage = /stage (\w+)/.exec(context.task.prompt)?.[1] ?? 'open'
       const done = context.history.filter((call) => call.status === 'complete')
-      if (done.length === 0) return { type: 'call' as const, calls: [{ tool: 'deals', capability: 'find', input: { stage, owner: context.task.user_id ?? 'nobody' } }] }
-      if (done.length === 1) return { type: 'call' as const, calls: [options.useReport?.() ? { tool: 'deals', capability: 'report', input: { stage } } : { tool: 'deals', capability: 'summarise', input: { format: 'short' } }] }
+      if (done.length === 0)
+        return {
+          type: 'call' as const,
+          calls: [{ tool: 'deals', capability: 'find', input: { stage, owner: context.task.user_id ?? 'nobody' } }],
+        }
+      if (done.length === 1)
+        return {
+          type: 'call' as const,
+          calls: [
+            options.useReport?.()
+              ? { tool: 'deals', capability: 'report', input: { stage } }
+              : { tool: 'deals', capability: 'summarise', input: { format: 'short' } },
+          ],
+        }
       return { type: 'finish' as const, result: { summary: done.at(-1)?.output } }
     },
   }
@@ -55,7 +75,11 @@ describe('execution memory: plans', () => {
     expect(planner.asked).toBe(3)
     expect(first.notes).toContain("learned plan for 'pull deals in stage {stage}'")
     const [plan] = (await runtime.memory.get(null)).filter((entry) => entry.kind === 'plan')
-    expect(plan).toMatchObject({ tool: '*', value: { shape: 'pull deals in stage {stage}', finish: 'planner' }, provenance: { task_id: first.task.id, evidence: { capabilities: ['deals.find', 'deals.summarise'] } } })
+    expect(plan).toMatchObject({
+      tool: '*',
+      value: { shape: 'pull deals in stage {stage}', finish: 'planner' },
+      provenance: { task_id: first.task.id, evidence: { capabilities: ['deals.find', 'deals.summarise'] } },
+    })
 
     calls.length = 0
     const second = await run(runtime, { prompt: 'pull deals in stage won', user_id: 'user_2' })
@@ -82,7 +106,10 @@ describe('execution memory: plans', () => {
     expect(fallback.notes).toContain("replayed plan for 'pull deals in stage {stage}' failed; planning again")
     expect(fallback.notes).toContain("revised plan for 'pull deals in stage {stage}'")
     const plan = (await runtime.memory.get(null)).find((entry) => entry.kind === 'plan')
-    expect(plan?.kind === 'plan' && plan.value.decisions.map((decision) => decision.calls[0]?.capability)).toEqual(['find', 'report'])
+    expect(plan?.kind === 'plan' && plan.value.decisions.map((decision) => decision.calls[0]?.capability)).toEqual([
+      'find',
+      'report',
+    ])
     expect(plan?.provenance.task_id).toBe(fallback.task.id)
 
     const asked = planner.asked
@@ -97,8 +124,10 @@ describe('execution memory: plans', () => {
       name: 'discovering-model',
       plan(context) {
         const last = context.history.at(-1)
-        if (!last) return { type: 'call', calls: [{ tool: 'deals', capability: 'summarise', input: { format: 'schema' } }] }
-        if (last.capability === 'summarise') return { type: 'call', calls: [{ tool: 'deals', capability: 'report', input: { stage: 'won' } }] }
+        if (!last)
+          return { type: 'call', calls: [{ tool: 'deals', capability: 'summarise', input: { format: 'schema' } }] }
+        if (last.capability === 'summarise')
+          return { type: 'call', calls: [{ tool: 'deals', capability: 'report', input: { stage: 'won' } }] }
         return { type: 'finish', result: last.output }
       },
     }
@@ -116,7 +145,10 @@ describe('execution memory: plans', () => {
     const { tool } = dealsTool()
     const planner: Planner = {
       name: 'reporter',
-      plan: (context) => (context.history.length === 0 ? { type: 'call', calls: [{ tool: 'deals', capability: 'report', input: { stage: 'won' } }] } : { type: 'finish', result: context.history.at(-1)?.output }),
+      plan: (context) =>
+        context.history.length === 0
+          ? { type: 'call', calls: [{ tool: 'deals', capability: 'report', input: { stage: 'won' } }] }
+          : { type: 'finish', result: context.history.at(-1)?.output },
     }
     const runtime = createTestRuntime({ tools: [tool], planner })
     await run(runtime, { prompt: 'the first report' })
@@ -127,7 +159,9 @@ describe('execution memory: plans', () => {
     await run(runtime, { prompt: 'the first report' })
     await runtime.clock.advance(1_000)
     await run(runtime, { prompt: 'one report too many' })
-    const shapes = (await runtime.memory.get(null)).filter((entry) => entry.kind === 'plan').map((entry) => (entry.kind === 'plan' ? entry.value.shape : ''))
+    const shapes = (await runtime.memory.get(null))
+      .filter((entry) => entry.kind === 'plan')
+      .map((entry) => (entry.kind === 'plan' ? entry.value.shape : ''))
     expect(shapes).toHaveLength(500)
     expect(shapes).toContain('the first report')
     expect(shapes).toContain('one report too many')

@@ -46,11 +46,17 @@ describe('execution memory: rate limits', () => {
     await runtime.clock.advance(2_000)
 
     const before = state.limited
-    const tasks = await Promise.all(['alpha', 'beta', 'beta'].map((sub_agent) => runtime.tasks.create({ prompt: 'get items', sub_agent })))
+    const tasks = await Promise.all(
+      ['alpha', 'beta', 'beta'].map((sub_agent) => runtime.tasks.create({ prompt: 'get items', sub_agent })),
+    )
     await runtime.clock.advance(5_000)
     for (const task of tasks) expect((await runtime.tasks.get(task.id)).status).toBe('complete')
     expect(state.limited).toBe(before)
-    expect((await runtime.tasks.trace(tasks[2]!.id)).steps.some((step) => step.note?.includes('paced to learned limit 5/1s'))).toBe(true)
+    expect(
+      (await runtime.tasks.trace(tasks[2]!.id)).steps.some((step) =>
+        step.note?.includes('paced to learned limit 5/1s'),
+      ),
+    ).toBe(true)
   })
 
   it('revises a limit when a later 429 announces a different one', async () => {
@@ -63,7 +69,10 @@ describe('execution memory: rate limits', () => {
     const lowered = await run(runtime, { prompt: 'get items' })
     expect(lowered.task.status).toBe('complete')
     expect(lowered.notes).toContain('learned rate limit 3/1s from a 429 (was 5/1s)')
-    expect((await runtime.memory.get(null)).find((item) => item.kind === 'rate_limit')).toMatchObject({ value: { limit: 3 }, provenance: { task_id: lowered.task.id } })
+    expect((await runtime.memory.get(null)).find((item) => item.kind === 'rate_limit')).toMatchObject({
+      value: { limit: 3 },
+      provenance: { task_id: lowered.task.id },
+    })
   })
 
   it('notices a raised limit announced by X-RateLimit-Limit on responses fetched through ctx.fetch', async () => {
@@ -87,7 +96,11 @@ describe('execution memory: rate limits', () => {
           input: z.object({ n: z.number() }),
           run: async (_input, ctx) => {
             const response = await ctx.fetch!('https://api.example/ping')
-            if (response.status === 429) throw new ToolError('rate_limited', '429', { retryAfterMs: 1_000, details: { status: 429, headers: Object.fromEntries(response.headers) } })
+            if (response.status === 429)
+              throw new ToolError('rate_limited', '429', {
+                retryAfterMs: 1_000,
+                details: { status: 429, headers: Object.fromEntries(response.headers) },
+              })
             return response.json()
           },
         },
@@ -100,7 +113,10 @@ describe('execution memory: rate limits', () => {
     limit = 10
     const raised = await run(runtime, { prompt: 'ping thrice' })
     expect(raised.notes).toContain('learned rate limit raised to 10/1s (was 2)')
-    expect((await runtime.memory.get(null)).find((item) => item.kind === 'rate_limit')).toMatchObject({ value: { limit: 10 }, provenance: { task_id: raised.task.id, evidence: { 'x-ratelimit-limit': 10, previous_limit: 2 } } })
+    expect((await runtime.memory.get(null)).find((item) => item.kind === 'rate_limit')).toMatchObject({
+      value: { limit: 10 },
+      provenance: { task_id: raised.task.id, evidence: { 'x-ratelimit-limit': 10, previous_limit: 2 } },
+    })
   })
 
   it('learns a fixed window from X-RateLimit-* headers on ordinary responses, before any 429', async () => {
@@ -112,14 +128,33 @@ describe('execution memory: rate limits', () => {
       const start = Math.floor(now / 10_000) * 10_000
       if (start !== windowStart) [windowStart, count] = [start, 0]
       count++
-      return Response.json({ ok: true }, { headers: { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(100 - count), 'x-ratelimit-reset': String((start + 10_000) / 1000) } })
+      return Response.json(
+        { ok: true },
+        {
+          headers: {
+            'x-ratelimit-limit': '100',
+            'x-ratelimit-remaining': String(100 - count),
+            'x-ratelimit-reset': String((start + 10_000) / 1000),
+          },
+        },
+      )
     })
     const api = defineTool({
       name: 'api',
       description: 'An HTTP API',
-      capabilities: { ping: { description: 'Ping', input: z.object({}), run: async (_input, ctx) => (await ctx.fetch!('https://api.example/ping')).json() } },
+      capabilities: {
+        ping: {
+          description: 'Ping',
+          input: z.object({}),
+          run: async (_input, ctx) => (await ctx.fetch!('https://api.example/ping')).json(),
+        },
+      },
     })
-    const runtime = createTestRuntime({ tools: [api], planner: callThenFinish(() => [{ tool: 'api', capability: 'ping', input: {} }]), clock })
+    const runtime = createTestRuntime({
+      tools: [api],
+      planner: callThenFinish(() => [{ tool: 'api', capability: 'ping', input: {} }]),
+      clock,
+    })
     const first = await run(runtime, { prompt: 'ping' })
     expect(first.notes).not.toContain('learned rate limit')
     await clock.advance(10_000)
@@ -142,7 +177,10 @@ describe('execution memory: rate limits', () => {
     expect(other.notes.indexOf('learned rate limit 5/1s')).toBeGreaterThan(-1)
     expect(other.notes.indexOf('paced')).toBeGreaterThan(other.notes.indexOf('learned rate limit 5/1s'))
     const entries = await runtime.memory.get(null)
-    expect(entries.filter((entry) => entry.kind === 'rate_limit').map((entry) => entry.account)).toEqual(['acct_a', 'acct_b'])
+    expect(entries.filter((entry) => entry.kind === 'rate_limit').map((entry) => entry.account)).toEqual([
+      'acct_a',
+      'acct_b',
+    ])
   })
 
   it('neither learns nor paces when memory is off for the runtime or the task', async () => {

@@ -4,7 +4,8 @@ import { callThenFinish, consentFor, createAuthRuntime } from './auth-fixtures.j
 
 const server = useOAuthServer()
 
-const scopesOf = (authUrl: string | null | undefined): string[] => (new URL(authUrl ?? '').searchParams.get('scope') ?? '').split(' ')
+const scopesOf = (authUrl: string | null | undefined): string[] =>
+  (new URL(authUrl ?? '').searchParams.get('scope') ?? '').split(' ')
 
 describe('execution memory: OAuth scopes, against a real authorization server', () => {
   it('learns the scope a capability needed on the first run and asks the next user for it in the first consent', async () => {
@@ -20,13 +21,23 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
     expect(scopesOf(incremental.waiting?.auth_url)).toEqual(['contacts.read', 'contacts.write'])
     await consentFor(harness, server, { task: incremental, login: 'user_a' })
     expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
-    expect((await runtime.tasks.trace(first.id)).steps.filter((step) => step.action === 'wait_oauth_consent_required')).toHaveLength(2)
+    expect(
+      (await runtime.tasks.trace(first.id)).steps.filter((step) => step.action === 'wait_oauth_consent_required'),
+    ).toHaveLength(2)
 
     const [learned] = (await runtime.memory.get(null)).filter((entry) => entry.kind === 'oauth_scopes')
     expect(learned).toMatchObject({
       tool: 'crm',
       value: { scopes: ['contacts.write'] },
-      provenance: { task_id: first.id, evidence: { code: 'insufficient_scope', status: 403, capability: 'create_contact', 'www-authenticate': expect.stringContaining('insufficient_scope') } },
+      provenance: {
+        task_id: first.id,
+        evidence: {
+          code: 'insufficient_scope',
+          status: 403,
+          capability: 'create_contact',
+          'www-authenticate': expect.stringContaining('insufficient_scope'),
+        },
+      },
     })
 
     // Run 2, a new user: one consent round that already asks for contacts.write.
@@ -37,7 +48,9 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
     expect((await runtime.tasks.wait(second.id)).status).toBe('complete')
     const trace = await runtime.tasks.trace(second.id)
     expect(trace.steps.filter((step) => step.action === 'wait_oauth_consent_required')).toHaveLength(1)
-    expect(trace.steps.map((step) => step.note ?? '').join(' ')).toContain(`requested learned scopes contacts.write up front (learned from ${first.id})`)
+    expect(trace.steps.map((step) => step.note ?? '').join(' ')).toContain(
+      `requested learned scopes contacts.write up front (learned from ${first.id})`,
+    )
     expect((await runtime.memory.get(null)).find((entry) => entry.kind === 'oauth_scopes')?.uses).toBeGreaterThan(0)
   })
 
@@ -63,11 +76,18 @@ describe('execution memory: OAuth scopes, against a real authorization server', 
       ],
     })
     const off = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_c', memory: false })
-    expect(scopesOf((await runtime.tasks.wait(off.id, { until: 'waiting' })).waiting?.auth_url)).toEqual(['contacts.read'])
+    expect(scopesOf((await runtime.tasks.wait(off.id, { until: 'waiting' })).waiting?.auth_url)).toEqual([
+      'contacts.read',
+    ])
     const on = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_d' })
-    expect(scopesOf((await runtime.tasks.wait(on.id, { until: 'waiting' })).waiting?.auth_url)).toEqual(['contacts.read', 'contacts.write'])
+    expect(scopesOf((await runtime.tasks.wait(on.id, { until: 'waiting' })).waiting?.auth_url)).toEqual([
+      'contacts.read',
+      'contacts.write',
+    ])
     await runtime.memory.reset(null, { tool: 'crm' })
     const reset = await runtime.tasks.create({ prompt: 'Create a CRM contact', user_id: 'user_e' })
-    expect(scopesOf((await runtime.tasks.wait(reset.id, { until: 'waiting' })).waiting?.auth_url)).toEqual(['contacts.read'])
+    expect(scopesOf((await runtime.tasks.wait(reset.id, { until: 'waiting' })).waiting?.auth_url)).toEqual([
+      'contacts.read',
+    ])
   })
 })

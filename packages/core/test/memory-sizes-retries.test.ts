@@ -17,7 +17,10 @@ function pagedService(max: { value: number }) {
         run: ({ page_size }) => {
           requests.push(page_size)
           if (page_size > max.value) {
-            throw new ToolError('upstream_error', `page_size must be at most ${max.value}`, { recoverable: false, details: { status: 400, body: { error: 'page_size too large' } } })
+            throw new ToolError('upstream_error', `page_size must be at most ${max.value}`, {
+              recoverable: false,
+              details: { status: 400, body: { error: 'page_size too large' } },
+            })
           }
           return { count: 200, pages: Math.ceil(200 / page_size) }
         },
@@ -27,19 +30,26 @@ function pagedService(max: { value: number }) {
   return { tool, requests }
 }
 
-const pageSizeOf = async (runtime: ReturnType<typeof createTestRuntime>) => (await runtime.memory.get(null)).find((entry) => entry.kind === 'page_size')
+const pageSizeOf = async (runtime: ReturnType<typeof createTestRuntime>) =>
+  (await runtime.memory.get(null)).find((entry) => entry.kind === 'page_size')
 
 describe('execution memory: page sizes', () => {
   it('shrinks a refused page size within the run, then uses and refines the learned size on later runs', async () => {
     const max = { value: 40 }
     const { tool, requests } = pagedService(max)
-    const runtime = createTestRuntime({ tools: [tool], planner: callThenFinish(() => [{ tool: 'crm', capability: 'contacts', input: { page_size: 100 } }]) })
+    const runtime = createTestRuntime({
+      tools: [tool],
+      planner: callThenFinish(() => [{ tool: 'crm', capability: 'contacts', input: { page_size: 100 } }]),
+    })
 
     const first = await run(runtime, { prompt: 'all contacts' })
     expect(first.task.status).toBe('complete')
     expect(requests).toEqual([100, 50, 25])
     expect(first.notes).toContain('page_size 100 refused (upstream_error); retrying with 50')
-    expect(await pageSizeOf(runtime)).toMatchObject({ value: { field: 'page_size', largest_ok: 25, smallest_rejected: 50 }, provenance: { task_id: first.task.id } })
+    expect(await pageSizeOf(runtime)).toMatchObject({
+      value: { field: 'page_size', largest_ok: 25, smallest_rejected: 50 },
+      provenance: { task_id: first.task.id },
+    })
 
     const second = await run(runtime, { prompt: 'all contacts' })
     expect(second.notes).toContain('probing page_size 37 (25 worked, 50 refused)')
@@ -56,7 +66,9 @@ describe('execution memory: page sizes', () => {
     const max = { value: 40 }
     const { tool, requests } = pagedService(max)
     // The planner takes the page size from the prompt, so the replayed plan fills it in too.
-    const planner = callThenFinish((prompt) => [{ tool: 'crm', capability: 'contacts', input: { page_size: Number(/\d+/.exec(prompt)?.[0]) } }])
+    const planner = callThenFinish((prompt) => [
+      { tool: 'crm', capability: 'contacts', input: { page_size: Number(/\d+/.exec(prompt)?.[0]) } },
+    ])
     const runtime = createTestRuntime({ tools: [tool], planner })
     await run(runtime, { prompt: 'contacts in pages of 40' })
     const raised = await run(runtime, { prompt: 'contacts in pages of 10' })
@@ -86,7 +98,8 @@ describe('execution memory: retry patterns', () => {
               input: z.object({}),
               run: () => {
                 attempts.push(runtime.clock.now())
-                if (runtime.clock.now() < outageUntil) throw new ToolError('transient', 'upstream 502', { details: { status: 502 } })
+                if (runtime.clock.now() < outageUntil)
+                  throw new ToolError('transient', 'upstream 502', { details: { status: 502 } })
                 return { balance: 10 }
               },
             },
@@ -101,7 +114,11 @@ describe('execution memory: retry patterns', () => {
     const firstRetries = attempts.length - 1
     expect(firstRetries).toBe(3)
     const fact = (await runtime.memory.get(null)).find((entry) => entry.kind === 'retry_pattern')
-    expect(fact).toMatchObject({ capability: 'balance', value: { code: 'transient', seen: 1, recovered: 1, attempts: 3 }, provenance: { task_id: first.task.id, evidence: { recovered: true, retries: 3 } } })
+    expect(fact).toMatchObject({
+      capability: 'balance',
+      value: { code: 'transient', seen: 1, recovered: 1, attempts: 3 },
+      provenance: { task_id: first.task.id, evidence: { recovered: true, retries: 3 } },
+    })
     expect(fact?.kind === 'retry_pattern' && fact.value.recovery_ms).toBeGreaterThanOrEqual(800)
 
     attempts.length = 0

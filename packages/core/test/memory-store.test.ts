@@ -12,9 +12,17 @@ describe('execution memory: store and API', () => {
     await runtime.subagents.deploy({ name: 'items', prompt: 'items', tools: ['svc'] })
     await run(runtime, { prompt: 'get items', sub_agent: 'items' })
 
-    expect(await runtime.memory.list()).toEqual([{ sub_agent: 'items', tools: ['svc', '*'], entries: 2, kinds: { rate_limit: 1, plan: 1 } }])
+    expect(await runtime.memory.list()).toEqual([
+      { sub_agent: 'items', tools: ['svc', '*'], entries: 2, kinds: { rate_limit: 1, plan: 1 } },
+    ])
     const exported = await runtime.memory.export()
-    expect(exported).toMatchObject({ version: MEMORY_SCHEMA_VERSION, entries: [{ tool: '*', kind: 'plan' }, { tool: 'svc', kind: 'rate_limit' }] })
+    expect(exported).toMatchObject({
+      version: MEMORY_SCHEMA_VERSION,
+      entries: [
+        { tool: '*', kind: 'plan' },
+        { tool: 'svc', kind: 'rate_limit' },
+      ],
+    })
 
     const copy = createTestRuntime({ tools: [tool] })
     expect(await copy.memory.import(JSON.parse(JSON.stringify(exported)))).toEqual({ imported: 2 })
@@ -31,7 +39,11 @@ describe('execution memory: store and API', () => {
   })
 
   it('drops facts neither learned nor used within maxAgeMs', async () => {
-    const runtime = createTestRuntime({ tools: [], planner: callThenFinish(() => gets(8)), memory: { maxAgeMs: 60_000 } })
+    const runtime = createTestRuntime({
+      tools: [],
+      planner: callThenFinish(() => gets(8)),
+      memory: { maxAgeMs: 60_000 },
+    })
     const { tool } = limitedService(runtime.clock, { limit: 5, windowMs: 1_000 })
     runtime.addTool(tool)
     await run(runtime, { prompt: 'get items' })
@@ -48,7 +60,10 @@ describe('execution memory: store and API', () => {
     const raw = new Map<string, unknown>()
     const store = new Keyv({ store: raw })
     await store.set('memory:index', ['\u001fsvc\u001f'])
-    await store.set(`memory:v${MEMORY_SCHEMA_VERSION}::svc:`, { version: MEMORY_SCHEMA_VERSION + 1, entries: [{ id: 'x' }] })
+    await store.set(`memory:v${MEMORY_SCHEMA_VERSION}::svc:`, {
+      version: MEMORY_SCHEMA_VERSION + 1,
+      entries: [{ id: 'x' }],
+    })
     const runtime = createTestRuntime({ memory: { store } })
     expect(await runtime.memory.get(null)).toEqual([])
   })

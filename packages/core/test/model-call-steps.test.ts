@@ -31,17 +31,29 @@ describe('model calls in the trace', () => {
     const trace = await Promise.resolve(await runtime.tasks.trace(created.id))
     const models = trace.steps.filter((step) => step.tool === 'model')
     expect(models).toHaveLength(2)
-    expect(models[0]).toMatchObject({ action: 'generate', status: 'complete', duration_ms: 40, model: 'test:small', usage: { input_tokens: 120, output_tokens: 15 } })
+    expect(models[0]).toMatchObject({
+      action: 'generate',
+      status: 'complete',
+      duration_ms: 40,
+      model: 'test:small',
+      usage: { input_tokens: 120, output_tokens: 15 },
+    })
     expect(models[0]!.note).toBe('model test:small; input_tokens=120 output_tokens=15')
     expect(models[1]!.note).toContain('finished')
   })
 
   it('leaves usage off tasks whose planner made no model call', async () => {
     const runtime = createTestRuntime({ tools: [weatherTool] })
-    const created = await Promise.resolve(await runtime.tasks.create({ prompt: 'Look up the current weather in San Francisco and return temperature and humidity' }))
+    const created = await Promise.resolve(
+      await runtime.tasks.create({
+        prompt: 'Look up the current weather in San Francisco and return temperature and humidity',
+      }),
+    )
     const task = await runtime.tasks.wait(created.id)
     expect(task.status).toBe('complete')
     expect('usage' in task).toBe(false)
-    expect((await Promise.resolve(await runtime.tasks.trace(created.id))).steps.some((step) => step.tool === 'model')).toBe(false)
+    expect(
+      (await Promise.resolve(await runtime.tasks.trace(created.id))).steps.some((step) => step.tool === 'model'),
+    ).toBe(false)
   })
 })

@@ -12,19 +12,32 @@ function services() {
     name: 'billing',
     description: 'Invoices',
     capabilities: {
-      latest: { description: 'Latest invoice of a user', input: z.object({ user: z.string() }), run: ({ user }) => (state.reads++, { id: `inv_${user}`, amount: state.amount }) },
+      latest: {
+        description: 'Latest invoice of a user',
+        input: z.object({ user: z.string() }),
+        run: ({ user }) => (state.reads++, { id: `inv_${user}`, amount: state.amount }),
+      },
     },
   })
   const chat = defineTool({
     name: 'chat',
     description: 'Chat',
-    capabilities: { post: { description: 'Post a message', input: z.object({ text: z.string().min(1) }), sideEffects: true, run: ({ text }) => (state.posts.push(text), { ok: true }) } },
+    capabilities: {
+      post: {
+        description: 'Post a message',
+        input: z.object({ text: z.string().min(1) }),
+        sideEffects: true,
+        run: ({ text }) => (state.posts.push(text), { ok: true }),
+      },
+    },
   })
   return { state, tools: [billing, chat] }
 }
 
 /** Stands in for a model: reads the invoice, posts a summary derived from it, finishes with a summary object. */
-function summarisingPlanner(options: { refusals?: 'report'; badFirstPost?: boolean } = {}): Planner & { asked: number } {
+function summarisingPlanner(
+  options: { refusals?: 'report'; badFirstPost?: boolean } = {},
+): Planner & { asked: number } {
   const planner = {
     name: 'model',
     replay: 'observed' as const,
@@ -34,13 +47,20 @@ function summarisingPlanner(options: { refusals?: 'report'; badFirstPost?: boole
       planner.asked++
       const done = context.history.filter((call) => call.status === 'complete')
       const refused = context.history.filter((call) => call.status === 'failed')
-      if (done.length === 0) return { type: 'call' as const, calls: [{ tool: 'billing', capability: 'latest', input: { user: context.task.user_id ?? 'nobody' } }] }
+      if (done.length === 0)
+        return {
+          type: 'call' as const,
+          calls: [{ tool: 'billing', capability: 'latest', input: { user: context.task.user_id ?? 'nobody' } }],
+        }
       const invoice = done[0]!.output as { id: string; amount: number }
       if (done.length === 1) {
         const text = options.badFirstPost && refused.length === 0 ? '' : `Invoice ${invoice.id}: $${invoice.amount}`
         return { type: 'call' as const, calls: [{ tool: 'chat', capability: 'post', input: { text } }] }
       }
-      return { type: 'finish' as const, result: { summary: `$${invoice.amount}`, corrections: refused.map((call) => call.error?.code) } }
+      return {
+        type: 'finish' as const,
+        result: { summary: `$${invoice.amount}`, corrections: refused.map((call) => call.error?.code) },
+      }
     },
   }
   return planner
@@ -89,12 +109,17 @@ describe("execution memory: an 'observed' planner's plans", () => {
     const done = await run(runtime, { prompt: 'Post a summary of my latest invoice', user_id: 'u_1', memory: false })
     expect(done.task).toMatchObject({ status: 'complete', result: { corrections: ['invalid_tool_input'] } })
     expect(state.posts).toEqual(['Invoice inv_u_1: $42'])
-    expect(done.trace.steps.find((step) => step.tool === 'chat' && step.status === 'failed')?.note).toContain('refused: Invalid input for chat.post')
+    expect(done.trace.steps.find((step) => step.tool === 'chat' && step.status === 'failed')?.note).toContain(
+      'refused: Invalid input for chat.post',
+    )
   })
 
   it('still fails the task on a refused call by default', async () => {
     const { tools } = services()
-    const runtime = createTestRuntime({ tools, planner: { ...summarisingPlanner({ badFirstPost: true }), refusals: 'fail' } })
+    const runtime = createTestRuntime({
+      tools,
+      planner: { ...summarisingPlanner({ badFirstPost: true }), refusals: 'fail' },
+    })
     const done = await run(runtime, { prompt: 'Post a summary of my latest invoice', user_id: 'u_1', memory: false })
     expect(done.task).toMatchObject({ status: 'failed', error: { code: 'invalid_tool_input' } })
   })

@@ -18,7 +18,15 @@ function startProcess(storage: Storage, key: string, at: number) {
     auth: {
       encryptionKey: key,
       services: {
-        crm: { type: 'oauth2', authorizeUrl: server.authorizeUrl, tokenUrl: server.tokenUrl, clientId: server.clientId, clientSecret: CLIENT_SECRET, scopes: ['contacts.read'], redirectUri: server.redirectUri },
+        crm: {
+          type: 'oauth2',
+          authorizeUrl: server.authorizeUrl,
+          tokenUrl: server.tokenUrl,
+          clientId: server.clientId,
+          clientSecret: CLIENT_SECRET,
+          scopes: ['contacts.read'],
+          redirectUri: server.redirectUri,
+        },
       },
     },
   })
@@ -38,10 +46,16 @@ describe('a task waiting for OAuth consent across a restart', () => {
     // redirect reaches a new process on the same storage.
     const second = startProcess(storage, key, start + 60_000)
     const redirect = await server.consent(waiting.waiting?.auth_url ?? '', { login: 'user_restart' })
-    const completed = await second.auth.complete({ state: redirect.searchParams.get('state') ?? '', code: redirect.searchParams.get('code') ?? '' })
+    const completed = await second.auth.complete({
+      state: redirect.searchParams.get('state') ?? '',
+      code: redirect.searchParams.get('code') ?? '',
+    })
     expect(completed).toMatchObject({ user_id: 'user_restart', service: 'crm', resumed: 1 })
     const done = await second.tasks.wait(task.id)
-    expect(done).toMatchObject({ status: 'complete', result: { owner: 'user_restart', contacts: [{ name: 'Contact of user_restart' }] } })
+    expect(done).toMatchObject({
+      status: 'complete',
+      result: { owner: 'user_restart', contacts: [{ name: 'Contact of user_restart' }] },
+    })
     expect((await second.tasks.trace(task.id)).steps.map((step) => `${step.action}:${step.status}`)).toEqual([
       'plan:complete',
       'list_contacts:waiting',

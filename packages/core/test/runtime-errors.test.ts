@@ -8,7 +8,10 @@ import { createScriptedPlanner, createTestRuntime } from '@inboard/core/testing'
 function printed(): string[] {
   const lines: string[] = []
   for (const level of ['error', 'warn', 'log', 'info'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ')))
+    vi.spyOn(console, level).mockImplementation(
+      (...args: unknown[]) =>
+        void lines.push(args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ')),
+    )
   }
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(String(chunk))
@@ -25,7 +28,10 @@ describe('the runtime onError option', () => {
   it('receives a listener that throws, with the task it concerns, and nothing is printed', async () => {
     const lines = printed()
     const reported: { error: unknown; context: RuntimeErrorContext }[] = []
-    const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'finish', result: 'done' }]), onError: (error, context) => reported.push({ error, context }) })
+    const runtime = createTestRuntime({
+      planner: createScriptedPlanner([{ type: 'finish', result: 'done' }]),
+      onError: (error, context) => reported.push({ error, context }),
+    })
     runtime.on('task.created', () => {
       throw new Error('listener broke')
     })
@@ -33,7 +39,12 @@ describe('the runtime onError option', () => {
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
     await runtime.close()
 
-    expect(reported).toEqual([{ error: expect.objectContaining({ message: 'listener broke' }), context: { message: 'a listener for task.created threw', taskId: task.id } }])
+    expect(reported).toEqual([
+      {
+        error: expect.objectContaining({ message: 'listener broke' }),
+        context: { message: 'a listener for task.created threw', taskId: task.id },
+      },
+    ])
     expect(lines).toEqual([])
   })
 
@@ -44,7 +55,14 @@ describe('the runtime onError option', () => {
     tracer.startSpan = () => {
       throw new Error('tracer broke')
     }
-    const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'finish', result: 'one' }, { type: 'finish', result: 'two' }]), telemetry: { tracer }, onError: (_error, context) => reported.push(context) })
+    const runtime = createTestRuntime({
+      planner: createScriptedPlanner([
+        { type: 'finish', result: 'one' },
+        { type: 'finish', result: 'two' },
+      ]),
+      telemetry: { tracer },
+      onError: (_error, context) => reported.push(context),
+    })
     for (const prompt of ['first', 'second']) {
       const task = await runtime.tasks.create({ prompt })
       expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
@@ -65,6 +83,8 @@ describe('the runtime onError option', () => {
     await runtime.tasks.wait(task.id)
     await runtime.close()
 
-    expect(lines).toEqual([expect.stringContaining('[inboard] a listener for task.created threw: Error: listener broke')])
+    expect(lines).toEqual([
+      expect.stringContaining('[inboard] a listener for task.created threw: Error: listener broke'),
+    ])
   })
 })

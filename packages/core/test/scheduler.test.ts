@@ -77,7 +77,8 @@ describe('scheduler', () => {
     const gate = gatedPlanner()
     const runtime = createTestRuntime({ concurrency: 10, accountConcurrency: 2, planner: gate.planner })
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await runtime.tasks.create({ prompt: `a${i}` }, { account: 'acct_a' })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await runtime.tasks.create({ prompt: `a${i}` }, { account: 'acct_a' })).status)
     const other = await runtime.tasks.create({ prompt: 'b0' }, { account: 'acct_b' })
     expect(statuses).toEqual(['running', 'running', 'pending'])
     expect(other.status).toBe('running')
@@ -105,7 +106,10 @@ describe('scheduler', () => {
   })
 
   it('keeps finished tasks up to the retention count and age', async () => {
-    const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'finish', result: 1 }]), retention: { maxTasks: 3, maxAgeMs: 60_000 } })
+    const runtime = createTestRuntime({
+      planner: createScriptedPlanner([{ type: 'finish', result: 1 }]),
+      retention: { maxTasks: 3, maxAgeMs: 60_000 },
+    })
     const ids: string[] = []
     for (let i = 0; i < 5; i++) {
       ids.push((await runtime.tasks.create({ prompt: `t${i}` })).id)
@@ -120,7 +124,8 @@ describe('scheduler', () => {
   it('lists newest first with exact has_more and filters', async () => {
     const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
     const ids: string[] = []
-    for (let i = 0; i < 5; i++) ids.push((await runtime.tasks.create({ prompt: `t${i}`, user_id: i % 2 === 0 ? 'even' : 'odd' })).id)
+    for (let i = 0; i < 5; i++)
+      ids.push((await runtime.tasks.create({ prompt: `t${i}`, user_id: i % 2 === 0 ? 'even' : 'odd' })).id)
     await Promise.all(ids.map((id) => runtime.tasks.wait(id)))
     const page = await runtime.tasks.list({ limit: 2, offset: 1 })
     expect(page.data.map((task) => task.id)).toEqual([ids[3], ids[2]])
@@ -134,7 +139,9 @@ describe('scheduler', () => {
   it('gives a freed account slot to the next live task when the one queued before it was cancelled', async () => {
     const gate = gatedPlanner()
     const runtime = createTestRuntime({ accountConcurrency: 1, planner: gate.planner })
-    const [first, second, third] = await Promise.all(['t1', 't2', 't3'].map((prompt) => runtime.tasks.create({ prompt }, { account: 'acct_a' })))
+    const [first, second, third] = await Promise.all(
+      ['t1', 't2', 't3'].map((prompt) => runtime.tasks.create({ prompt }, { account: 'acct_a' })),
+    )
     await tick()
     await runtime.tasks.cancel(second!.id)
     gate.release(first!.id)
@@ -143,14 +150,18 @@ describe('scheduler', () => {
   })
 
   it('fails waiting tasks on close and refuses to resume anything afterwards', async () => {
-    const runtime = createTestRuntime({ planner: createScriptedPlanner([{ type: 'ask', message: 'which?', fields: [] }]) })
+    const runtime = createTestRuntime({
+      planner: createScriptedPlanner([{ type: 'ask', message: 'which?', fields: [] }]),
+    })
     const task = await runtime.tasks.create({ prompt: 'ask me' })
     await runtime.tasks.wait(task.id, { until: 'waiting' })
     const closing = runtime.close({ deadlineMs: 10 })
     await runtime.clock.advance(10)
     await closing
     expect((await runtime.tasks.wait(task.id)).error).toMatchObject({ code: 'runtime_closed', recoverable: true })
-    await expect(runtime.tasks.sendInput(task.id, { message: 'late' })).rejects.toMatchObject({ code: 'task_already_complete' })
+    await expect(runtime.tasks.sendInput(task.id, { message: 'late' })).rejects.toMatchObject({
+      code: 'task_already_complete',
+    })
   })
 
   it('fails a task whose storage write fails with a recoverable storage_unavailable and keeps every other task', async () => {
@@ -162,7 +173,13 @@ describe('scheduler', () => {
     }
     const runtime = createTestRuntime({
       storage,
-      planner: { name: 'asks once', plan: (context) => (context.task.prompt === 'ask me' ? { type: 'ask', message: 'which?', fields: [] } : { type: 'finish', result: 'ok' }) },
+      planner: {
+        name: 'asks once',
+        plan: (context) =>
+          context.task.prompt === 'ask me'
+            ? { type: 'ask', message: 'which?', fields: [] }
+            : { type: 'finish', result: 'ok' },
+      },
     })
     const broken = await runtime.tasks.create({ prompt: 'ask me' })
     const fine = await runtime.tasks.create({ prompt: 'just finish' })

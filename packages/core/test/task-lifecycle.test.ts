@@ -11,7 +11,11 @@ describe('task lifecycle', () => {
       tools: [weatherTool],
       planner: createScriptedPlanner([callWeather, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
     })
-    const created = await runtime.tasks.create({ prompt: 'Weather in San Francisco', user_id: 'user_1', metadata: { source: 'test' } })
+    const created = await runtime.tasks.create({
+      prompt: 'Weather in San Francisco',
+      user_id: 'user_1',
+      metadata: { source: 'test' },
+    })
     expect(created.status).toBe('running')
     expect(created.id).toMatch(/^task_[0-9A-Za-z]{22}$/)
     const done = await runtime.tasks.wait(created.id)
@@ -35,14 +39,21 @@ describe('task lifecycle', () => {
   })
 
   it('emits one typed event per status change, in order, and unsubscribes', async () => {
-    const runtime = createTestRuntime({ tools: [weatherTool], planner: createScriptedPlanner([callWeather, { type: 'finish', result: 'ok' }]) })
+    const runtime = createTestRuntime({
+      tools: [weatherTool],
+      planner: createScriptedPlanner([callWeather, { type: 'finish', result: 'ok' }]),
+    })
     const seen: string[] = []
     const off = runtime.subscribe((event: RuntimeEvent) => seen.push(event.type))
     const completes: string[] = []
     runtime.on('task.complete', (event) => completes.push(event.task.status))
     const task = await runtime.tasks.create({ prompt: 'Weather' })
     await runtime.tasks.wait(task.id)
-    expect(seen.filter((type) => type.startsWith('task.') && type !== 'task.progress')).toEqual(['task.created', 'task.running', 'task.complete'])
+    expect(seen.filter((type) => type.startsWith('task.') && type !== 'task.progress')).toEqual([
+      'task.created',
+      'task.running',
+      'task.complete',
+    ])
     expect(seen.filter((type) => type === 'step.complete')).toHaveLength(3)
     expect(completes).toEqual(['complete'])
     off()
@@ -51,16 +62,37 @@ describe('task lifecycle', () => {
   })
 
   it('fails only the task whose tool throws, with the error shape of the contract', async () => {
-    const crm = createScriptedTool({ name: 'crm', capabilities: { fetch: [() => { throw new Error('boom') }] } })
+    const crm = createScriptedTool({
+      name: 'crm',
+      capabilities: {
+        fetch: [
+          () => {
+            throw new Error('boom')
+          },
+        ],
+      },
+    })
     const runtime = createTestRuntime({
       tools: [crm, weatherTool],
-      planner: createScriptedPlanner([(ctx) => (ctx.task.prompt === 'crm' ? { type: 'call', calls: [{ tool: 'crm', capability: 'fetch', input: {} }] } : callWeather), { type: 'finish', result: 'ok' }]),
+      planner: createScriptedPlanner([
+        (ctx) =>
+          ctx.task.prompt === 'crm'
+            ? { type: 'call', calls: [{ tool: 'crm', capability: 'fetch', input: {} }] }
+            : callWeather,
+        { type: 'finish', result: 'ok' },
+      ]),
     })
     const bad = await runtime.tasks.create({ prompt: 'crm' })
     const good = await runtime.tasks.create({ prompt: 'weather' })
     const [failed, fine] = await Promise.all([runtime.tasks.wait(bad.id), runtime.tasks.wait(good.id)])
     expect(failed.status).toBe('failed')
-    expect(failed.error).toEqual({ code: 'tool_error', message: 'boom', tool: 'crm', recoverable: false, suggestion: null })
+    expect(failed.error).toEqual({
+      code: 'tool_error',
+      message: 'boom',
+      tool: 'crm',
+      recoverable: false,
+      suggestion: null,
+    })
     expect(fine.status).toBe('complete')
   })
 
@@ -68,16 +100,31 @@ describe('task lifecycle', () => {
     const secret = createScriptedTool({ name: 'payments', capabilities: { charge: ['charged'] } })
     const runtime = createTestRuntime({
       tools: [weatherTool, secret],
-      planner: createScriptedPlanner([(ctx) => ({ type: 'call', calls: [ctx.task.prompt === 'pay' ? { tool: 'payments', capability: 'charge', input: {} } : { tool: 'weather', capability: 'current', input: { location: 42 } }] })]),
+      planner: createScriptedPlanner([
+        (ctx) => ({
+          type: 'call',
+          calls: [
+            ctx.task.prompt === 'pay'
+              ? { tool: 'payments', capability: 'charge', input: {} }
+              : { tool: 'weather', capability: 'current', input: { location: 42 } },
+          ],
+        }),
+      ]),
     })
     await runtime.subagents.deploy({ name: 'weather-agent', prompt: 'Weather forecasts', tools: ['weather'] })
     const pay = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'pay', sub_agent: 'weather-agent' })).id)
     expect(pay.error?.code).toBe('capability_not_allowed')
     expect(secret.calls).toHaveLength(0)
-    const bad = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'weather', sub_agent: 'weather-agent' })).id)
+    const bad = await runtime.tasks.wait(
+      (await runtime.tasks.create({ prompt: 'weather', sub_agent: 'weather-agent' })).id,
+    )
     expect(bad.error?.code).toBe('invalid_tool_input')
     expect(bad.error?.message).toContain('location')
-    expect((await runtime.tasks.trace(bad.id)).steps.at(-1)).toMatchObject({ tool: 'weather', action: 'current', status: 'failed' })
+    expect((await runtime.tasks.trace(bad.id)).steps.at(-1)).toMatchObject({
+      tool: 'weather',
+      action: 'current',
+      status: 'failed',
+    })
   })
 
   it('fails a step whose output does not match the capability output schema', async () => {
@@ -93,7 +140,10 @@ describe('task lifecycle', () => {
         },
       },
     })
-    const runtime = createTestRuntime({ tools: [drifted], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'deal', input: {} }] }]) })
+    const runtime = createTestRuntime({
+      tools: [drifted],
+      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'deal', input: {} }] }]),
+    })
     const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'deal' })).id)
     expect(task.status).toBe('failed')
     expect(task.error).toMatchObject({ code: 'invalid_output', tool: 'crm', recoverable: false })
@@ -108,7 +158,10 @@ describe('task lifecycle', () => {
   })
 
   it('rejects bad input with documented codes and keeps running', async () => {
-    const runtime = createTestRuntime({ tools: [weatherTool], planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
+    const runtime = createTestRuntime({
+      tools: [weatherTool],
+      planner: createScriptedPlanner([{ type: 'finish', result: 1 }]),
+    })
     // Bad input is a rejection, never a synchronous throw.
     const code = async (fn: () => Promise<unknown>): Promise<string | undefined> => {
       let pending: Promise<unknown>
@@ -127,7 +180,9 @@ describe('task lifecycle', () => {
     expect(await code(() => runtime.tasks.create({ prompt: '' }))).toBe('invalid_request')
     expect(await code(() => runtime.tasks.create({ prompt: 'x'.repeat(10_001) }))).toBe('prompt_too_long')
     expect(await code(() => runtime.tasks.create({ prompt: 'x', priority: 11 }))).toBe('invalid_request')
-    expect(await code(() => runtime.tasks.create({ prompt: 'x', metadata: [] as unknown as Record<string, unknown> }))).toBe('invalid_request')
+    expect(
+      await code(() => runtime.tasks.create({ prompt: 'x', metadata: [] as unknown as Record<string, unknown> })),
+    ).toBe('invalid_request')
     expect(await code(() => runtime.tasks.create({ prompt: 'x', sub_agent: 'nope' }))).toBe('subagent_not_found')
     expect(await code(() => runtime.tasks.create(null as unknown as { prompt: string }))).toBe('invalid_request')
     expect(await code(() => runtime.tasks.get('nope'))).toBe('task_not_found')

@@ -27,13 +27,14 @@ function legal(from: TaskStatus, to: TaskStatus): boolean {
   })
 }
 
-type Command =
-  | { kind: 'create' }
-  | { kind: 'finish' | 'fail' | 'ask' | 'cancel' | 'input' | 'race'; index: number }
+type Command = { kind: 'create' } | { kind: 'finish' | 'fail' | 'ask' | 'cancel' | 'input' | 'race'; index: number }
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.constant<Command>({ kind: 'create' }),
-  fc.record({ kind: fc.constantFrom('finish', 'fail', 'ask', 'cancel', 'input', 'race'), index: fc.nat(7) }) as fc.Arbitrary<Command>,
+  fc.record({
+    kind: fc.constantFrom('finish', 'fail', 'ask', 'cancel', 'input', 'race'),
+    index: fc.nat(7),
+  }) as fc.Arbitrary<Command>,
 )
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -46,7 +47,7 @@ describe('task machine', () => {
       const snapshot = taskMachine.resolveState({ value: from })
       for (const type of EVENTS) {
         const [next] = transition(taskMachine, snapshot, { type })
-        const byXstate = next.value === from && next === snapshot ? undefined : (next.value)
+        const byXstate = next.value === from && next === snapshot ? undefined : next.value
         expect(nextStatus(from, type), `${from} --${type}-->`).toBe(byXstate)
       }
     }
@@ -56,77 +57,86 @@ describe('task machine', () => {
 
   it('keeps every task on legal transitions, terminal once, under random operations and races', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), async (commands, concurrency) => {
-        const decisions = new Map<string, (decision: PlannerDecision) => void>()
-        const runtime = createTestRuntime({
-          concurrency,
-          planner: { name: 'remote', plan: (ctx) => new Promise((resolve) => decisions.set(ctx.task.id, resolve)) },
-        })
-        const events: RuntimeEvent[] = []
-        runtime.subscribe((event) => events.push(event))
-        const ids: string[] = []
-        const decide = (id: string, decision: PlannerDecision): void => {
-          const resolve = decisions.get(id)
-          decisions.delete(id)
-          resolve?.(decision)
-        }
-        for (const step of commands) {
-          if (step.kind === 'create') {
-            ids.push((await runtime.tasks.create({ prompt: `task ${ids.length}` })).id)
-            continue
+      fc.asyncProperty(
+        fc.array(command, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (commands, concurrency) => {
+          const decisions = new Map<string, (decision: PlannerDecision) => void>()
+          const runtime = createTestRuntime({
+            concurrency,
+            planner: { name: 'remote', plan: (ctx) => new Promise((resolve) => decisions.set(ctx.task.id, resolve)) },
+          })
+          const events: RuntimeEvent[] = []
+          runtime.subscribe((event) => events.push(event))
+          const ids: string[] = []
+          const decide = (id: string, decision: PlannerDecision): void => {
+            const resolve = decisions.get(id)
+            decisions.delete(id)
+            resolve?.(decision)
           }
-          const id = ids[step.index % Math.max(ids.length, 1)]
-          if (id === undefined) continue
-          const before = (await runtime.tasks.get(id)).status
-          switch (step.kind) {
-            case 'finish':
-              decide(id, { type: 'finish', result: step.index })
-              break
-            case 'fail':
-              decide(id, { type: 'fail', message: 'no' })
-              break
-            case 'ask':
-              decide(id, { type: 'ask', message: 'more?', fields: [] })
-              break
-            case 'input':
-              try {
-                await runtime.tasks.sendInput(id, { message: 'here' })
-                expect(before).toBe('waiting')
-              } catch (error) {
-                expect(error).toBeInstanceOf(InboardError)
-                expect((error as InboardError).code).toBe(TERMINAL.has(before) ? 'task_already_complete' : 'task_not_waiting')
-              }
-              break
-            case 'cancel':
-            case 'race':
-              if (step.kind === 'race') decide(id, { type: 'finish', result: 'raced' })
-              try {
-                expect((await runtime.tasks.cancel(id)).status).toBe('cancelled')
-                expect(TERMINAL.has(before)).toBe(false)
-              } catch (error) {
-                expect((error as InboardError).code).toBe('task_already_complete')
-                expect(TERMINAL.has(before)).toBe(true)
-              }
-              break
+          for (const step of commands) {
+            if (step.kind === 'create') {
+              ids.push((await runtime.tasks.create({ prompt: `task ${ids.length}` })).id)
+              continue
+            }
+            const id = ids[step.index % Math.max(ids.length, 1)]
+            if (id === undefined) continue
+            const before = (await runtime.tasks.get(id)).status
+            switch (step.kind) {
+              case 'finish':
+                decide(id, { type: 'finish', result: step.index })
+                break
+              case 'fail':
+                decide(id, { type: 'fail', message: 'no' })
+                break
+              case 'ask':
+                decide(id, { type: 'ask', message: 'more?', fields: [] })
+                break
+              case 'input':
+                try {
+                  await runtime.tasks.sendInput(id, { message: 'here' })
+                  expect(before).toBe('waiting')
+                } catch (error) {
+                  expect(error).toBeInstanceOf(InboardError)
+                  expect((error as InboardError).code).toBe(
+                    TERMINAL.has(before) ? 'task_already_complete' : 'task_not_waiting',
+                  )
+                }
+                break
+              case 'cancel':
+              case 'race':
+                if (step.kind === 'race') decide(id, { type: 'finish', result: 'raced' })
+                try {
+                  expect((await runtime.tasks.cancel(id)).status).toBe('cancelled')
+                  expect(TERMINAL.has(before)).toBe(false)
+                } catch (error) {
+                  expect((error as InboardError).code).toBe('task_already_complete')
+                  expect(TERMINAL.has(before)).toBe(true)
+                }
+                break
+            }
+            await tick()
           }
+          for (const id of ids) decide(id, { type: 'finish', result: 'end' })
           await tick()
-        }
-        for (const id of ids) decide(id, { type: 'finish', result: 'end' })
-        await tick()
-        for (const id of ids) {
-          const statuses = events.filter((event) => event.task_id === id && event.type in EVENT_STATUS).map((event) => EVENT_STATUS[event.type]!)
-          expect(statuses[0]).toBe('pending')
-          for (let i = 1; i < statuses.length; i++) expect(legal(statuses[i - 1]!, statuses[i]!), `${statuses[i - 1]} → ${statuses[i]}`).toBe(true)
-          const terminal = statuses.filter((status) => TERMINAL.has(status))
-          expect(terminal.length).toBeLessThanOrEqual(1)
-          const final = (await runtime.tasks.get(id)).status
-          if (terminal.length === 1) expect(final).toBe(terminal[0])
-          expect(statuses.at(-1)).toBe(final)
-        }
-        const closing = runtime.close({ deadlineMs: 0 })
-        await runtime.clock.advance(1)
-        await closing
-      }),
+          for (const id of ids) {
+            const statuses = events
+              .filter((event) => event.task_id === id && event.type in EVENT_STATUS)
+              .map((event) => EVENT_STATUS[event.type]!)
+            expect(statuses[0]).toBe('pending')
+            for (let i = 1; i < statuses.length; i++)
+              expect(legal(statuses[i - 1]!, statuses[i]!), `${statuses[i - 1]} → ${statuses[i]}`).toBe(true)
+            const terminal = statuses.filter((status) => TERMINAL.has(status))
+            expect(terminal.length).toBeLessThanOrEqual(1)
+            const final = (await runtime.tasks.get(id)).status
+            if (terminal.length === 1) expect(final).toBe(terminal[0])
+            expect(statuses.at(-1)).toBe(final)
+          }
+          const closing = runtime.close({ deadlineMs: 0 })
+          await runtime.clock.advance(1)
+          await closing
+        },
+      ),
       { numRuns: 150 },
     )
   })

@@ -5,10 +5,17 @@ import { z } from 'zod'
 
 /** A tool that returns whatever `make()` builds, and a planner that finishes with it. */
 function runtimeReturning(make: () => unknown, options: Parameters<typeof createRuntime>[0] = {}) {
-  const tool = defineTool({ name: 'src', description: 'Source', capabilities: { read: { description: 'Read', input: z.object({}), run: () => make() } } })
+  const tool = defineTool({
+    name: 'src',
+    description: 'Source',
+    capabilities: { read: { description: 'Read', input: z.object({}), run: () => make() } },
+  })
   const planner: Planner = {
     name: 'finisher',
-    plan: (context) => (context.history.length === 0 ? { type: 'call', calls: [{ tool: 'src', capability: 'read', input: {} }] } : { type: 'finish', result: context.history.at(-1)?.output }),
+    plan: (context) =>
+      context.history.length === 0
+        ? { type: 'call', calls: [{ tool: 'src', capability: 'read', input: {} }] }
+        : { type: 'finish', result: context.history.at(-1)?.output },
   }
   return createRuntime({ tools: [tool], planner, memory: { enabled: false }, ...options })
 }
@@ -38,7 +45,10 @@ describe('task results the wire cannot carry', () => {
       return node
     })
     const done = await finish(runtime)
-    expect(done.error).toMatchObject({ code: 'invalid_output', message: expect.stringContaining('circular reference at result.self.parent') })
+    expect(done.error).toMatchObject({
+      code: 'invalid_output',
+      message: expect.stringContaining('circular reference at result.self.parent'),
+    })
     await runtime.close()
   })
 
@@ -46,14 +56,21 @@ describe('task results the wire cannot carry', () => {
     const big = runtimeReturning(() => ({ text: 'x'.repeat(2_000) }), { limits: { maxResultBytes: 1_000 } })
     expect((await finish(big)).error).toMatchObject({ code: 'result_too_large' })
     await big.close()
-    const fits = runtimeReturning(() => ({ text: 'x'.repeat(900), when: new Date(0), shared: [1, 1] }), { limits: { maxResultBytes: 1_000 } })
+    const fits = runtimeReturning(() => ({ text: 'x'.repeat(900), when: new Date(0), shared: [1, 1] }), {
+      limits: { maxResultBytes: 1_000 },
+    })
     expect(await finish(fits)).toMatchObject({ status: 'complete', result: { text: 'x'.repeat(900) } })
     await fits.close()
   })
 
   it('keeps at most 1 MB of result by default', async () => {
-    const runtime = runtimeReturning(() => ({ rows: Array.from({ length: 12_000 }, (_, i) => ({ id: i, text: 'y'.repeat(80) })) }))
-    expect((await finish(runtime)).error).toMatchObject({ code: 'result_too_large', message: expect.stringContaining('1048576') })
+    const runtime = runtimeReturning(() => ({
+      rows: Array.from({ length: 12_000 }, (_, i) => ({ id: i, text: 'y'.repeat(80) })),
+    }))
+    expect((await finish(runtime)).error).toMatchObject({
+      code: 'result_too_large',
+      message: expect.stringContaining('1048576'),
+    })
     await runtime.close()
   })
 

@@ -1,4 +1,10 @@
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base'
 import { trace, type Tracer } from '@opentelemetry/api'
 import { ToolError } from '@inboard/tools'
 import { describe, expect, it } from 'vitest'
@@ -9,16 +15,23 @@ import { createFakeClock } from '@inboard/core/testing'
 const STATUS_UNSET = 0
 const STATUS_ERROR = 2
 
-function tracing(options: Omit<TelemetryOptions, 'tracer'> = {}): { exporter: InMemorySpanExporter; telemetry: TelemetryOptions } {
+function tracing(options: Omit<TelemetryOptions, 'tracer'> = {}): {
+  exporter: InMemorySpanExporter
+  telemetry: TelemetryOptions
+} {
   const exporter = new InMemorySpanExporter()
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
   return { exporter, telemetry: { ...options, tracer: provider.getTracer('inboard-test') } }
 }
 
-const byName = (spans: readonly ReadableSpan[], name: string): ReadableSpan[] => spans.filter((span) => span.name === name)
+const byName = (spans: readonly ReadableSpan[], name: string): ReadableSpan[] =>
+  spans.filter((span) => span.name === name)
 const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId
 
-const weather = createScriptedTool({ name: 'weather', capabilities: { current: [{ temperature: '12°C' }], forecast: [{ days: 3 }] } })
+const weather = createScriptedTool({
+  name: 'weather',
+  capabilities: { current: [{ temperature: '12°C' }], forecast: [{ days: 3 }] },
+})
 
 describe('OpenTelemetry spans', () => {
   it('traces a multi-step task as invoke_agent with plan and execute_tool children', async () => {
@@ -32,19 +45,38 @@ describe('OpenTelemetry spans', () => {
         { type: 'finish', result: 'mild' },
       ]),
     })
-    await Promise.resolve(await runtime.subagents.deploy({ name: 'forecaster', prompt: 'Answers weather questions', tools: ['weather'] }))
-    const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'Weather in Paris, secret plans inside', sub_agent: 'forecaster', user_id: 'u_1' }))
+    await Promise.resolve(
+      await runtime.subagents.deploy({ name: 'forecaster', prompt: 'Answers weather questions', tools: ['weather'] }),
+    )
+    const task = await Promise.resolve(
+      await runtime.tasks.create({
+        prompt: 'Weather in Paris, secret plans inside',
+        sub_agent: 'forecaster',
+        user_id: 'u_1',
+      }),
+    )
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
 
     const spans = exporter.getFinishedSpans()
     const [root] = byName(spans, 'invoke_agent forecaster')
     expect(root).toBeDefined()
-    expect(root!.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'forecaster', 'inboard.task.id': task.id, 'inboard.task.status': 'complete' })
+    expect(root!.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'forecaster',
+      'inboard.task.id': task.id,
+      'inboard.task.status': 'complete',
+    })
     expect(root!.status.code).toBe(STATUS_UNSET)
     expect(parentOf(root!)).toBeUndefined()
 
     const plans = byName(spans, 'plan')
-    expect(plans.map((span) => [span.attributes['gen_ai.operation.name'], span.attributes['inboard.planner'], span.attributes['inboard.step.status']])).toEqual([
+    expect(
+      plans.map((span) => [
+        span.attributes['gen_ai.operation.name'],
+        span.attributes['inboard.planner'],
+        span.attributes['inboard.step.status'],
+      ]),
+    ).toEqual([
       ['plan', 'scripted', 'complete'],
       ['plan', 'scripted', 'complete'],
       ['plan', 'scripted', 'complete'],
@@ -89,7 +121,10 @@ describe('OpenTelemetry spans', () => {
       tools: [flaky],
       telemetry,
       limits: { retryMinDelayMs: 10 },
-      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'search', input: {} }] }, { type: 'finish', result: 'none' }]),
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'crm', capability: 'search', input: {} }] },
+        { type: 'finish', result: 'none' },
+      ]),
     })
     const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'find deals' }))
     await runtime.clock.advance(50)
@@ -97,7 +132,9 @@ describe('OpenTelemetry spans', () => {
     const [call] = byName(exporter.getFinishedSpans(), 'execute_tool crm.search')
     expect(call!.attributes).toMatchObject({ 'inboard.tool.attempts': 2, 'inboard.tool.status': 'complete' })
     expect(call!.status.code).toBe(STATUS_UNSET)
-    expect(call!.events.map((event) => [event.name, event.attributes])).toEqual([['inboard.attempt.failed', { 'inboard.attempt': 1, 'error.type': 'transient' }]])
+    expect(call!.events.map((event) => [event.name, event.attributes])).toEqual([
+      ['inboard.attempt.failed', { 'inboard.attempt': 1, 'error.type': 'transient' }],
+    ])
   })
 
   it('marks a failed task and its failing call as errors with the error code', async () => {
@@ -112,7 +149,11 @@ describe('OpenTelemetry spans', () => {
         ],
       },
     })
-    const runtime = createTestRuntime({ tools: [broken], telemetry, planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'search', input: {} }] }]) })
+    const runtime = createTestRuntime({
+      tools: [broken],
+      telemetry,
+      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'crm', capability: 'search', input: {} }] }]),
+    })
     const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'find the deal' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('failed')
     const spans = exporter.getFinishedSpans()
@@ -121,7 +162,11 @@ describe('OpenTelemetry spans', () => {
     expect(root!.attributes).toMatchObject({ 'error.type': 'not_found', 'inboard.task.status': 'failed' })
     const [call] = byName(spans, 'execute_tool crm.search')
     expect(call!.status.code).toBe(STATUS_ERROR)
-    expect(call!.attributes).toMatchObject({ 'error.type': 'not_found', 'inboard.tool.status': 'failed', 'inboard.tool.attempts': 1 })
+    expect(call!.attributes).toMatchObject({
+      'error.type': 'not_found',
+      'inboard.tool.status': 'failed',
+      'inboard.tool.attempts': 1,
+    })
     expect(parentOf(call!)).toBe(root!.spanContext().spanId)
   })
 
@@ -130,7 +175,10 @@ describe('OpenTelemetry spans', () => {
     const runtime = createTestRuntime({
       tools: [weather],
       telemetry,
-      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { city: 'Oslo' } }] }, { type: 'finish', result: 'cold' }]),
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { city: 'Oslo' } }] },
+        { type: 'finish', result: 'cold' },
+      ]),
     })
     const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'Weather in Oslo?' }))
     await runtime.tasks.wait(task.id)
@@ -140,7 +188,10 @@ describe('OpenTelemetry spans', () => {
     const [call] = byName(spans, 'execute_tool weather.current')
     expect(JSON.parse(String(call!.attributes['gen_ai.tool.call.arguments']))).toEqual({ city: 'Oslo' })
     expect(JSON.parse(String(call!.attributes['gen_ai.tool.call.result']))).toEqual({ temperature: '12°C' })
-    expect(byName(spans, 'plan').map((span) => span.attributes['inboard.step.note'])).toEqual([expect.stringContaining('call weather.current'), expect.stringContaining('finish')])
+    expect(byName(spans, 'plan').map((span) => span.attributes['inboard.step.note'])).toEqual([
+      expect.stringContaining('call weather.current'),
+      expect.stringContaining('finish'),
+    ])
   })
 
   it('nests model calls under their planner decision as chat spans with token usage', async () => {
@@ -162,7 +213,12 @@ describe('OpenTelemetry spans', () => {
     const [chat] = byName(spans, 'chat test:small')
     const [plan] = byName(spans, 'plan')
     const [root] = byName(spans, 'invoke_agent')
-    expect(chat!.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'test:small', 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 15 })
+    expect(chat!.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'test:small',
+      'gen_ai.usage.input_tokens': 120,
+      'gen_ai.usage.output_tokens': 15,
+    })
     expect(parentOf(chat!)).toBe(plan!.spanContext().spanId)
     expect(parentOf(plan!)).toBe(root!.spanContext().spanId)
     expect(root!.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 15 })
@@ -177,8 +233,15 @@ describe('OpenTelemetry spans', () => {
     }
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(throwing)] })
     const errors: unknown[] = []
-    const plan = createScriptedPlanner([{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: {} }] }, { type: 'finish', result: 'ok' }])
-    const runtime = createTestRuntime({ tools: [weather], planner: plan, telemetry: { tracer: provider.getTracer('x'), onError: (error) => errors.push(error) } })
+    const plan = createScriptedPlanner([
+      { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: {} }] },
+      { type: 'finish', result: 'ok' },
+    ])
+    const runtime = createTestRuntime({
+      tools: [weather],
+      planner: plan,
+      telemetry: { tracer: provider.getTracer('x'), onError: (error) => errors.push(error) },
+    })
     const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
 
@@ -186,7 +249,11 @@ describe('OpenTelemetry spans', () => {
     brokenTracer.startSpan = () => {
       throw new Error('tracer broke')
     }
-    const again = createTestRuntime({ tools: [weather], planner: createScriptedPlanner([{ type: 'finish', result: 'ok' }]), telemetry: { tracer: brokenTracer, onError: (error) => errors.push(error) } })
+    const again = createTestRuntime({
+      tools: [weather],
+      planner: createScriptedPlanner([{ type: 'finish', result: 'ok' }]),
+      telemetry: { tracer: brokenTracer, onError: (error) => errors.push(error) },
+    })
     const second = await Promise.resolve(await again.tasks.create({ prompt: 'weather' }))
     expect((await again.tasks.wait(second.id)).status).toBe('complete')
     expect(errors).toContainEqual(expect.objectContaining({ message: 'tracer broke' }))
@@ -194,7 +261,11 @@ describe('OpenTelemetry spans', () => {
 
   it('emits nothing and changes nothing when turned off', async () => {
     const { exporter, telemetry } = tracing()
-    const runtime = createTestRuntime({ tools: [weather], telemetry: false, planner: createScriptedPlanner([{ type: 'finish', result: 'ok' }]) })
+    const runtime = createTestRuntime({
+      tools: [weather],
+      telemetry: false,
+      planner: createScriptedPlanner([{ type: 'finish', result: 'ok' }]),
+    })
     void telemetry
     const task = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(task.id)).status).toBe('complete')
@@ -207,10 +278,20 @@ describe('OpenTelemetry spans', () => {
     // Records nothing at first, as the API does before a tracer provider is registered.
     let recording = false
     const tracer: Tracer = Object.assign(Object.create(real) as Tracer, {
-      startSpan: (...args: Parameters<Tracer['startSpan']>) => (recording ? real.startSpan(...args) : trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 })),
+      startSpan: (...args: Parameters<Tracer['startSpan']>) =>
+        recording
+          ? real.startSpan(...args)
+          : trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }),
     })
-    const script = [{ type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { city: 'Paris' } }] }, { type: 'finish', result: 'mild' }] as const
-    const runtime = createTestRuntime({ tools: [weather], telemetry: { tracer }, planner: createScriptedPlanner([...script, ...script]) })
+    const script = [
+      { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { city: 'Paris' } }] },
+      { type: 'finish', result: 'mild' },
+    ] as const
+    const runtime = createTestRuntime({
+      tools: [weather],
+      telemetry: { tracer },
+      planner: createScriptedPlanner([...script, ...script]),
+    })
     const first = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(first.id)).status).toBe('complete')
     expect(exporter.getFinishedSpans()).toEqual([])
@@ -218,7 +299,15 @@ describe('OpenTelemetry spans', () => {
     const second = await Promise.resolve(await runtime.tasks.create({ prompt: 'weather' }))
     expect((await runtime.tasks.wait(second.id)).status).toBe('complete')
     const spans = exporter.getFinishedSpans()
-    expect(spans.map((span) => span.name).sort()).toEqual(['execute_tool weather.current', 'invoke_agent', 'plan', 'plan'])
-    expect(byName(spans, 'invoke_agent')[0]!.attributes).toMatchObject({ 'inboard.task.id': second.id, 'inboard.task.status': 'complete' })
+    expect(spans.map((span) => span.name).sort()).toEqual([
+      'execute_tool weather.current',
+      'invoke_agent',
+      'plan',
+      'plan',
+    ])
+    expect(byName(spans, 'invoke_agent')[0]!.attributes).toMatchObject({
+      'inboard.task.id': second.id,
+      'inboard.task.status': 'complete',
+    })
   })
 })

@@ -40,16 +40,32 @@ const emailTool = defineTool({
 describe('waiting for input and approval', () => {
   it('answers sendInput once the task is stored as resumed, so a read that follows never finds it waiting', async () => {
     const storage = slowWrites()
-    const lookup = createScriptedTool({ name: 'crm', capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] } })
+    const lookup = createScriptedTool({
+      name: 'crm',
+      capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] },
+    })
     const runtime = createTestRuntime({
       storage,
       tools: [lookup],
       planner: createScriptedPlanner([
         (ctx) =>
           ctx.input.values['email'] === undefined
-            ? { type: 'ask', message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] }
-            : { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] },
-        (ctx) => (ctx.history.length === 0 ? { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] } : { type: 'finish', result: ctx.history.at(-1)?.output }),
+            ? {
+                type: 'ask',
+                message: 'Which email?',
+                fields: [{ name: 'email', description: 'Contact email', type: 'string' }],
+              }
+            : {
+                type: 'call',
+                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
+              },
+        (ctx) =>
+          ctx.history.length === 0
+            ? {
+                type: 'call',
+                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
+              }
+            : { type: 'finish', result: ctx.history.at(-1)?.output },
         (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
       ]),
     })
@@ -67,23 +83,45 @@ describe('waiting for input and approval', () => {
   })
 
   it('waits for missing input without holding a slot, then resumes where it stopped', async () => {
-    const lookup = createScriptedTool({ name: 'crm', capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] } })
+    const lookup = createScriptedTool({
+      name: 'crm',
+      capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] },
+    })
     const runtime = createTestRuntime({
       concurrency: 1,
       tools: [lookup],
       planner: createScriptedPlanner([
         (ctx) =>
           ctx.input.values['email'] === undefined
-            ? { type: 'ask', message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] }
-            : { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] },
-        (ctx) => (ctx.history.length === 0 ? { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] } : { type: 'finish', result: ctx.history.at(-1)?.output }),
+            ? {
+                type: 'ask',
+                message: 'Which email?',
+                fields: [{ name: 'email', description: 'Contact email', type: 'string' }],
+              }
+            : {
+                type: 'call',
+                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
+              },
+        (ctx) =>
+          ctx.history.length === 0
+            ? {
+                type: 'call',
+                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
+              }
+            : { type: 'finish', result: ctx.history.at(-1)?.output },
         (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
       ]),
     })
     const first = await runtime.tasks.create({ prompt: 'find the contact' })
     const waiting = await runtime.tasks.wait(first.id, { until: 'waiting' })
     expect(waiting.status).toBe('waiting')
-    expect(waiting.waiting).toEqual({ reason: 'input_required', service: null, auth_url: null, message: 'Which email?', fields: [{ name: 'email', description: 'Contact email', type: 'string' }] })
+    expect(waiting.waiting).toEqual({
+      reason: 'input_required',
+      service: null,
+      auth_url: null,
+      message: 'Which email?',
+      fields: [{ name: 'email', description: 'Contact email', type: 'string' }],
+    })
     // The only slot is free while the first task waits.
     const second = await runtime.tasks.create({ prompt: 'other' })
     expect(second.status).toBe('running')
@@ -99,18 +137,30 @@ describe('waiting for input and approval', () => {
   it('holds a call that requires approval until a person approves it', async () => {
     const runtime = createTestRuntime({
       tools: [emailTool],
-      planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }, (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output })]),
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] },
+        (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+      ]),
     })
     const task = await runtime.tasks.create({ prompt: 'send it' })
     const waiting = await runtime.tasks.wait(task.id, { until: 'waiting' })
-    expect(waiting.waiting).toMatchObject({ reason: 'approval_required', service: 'email', request: { tool: 'email', capability: 'send', input: { to: 'a@b.co' } } })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'approval_required',
+      service: 'email',
+      request: { tool: 'email', capability: 'send', input: { to: 'a@b.co' } },
+    })
     await expect(runtime.tasks.sendInput(task.id, { message: 'ok' })).rejects.toThrow(/approval/)
     await runtime.tasks.sendInput(task.id, { approved: true })
     expect((await runtime.tasks.wait(task.id)).result).toEqual({ sent_to: 'a@b.co' })
   })
 
   it('fails with approval_denied when the approval is refused', async () => {
-    const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }]) })
+    const runtime = createTestRuntime({
+      tools: [emailTool],
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] },
+      ]),
+    })
     const task = await runtime.tasks.create({ prompt: 'send it' })
     await runtime.tasks.wait(task.id, { until: 'waiting' })
     await runtime.tasks.sendInput(task.id, { approved: false })
@@ -118,10 +168,17 @@ describe('waiting for input and approval', () => {
   })
 
   it('refuses values the waiting task did not ask for with input_not_requested, naming them', async () => {
-    const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] }]) })
+    const runtime = createTestRuntime({
+      tools: [emailTool],
+      planner: createScriptedPlanner([
+        { type: 'call', calls: [{ tool: 'email', capability: 'send', input: { to: 'a@b.co' } }] },
+      ]),
+    })
     const task = await runtime.tasks.create({ prompt: 'send it' })
     await runtime.tasks.wait(task.id, { until: 'waiting' })
-    await expect(runtime.tasks.sendInput(task.id, { approved: true, values: { to: 'evil@example.com' } })).rejects.toMatchObject({
+    await expect(
+      runtime.tasks.sendInput(task.id, { approved: true, values: { to: 'evil@example.com' } }),
+    ).rejects.toMatchObject({
       code: 'input_not_requested',
       message: expect.stringContaining('did not ask for to (it asked for capability)'),
     })
@@ -129,10 +186,15 @@ describe('waiting for input and approval', () => {
   })
 
   it('refuses input for a task that is not waiting', async () => {
-    const runtime = createTestRuntime({ tools: [emailTool], planner: createScriptedPlanner([{ type: 'finish', result: 1 }]) })
+    const runtime = createTestRuntime({
+      tools: [emailTool],
+      planner: createScriptedPlanner([{ type: 'finish', result: 1 }]),
+    })
     const task = await runtime.tasks.create({ prompt: 'x' })
     await runtime.tasks.wait(task.id)
-    await expect(runtime.tasks.sendInput(task.id, { message: 'hi' })).rejects.toMatchObject({ code: 'task_already_complete' })
+    await expect(runtime.tasks.sendInput(task.id, { message: 'hi' })).rejects.toMatchObject({
+      code: 'task_already_complete',
+    })
   })
 
   it('in test mode runs read-only capabilities, sandboxes side effects and skips those without a sandbox', async () => {
@@ -141,8 +203,17 @@ describe('waiting for input and approval', () => {
       name: 'crm',
       description: 'CRM',
       capabilities: {
-        read: { description: 'Read a deal', input: z.object({ id: z.number() }), run: async ({ id }) => ({ id, stage: 'Negotiation' }) },
-        update: { description: 'Update a deal', input: z.object({ id: z.number() }), sideEffects: true, run: async (input) => writes.push(input) },
+        read: {
+          description: 'Read a deal',
+          input: z.object({ id: z.number() }),
+          run: async ({ id }) => ({ id, stage: 'Negotiation' }),
+        },
+        update: {
+          description: 'Update a deal',
+          input: z.object({ id: z.number() }),
+          sideEffects: true,
+          run: async (input) => writes.push(input),
+        },
       },
     })
     const runtime = createTestRuntime({
@@ -153,7 +224,9 @@ describe('waiting for input and approval', () => {
         { type: 'call', calls: [{ tool: 'crm', capability: 'update', input: { id: 1 } }] },
       ]),
     })
-    const task = await runtime.tasks.wait((await runtime.tasks.create({ prompt: 'read, send and update', mode: 'test' })).id)
+    const task = await runtime.tasks.wait(
+      (await runtime.tasks.create({ prompt: 'read, send and update', mode: 'test' })).id,
+    )
     expect(task.mode).toBe('test')
     expect(task.status).toBe('complete')
     expect(writes).toHaveLength(0)
@@ -162,10 +235,19 @@ describe('waiting for input and approval', () => {
       sub_agent: null,
       steps: [
         { tool: 'crm', capability: 'read', input: { id: 1 }, outcome: 'ran', output: { id: 1, stage: 'Negotiation' } },
-        { tool: 'email', capability: 'send', input: { to: 'a@b.co' }, outcome: 'sandboxed', output: { sent_to: 'a@b.co', sandbox: true } },
+        {
+          tool: 'email',
+          capability: 'send',
+          input: { to: 'a@b.co' },
+          outcome: 'sandboxed',
+          output: { sent_to: 'a@b.co', sandbox: true },
+        },
         { tool: 'crm', capability: 'update', input: { id: 1 }, outcome: 'skipped' },
       ],
     })
-    expect((await runtime.tasks.trace(task.id)).steps.find((step) => step.action === 'update')).toMatchObject({ status: 'skipped', note: 'test mode: would call with {"id":1}' })
+    expect((await runtime.tasks.trace(task.id)).steps.find((step) => step.action === 'update')).toMatchObject({
+      status: 'skipped',
+      note: 'test mode: would call with {"id":1}',
+    })
   })
 })

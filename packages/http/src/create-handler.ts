@@ -5,7 +5,12 @@ import { DASHBOARD_PATH, serveDashboard } from './dashboard/serve-dashboard.js'
 import { errorOf, errorResponse } from './errors/error-response.js'
 import { EventHub } from './events/event-hub.js'
 import { resolveEventStreamOptions } from './events/events-options.js'
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PREFIX, DEFAULT_REQUESTS_PER_MINUTE, type HandlerOptions } from './handler-options.js'
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PREFIX,
+  DEFAULT_REQUESTS_PER_MINUTE,
+  type HandlerOptions,
+} from './handler-options.js'
 import type { ApiKeyOption } from './keys/api-key.js'
 import { KeyRegistry, type Caller } from './keys/key-registry.js'
 import { AuthFailureThrottle } from './limits/auth-failure-throttle.js'
@@ -61,12 +66,18 @@ export interface InboardHandler {
  */
 export function createHandler(runtime: Runtime, options: HandlerOptions = {}): InboardHandler {
   const prefix = options.prefix ?? DEFAULT_PREFIX
-  if (!/^(?:\/[\w.~-]+)*$/.test(prefix)) throw new InboardError('invalid_request', 'prefix must be empty or start with "/" and not end with "/"', { param: 'prefix' })
+  if (!/^(?:\/[\w.~-]+)*$/.test(prefix))
+    throw new InboardError('invalid_request', 'prefix must be empty or start with "/" and not end with "/"', {
+      param: 'prefix',
+    })
   const maxBodyBytes = positive(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes')
   const clock = options.clock ?? runtime.clock
   const onError = options.onError ?? ((error: unknown) => console.error('[inboard/http] unexpected error:', error))
   const keys = new KeyRegistry(options.keys ?? [], options.authenticate, onError)
-  const limiter = new RateLimiter(clock, positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'))
+  const limiter = new RateLimiter(
+    clock,
+    positive(options.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, 'rateLimit.requestsPerMinute'),
+  )
   const throttle = new AuthFailureThrottle(clock, {
     maxFailures: positive(options.authFailures?.maxFailures ?? 10, 'authFailures.maxFailures'),
     windowMs: positive(options.authFailures?.windowMs ?? 60_000, 'authFailures.windowMs'),
@@ -101,7 +112,11 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     return errorOf('internal_error', 'Something went wrong on our side; retry with backoff', headers)
   }
 
-  const run = async (route: { spec: RouteSpec; handle: RouteHandler }, request: Request, params: Record<string, string>): Promise<Response> => {
+  const run = async (
+    route: { spec: RouteSpec; handle: RouteHandler },
+    request: Request,
+    params: Record<string, string>,
+  ): Promise<Response> => {
     const { spec, handle } = route
     let url: URL | undefined
     const context = (caller: Caller | null): RouteContext => ({
@@ -113,7 +128,10 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
       },
     })
     const respond = (answer: Reply, headers?: Record<string, string>): Response =>
-      jsonResponse(answer.status, answer.body, { headers: answer.headers && headers ? { ...answer.headers, ...headers } : (answer.headers ?? headers), contentType: answer.contentType })
+      jsonResponse(answer.status, answer.body, {
+        headers: answer.headers && headers ? { ...answer.headers, ...headers } : (answer.headers ?? headers),
+        contentType: answer.contentType,
+      })
     if (!spec.auth) {
       try {
         return respond(await handle(context(null)))
@@ -124,18 +142,28 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
     const address = addresses.get(request)
     const blocked = address === undefined ? null : throttle.blockedFor(address)
     if (blocked !== null) {
-      return errorOf('too_many_auth_failures', `Too many failed authentications from this address; retry after ${blocked} seconds`, { 'Retry-After': String(blocked) })
+      return errorOf(
+        'too_many_auth_failures',
+        `Too many failed authentications from this address; retry after ${blocked} seconds`,
+        { 'Retry-After': String(blocked) },
+      )
     }
     let caller
     try {
       caller = await keys.authenticate(request.headers.get('authorization'))
     } catch (error) {
       // Guessing keys costs the guesser: unknown and revoked keys count against the address.
-      if (address !== undefined && error instanceof InboardError && error.code === 'invalid_api_key') throttle.fail(address)
+      if (address !== undefined && error instanceof InboardError && error.code === 'invalid_api_key')
+        throttle.fail(address)
       return toResponse(error)
     }
     const limit = limiter.hit(caller.id, caller.requestsPerMinute)
-    if (!limit.allowed) return errorOf('rate_limit_exceeded', 'Too many requests; retry after the number of seconds in Retry-After', limit.headers)
+    if (!limit.allowed)
+      return errorOf(
+        'rate_limit_exceeded',
+        'Too many requests; retry after the number of seconds in Retry-After',
+        limit.headers,
+      )
     try {
       if (request.url.includes('?')) refuseUnknownQuery(context(caller).url, spec)
       return respond(await handle(context(caller)), limit.headers)
@@ -159,9 +187,15 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   }
   for (const [path, methods] of methodsByPath) {
     const allow = methods.includes('GET') ? [...methods, 'HEAD'] : methods
-    app.all(prefix + path, (c) => errorOf('method_not_allowed', `${c.req.method} is not allowed here; use ${allow.join(', ')}`, { Allow: allow.join(', ') }))
+    app.all(prefix + path, (c) =>
+      errorOf('method_not_allowed', `${c.req.method} is not allowed here; use ${allow.join(', ')}`, {
+        Allow: allow.join(', '),
+      }),
+    )
   }
-  app.notFound((c) => errorOf('route_not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}`))
+  app.notFound((c) =>
+    errorOf('route_not_found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}`),
+  )
   app.onError((error) => toResponse(error))
 
   const handler = async (request: Request, connection?: HandlerConnection): Promise<Response> => {
@@ -186,15 +220,22 @@ export function createHandler(runtime: Runtime, options: HandlerOptions = {}): I
   })
 }
 
-function createDispatcher(runtime: Runtime, options: HandlerOptions, services: { clock: Clock; onError: (error: unknown) => void }): WebhookDispatcher {
+function createDispatcher(
+  runtime: Runtime,
+  options: HandlerOptions,
+  services: { clock: Clock; onError: (error: unknown) => void },
+): WebhookDispatcher {
   const webhooks = options.webhooks!
   const secrets = typeof webhooks.secret === 'string' ? [webhooks.secret] : webhooks.secret
   if (secrets.length === 0 || !secrets.every(isWebhookSecret)) {
-    throw new InboardError('invalid_request', 'Each webhook secret must be "whsec_" followed by base64', { param: 'webhooks.secret' })
+    throw new InboardError('invalid_request', 'Each webhook secret must be "whsec_" followed by base64', {
+      param: 'webhooks.secret',
+    })
   }
   if (webhooks.url !== undefined) {
     const problem = webhookUrlProblem(webhooks.url, webhooks.allowPrivateAddresses ?? false)
-    if (problem !== null) throw new InboardError('invalid_request', `The webhook URL ${problem}`, { param: 'webhooks.url' })
+    if (problem !== null)
+      throw new InboardError('invalid_request', `The webhook URL ${problem}`, { param: 'webhooks.url' })
   }
   if (webhooks.maxQueued !== undefined) positive(webhooks.maxQueued, 'webhooks.maxQueued')
   if (webhooks.maxSockets !== undefined) positive(webhooks.maxSockets, 'webhooks.maxSockets')
@@ -206,13 +247,20 @@ const queryNames = new WeakMap<RouteSpec, ReadonlySet<string>>()
 /** A misspelt filter (`?stauts=failed`) would silently list everything: unknown parameters are refused. */
 function refuseUnknownQuery(url: URL, spec: RouteSpec): void {
   let known = queryNames.get(spec)
-  if (!known) queryNames.set(spec, (known = new Set(spec.query instanceof z.ZodObject ? Object.keys(spec.query.shape) : [])))
+  if (!known)
+    queryNames.set(spec, (known = new Set(spec.query instanceof z.ZodObject ? Object.keys(spec.query.shape) : [])))
   for (const name of url.searchParams.keys()) {
-    if (!known.has(name)) throw new InboardError('invalid_request', `Unknown query parameter ${JSON.stringify(name.slice(0, 100))}${known.size > 0 ? `; this route takes ${[...known].join(', ')}` : '; this route takes none'}`, { param: name.slice(0, 100) })
+    if (!known.has(name))
+      throw new InboardError(
+        'invalid_request',
+        `Unknown query parameter ${JSON.stringify(name.slice(0, 100))}${known.size > 0 ? `; this route takes ${[...known].join(', ')}` : '; this route takes none'}`,
+        { param: name.slice(0, 100) },
+      )
   }
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw new InboardError('invalid_request', `${name} must be a positive integer`, { param: name })
+  if (!Number.isInteger(value) || value <= 0)
+    throw new InboardError('invalid_request', `${name} must be a positive integer`, { param: name })
   return value
 }

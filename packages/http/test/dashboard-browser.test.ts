@@ -3,7 +3,14 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRuntime, WaitRequest, type CallMiddleware, type Planner, type PlannerDecision, type Runtime } from '@inboard/core'
+import {
+  createRuntime,
+  WaitRequest,
+  type CallMiddleware,
+  type Planner,
+  type PlannerDecision,
+  type Runtime,
+} from '@inboard/core'
 import { createHandler, type InboardHandler } from '@inboard/http'
 import { createNodeServer } from '@inboard/http/node'
 import { defineTool, ToolError } from '@inboard/tools'
@@ -30,7 +37,11 @@ const tools = [
     description: 'Current weather',
     tags: ['weather'],
     capabilities: {
-      current: { description: 'Current conditions in a city', input: z.object({ city: z.string() }), run: async ({ city }) => (await sleep(120), { city, temperature: '18°C', conditions: 'Partly cloudy' }) },
+      current: {
+        description: 'Current conditions in a city',
+        input: z.object({ city: z.string() }),
+        run: async ({ city }) => (await sleep(120), { city, temperature: '18°C', conditions: 'Partly cloudy' }),
+      },
     },
   }),
   defineTool({
@@ -55,20 +66,34 @@ const tools = [
     description: 'Sends email',
     tags: ['email'],
     capabilities: {
-      send: { description: 'Send an email', input: z.object({ to: z.string(), subject: z.string() }), sideEffects: true, requiresApproval: true, run: async () => (await sleep(30), { sent: true }) },
+      send: {
+        description: 'Send an email',
+        input: z.object({ to: z.string(), subject: z.string() }),
+        sideEffects: true,
+        requiresApproval: true,
+        run: async () => (await sleep(30), { sent: true }),
+      },
     },
   }),
   defineTool({
     name: 'calendar',
     description: 'The end user’s calendar',
     tags: ['calendar'],
-    capabilities: { list: { description: 'List events', input: z.object({ consent: z.string() }), run: () => ({ events: [] }) } },
+    capabilities: {
+      list: { description: 'List events', input: z.object({ consent: z.string() }), run: () => ({ events: [] }) },
+    },
   }),
   defineTool({
     name: 'jobs',
     description: 'Long jobs',
     tags: ['jobs'],
-    capabilities: { run: { description: 'Run the nightly job', input: z.object({}), run: async () => (await jobDone, { rows: 1200 }) } },
+    capabilities: {
+      run: {
+        description: 'Run the nightly job',
+        input: z.object({}),
+        run: async () => (await jobDone, { rows: 1200 }),
+      },
+    },
   }),
 ]
 
@@ -78,11 +103,19 @@ const consent: CallMiddleware = {
   call(site, next) {
     if (site.tool !== 'calendar') return next()
     const url = (site.input as { consent: string }).consent
-    throw new WaitRequest({ reason: 'oauth_consent_required', service: 'calendar', auth_url: url, message: 'Connect your calendar to continue' })
+    throw new WaitRequest({
+      reason: 'oauth_consent_required',
+      service: 'calendar',
+      auth_url: url,
+      message: 'Connect your calendar to continue',
+    })
   },
 }
 
-const call = (tool: string, capability: string, input: Record<string, unknown>): PlannerDecision => ({ type: 'call', calls: [{ tool, capability, input }] })
+const call = (tool: string, capability: string, input: Record<string, unknown>): PlannerDecision => ({
+  type: 'call',
+  calls: [{ tool, capability, input }],
+})
 
 /** Decides by the prompt's first word, so one runtime holds tasks in every state. */
 const planner: Planner = {
@@ -90,15 +123,32 @@ const planner: Planner = {
   plan({ task, history, input }) {
     const prompt = task.prompt
     const done = history.length
-    if (prompt.startsWith('Fail')) return done === 0 ? call('weather', 'current', { city: 'Oslo' }) : { type: 'fail', message: 'The report service is down', recoverable: true, suggestion: 'Try again in a minute' }
+    if (prompt.startsWith('Fail'))
+      return done === 0
+        ? call('weather', 'current', { city: 'Oslo' })
+        : {
+            type: 'fail',
+            message: 'The report service is down',
+            recoverable: true,
+            suggestion: 'Try again in a minute',
+          }
     if (prompt.startsWith('Ask')) {
       const city = input.values['city']
-      if (typeof city !== 'string') return { type: 'ask', message: 'Which city should the report cover?', fields: [{ name: 'city', description: 'A city name', type: 'string' }] }
+      if (typeof city !== 'string')
+        return {
+          type: 'ask',
+          message: 'Which city should the report cover?',
+          fields: [{ name: 'city', description: 'A city name', type: 'string' }],
+        }
       return done === 0 ? call('weather', 'current', { city }) : { type: 'finish', result: history[0]!.output }
     }
-    if (prompt.startsWith('Email')) return done === 0 ? call('mailer', 'send', { to: 'ada@example.com', subject: 'Your report' }) : { type: 'finish', result: history[0]!.output }
+    if (prompt.startsWith('Email'))
+      return done === 0
+        ? call('mailer', 'send', { to: 'ada@example.com', subject: 'Your report' })
+        : { type: 'finish', result: history[0]!.output }
     if (prompt.startsWith('Calendar')) return call('calendar', 'list', { consent: prompt.slice('Calendar '.length) })
-    if (prompt.startsWith('Run')) return done === 0 ? call('jobs', 'run', {}) : { type: 'finish', result: history[0]!.output }
+    if (prompt.startsWith('Run'))
+      return done === 0 ? call('jobs', 'run', {}) : { type: 'finish', result: history[0]!.output }
     if (done === 0) return call('weather', 'current', { city: 'Lisbon' })
     if (done === 1) return call('crm', 'find_contact', { name: 'Ada' })
     return { type: 'finish', result: { weather: history[0]!.output, contact: history[1]!.output } }
@@ -120,14 +170,18 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   const api = async (path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const response = await fetch(`${origin}/v1${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     expect(response.status, `${path}: ${response.status}`).toBeLessThan(300)
     return (await response.json()) as Record<string, unknown>
   }
   // ?wait answers once the task is finished or waiting; the running job would hold it for the full wait.
-  const create = async (prompt: string, extra: Record<string, unknown> = {}, wait = 10): Promise<string> => ((await api(`/tasks?wait=${wait}`, { prompt, ...extra })) as { id: string }).id
+  const create = async (prompt: string, extra: Record<string, unknown> = {}, wait = 10): Promise<string> =>
+    ((await api(`/tasks?wait=${wait}`, { prompt, ...extra })) as { id: string }).id
   /**
    * Waits until the list shows exactly these tasks. The page's CSP forbids eval, so the check is a
    * function, typed by hand (no DOM types here). It polls on a timer: headless Chromium draws no
@@ -135,18 +189,39 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
    * wait forever for a list that is already right.
    */
   const rowsAre = (expected: string[]): Promise<unknown> =>
-    page.waitForFunction((want) => {
-      const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }> } }
-      return JSON.stringify(Array.from(document.querySelectorAll('tbody tr'), (row) => row.getAttribute('data-task')).sort()) === want
-    }, JSON.stringify([...expected].sort()), { polling: 100 })
+    page.waitForFunction(
+      (want) => {
+        const { document } = globalThis as unknown as {
+          document: { querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }> }
+        }
+        return (
+          JSON.stringify(
+            Array.from(document.querySelectorAll('tbody tr'), (row) => row.getAttribute('data-task')).sort(),
+          ) === want
+        )
+      },
+      JSON.stringify([...expected].sort()),
+      { polling: 100 },
+    )
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    runtime = createRuntime({ tools, planner, middleware: [consent], limits: { retryMinDelayMs: 60, retryMaxDelayMs: 120 } })
-    handler = createHandler(runtime, { keys: [{ key: KEY }], dashboard: true, rateLimit: { requestsPerMinute: 10_000 } })
+    runtime = createRuntime({
+      tools,
+      planner,
+      middleware: [consent],
+      limits: { retryMinDelayMs: 60, retryMaxDelayMs: 120 },
+    })
+    handler = createHandler(runtime, {
+      keys: [{ key: KEY }],
+      dashboard: true,
+      rateLimit: { requestsPerMinute: 10_000 },
+    })
     server = createNodeServer(handler)
-    origin = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
+    origin = await new Promise((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    )
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1200, height: 760 } })
     // Generous: CI runs this beside the other test files on two cores.
@@ -156,14 +231,23 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     })
     page.on('pageerror', (error) => problems.push(error.message))
 
-    await api('/subagents', { name: 'ops-agent', prompt: 'Reports on the weather and looks up contacts in the CRM', tools: ['weather', 'crm'] })
+    await api('/subagents', {
+      name: 'ops-agent',
+      prompt: 'Reports on the weather and looks up contacts in the CRM',
+      tools: ['weather', 'crm'],
+    })
     await api('/subagents', { name: 'mail-agent', prompt: 'Emails reports to customers', tools: ['mailer'] })
-    ids['complete'] = await create('Weather in Lisbon and Ada’s contact', { sub_agent: 'ops-agent', user_id: 'user_ada' })
+    ids['complete'] = await create('Weather in Lisbon and Ada’s contact', {
+      sub_agent: 'ops-agent',
+      user_id: 'user_ada',
+    })
     ids['failed'] = await create('Fail the weekly report', { sub_agent: 'ops-agent', user_id: 'user_bob' })
     ids['input'] = await create('Ask which city, then report its weather', { user_id: 'user_ada' })
     ids['approval'] = await create('Email Ada her report', { sub_agent: 'mail-agent', user_id: 'user_ada' })
     ids['running'] = await create('Run the nightly job', { user_id: 'user_cy' }, 0)
-    ids['consent'] = await create('Calendar https://accounts.example.com/oauth?state=abc&scope=calendar', { user_id: 'user_ada' })
+    ids['consent'] = await create('Calendar https://accounts.example.com/oauth?state=abc&scope=calendar', {
+      user_id: 'user_ada',
+    })
     ids['consentScript'] = await create('Calendar javascript:alert(1)', { user_id: 'user_ada' })
     ids['xss'] = await create(XSS, { sub_agent: 'ops-agent', user_id: 'user_eve' })
   }, 60_000)
@@ -188,7 +272,13 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     expect(problems.splice(0)).toEqual([expect.stringContaining('401')])
     await page.fill('#api-key', KEY)
     await page.click('button[type=submit]')
-    for (const [state, status] of [['complete', 'complete'], ['failed', 'failed'], ['input', 'waiting'], ['approval', 'waiting'], ['running', 'running']]) {
+    for (const [state, status] of [
+      ['complete', 'complete'],
+      ['failed', 'failed'],
+      ['input', 'waiting'],
+      ['approval', 'waiting'],
+      ['running', 'running'],
+    ]) {
       await page.waitForSelector(`tr[data-task="${ids[state!]}"][data-status="${status}"]`)
     }
     await page.waitForSelector('.live-live')
@@ -211,13 +301,19 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   it('shows a finished task’s prompt, result and its trace as a waterfall with the retry visible', async () => {
     await page.goto(`${origin}/dashboard/#/tasks/${ids['complete']}`)
     await page.waitForSelector('.waterfall')
-    const steps = await Promise.all((await page.locator('.wf-row[data-step]').all()).map((row) => row.getAttribute('data-step')))
+    const steps = await Promise.all(
+      (await page.locator('.wf-row[data-step]').all()).map((row) => row.getAttribute('data-step')),
+    )
     expect(steps).toEqual(expect.arrayContaining(['weather.current', 'crm.find_contact']))
     const crm = page.locator('.wf-row[data-step="crm.find_contact"]')
     expect(await crm.locator('.tag.retry').textContent()).toBe('1 retry')
     expect(await crm.getAttribute('title')).toMatch(/attempt 1 failed \(transient\)/)
     // Bars sit on one time axis: the CRM call starts after the weather call.
-    const [weatherBox, crmBox] = await Promise.all(['weather.current', 'crm.find_contact'].map((step) => page.locator(`.wf-row[data-step="${step}"] .wf-bar`).boundingBox()))
+    const [weatherBox, crmBox] = await Promise.all(
+      ['weather.current', 'crm.find_contact'].map((step) =>
+        page.locator(`.wf-row[data-step="${step}"] .wf-bar`).boundingBox(),
+      ),
+    )
     expect(crmBox!.x).toBeGreaterThan(weatherBox!.x + weatherBox!.width - 2)
     expect(await page.textContent('.result')).toContain('ada@example.com')
     await shot('task-complete')
@@ -257,7 +353,9 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   it('shows the consent URL of a task waiting for consent, as a link only when it is http(s)', async () => {
     await page.goto(`${origin}/dashboard/#/tasks/${ids['consent']}`)
     await page.waitForSelector('.waiting[data-reason="oauth_consent_required"]')
-    expect(await page.getAttribute('a.consent-url', 'href')).toBe('https://accounts.example.com/oauth?state=abc&scope=calendar')
+    expect(await page.getAttribute('a.consent-url', 'href')).toBe(
+      'https://accounts.example.com/oauth?state=abc&scope=calendar',
+    )
     await shot('task-waiting-consent')
     await page.goto(`${origin}/dashboard/#/tasks/${ids['consentScript']}`)
     await page.waitForSelector('.waiting[data-reason="oauth_consent_required"]')

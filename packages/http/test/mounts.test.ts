@@ -38,16 +38,28 @@ function listenExpress(app: ReturnType<typeof express>): Promise<Server> {
 /** The same round trip through every mount: create a task, read it back, load the dashboard, and fall through to the host app elsewhere. */
 async function exercise(origin: string, hostRoute: boolean): Promise<void> {
   const auth = { authorization: `Bearer ${KEY}` }
-  const created = await fetch(`${origin}/v1/tasks`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'finish at once' }) })
+  const created = await fetch(`${origin}/v1/tasks`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: 'finish at once' }),
+  })
   expect(created.status).toBe(201)
   expect(created.headers.get('x-ratelimit-limit')).toBe('100')
   const { id } = (await created.json()) as { id: string }
   const read = await fetch(`${origin}/v1/tasks/${id}`, { headers: auth })
   expect(read.status).toBe(200)
   expect(await read.json()).toMatchObject({ id })
-  const unsupported = await fetch(`${origin}/v1/tasks`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'hello' })
+  const unsupported = await fetch(`${origin}/v1/tasks`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/plain' },
+    body: 'hello',
+  })
   expect(unsupported.status).toBe(415)
-  const bad = await fetch(`${origin}/v1/tasks`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{oops' })
+  const bad = await fetch(`${origin}/v1/tasks`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: '{oops',
+  })
   expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } })
   expect((await fetch(`${origin}/v1/nope`, { headers: auth })).status).toBe(404)
   // The dashboard lives outside the API prefix; every mount routes it too.
@@ -78,7 +90,11 @@ describe('mounts', () => {
     app.use(express.json())
     app.use(createExpressMiddleware(newHandler()))
     const origin = track(await listenExpress(app))
-    const created = await fetch(`${origin}/v1/tasks`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'parsed first' }) })
+    const created = await fetch(`${origin}/v1/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'parsed first' }),
+    })
     expect(created.status).toBe(201)
     expect(await created.json()).toMatchObject({ prompt: 'parsed first' })
   })

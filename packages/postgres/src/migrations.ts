@@ -92,8 +92,12 @@ export async function migrate(connection: PostgresConnection, schema: string, qu
   await connection.transaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`inboard:${schema}`])
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`)
-    await client.query(`CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quoted}.schema_migrations`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    )
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${quoted}.schema_migrations`,
+    )
     const current = rows[0]?.version ?? 0
     if (current > SCHEMA_VERSION) {
       throw new InboardError(

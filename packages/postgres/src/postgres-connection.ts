@@ -3,7 +3,8 @@ import pg from 'pg'
 import type { PostgresClient, PostgresPool, PostgresResult } from './postgres-pool.js'
 
 /** Where to connect: a connection string (the storage owns its pool) or the app's own pool. */
-export type PostgresTarget = { connectionString: string; pool?: undefined } | { pool: PostgresPool; connectionString?: undefined }
+export type PostgresTarget =
+  { connectionString: string; pool?: undefined } | { pool: PostgresPool; connectionString?: undefined }
 
 /** How long the first connection may take before start-up fails. */
 const CONNECT_TIMEOUT_MS = 5_000
@@ -15,10 +16,13 @@ function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code === 'string') {
     if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code))
+      return true
   }
   const message = error instanceof Error ? error.message : ''
-  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message)
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    message,
+  )
 }
 
 function hostOf(target: PostgresTarget): string {
@@ -54,7 +58,13 @@ export class PostgresConnection {
   constructor(target: PostgresTarget, poolSize: number) {
     this.host = hostOf(target)
     this.#ownsPool = target.pool === undefined
-    this.#pool = target.pool ?? new pg.Pool({ connectionString: target.connectionString, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+    this.#pool =
+      target.pool ??
+      new pg.Pool({
+        connectionString: target.connectionString,
+        max: poolSize,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      })
     this.#pool.on('error', this.#onPoolError)
   }
 
@@ -68,11 +78,15 @@ export class PostgresConnection {
     try {
       await this.#pool.query('SELECT 1')
     } catch (error) {
-      throw new InboardError('storage_unavailable', `Postgres at ${this.host} is unreachable: ${error instanceof Error ? error.message : String(error)}`, {
-        recoverable: true,
-        suggestion: 'Check that Postgres is running and that the connection string is right.',
-        cause: error,
-      })
+      throw new InboardError(
+        'storage_unavailable',
+        `Postgres at ${this.host} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          recoverable: true,
+          suggestion: 'Check that Postgres is running and that the connection string is right.',
+          cause: error,
+        },
+      )
     }
   }
 

@@ -23,7 +23,14 @@ export class PostgresIdempotencyStorage implements IdempotencyStorage {
 
   async claim(id: IdempotencyKey, record: IdempotencyRecord, now: number): Promise<IdempotencyRecord | null> {
     await this.#sweep(now)
-    const params = [id.scope, id.key, record.fingerprint, record.response === null ? null : JSON.stringify(record.response), record.expiresAt, now]
+    const params = [
+      id.scope,
+      id.key,
+      record.fingerprint,
+      record.response === null ? null : JSON.stringify(record.response),
+      record.expiresAt,
+      now,
+    ]
     // Two tries: when a concurrent claim commits the row while this statement waits on it, the
     // statement's snapshot predates that row; the second statement sees it.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -40,7 +47,8 @@ export class PostgresIdempotencyStorage implements IdempotencyStorage {
       )
       const row = rows[0]
       if (row === undefined || row.stored) return null
-      if (row.fingerprint !== null) return { fingerprint: row.fingerprint, response: row.response, expiresAt: Number(row.expires_at) }
+      if (row.fingerprint !== null)
+        return { fingerprint: row.fingerprint, response: row.response, expiresAt: Number(row.expires_at) }
     }
     return null
   }
@@ -49,7 +57,13 @@ export class PostgresIdempotencyStorage implements IdempotencyStorage {
     await this.#db.query(
       `INSERT INTO ${this.#table} (scope, key, fingerprint, response, expires_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, response = excluded.response, expires_at = excluded.expires_at`,
-      [id.scope, id.key, record.fingerprint, record.response === null ? null : JSON.stringify(record.response), record.expiresAt],
+      [
+        id.scope,
+        id.key,
+        record.fingerprint,
+        record.response === null ? null : JSON.stringify(record.response),
+        record.expiresAt,
+      ],
     )
   }
 

@@ -38,7 +38,10 @@ export class PostgresKeyValueStore implements KeyValueStore {
   }
 
   async delete(key: string): Promise<boolean> {
-    const { rowCount } = await this.#db.query(`DELETE FROM ${this.#table} WHERE namespace = $1 AND key = $2`, [this.#namespace, key])
+    const { rowCount } = await this.#db.query(`DELETE FROM ${this.#table} WHERE namespace = $1 AND key = $2`, [
+      this.#namespace,
+      key,
+    ])
     return (rowCount ?? 0) > 0
   }
 

@@ -46,7 +46,18 @@ export class PostgresOutboxStorage implements OutboxStorage {
        ON CONFLICT (id) DO UPDATE SET event = excluded.event, task_id = excluded.task_id, url = excluded.url, body = excluded.body,
          attempts = excluded.attempts, created_at = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
          owner = excluded.owner, lease_expires_at = excluded.lease_expires_at`,
-      [delivery.id, delivery.event, delivery.taskId, delivery.url, delivery.body, delivery.attempts, delivery.createdAt, delivery.nextAttemptAt, delivery.owner, delivery.leaseExpiresAt],
+      [
+        delivery.id,
+        delivery.event,
+        delivery.taskId,
+        delivery.url,
+        delivery.body,
+        delivery.attempts,
+        delivery.createdAt,
+        delivery.nextAttemptAt,
+        delivery.owner,
+        delivery.leaseExpiresAt,
+      ],
     )
   }
 

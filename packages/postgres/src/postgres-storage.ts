@@ -42,7 +42,13 @@ export type PostgresStorageOptions =
 export function postgresStorage(options: PostgresStorageOptions): Storage {
   const schemaName = options.schema ?? DEFAULT_SCHEMA
   const schema = quoteSchema(schemaName)
-  const db = 'pool' in options && options.pool !== undefined ? new PostgresConnection({ pool: options.pool }, 0) : new PostgresConnection({ connectionString: (options as { connectionString: string }).connectionString }, (options as { poolSize?: number }).poolSize ?? 10)
+  const db =
+    'pool' in options && options.pool !== undefined
+      ? new PostgresConnection({ pool: options.pool }, 0)
+      : new PostgresConnection(
+          { connectionString: (options as { connectionString: string }).connectionString },
+          (options as { poolSize?: number }).poolSize ?? 10,
+        )
   let opening: Promise<void> | null = null
   let closing: Promise<void> | null = null
   return {

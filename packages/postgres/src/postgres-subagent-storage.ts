@@ -20,7 +20,10 @@ export class PostgresSubagentStorage implements SubagentStorage {
   }
 
   async get(key: SubagentKey): Promise<StoredSubagent | null> {
-    const { rows } = await this.#db.query<Row>(`SELECT account, data FROM ${this.#table} WHERE account IS NOT DISTINCT FROM $1 AND id = $2`, [key.account, key.id])
+    const { rows } = await this.#db.query<Row>(
+      `SELECT account, data FROM ${this.#table} WHERE account IS NOT DISTINCT FROM $1 AND id = $2`,
+      [key.account, key.id],
+    )
     return rows[0] === undefined ? null : fromRow(rows[0])
   }
 
@@ -28,21 +31,26 @@ export class PostgresSubagentStorage implements SubagentStorage {
     const { rows } =
       filter.account === undefined
         ? await this.#db.query<Row>(`SELECT account, data FROM ${this.#table} ORDER BY seq`)
-        : await this.#db.query<Row>(`SELECT account, data FROM ${this.#table} WHERE account IS NOT DISTINCT FROM $1 ORDER BY seq`, [filter.account])
+        : await this.#db.query<Row>(
+            `SELECT account, data FROM ${this.#table} WHERE account IS NOT DISTINCT FROM $1 ORDER BY seq`,
+            [filter.account],
+          )
     return rows.map(fromRow)
   }
 
   async put(subagent: StoredSubagent): Promise<void> {
     // The conflict target names the unique index that applies: NULLs never conflict in (account, id).
     const target = subagent.account === null ? '(id) WHERE account IS NULL' : '(account, id)'
-    await this.#db.query(`INSERT INTO ${this.#table} (account, id, data) VALUES ($1, $2, $3) ON CONFLICT ${target} DO UPDATE SET data = excluded.data`, [
-      subagent.account,
-      subagent.id,
-      JSON.stringify(subagent),
-    ])
+    await this.#db.query(
+      `INSERT INTO ${this.#table} (account, id, data) VALUES ($1, $2, $3) ON CONFLICT ${target} DO UPDATE SET data = excluded.data`,
+      [subagent.account, subagent.id, JSON.stringify(subagent)],
+    )
   }
 
   async remove(key: SubagentKey): Promise<void> {
-    await this.#db.query(`DELETE FROM ${this.#table} WHERE account IS NOT DISTINCT FROM $1 AND id = $2`, [key.account, key.id])
+    await this.#db.query(`DELETE FROM ${this.#table} WHERE account IS NOT DISTINCT FROM $1 AND id = $2`, [
+      key.account,
+      key.id,
+    ])
   }
 }

@@ -1,5 +1,14 @@
 import { InboardError } from '@inboard/core'
-import type { Page, PageRequest, StoredTask, StoredTaskFilter, TaskClaimOptions, TaskPruneOptions, TaskStorage, TaskUpdateResult } from '@inboard/core'
+import type {
+  Page,
+  PageRequest,
+  StoredTask,
+  StoredTaskFilter,
+  TaskClaimOptions,
+  TaskPruneOptions,
+  TaskStorage,
+  TaskUpdateResult,
+} from '@inboard/core'
 import type { PostgresConnection } from './postgres-connection.js'
 import { StatementBatch } from './statement-batch.js'
 
@@ -19,7 +28,20 @@ interface TaskRow {
   data: TaskData
 }
 
-type TaskData = Omit<StoredTask, 'id' | 'status' | 'version' | 'owner' | 'leaseExpiresAt' | 'createdAt' | 'endedAt' | 'subAgent' | 'userId' | 'account' | 'priority'>
+type TaskData = Omit<
+  StoredTask,
+  | 'id'
+  | 'status'
+  | 'version'
+  | 'owner'
+  | 'leaseExpiresAt'
+  | 'createdAt'
+  | 'endedAt'
+  | 'subAgent'
+  | 'userId'
+  | 'account'
+  | 'priority'
+>
 
 const TERMINAL = ['complete', 'failed', 'cancelled']
 
@@ -46,14 +68,53 @@ function fromRow(row: TaskRow): StoredTask {
 }
 
 function dataOf(task: StoredTask): string {
-  const { id: _id, status: _s, version: _v, owner: _o, leaseExpiresAt: _l, createdAt: _c, endedAt: _e, subAgent: _a, userId: _u, account: _ac, priority: _p, ...data } = task
+  const {
+    id: _id,
+    status: _s,
+    version: _v,
+    owner: _o,
+    leaseExpiresAt: _l,
+    createdAt: _c,
+    endedAt: _e,
+    subAgent: _a,
+    userId: _u,
+    account: _ac,
+    priority: _p,
+    ...data
+  } = task
   return JSON.stringify(data)
 }
 
 /** The columns a task is written to, in the order of the statements' parameters. */
-const COLUMNS = ['id', 'version', 'status', 'owner', 'lease_expires_at', 'created_at', 'ended_at', 'sub_agent', 'user_id', 'account', 'priority', 'data'] as const
+const COLUMNS = [
+  'id',
+  'version',
+  'status',
+  'owner',
+  'lease_expires_at',
+  'created_at',
+  'ended_at',
+  'sub_agent',
+  'user_id',
+  'account',
+  'priority',
+  'data',
+] as const
 /** Their types as arrays, for `unnest` (JSON travels as text and is cast when written). */
-const UNNEST_TYPES = ['text', 'int', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text', 'smallint', 'text']
+const UNNEST_TYPES = [
+  'text',
+  'int',
+  'text',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'text',
+  'text',
+  'text',
+  'smallint',
+  'text',
+]
 
 /** `$1::text[], $2::int[], …` */
 function arrayParams(types: readonly string[]): string {
@@ -67,7 +128,18 @@ function columnsOf(rows: unknown[][]): unknown[][] {
 
 /** Column values in the order of {@link COLUMNS}, after `id` and `version`. */
 function values(task: StoredTask): unknown[] {
-  return [task.status, task.owner, task.leaseExpiresAt, task.createdAt, task.endedAt, task.subAgent, task.userId, task.account, task.priority, dataOf(task)]
+  return [
+    task.status,
+    task.owner,
+    task.leaseExpiresAt,
+    task.createdAt,
+    task.endedAt,
+    task.subAgent,
+    task.userId,
+    task.account,
+    task.priority,
+    dataOf(task),
+  ]
 }
 
 /** Tasks in one table, listed through its indexes and claimed with `FOR UPDATE SKIP LOCKED`. */
@@ -77,14 +149,25 @@ export class PostgresTaskStorage implements TaskStorage {
 
   // Group commit: a task's writes never overlap (the runtime sends one at a time), so each batch
   // holds distinct tasks; under load, tens of them share one statement and one commit.
-  readonly #inserts = new StatementBatch<StoredTask, Error | null>((tasks) => this.#insertBatch(tasks), { maxInFlight: 2, maxSize: 200, keyOf: (task) => task.id })
-  readonly #updates = new StatementBatch<{ task: StoredTask; expected: number }, TaskUpdateResult>((writes) => this.#updateBatch(writes), {
+  readonly #inserts = new StatementBatch<StoredTask, Error | null>((tasks) => this.#insertBatch(tasks), {
+    maxInFlight: 2,
+    maxSize: 200,
+    keyOf: (task) => task.id,
+  })
+  readonly #updates = new StatementBatch<{ task: StoredTask; expected: number }, TaskUpdateResult>(
+    (writes) => this.#updateBatch(writes),
+    {
+      maxInFlight: 3,
+      maxSize: 200,
+      keyOf: (write) => write.task.id,
+    },
+  )
+
+  readonly #gets = new StatementBatch<string, StoredTask | null>((ids) => this.#getBatch(ids), {
     maxInFlight: 3,
     maxSize: 200,
-    keyOf: (write) => write.task.id,
+    keyOf: (id) => id,
   })
-
-  readonly #gets = new StatementBatch<string, StoredTask | null>((ids) => this.#getBatch(ids), { maxInFlight: 3, maxSize: 200, keyOf: (id) => id })
 
   constructor(db: PostgresConnection, schema: string) {
     this.#db = db
@@ -110,14 +193,25 @@ export class PostgresTaskStorage implements TaskStorage {
         // One bad row (a duplicate id) refuses the statement: find it by inserting each alone.
       }
     }
-    return Promise.all(tasks.map((task) => this.#insertOne(task).then(() => null, (error: unknown) => (error instanceof Error ? error : new Error(String(error))))))
+    return Promise.all(
+      tasks.map((task) =>
+        this.#insertOne(task).then(
+          () => null,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        ),
+      ),
+    )
   }
 
   async #insertOne(task: StoredTask): Promise<void> {
     try {
-      await this.#db.query(`INSERT INTO ${this.#table} (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [task.id, task.version, ...values(task)])
+      await this.#db.query(
+        `INSERT INTO ${this.#table} (${COLUMNS.join(', ')}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [task.id, task.version, ...values(task)],
+      )
     } catch (error) {
-      if ((error as { code?: unknown }).code === '23505') throw new InboardError('storage_conflict', `A task with id ${task.id} already exists`, { cause: error })
+      if ((error as { code?: unknown }).code === '23505')
+        throw new InboardError('storage_conflict', `A task with id ${task.id} already exists`, { cause: error })
       throw error
     }
   }
@@ -154,7 +248,10 @@ export class PostgresTaskStorage implements TaskStorage {
     const refused = writes.filter(({ task }) => !written.has(task.id)).map(({ task }) => task.id)
     const current = new Map<string, number>()
     if (refused.length > 0) {
-      const found = await this.#db.query<{ id: string; version: number }>(`SELECT id, version FROM ${this.#table} WHERE id = ANY($1::text[])`, [refused])
+      const found = await this.#db.query<{ id: string; version: number }>(
+        `SELECT id, version FROM ${this.#table} WHERE id = ANY($1::text[])`,
+        [refused],
+      )
       for (const row of found.rows) current.set(row.id, row.version)
     }
     return writes.map(({ task }) => {
@@ -192,7 +289,10 @@ export class PostgresTaskStorage implements TaskStorage {
   }
 
   async prune(options: TaskPruneOptions): Promise<number> {
-    const old = await this.#db.query(`DELETE FROM ${this.#table} WHERE status = ANY($1::text[]) AND ended_at < $2`, [TERMINAL, options.endedBefore])
+    const old = await this.#db.query(`DELETE FROM ${this.#table} WHERE status = ANY($1::text[]) AND ended_at < $2`, [
+      TERMINAL,
+      options.endedBefore,
+    ])
     const over = await this.#db.query(
       `DELETE FROM ${this.#table} WHERE id IN (
          SELECT id FROM ${this.#table} WHERE status = ANY($1::text[]) ORDER BY ended_at DESC NULLS LAST, seq DESC OFFSET $2
@@ -226,7 +326,10 @@ export class PostgresTaskStorage implements TaskStorage {
 
   async renew(owner: string, ids: readonly string[], until: number): Promise<string[]> {
     if (ids.length === 0) return []
-    const { rows } = await this.#db.query<{ id: string }>(`UPDATE ${this.#table} SET lease_expires_at = $3 WHERE owner = $1 AND id = ANY($2::text[]) RETURNING id`, [owner, ids, until])
+    const { rows } = await this.#db.query<{ id: string }>(
+      `UPDATE ${this.#table} SET lease_expires_at = $3 WHERE owner = $1 AND id = ANY($2::text[]) RETURNING id`,
+      [owner, ids, until],
+    )
     return rows.map((row) => row.id)
   }
 }

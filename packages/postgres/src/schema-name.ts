@@ -9,7 +9,11 @@ export const DEFAULT_SCHEMA = 'inboard'
  */
 export function quoteSchema(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw new InboardError('invalid_request', `schema must be a lower-case Postgres identifier (letters, digits, _), got ${JSON.stringify(name)}`, { param: 'schema' })
+    throw new InboardError(
+      'invalid_request',
+      `schema must be a lower-case Postgres identifier (letters, digits, _), got ${JSON.stringify(name)}`,
+      { param: 'schema' },
+    )
   }
   return `"${name}"`
 }

@@ -12,14 +12,20 @@ if (missing === null) {
   // dropped at the end.
   const schema = uniqueName('inboard_conformance')
   afterAll(async () => dropSchema(schema))
-  describeStorageConformance('postgresStorage', () => postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 4 }), {
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL })
-      await client.connect()
-      await client.query(`TRUNCATE "${schema}".tasks, "${schema}".subagents, "${schema}".key_values, "${schema}".idempotency, "${schema}".outbox RESTART IDENTITY`)
-      await client.end()
+  describeStorageConformance(
+    'postgresStorage',
+    () => postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 4 }),
+    {
+      cleanup: async () => {
+        const client = new pg.Client({ connectionString: POSTGRES_URL })
+        await client.connect()
+        await client.query(
+          `TRUNCATE "${schema}".tasks, "${schema}".subagents, "${schema}".key_values, "${schema}".idempotency, "${schema}".outbox RESTART IDENTITY`,
+        )
+        await client.end()
+      },
     },
-  })
+  )
 } else {
   describe.skip('postgresStorage (storage conformance)', () => {
     it(`needs Postgres: ${missing}`, () => undefined)

@@ -96,7 +96,9 @@ describe.skipIf(missing !== null)('postgresStorage on a real server', () => {
 
   it('migrates once when several processes open the same schema at the same moment', async () => {
     const schema = freshSchema()
-    const storages = Array.from({ length: 5 }, () => postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 2 }))
+    const storages = Array.from({ length: 5 }, () =>
+      postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 2 }),
+    )
     await Promise.all(storages.map(async (storage) => storage.open()))
     const client = new pg.Client({ connectionString: POSTGRES_URL })
     await client.connect()
@@ -108,13 +110,29 @@ describe.skipIf(missing !== null)('postgresStorage on a real server', () => {
 
   it('hands each expired task to exactly one of many concurrent claimers', async () => {
     const schema = freshSchema()
-    const storages = Array.from({ length: 4 }, () => postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 3 }))
+    const storages = Array.from({ length: 4 }, () =>
+      postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 3 }),
+    )
     await Promise.all(storages.map(async (storage) => storage.open()))
     const ids = Array.from({ length: 200 }, (_, i) => `task_claim${String(i).padStart(4, '0')}`)
-    await Promise.all(ids.map(async (id, i) => storages[0]!.tasks.insert(task(id, { createdAt: 1_000 + i, status: 'running', owner: 'dead', leaseExpiresAt: 5_000 }))))
+    await Promise.all(
+      ids.map(async (id, i) =>
+        storages[0]!.tasks.insert(
+          task(id, { createdAt: 1_000 + i, status: 'running', owner: 'dead', leaseExpiresAt: 5_000 }),
+        ),
+      ),
+    )
     const claims = await Promise.all(
       storages.flatMap((storage, s) =>
-        Array.from({ length: 6 }, async (_, c) => storage.tasks.claim({ owner: `p${s}c${c}`, statuses: ['pending', 'running'], now: 10_000, until: 40_000, limit: 20 })),
+        Array.from({ length: 6 }, async (_, c) =>
+          storage.tasks.claim({
+            owner: `p${s}c${c}`,
+            statuses: ['pending', 'running'],
+            now: 10_000,
+            until: 40_000,
+            limit: 20,
+          }),
+        ),
       ),
     )
     const claimed = claims.flat()
@@ -122,18 +140,40 @@ describe.skipIf(missing !== null)('postgresStorage on a real server', () => {
     expect(claimed.length).toBe(ids.length)
     expect(claimed.every((t) => t.version === 2 && t.leaseExpiresAt === 40_000)).toBe(true)
     // The previous owner's late write is refused: its version is stale.
-    await expect(storages[1]!.tasks.update(task(ids[0]!, { status: 'complete' }), 1)).resolves.toEqual({ ok: false, currentVersion: 2 })
+    await expect(storages[1]!.tasks.update(task(ids[0]!, { status: 'complete' }), 1)).resolves.toEqual({
+      ok: false,
+      currentVersion: 2,
+    })
     await Promise.all(storages.map(async (storage) => storage.close()))
   })
 
   it('hands each due webhook delivery to exactly one process', async () => {
     const schema = freshSchema()
-    const storages = Array.from({ length: 3 }, () => postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 3 }))
+    const storages = Array.from({ length: 3 }, () =>
+      postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 3 }),
+    )
     await Promise.all(storages.map(async (storage) => storage.open()))
     for (let i = 0; i < 60; i++) {
-      await storages[0]!.outbox.put({ id: `evt_${i}`, event: 'task.complete', taskId: `task_${i}`, url: 'https://example.test/hook', body: '{}', attempts: 0, createdAt: 1, nextAttemptAt: 1, owner: null, leaseExpiresAt: null })
+      await storages[0]!.outbox.put({
+        id: `evt_${i}`,
+        event: 'task.complete',
+        taskId: `task_${i}`,
+        url: 'https://example.test/hook',
+        body: '{}',
+        attempts: 0,
+        createdAt: 1,
+        nextAttemptAt: 1,
+        owner: null,
+        leaseExpiresAt: null,
+      })
     }
-    const claims = await Promise.all(storages.flatMap((storage, s) => [0, 1, 2].map(async (c) => storage.outbox.claim({ owner: `p${s}c${c}`, now: 10, until: 30_000, dueBy: 10, limit: 10 }))))
+    const claims = await Promise.all(
+      storages.flatMap((storage, s) =>
+        [0, 1, 2].map(async (c) =>
+          storage.outbox.claim({ owner: `p${s}c${c}`, now: 10, until: 30_000, dueBy: 10, limit: 10 }),
+        ),
+      ),
+    )
     const claimed = claims.flat().map((delivery) => delivery.id)
     expect(claimed.length).toBe(60)
     expect(new Set(claimed).size).toBe(60)
@@ -143,12 +183,19 @@ describe.skipIf(missing !== null)('postgresStorage on a real server', () => {
   it('survives its connections being dropped: writes fail as recoverable, then succeed again after reconnecting', async () => {
     const schema = freshSchema()
     const application = uniqueName('inboard_drop')
-    const storage = postgresStorage({ connectionString: `${POSTGRES_URL}?application_name=${application}`, schema, poolSize: 3 })
+    const storage = postgresStorage({
+      connectionString: `${POSTGRES_URL}?application_name=${application}`,
+      schema,
+      poolSize: 3,
+    })
     await storage.open()
     await Promise.all([1, 2, 3].map(async (i) => storage.tasks.insert(task(`task_before${i}`))))
     const admin = new pg.Client({ connectionString: POSTGRES_URL })
     await admin.connect()
-    const { rows } = await admin.query<{ killed: boolean }>('SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1', [application])
+    const { rows } = await admin.query<{ killed: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1',
+      [application],
+    )
     await admin.end()
     expect(rows.length).toBeGreaterThan(0)
 

@@ -14,11 +14,24 @@ async function writeVersionOneSchema(): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL })
   await client.connect()
   await client.query(`CREATE SCHEMA "${schema}"`)
-  await client.query(`CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+  await client.query(
+    `CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+  )
   await client.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES (1)`)
-  await client.query(`CREATE TABLE "${schema}".subagents (id text PRIMARY KEY, seq bigint GENERATED ALWAYS AS IDENTITY, data json NOT NULL)`)
+  await client.query(
+    `CREATE TABLE "${schema}".subagents (id text PRIMARY KEY, seq bigint GENERATED ALWAYS AS IDENTITY, data json NOT NULL)`,
+  )
   for (const id of ['crm', 'mail']) {
-    const data = { id, prompt: `${id} work`, type: 'custom', tools: null, status: 'deployed', createdAt: 1, updatedAt: 1, deletedAt: null }
+    const data = {
+      id,
+      prompt: `${id} work`,
+      type: 'custom',
+      tools: null,
+      status: 'deployed',
+      createdAt: 1,
+      updatedAt: 1,
+      deletedAt: null,
+    }
     await client.query(`INSERT INTO "${schema}".subagents (id, data) VALUES ($1, $2)`, [id, JSON.stringify(data)])
   }
   await client.end()
@@ -33,14 +46,43 @@ describe.skipIf(missing !== null)('subagents in a Postgres schema written before
       [null, 'crm'],
       [null, 'mail'],
     ])
-    expect(await storage.subagents.get({ account: null, id: 'crm' })).toMatchObject({ account: null, prompt: 'crm work' })
-    await storage.subagents.put({ id: 'crm', account: 'acme:live', prompt: 'acme crm', type: 'custom', tools: null, status: 'deployed', createdAt: 2, updatedAt: 2, deletedAt: null })
-    await storage.subagents.put({ id: 'crm', account: null, prompt: 'crm, updated', type: 'custom', tools: null, status: 'deployed', createdAt: 1, updatedAt: 3, deletedAt: null })
-    expect((await storage.subagents.list()).map((subagent) => subagent.prompt)).toEqual(['crm, updated', 'mail work', 'acme crm'])
+    expect(await storage.subagents.get({ account: null, id: 'crm' })).toMatchObject({
+      account: null,
+      prompt: 'crm work',
+    })
+    await storage.subagents.put({
+      id: 'crm',
+      account: 'acme:live',
+      prompt: 'acme crm',
+      type: 'custom',
+      tools: null,
+      status: 'deployed',
+      createdAt: 2,
+      updatedAt: 2,
+      deletedAt: null,
+    })
+    await storage.subagents.put({
+      id: 'crm',
+      account: null,
+      prompt: 'crm, updated',
+      type: 'custom',
+      tools: null,
+      status: 'deployed',
+      createdAt: 1,
+      updatedAt: 3,
+      deletedAt: null,
+    })
+    expect((await storage.subagents.list()).map((subagent) => subagent.prompt)).toEqual([
+      'crm, updated',
+      'mail work',
+      'acme crm',
+    ])
     await storage.close()
     const client = new pg.Client({ connectionString: POSTGRES_URL })
     await client.connect()
-    const { rows } = await client.query<{ version: number }>(`SELECT max(version) AS version FROM "${schema}".schema_migrations`)
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT max(version) AS version FROM "${schema}".schema_migrations`,
+    )
     await client.end()
     expect(rows[0]!.version).toBe(SCHEMA_VERSION)
   })

@@ -41,13 +41,15 @@ export class Connection {
 
   /** Runs `write` in the current batch; resolves after the batch committed. */
   write<T>(write: () => T): Promise<T> {
-    if (this.#commits === null || this.#closed) return Promise.reject(this.#unusable(this.#closed ? 'is closed' : 'is not open'))
+    if (this.#commits === null || this.#closed)
+      return Promise.reject(this.#unusable(this.#closed ? 'is closed' : 'is not open'))
     return this.#commits.write(write)
   }
 
   /** Runs `read` once the writes issued before it committed. */
   read<T>(read: () => T): Promise<T> {
-    if (this.#commits === null || this.#closed) return Promise.reject(this.#unusable(this.#closed ? 'is closed' : 'is not open'))
+    if (this.#commits === null || this.#closed)
+      return Promise.reject(this.#unusable(this.#closed ? 'is closed' : 'is not open'))
     if (!this.#commits.pending) return this.#run(read)
     return this.#commits.settled().then(() => this.#run(read))
   }

@@ -23,11 +23,14 @@ export class KeyValueTable implements KeyValueStore {
 
   get<T = unknown>(key: string): Promise<T | undefined> {
     return this.#connection.read(() => {
-      const row = this.#statements().get.get(this.#namespace, key) as { value: string; expires_at: number | null } | undefined
+      const row = this.#statements().get.get(this.#namespace, key) as
+        { value: string; expires_at: number | null } | undefined
       if (row === undefined) return undefined
       const now = Date.now()
       if (row.expires_at !== null && row.expires_at <= now) {
-        void this.#connection.write(() => this.#statements().deleteExpired.run(this.#namespace, key, now)).catch(() => undefined)
+        void this.#connection
+          .write(() => this.#statements().deleteExpired.run(this.#namespace, key, now))
+          .catch(() => undefined)
         return undefined
       }
       return JSON.parse(row.value) as T

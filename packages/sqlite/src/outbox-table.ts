@@ -27,7 +27,13 @@ export class OutboxTable implements OutboxStorage {
 
   put(delivery: OutboxDelivery): Promise<void> {
     const { owner, leaseExpiresAt, ...rest } = delivery
-    const params = { id: delivery.id, next_attempt_at: delivery.nextAttemptAt, owner, lease_expires_at: leaseExpiresAt, delivery: JSON.stringify(rest) }
+    const params = {
+      id: delivery.id,
+      next_attempt_at: delivery.nextAttemptAt,
+      owner,
+      lease_expires_at: leaseExpiresAt,
+      delivery: JSON.stringify(rest),
+    }
     return this.#connection.write(() => {
       this.#statements().put.run(params)
     })
@@ -40,7 +46,13 @@ export class OutboxTable implements OutboxStorage {
   }
 
   claim(options: OutboxClaimOptions): Promise<OutboxDelivery[]> {
-    const params = { owner: options.owner, until: options.until, due_by: options.dueBy, now: options.now, limit: options.limit }
+    const params = {
+      owner: options.owner,
+      until: options.until,
+      due_by: options.dueBy,
+      now: options.now,
+      limit: options.limit,
+    }
     return this.#connection.write(() => {
       const rows = this.#statements().claim.all(params) as (OutboxRow & { next_attempt_at: number })[]
       return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at).map(toDelivery)

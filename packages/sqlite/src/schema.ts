@@ -118,13 +118,15 @@ export interface MigrationResult {
  * newer version number when the file is ahead of this code (nothing is changed then).
  */
 export function migrate(db: BetterSqlite3.Database): MigrationResult {
-  return db.transaction((): MigrationResult => {
-    const from = db.pragma('user_version', { simple: true }) as number
-    if (from > SCHEMA_VERSION) return { from, to: from }
-    for (let version = from; version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version]!)
-    // Written even when nothing changed: it is the write that proves the file is writable now,
-    // rather than at the first task.
-    db.pragma(`user_version = ${SCHEMA_VERSION}`)
-    return { from, to: SCHEMA_VERSION }
-  }).immediate()
+  return db
+    .transaction((): MigrationResult => {
+      const from = db.pragma('user_version', { simple: true }) as number
+      if (from > SCHEMA_VERSION) return { from, to: from }
+      for (let version = from; version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version]!)
+      // Written even when nothing changed: it is the write that proves the file is writable now,
+      // rather than at the first task.
+      db.pragma(`user_version = ${SCHEMA_VERSION}`)
+      return { from, to: SCHEMA_VERSION }
+    })
+    .immediate()
 }

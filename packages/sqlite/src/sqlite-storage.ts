@@ -38,7 +38,10 @@ export interface SqliteStorage extends Storage {
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < 0) throw new InboardError('invalid_request', `${name} must be a non-negative integer, got ${String(value)}`, { param: name })
+  if (!Number.isInteger(value) || value < 0)
+    throw new InboardError('invalid_request', `${name} must be a non-negative integer, got ${String(value)}`, {
+      param: name,
+    })
   return value
 }
 
@@ -59,7 +62,8 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * const runtime = createRuntime({ tools, storage: sqliteStorage({ path: './inboard.db' }) })
  */
 export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
-  if (typeof options.path !== 'string' || options.path === '') throw new InboardError('invalid_request', 'sqliteStorage needs a path', { param: 'path' })
+  if (typeof options.path !== 'string' || options.path === '')
+    throw new InboardError('invalid_request', 'sqliteStorage needs a path', { param: 'path' })
   const connection = new Connection({
     path: options.path,
     busyTimeoutMs: positiveInteger('busyTimeoutMs', options.busyTimeoutMs, 5_000),

@@ -58,8 +58,12 @@ function prepare(db: BetterSqlite3.Database) {
     list: db.prepare('SELECT account, record FROM subagents ORDER BY seq'),
     listAccount: db.prepare('SELECT account, record FROM subagents WHERE account IS ? ORDER BY seq'),
     // ON CONFLICT keeps the row (and its seq), so a replaced subagent keeps its place in the list.
-    put: db.prepare('INSERT INTO subagents (account, id, record) VALUES (?, ?, ?) ON CONFLICT (account, id) DO UPDATE SET record = excluded.record'),
-    putUnscoped: db.prepare('INSERT INTO subagents (account, id, record) VALUES (NULL, ?, ?) ON CONFLICT (id) WHERE account IS NULL DO UPDATE SET record = excluded.record'),
+    put: db.prepare(
+      'INSERT INTO subagents (account, id, record) VALUES (?, ?, ?) ON CONFLICT (account, id) DO UPDATE SET record = excluded.record',
+    ),
+    putUnscoped: db.prepare(
+      'INSERT INTO subagents (account, id, record) VALUES (NULL, ?, ?) ON CONFLICT (id) WHERE account IS NULL DO UPDATE SET record = excluded.record',
+    ),
     remove: db.prepare('DELETE FROM subagents WHERE account IS ? AND id = ?'),
   }
 }

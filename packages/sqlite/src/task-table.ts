@@ -23,7 +23,14 @@ interface TaskRow {
   record: string
 }
 
-const STATUSES: ReadonlySet<string> = new Set<TaskStatus>(['pending', 'running', 'waiting', 'complete', 'failed', 'cancelled'])
+const STATUSES: ReadonlySet<string> = new Set<TaskStatus>([
+  'pending',
+  'running',
+  'waiting',
+  'complete',
+  'failed',
+  'cancelled',
+])
 const COLUMNS = 'seq, created_at, version, owner, lease_expires_at, record'
 
 /** The JSON part of a row: the task without the fields that live in their own columns. */
@@ -58,12 +65,18 @@ export class TaskTable implements TaskStorage {
   }
 
   insert(task: StoredTask): Promise<void> {
-    const params = { ...columnsOf(task), version: task.version, owner: task.owner, lease_expires_at: task.leaseExpiresAt }
+    const params = {
+      ...columnsOf(task),
+      version: task.version,
+      owner: task.owner,
+      lease_expires_at: task.leaseExpiresAt,
+    }
     return this.#connection.write(() => {
       try {
         this.#statements().insert.run(params)
       } catch (error) {
-        if (isUniqueViolation(error)) throw new InboardError('storage_conflict', `A task with id ${task.id} is already stored`, { cause: error })
+        if (isUniqueViolation(error))
+          throw new InboardError('storage_conflict', `A task with id ${task.id} is already stored`, { cause: error })
         throw error
       }
     })
@@ -77,7 +90,12 @@ export class TaskTable implements TaskStorage {
   }
 
   update(task: StoredTask, expectedVersion: number): Promise<TaskUpdateResult> {
-    const params = { ...columnsOf(task), expected: expectedVersion, owner: task.owner, lease_expires_at: task.leaseExpiresAt }
+    const params = {
+      ...columnsOf(task),
+      expected: expectedVersion,
+      owner: task.owner,
+      lease_expires_at: task.leaseExpiresAt,
+    }
     return this.#connection.write((): TaskUpdateResult => {
       const s = this.#statements()
       // Who a task belongs to and when it was created do not change once it runs: leaving those
@@ -227,5 +245,8 @@ function listQuery(filter: StoredTaskFilter): { sql: string; params: Record<stri
     params['account'] = filter.account
   }
   const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
-  return { sql: `SELECT ${COLUMNS} FROM tasks ${clause} ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset`, params }
+  return {
+    sql: `SELECT ${COLUMNS} FROM tasks ${clause} ORDER BY created_at DESC, seq DESC LIMIT @limit OFFSET @offset`,
+    params,
+  }
 }

@@ -70,7 +70,13 @@ interface Phase {
   accepted?: number
 }
 
-const workerArgs = (mode: string, path: string, worker: WorkerId): string[] => [mode, path, base, worker.owner, String(worker.leaseMs)]
+const workerArgs = (mode: string, path: string, worker: WorkerId): string[] => [
+  mode,
+  path,
+  base,
+  worker.owner,
+  String(worker.leaseMs),
+]
 
 /** Runs the worker until the phase's kill point, then SIGKILLs it. Resolves with the ids it accepted. */
 async function runAndKill(path: string, phase: Phase): Promise<string[]> {
@@ -99,7 +105,12 @@ async function runAndKill(path: string, phase: Phase): Promise<string[]> {
       if (!reached && Date.now() - startedAt < STALL_MS) return
       clearInterval(timer)
       if (reached) resolve()
-      else reject(new Error(`the ${mode} worker did not reach its kill point in ${STALL_MS} ms: ${calls() - start} calls, ${accepted.length} tasks accepted, never idle`))
+      else
+        reject(
+          new Error(
+            `the ${mode} worker did not reach its kill point in ${STALL_MS} ms: ${calls() - start} calls, ${accepted.length} tasks accepted, never idle`,
+          ),
+        )
     }, 1)
     child.once('exit', (code) => {
       clearInterval(timer)
@@ -115,7 +126,8 @@ async function runAndKill(path: string, phase: Phase): Promise<string[]> {
 function openTasks(path: string): number {
   const db = new Database(path, { readonly: true })
   try {
-    return (db.prepare(`SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'running')`).get() as { n: number }).n
+    return (db.prepare(`SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'running')`).get() as { n: number })
+      .n
   } finally {
     db.close()
   }
@@ -133,7 +145,10 @@ async function resume(path: string, worker: WorkerId): Promise<Report> {
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
   // The worker gives recovery 20 s to settle every task, then answers the waiting ones.
   const timer = setTimeout(() => child.kill('SIGKILL'), STALL_MS + 20_000)
-  const [code, signal] = (await once(child, 'exit').finally(() => clearTimeout(timer))) as [number | null, NodeJS.Signals | null]
+  const [code, signal] = (await once(child, 'exit').finally(() => clearTimeout(timer))) as [
+    number | null,
+    NodeJS.Signals | null,
+  ]
   expect(signal, 'the resume worker did not finish and was killed').toBeNull()
   expect(code).toBe(0)
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Report
@@ -145,50 +160,57 @@ describe('a process killed with SIGKILL mid-run, started again on the same SQLit
   const another = (owner: string): WorkerId => ({ owner, leaseMs: 1_000 })
   it.each([
     { restarts: 'under the same lease owner (taking its tasks back at once)', workers: [same, same, same, same] },
-    { restarts: 'under a new lease owner each time (taking the tasks once their leases expire)', workers: ['a', 'b', 'c', 'd'].map((name) => another(`crash-worker-${name}`)) },
-  ])('loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points, restarted $restarts', async ({ workers }: { workers: WorkerId[] }) => {
-    const [first, second, third, last] = workers as [WorkerId, WorkerId, WorkerId, WorkerId]
-    const temp = await tempDir()
-    try {
-      const path = temp.file()
-      // Killed as it accepts its last tasks, with more of them open than one recovery claim takes
-      // (100: a restart with a lease owner id once claimed the first 100 again and again and never
-      // started), then twice more while recovering and running them.
-      const accepted = await runAndKill(path, { mode: 'run', worker: first, calls: 20, accepted: 180 })
-      expect(accepted.length).toBeGreaterThanOrEqual(180)
-      // The restart has more than one claim page of tasks to take back; fewer would not
-      // test that (the kill point is chosen so, with room: about 40 of 180 are done by then).
-      expect(openTasks(path)).toBeGreaterThan(100)
-      expect(await runAndKill(path, { mode: 'continue', worker: second, calls: 60 })).toEqual([])
-      expect(await runAndKill(path, { mode: 'continue', worker: third, calls: 40 })).toEqual([])
-      const report = await resume(path, last)
+    {
+      restarts: 'under a new lease owner each time (taking the tasks once their leases expire)',
+      workers: ['a', 'b', 'c', 'd'].map((name) => another(`crash-worker-${name}`)),
+    },
+  ])(
+    'loses no accepted task, leaves none running and runs no side effect twice, across three kills at different points, restarted $restarts',
+    async ({ workers }: { workers: WorkerId[] }) => {
+      const [first, second, third, last] = workers as [WorkerId, WorkerId, WorkerId, WorkerId]
+      const temp = await tempDir()
+      try {
+        const path = temp.file()
+        // Killed as it accepts its last tasks, with more of them open than one recovery claim takes
+        // (100: a restart with a lease owner id once claimed the first 100 again and again and never
+        // started), then twice more while recovering and running them.
+        const accepted = await runAndKill(path, { mode: 'run', worker: first, calls: 20, accepted: 180 })
+        expect(accepted.length).toBeGreaterThanOrEqual(180)
+        // The restart has more than one claim page of tasks to take back; fewer would not
+        // test that (the kill point is chosen so, with room: about 40 of 180 are done by then).
+        expect(openTasks(path)).toBeGreaterThan(100)
+        expect(await runAndKill(path, { mode: 'continue', worker: second, calls: 60 })).toEqual([])
+        expect(await runAndKill(path, { mode: 'continue', worker: third, calls: 40 })).toEqual([])
+        const report = await resume(path, last)
 
-      // Every accepted task is there, and recovery left none pending or running.
-      for (const id of accepted) expect(report.settled[id], id).toBeDefined()
-      const statuses = Object.values(report.settled).map((task) => task.status)
-      expect(statuses.filter((status) => status === 'pending' || status === 'running')).toEqual([])
-      expect(statuses.filter((status) => !['complete', 'waiting'].includes(status))).toEqual([])
-      expect(statuses.filter((status) => status === 'waiting').length).toBeGreaterThan(0)
-      // A charge that may or may not have happened waits for a person and says so.
-      for (const [id, task] of Object.entries(report.settled)) {
-        if (task.reason !== 'approval_required') continue
-        expect(task.message).toContain('may or may not have happened')
-        expect(report.interrupted[id]).toContain('charge')
-      }
-      // No task was charged twice: not by recovery, not after a person approved the repeat.
-      expect([...ledger.charges].filter(([, count]) => count > 1)).toEqual([])
+        // Every accepted task is there, and recovery left none pending or running.
+        for (const id of accepted) expect(report.settled[id], id).toBeDefined()
+        const statuses = Object.values(report.settled).map((task) => task.status)
+        expect(statuses.filter((status) => status === 'pending' || status === 'running')).toEqual([])
+        expect(statuses.filter((status) => !['complete', 'waiting'].includes(status))).toEqual([])
+        expect(statuses.filter((status) => status === 'waiting').length).toBeGreaterThan(0)
+        // A charge that may or may not have happened waits for a person and says so.
+        for (const [id, task] of Object.entries(report.settled)) {
+          if (task.reason !== 'approval_required') continue
+          expect(task.message).toContain('may or may not have happened')
+          expect(report.interrupted[id]).toContain('charge')
+        }
+        // No task was charged twice: not by recovery, not after a person approved the repeat.
+        expect([...ledger.charges].filter(([, count]) => count > 1)).toEqual([])
 
-      // Every waiting task resumed after sendInput and ended; only a charge a person declined to
-      // repeat (because the service had it) fails, with approval_denied.
-      expect(Object.keys(report.final).length).toBeGreaterThanOrEqual(accepted.length)
-      for (const [id, task] of Object.entries(report.final)) {
-        if (task.status === 'failed') {
-          expect(task.error, id).toBe('approval_denied')
-          expect(ledger.charges.get(id)).toBe(1)
-        } else expect(task.status, id).toBe('complete')
+        // Every waiting task resumed after sendInput and ended; only a charge a person declined to
+        // repeat (because the service had it) fails, with approval_denied.
+        expect(Object.keys(report.final).length).toBeGreaterThanOrEqual(accepted.length)
+        for (const [id, task] of Object.entries(report.final)) {
+          if (task.status === 'failed') {
+            expect(task.error, id).toBe('approval_denied')
+            expect(ledger.charges.get(id)).toBe(1)
+          } else expect(task.status, id).toBe('complete')
+        }
+      } finally {
+        await temp.remove()
       }
-    } finally {
-      await temp.remove()
-    }
-  }, 120_000)
+    },
+    120_000,
+  )
 })

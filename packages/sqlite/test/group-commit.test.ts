@@ -54,7 +54,10 @@ function task(overrides: Partial<StoredTask> = {}): StoredTask {
 }
 
 const committed = (ids: readonly string[]): number =>
-  observer.prepare('SELECT count(*) FROM tasks WHERE id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(ids)) as number
+  observer
+    .prepare('SELECT count(*) FROM tasks WHERE id IN (SELECT value FROM json_each(?))')
+    .pluck()
+    .get(JSON.stringify(ids)) as number
 
 describe('group commit', () => {
   it('acknowledges an insert only once another connection can read it', async () => {
@@ -83,11 +86,21 @@ describe('group commit', () => {
       ...others.slice(1).map((entry) => storage.tasks.insert(entry)),
       storage.tasks.update({ ...first, status: 'running' }, 7),
     ])
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ])
     expect(outcomes[1]).toMatchObject({ reason: { code: 'storage_conflict' } })
     expect(outcomes[6]).toMatchObject({ value: { ok: false, currentVersion: 1 } })
     expect(committed(others.map((entry) => entry.id))).toBe(5)
-    expect(observer.prepare('SELECT record FROM tasks WHERE id = ?').pluck().get(first.id)).toContain('Send the weekly report')
+    expect(observer.prepare('SELECT record FROM tasks WHERE id = ?').pluck().get(first.id)).toContain(
+      'Send the weekly report',
+    )
   })
 
   it('lets a read issued right after a write see it', async () => {

@@ -55,7 +55,10 @@ describe('opening a database file', () => {
   it('refuses a file that is not a database with storage_unavailable', async () => {
     await writeFile(temp.file(), 'these bytes are a text file, not a SQLite database\n'.repeat(200))
     const storage = sqliteStorage({ path: temp.file() })
-    await expect(storage.open()).rejects.toMatchObject({ code: 'storage_unavailable', message: expect.stringContaining('not a SQLite database') })
+    await expect(storage.open()).rejects.toMatchObject({
+      code: 'storage_unavailable',
+      message: expect.stringContaining('not a SQLite database'),
+    })
     await storage.close()
   })
 
@@ -76,17 +79,24 @@ describe('opening a database file', () => {
   // a second process gets the write lock while another holds BEGIN EXCLUSIVE: a real locking defect
   // of that build, not of this test, reported as its own issue. It runs on Node 20.
   const lockingBroken = Number(process.versions.node.split('.')[0]) >= 24
-  it.skipIf(lockingBroken)('refuses a file locked by another process with storage_unavailable after busyTimeoutMs', async () => {
-    const holder = runFixture('hold-lock', [temp.file()])
-    try {
-      expect(await firstLine(holder)).toBe('locked')
-      const storage = sqliteStorage({ path: temp.file(), busyTimeoutMs: 100 })
-      await expect(storage.open()).rejects.toMatchObject({ code: 'storage_unavailable', recoverable: true, message: expect.stringContaining('locked') })
-      await storage.close()
-    } finally {
-      holder.kill('SIGKILL')
-    }
-  })
+  it.skipIf(lockingBroken)(
+    'refuses a file locked by another process with storage_unavailable after busyTimeoutMs',
+    async () => {
+      const holder = runFixture('hold-lock', [temp.file()])
+      try {
+        expect(await firstLine(holder)).toBe('locked')
+        const storage = sqliteStorage({ path: temp.file(), busyTimeoutMs: 100 })
+        await expect(storage.open()).rejects.toMatchObject({
+          code: 'storage_unavailable',
+          recoverable: true,
+          message: expect.stringContaining('locked'),
+        })
+        await storage.close()
+      } finally {
+        holder.kill('SIGKILL')
+      }
+    },
+  )
 
   it('refuses a file this process may only read with storage_unavailable', async () => {
     const storage = sqliteStorage({ path: temp.file() })
@@ -102,7 +112,9 @@ describe('opening a database file', () => {
 
   it('rejects every call before open and after close with storage_unavailable instead of throwing', async () => {
     const storage = sqliteStorage({ path: temp.file() })
-    await expect(storage.tasks.list({}, { limit: 10, offset: 0 })).rejects.toMatchObject({ code: 'storage_unavailable' })
+    await expect(storage.tasks.list({}, { limit: 10, offset: 0 })).rejects.toMatchObject({
+      code: 'storage_unavailable',
+    })
     await storage.open()
     await storage.close()
     await storage.close()

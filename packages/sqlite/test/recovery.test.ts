@@ -89,10 +89,35 @@ function booksTool(ledger: Ledger, behaviour: { hang?: readonly string[] } = {})
     description: 'Accounts ledger',
     capabilities: {
       lookup: { timeoutMs, description: 'Read an account', input, run: (_input, ctx) => record('lookup', ctx) },
-      charge: { timeoutMs, description: 'Charge an account', input, sideEffects: true, run: (_input, ctx) => record('charge', ctx) },
-      refund: { timeoutMs, description: 'Refund an account', input, sideEffects: true, idempotent: true, run: (_input, ctx) => record('refund', ctx) },
-      flaky: { timeoutMs, description: 'Read through a flaky service', input, run: (_input, ctx) => record('flaky', ctx) },
-      ship: { timeoutMs, description: 'Ship an order', input, sideEffects: true, requiresApproval: true, run: (_input, ctx) => record('ship', ctx) },
+      charge: {
+        timeoutMs,
+        description: 'Charge an account',
+        input,
+        sideEffects: true,
+        run: (_input, ctx) => record('charge', ctx),
+      },
+      refund: {
+        timeoutMs,
+        description: 'Refund an account',
+        input,
+        sideEffects: true,
+        idempotent: true,
+        run: (_input, ctx) => record('refund', ctx),
+      },
+      flaky: {
+        timeoutMs,
+        description: 'Read through a flaky service',
+        input,
+        run: (_input, ctx) => record('flaky', ctx),
+      },
+      ship: {
+        timeoutMs,
+        description: 'Ship an order',
+        input,
+        sideEffects: true,
+        requiresApproval: true,
+        run: (_input, ctx) => record('ship', ctx),
+      },
     },
   })
 }
@@ -108,7 +133,12 @@ const planPlanner: Planner = {
     const done = context.history.filter((call) => call.status === 'complete').length
     const asks = plan.slice(0, done + 1).filter((step) => step === 'ask').length
     const next = plan.filter((step) => step !== 'ask')[done]
-    if (asks > context.input.messages.length) return { type: 'ask', message: 'Which account?', fields: [{ name: 'account', description: null, type: 'string' }] }
+    if (asks > context.input.messages.length)
+      return {
+        type: 'ask',
+        message: 'Which account?',
+        fields: [{ name: 'account', description: null, type: 'string' }],
+      }
     if (next === undefined) return { type: 'finish', result: context.history.map((call) => call.capability) }
     return { type: 'call', calls: [{ tool: 'books', capability: next, input: { ref: 'acct_1' } }] }
   },
@@ -118,7 +148,10 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   let place: ReturnType<Backend['place']>
   const processes: TestRuntime[] = []
 
-  function start(ledger: Ledger, options: { at?: number; owner?: string; hang?: readonly string[]; concurrency?: number } = {}): TestRuntime {
+  function start(
+    ledger: Ledger,
+    options: { at?: number; owner?: string; hang?: readonly string[]; concurrency?: number } = {},
+  ): TestRuntime {
     const runtime = createTestRuntime({
       concurrency: options.concurrency ?? 10,
       clock: createFakeClock(options.at ?? START),
@@ -133,10 +166,15 @@ describe.each(backends)('crash recovery on $name', (backend) => {
   }
 
   /** A process that starts after the first one's leases ran out. */
-  const restart = (ledger: Ledger, options: { owner?: string } = {}): TestRuntime => start(ledger, { at: START + LEASE_MS + 1_000, ...options })
+  const restart = (ledger: Ledger, options: { owner?: string } = {}): TestRuntime =>
+    start(ledger, { at: START + LEASE_MS + 1_000, ...options })
 
   /** Creates a task and lets the process run until the ledger shows `capability` started. */
-  async function runUntil(runtime: TestRuntime, ledger: Ledger, until: { plan: string; capability: string }): Promise<string> {
+  async function runUntil(
+    runtime: TestRuntime,
+    ledger: Ledger,
+    until: { plan: string; capability: string },
+  ): Promise<string> {
     const { plan, capability } = until
     const task = await runtime.tasks.create({ prompt: `run ${plan}`, metadata: { plan } })
     for (let i = 0; i < 50 && ledger.count(capability) === 0; i++) await runtime.clock.advance(0)
@@ -226,7 +264,11 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     await second.clock.advance(0)
     const waiting = await second.tasks.get(id)
     expect(waiting.status).toBe('waiting')
-    expect(waiting.waiting).toMatchObject({ reason: 'approval_required', service: 'books', request: { tool: 'books', capability: 'charge' } })
+    expect(waiting.waiting).toMatchObject({
+      reason: 'approval_required',
+      service: 'books',
+      request: { tool: 'books', capability: 'charge' },
+    })
     expect(waiting.waiting?.message).toContain('may or may not have happened')
     expect(ledger.count('charge')).toBe(1)
     const charge = (await second.tasks.trace(id)).steps.find((step) => step.action === 'charge')
@@ -379,7 +421,8 @@ describe.each(backends)('crash recovery on $name', (backend) => {
     const ledger = newLedger()
     const first = start(ledger, { owner: 'worker-1', hang: ['lookup'], concurrency: 10 })
     const ids: string[] = []
-    for (let i = 0; i < 250; i++) ids.push((await first.tasks.create({ prompt: `task ${i}`, metadata: { plan: 'lookup' } })).id)
+    for (let i = 0; i < 250; i++)
+      ids.push((await first.tasks.create({ prompt: `task ${i}`, metadata: { plan: 'lookup' } })).id)
     for (let i = 0; i < 50 && ledger.count('lookup') < 10; i++) await first.clock.advance(0)
     // The process dies a little later, once what it did before the calls is stored.
     for (let i = 0; i < 5; i++) await first.clock.advance(0)

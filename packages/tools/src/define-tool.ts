@@ -8,7 +8,10 @@ type Awaitable<T> = T | Promise<T>
 type CapabilityResult<O extends z.ZodType | undefined> = O extends z.ZodType ? z.input<O> : unknown
 
 /** One operation of a tool, e.g. `crm.fetch_contacts`. */
-export interface CapabilitySpec<I extends z.ZodType = z.ZodType, O extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface CapabilitySpec<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   /** What the capability does, in words a planner can match a prompt against. */
   description: string
   /** Input schema; the runtime validates planner input against it before `run`. */
@@ -121,16 +124,23 @@ export function defineTool<I extends Record<string, z.ZodType>>(definition: Tool
   const names = Object.keys(definition.capabilities)
   if (names.length === 0) throw invalidOption('capabilities', `Tool "${definition.name}" has no capabilities`)
   for (const name of names) {
-    if (!NAME.test(name)) throw invalidOption(`capabilities.${name}`, `Capability name "${definition.name}.${name}" must match ${NAME.source}`)
+    if (!NAME.test(name))
+      throw invalidOption(
+        `capabilities.${name}`,
+        `Capability name "${definition.name}.${name}" must match ${NAME.source}`,
+      )
     const spec = definition.capabilities[name] as CapabilitySpec | undefined
-    if (typeof spec?.run !== 'function') throw invalidOption(`capabilities.${name}.run`, `Capability "${definition.name}.${name}" has no run function`)
+    if (typeof spec?.run !== 'function')
+      throw invalidOption(`capabilities.${name}.run`, `Capability "${definition.name}.${name}" has no run function`)
   }
   return Object.freeze({
     name: definition.name,
     description: definition.description,
     tags: Object.freeze([...(definition.tags ?? [])]),
     capabilities: Object.freeze({ ...definition.capabilities }),
-    ...(definition.secrets === undefined || definition.secrets.length === 0 ? {} : { secrets: Object.freeze([...definition.secrets]) }),
+    ...(definition.secrets === undefined || definition.secrets.length === 0
+      ? {}
+      : { secrets: Object.freeze([...definition.secrets]) }),
     ...(definition.close === undefined ? {} : { close: definition.close }),
   })
 }

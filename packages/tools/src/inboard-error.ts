@@ -110,7 +110,13 @@ export class InboardError extends Error {
 
   /** The wire shape used in a failed task's `error` field. */
   toTaskError(): TaskError {
-    return { code: this.code, message: this.message, tool: this.tool, recoverable: this.recoverable, suggestion: this.suggestion }
+    return {
+      code: this.code,
+      message: this.message,
+      tool: this.tool,
+      recoverable: this.recoverable,
+      suggestion: this.suggestion,
+    }
   }
 }
 

@@ -17,7 +17,11 @@ export class ToolDefinitionError extends InboardError {
 
   constructor(subject: string, issues: readonly DefinitionIssue[]) {
     const first = issues[0]?.path ?? ''
-    super('invalid_request', `${subject} is invalid:\n${issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`, first === '' ? {} : { param: first })
+    super(
+      'invalid_request',
+      `${subject} is invalid:\n${issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`,
+      first === '' ? {} : { param: first },
+    )
     this.issues = issues
   }
 }

@@ -133,7 +133,20 @@ describe('classifyAddress', () => {
   })
 
   it('reads IPv4 numbers exactly as the WHATWG URL parser does', () => {
-    const forms = ['2130706433', '0x7f000001', '0177.0.0.1', '127.1', '0x7f.1', '10.1', '192.168.257', '0300.0250.0.01', '0xc0.0xa8.0x1.0x1', '4294967295', '0', '1.2.3.4.']
+    const forms = [
+      '2130706433',
+      '0x7f000001',
+      '0177.0.0.1',
+      '127.1',
+      '0x7f.1',
+      '10.1',
+      '192.168.257',
+      '0300.0250.0.01',
+      '0xc0.0xa8.0x1.0x1',
+      '4294967295',
+      '0',
+      '1.2.3.4.',
+    ]
     for (const form of forms) {
       expect(classifyAddress(form)?.address, form).toBe(new URL(`http://${form}/`).hostname.replace(/\.$/, ''))
     }

@@ -8,7 +8,9 @@ describe('defineTool', () => {
       name: 'weather',
       description: 'Weather',
       tags: ['forecast'],
-      capabilities: { current: { description: 'Now', input: z.object({ location: z.string() }), run: ({ location }) => location } },
+      capabilities: {
+        current: { description: 'Now', input: z.object({ location: z.string() }), run: ({ location }) => location },
+      },
     })
     expect(tool.name).toBe('weather')
     expect(tool.tags).toEqual(['forecast'])
@@ -18,9 +20,13 @@ describe('defineTool', () => {
 
   it('rejects bad names and capabilities without run', () => {
     const input = z.object({})
-    expect(() => defineTool({ name: 'Bad Name', description: '', capabilities: { a: { description: '', input, run: () => 1 } } })).toThrow(/must match/)
+    expect(() =>
+      defineTool({ name: 'Bad Name', description: '', capabilities: { a: { description: '', input, run: () => 1 } } }),
+    ).toThrow(/must match/)
     expect(() => defineTool({ name: 'ok', description: '', capabilities: {} })).toThrow(/no capabilities/)
-    expect(() => defineTool({ name: 'ok', description: '', capabilities: { a: { description: '', input } as never } })).toThrow(/no run function/)
+    expect(() =>
+      defineTool({ name: 'ok', description: '', capabilities: { a: { description: '', input } as never } }),
+    ).toThrow(/no run function/)
   })
 })
 
@@ -29,11 +35,17 @@ describe('ToolError', () => {
     const limited = new ToolError('rate_limited', 'slow down', { retryAfterMs: 2_000 })
     expect(limited).toMatchObject({ code: 'rate_limited', retryAfterMs: 2_000, recoverable: true, retryable: true })
     expect(new ToolError('not_found', 'gone')).toMatchObject({ recoverable: false, retryable: false })
-    expect(new ToolError('insufficient_scope', 'scope', { scopes: ['contacts.read'] }).scopes).toEqual(['contacts.read'])
+    expect(new ToolError('insufficient_scope', 'scope', { scopes: ['contacts.read'] }).scopes).toEqual([
+      'contacts.read',
+    ])
   })
 
   it('normalises anything thrown into a ToolError', () => {
-    expect(toToolError('plain string')).toMatchObject({ code: 'tool_error', message: 'plain string', recoverable: false })
+    expect(toToolError('plain string')).toMatchObject({
+      code: 'tool_error',
+      message: 'plain string',
+      recoverable: false,
+    })
     const foreign = toToolError(new RangeError('out of range'))
     expect(foreign).toMatchObject({ code: 'tool_error', message: 'out of range' })
     expect(foreign.cause).toBeInstanceOf(RangeError)

@@ -23,10 +23,14 @@ function modulesLoadedBy(specifier: string): string[] {
     `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: { file: ${JSON.stringify(file)} } })`,
     `await import(${JSON.stringify(specifier)})`,
   ].join('\n')
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--conditions', 'inboard-source', '--input-type=module', '-e', script], {
-    cwd: packageDir,
-    encoding: 'utf8',
-  })
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'inboard-source', '--input-type=module', '-e', script],
+    {
+      cwd: packageDir,
+      encoding: 'utf8',
+    },
+  )
   expect(child.stderr).toBe('')
   expect(child.status).toBe(0)
   return readFileSync(file, 'utf8').split('\n').filter(Boolean)

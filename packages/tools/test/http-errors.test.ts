@@ -11,14 +11,24 @@ afterEach(async () => {
   server = undefined
 })
 
-function service(baseUrl: string, auth: Record<string, unknown> = { type: 'bearer', env_var: 'INBOARD_TEST_UNSET' }): Tool {
+function service(
+  baseUrl: string,
+  auth: Record<string, unknown> = { type: 'bearer', env_var: 'INBOARD_TEST_UNSET' },
+): Tool {
   return toolFromDefinition({
     name: 'svc',
     description: 'A service that fails in interesting ways',
     version: '1.0.0',
     base_url: baseUrl,
     auth,
-    capabilities: [{ name: 'probe', description: 'Probe', path: '/probe/{case}', parameters: { case: { type: 'string', required: true } } }],
+    capabilities: [
+      {
+        name: 'probe',
+        description: 'Probe',
+        path: '/probe/{case}',
+        parameters: { case: { type: 'string', required: true } },
+      },
+    ],
   })
 }
 
@@ -37,11 +47,19 @@ async function probe(tool: Tool, which: string, ctx = token): Promise<ToolError>
 
 describe('HTTP failures become ToolErrors', () => {
   it('maps 401 to auth_token_expired when a token was sent and to auth_required when none was', async () => {
-    server = await startServer((_request, response) => sendJson(response, 401, { body: { error: 'invalid_token' }, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }))
+    server = await startServer((_request, response) =>
+      sendJson(response, 401, {
+        body: { error: 'invalid_token' },
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      }),
+    )
     const expired = await probe(service(server.url), 'x')
     expect(expired.code).toBe('auth_token_expired')
     expect(expired.recoverable).toBe(true)
-    expect(expired.details).toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } })
+    expect(expired.details).toMatchObject({
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    })
 
     const anonymous = await probe(service(server.url, { type: 'none' }), 'x', testContext())
     expect(anonymous.code).toBe('auth_required')
@@ -49,7 +67,12 @@ describe('HTTP failures become ToolErrors', () => {
 
   it('maps a 403 insufficient_scope challenge to insufficient_scope with the scopes asked for', async () => {
     server = await startServer((_request, response) =>
-      sendJson(response, 403, { body: {}, headers: { 'www-authenticate': 'Bearer realm="crm", error="insufficient_scope", scope="contacts.read contacts.write"' } }),
+      sendJson(response, 403, {
+        body: {},
+        headers: {
+          'www-authenticate': 'Bearer realm="crm", error="insufficient_scope", scope="contacts.read contacts.write"',
+        },
+      }),
     )
     const error = await probe(service(server.url), 'x')
     expect(error.code).toBe('insufficient_scope')
@@ -58,7 +81,9 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('maps 404 to not_found', async () => {
-    server = await startServer((_request, response) => sendJson(response, 404, { body: { message: 'no such contact' } }))
+    server = await startServer((_request, response) =>
+      sendJson(response, 404, { body: { message: 'no such contact' } }),
+    )
     const error = await probe(service(server.url), 'missing')
     expect(error.code).toBe('not_found')
     expect(error.recoverable).toBe(false)
@@ -67,7 +92,15 @@ describe('HTTP failures become ToolErrors', () => {
 
   it('maps 429 to rate_limited with Retry-After seconds and the X-RateLimit counters as evidence', async () => {
     server = await startServer((_request, response) =>
-      sendJson(response, 429, { body: { message: 'slow down' }, headers: { 'retry-after': '7', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600' } }),
+      sendJson(response, 429, {
+        body: { message: 'slow down' },
+        headers: {
+          'retry-after': '7',
+          'x-ratelimit-limit': '100',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': '1767225600',
+        },
+      }),
     )
     const error = await probe(service(server.url), 'x')
     expect(error.code).toBe('rate_limited')
@@ -81,7 +114,9 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('reads an HTTP-date Retry-After on 503 as a delay from now', async () => {
-    server = await startServer((_request, response) => sendJson(response, 503, { body: {}, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() } }))
+    server = await startServer((_request, response) =>
+      sendJson(response, 503, { body: {}, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() } }),
+    )
     const error = await probe(service(server.url), 'x')
     expect(error.code).toBe('rate_limited')
     expect(error.retryAfterMs).toBeGreaterThan(25_000)
@@ -89,7 +124,12 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('derives the wait from X-RateLimit-Reset when a 429 has no Retry-After', async () => {
-    server = await startServer((_request, response) => sendJson(response, 429, { body: {}, headers: { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' } }))
+    server = await startServer((_request, response) =>
+      sendJson(response, 429, {
+        body: {},
+        headers: { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' },
+      }),
+    )
     const error = await probe(service(server.url), 'x')
     expect(error.retryAfterMs).toBeGreaterThan(4_000)
     expect(error.retryAfterMs).toBeLessThanOrEqual(5_000)
@@ -99,10 +139,23 @@ describe('HTTP failures become ToolErrors', () => {
     const day = 24 * 60 * 60 * 1000
     server = await startServer((request, response) => {
       const which = request.url.pathname.split('/').pop()
-      if (which === 'huge-reset') sendJson(response, 429, { body: {}, headers: { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100000000000000000' } })
+      if (which === 'huge-reset')
+        sendJson(response, 429, {
+          body: {},
+          headers: {
+            'x-ratelimit-limit': '10',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': '100000000000000000',
+          },
+        })
       else if (which === 'long-retry') sendJson(response, 429, { body: {}, headers: { 'retry-after': '315360000' } })
-      else if (which === 'far-date') sendJson(response, 503, { body: {}, headers: { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' } })
-      else sendJson(response, 429, { body: {}, headers: { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600) } })
+      else if (which === 'far-date')
+        sendJson(response, 503, { body: {}, headers: { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' } })
+      else
+        sendJson(response, 429, {
+          body: {},
+          headers: { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600) },
+        })
     })
     const huge = await probe(service(server.url), 'huge-reset')
     expect(huge.code).toBe('rate_limited')
@@ -116,7 +169,9 @@ describe('HTTP failures become ToolErrors', () => {
   })
 
   it('maps other 5xx responses to transient and other 4xx to a non-recoverable upstream_error', async () => {
-    server = await startServer((request, response) => sendJson(response, request.url.pathname.endsWith('boom') ? 502 : 422, { body: { error: { message: 'nope' } } }))
+    server = await startServer((request, response) =>
+      sendJson(response, request.url.pathname.endsWith('boom') ? 502 : 422, { body: { error: { message: 'nope' } } }),
+    )
     const transient = await probe(service(server.url), 'boom')
     expect(transient.code).toBe('transient')
     expect(transient.retryable).toBe(true)
@@ -153,7 +208,10 @@ describe('HTTP failures become ToolErrors', () => {
     server = await startServer(() => seen())
     const controller = new AbortController()
     const spec = service(server.url).capabilities.probe
-    const pending = spec?.run({ case: 'slow' }, testContext({ signal: controller.signal, credentials: { get: () => ({ type: 'bearer', token: 't' }) } }))
+    const pending = spec?.run(
+      { case: 'slow' },
+      testContext({ signal: controller.signal, credentials: { get: () => ({ type: 'bearer', token: 't' }) } }),
+    )
     // Abort once the request is in flight at the server, not after a guessed number of milliseconds.
     await requested
     controller.abort()
@@ -163,7 +221,8 @@ describe('HTTP failures become ToolErrors', () => {
 
 describe('redirects of an authenticated HTTP operation', () => {
   const keyed = testContext({ credentials: { get: () => ({ type: 'api_key', key: 'sk_secret_key' }) } })
-  const keyedService = (baseUrl: string): Tool => service(baseUrl, { type: 'api_key', header: 'X-Api-Key', env_var: 'INBOARD_TEST_UNSET' })
+  const keyedService = (baseUrl: string): Tool =>
+    service(baseUrl, { type: 'api_key', header: 'X-Api-Key', env_var: 'INBOARD_TEST_UNSET' })
   let other: TestServer | undefined
   afterEach(async () => {
     await other?.close()
@@ -209,10 +268,21 @@ describe('redirects of an authenticated HTTP operation', () => {
       version: '1.0.0',
       base_url: server.url,
       auth: { type: 'none' },
-      capabilities: [{ name: 'send', description: 'Send', method: 'POST', path: '/see-other', parameters: { a: { type: 'number' } } }],
+      capabilities: [
+        {
+          name: 'send',
+          description: 'Send',
+          method: 'POST',
+          path: '/see-other',
+          parameters: { a: { type: 'number' } },
+        },
+      ],
     }).capabilities.send
     if (!posting) throw new Error('missing capability')
-    await expect(Promise.resolve(posting.run({ a: 1 }, testContext()))).resolves.toEqual({ arrived: true, method: 'GET' })
+    await expect(Promise.resolve(posting.run({ a: 1 }, testContext()))).resolves.toEqual({
+      arrived: true,
+      method: 'GET',
+    })
     expect(server.requests.at(-1)?.headers['content-type']).toBeUndefined()
   })
 })

@@ -6,7 +6,10 @@ describe('jsonSchemaToZod', () => {
     const schema = jsonSchemaToZod({
       type: 'object',
       required: ['city'],
-      properties: { city: { type: 'string', description: 'City name' }, units: { type: 'string', enum: ['c', 'f'], default: 'c' } },
+      properties: {
+        city: { type: 'string', description: 'City name' },
+        units: { type: 'string', enum: ['c', 'f'], default: 'c' },
+      },
     })
     expect(schema.parse({ city: 'Oslo' })).toEqual({ city: 'Oslo', units: 'c' })
     expect(schema.safeParse({}).success).toBe(false)
@@ -21,7 +24,9 @@ describe('jsonSchemaToZod', () => {
 
   it('checks formats and numeric and length bounds', () => {
     expect(jsonSchemaToZod({ type: 'string', format: 'email' }).safeParse('nope').success).toBe(false)
-    expect(jsonSchemaToZod({ type: 'string', format: 'date-time' }).safeParse('2026-01-01T10:00:00Z').success).toBe(true)
+    expect(jsonSchemaToZod({ type: 'string', format: 'date-time' }).safeParse('2026-01-01T10:00:00Z').success).toBe(
+      true,
+    )
     expect(jsonSchemaToZod({ type: 'number', minimum: 0, exclusiveMaximum: 10 }).safeParse(10).success).toBe(false)
     expect(jsonSchemaToZod({ type: 'number', minimum: 0, exclusiveMinimum: true }).safeParse(0).success).toBe(false)
     expect(jsonSchemaToZod({ type: 'array', items: { type: 'string' }, minItems: 1 }).safeParse([]).success).toBe(false)
@@ -44,7 +49,13 @@ describe('jsonSchemaToZod', () => {
 
   it('resolves local $refs, including recursive ones', () => {
     const root = {
-      $defs: { node: { type: 'object', required: ['value'], properties: { value: { type: 'number' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+      $defs: {
+        node: {
+          type: 'object',
+          required: ['value'],
+          properties: { value: { type: 'number' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } },
+        },
+      },
       $ref: '#/$defs/node',
     }
     const tree = jsonSchemaToZod(root)
@@ -53,8 +64,18 @@ describe('jsonSchemaToZod', () => {
   })
 
   it('strips unknown keys only when additionalProperties is false', () => {
-    expect(jsonSchemaToZod({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false }).parse({ a: 'x', b: 1 })).toEqual({ a: 'x' })
-    expect(jsonSchemaToZod({ type: 'object', properties: { a: { type: 'string' } } }).parse({ a: 'x', b: 1 })).toEqual({ a: 'x', b: 1 })
-    expect(jsonSchemaToZod({ type: 'object', additionalProperties: { type: 'integer' } }).safeParse({ a: 'x' }).success).toBe(false)
+    expect(
+      jsonSchemaToZod({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false }).parse({
+        a: 'x',
+        b: 1,
+      }),
+    ).toEqual({ a: 'x' })
+    expect(jsonSchemaToZod({ type: 'object', properties: { a: { type: 'string' } } }).parse({ a: 'x', b: 1 })).toEqual({
+      a: 'x',
+      b: 1,
+    })
+    expect(
+      jsonSchemaToZod({ type: 'object', additionalProperties: { type: 'integer' } }).safeParse({ a: 'x' }).success,
+    ).toBe(false)
   })
 })

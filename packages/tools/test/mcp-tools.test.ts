@@ -25,7 +25,6 @@ async function call(tool: Tool, capability: string, input: unknown): Promise<unk
   return spec.run(spec.input.parse(input), testContext())
 }
 
-
 describe('mcpTools over stdio with an SDK-built server', () => {
   let calc: Tool
   beforeAll(async () => {
@@ -94,7 +93,10 @@ describe('mcpTools over Streamable HTTP', () => {
   })
 
   it('calls tools with the configured headers and reuses the connection', async () => {
-    const calc = await mcpTools({ url, headers: { authorization: 'Bearer mcp-secret' } }, { name: 'remote_calc', tags: ['math'] })
+    const calc = await mcpTools(
+      { url, headers: { authorization: 'Bearer mcp-secret' } },
+      { name: 'remote_calc', tags: ['math'] },
+    )
     try {
       expect(calc.name).toBe('remote_calc')
       expect(calc.tags).toEqual(['math'])
@@ -138,7 +140,9 @@ describe('mcpTools with the published filesystem server', () => {
   })
 
   it('reads and writes files through the server tools', async () => {
-    expect(Object.keys(files.capabilities)).toEqual(expect.arrayContaining(['read_text_file', 'write_file', 'list_directory']))
+    expect(Object.keys(files.capabilities)).toEqual(
+      expect.arrayContaining(['read_text_file', 'write_file', 'list_directory']),
+    )
     expect(files.capabilities.read_text_file?.sideEffects).toBe(false)
     const read = await call(files, 'read_text_file', { path: join(dir, 'notes.txt') })
     expect(JSON.stringify(read)).toContain('buy milk')

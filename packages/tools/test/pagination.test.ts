@@ -13,7 +13,11 @@ afterEach(async () => {
 
 const CONTACTS = Array.from({ length: 23 }, (_, index) => ({ id: index + 1 }))
 
-function lister(baseUrl: string, pagination: Record<string, unknown>, options: { parameters?: Record<string, unknown>; maxPages?: number } = {}): Tool {
+function lister(
+  baseUrl: string,
+  pagination: Record<string, unknown>,
+  options: { parameters?: Record<string, unknown>; maxPages?: number } = {},
+): Tool {
   const { parameters = {} } = options
   return toolFromDefinition(
     {
@@ -21,7 +25,9 @@ function lister(baseUrl: string, pagination: Record<string, unknown>, options: {
       description: 'CRM',
       version: '1.0.0',
       base_url: baseUrl,
-      capabilities: [{ name: 'list_contacts', description: 'List contacts', path: '/contacts', parameters, pagination }],
+      capabilities: [
+        { name: 'list_contacts', description: 'List contacts', path: '/contacts', parameters, pagination },
+      ],
     },
     options,
   )
@@ -40,13 +46,19 @@ describe('pagination', () => {
       const perPage = Number(request.url.searchParams.get('per_page') ?? '10')
       const items = CONTACTS.slice((page - 1) * perPage, page * perPage)
       const hasNext = page * perPage < CONTACTS.length
-      const link = hasNext ? `</contacts?page=${page + 1}&per_page=${perPage}>; rel="next", </contacts?page=1>; rel="first"` : '</contacts?page=1>; rel="first"'
+      const link = hasNext
+        ? `</contacts?page=${page + 1}&per_page=${perPage}>; rel="next", </contacts?page=1>; rel="first"`
+        : '</contacts?page=1>; rel="first"'
       sendJson(response, 200, { body: items, headers: { link } })
     })
     const ctx = testContext()
     const result = await list(lister(server.url, { type: 'link', page_size_param: 'per_page' }), { per_page: 10 }, ctx)
     expect(result).toEqual(CONTACTS)
-    expect(server.requests.map((request) => request.url.search)).toEqual(['?per_page=10', '?page=2&per_page=10', '?page=3&per_page=10'])
+    expect(server.requests.map((request) => request.url.search)).toEqual([
+      '?per_page=10',
+      '?page=2&per_page=10',
+      '?page=3&per_page=10',
+    ])
     expect(ctx.notes).toEqual(['Followed 3 pages (23 items)'])
   })
 
@@ -62,7 +74,14 @@ describe('pagination', () => {
       const limit = Number(request.url.searchParams.get('limit'))
       const end = start + limit
       const hasMore = end < CONTACTS.length
-      sendJson(response, 200, { body: { data: CONTACTS.slice(start, end), has_more: hasMore, next_cursor: hasMore ? String(end) : null, object: 'list' } })
+      sendJson(response, 200, {
+        body: {
+          data: CONTACTS.slice(start, end),
+          has_more: hasMore,
+          next_cursor: hasMore ? String(end) : null,
+          object: 'list',
+        },
+      })
     })
     const result = await list(lister(server.url, { type: 'cursor', page_size_param: 'limit' }), { limit: 10 })
     expect(result).toEqual({ data: CONTACTS, has_more: false, next_cursor: null, object: 'list' })
@@ -75,7 +94,10 @@ describe('pagination', () => {
       const limit = Number(request.url.searchParams.get('limit'))
       sendJson(response, 200, { body: { results: CONTACTS.slice(offset, offset + limit), total: CONTACTS.length } })
     })
-    const result = await list(lister(server.url, { type: 'offset' }, { parameters: { limit: { type: 'number', default: 8 } } }), {})
+    const result = await list(
+      lister(server.url, { type: 'offset' }, { parameters: { limit: { type: 'number', default: 8 } } }),
+      {},
+    )
     expect(result).toEqual({ results: CONTACTS, total: 23 })
     expect(server.requests.map((request) => request.url.searchParams.get('offset'))).toEqual([null, '8', '16'])
   })
@@ -83,7 +105,9 @@ describe('pagination', () => {
   it('stops at the page cap and says so in a trace note', async () => {
     server = await startServer((request, response) => {
       const start = Number(request.url.searchParams.get('cursor') ?? '0')
-      sendJson(response, 200, { body: { items: CONTACTS.slice(start, start + 5), has_more: true, next_cursor: String(start + 5) } })
+      sendJson(response, 200, {
+        body: { items: CONTACTS.slice(start, start + 5), has_more: true, next_cursor: String(start + 5) },
+      })
     })
     const ctx = testContext()
     const result = await list(lister(server.url, { type: 'cursor' }, { maxPages: 2 }), {}, ctx)
@@ -102,7 +126,12 @@ describe('pagination', () => {
   })
 
   it('does not follow a next link to another origin', async () => {
-    server = await startServer((_request, response) => sendJson(response, 200, { body: [{ id: 1 }], headers: { link: '<https://elsewhere.example.com/contacts?page=2>; rel="next"' } }))
+    server = await startServer((_request, response) =>
+      sendJson(response, 200, {
+        body: [{ id: 1 }],
+        headers: { link: '<https://elsewhere.example.com/contacts?page=2>; rel="next"' },
+      }),
+    )
     const result = await list(lister(server.url, { type: 'link' }), {})
     expect(result).toEqual([{ id: 1 }])
     expect(server.requests).toHaveLength(1)

@@ -50,7 +50,6 @@ async function call(tool: Tool, request: { capability: string; input: unknown; c
   return spec.run(spec.input.parse(input), ctx)
 }
 
-
 const keyFromVault = (key: string) => ({ get: (): Credential => ({ type: 'api_key', key }) })
 
 describe('toolFromDefinition', () => {
@@ -63,7 +62,14 @@ describe('toolFromDefinition', () => {
         version: 'one',
         base_url: 'not a url',
         auth: { type: 'api_key', env_var: 'K' },
-        capabilities: [{ name: 'list', description: 'List', method: 'FETCH', parameters: { limit: { type: 'int' }, page: { type: 'number', default: 'first' } } }],
+        capabilities: [
+          {
+            name: 'list',
+            description: 'List',
+            method: 'FETCH',
+            parameters: { limit: { type: 'int' }, page: { type: 'number', default: 'first' } },
+          },
+        ],
       })
     } catch (error) {
       thrown = error
@@ -72,7 +78,15 @@ describe('toolFromDefinition', () => {
     const error = thrown as ToolDefinitionError
     const paths = error.issues.map((issue) => issue.path)
     expect(paths).toEqual(
-      expect.arrayContaining(['name', 'version', 'base_url', 'auth.header', 'capabilities.0.method', 'capabilities.0.parameters.limit.type', 'capabilities.0.parameters.page.default']),
+      expect.arrayContaining([
+        'name',
+        'version',
+        'base_url',
+        'auth.header',
+        'capabilities.0.method',
+        'capabilities.0.parameters.limit.type',
+        'capabilities.0.parameters.page.default',
+      ]),
     )
     for (const path of paths) expect(error.message).toContain(path)
   })
@@ -88,7 +102,9 @@ describe('toolFromDefinition', () => {
         { name: 'get', description: 'Again', parameters: {} },
       ],
     }
-    expect(() => toolFromDefinition(definition)).toThrow(/capabilities\.0\.path: Path placeholder \{thing_id\}[\s\S]*capabilities\.1\.name: Duplicate/)
+    expect(() => toolFromDefinition(definition)).toThrow(
+      /capabilities\.0\.path: Path placeholder \{thing_id\}[\s\S]*capabilities\.1\.name: Duplicate/,
+    )
   })
 
   it('builds capabilities with zod inputs, defaults, and side-effect flags from the definition', () => {
@@ -103,7 +119,11 @@ describe('toolFromDefinition', () => {
 
   it('templates URL-encoded path parameters and sends the rest as a query string on GET', async () => {
     server = await startServer((_request, response) => sendJson(response, 200, { body: { id: 'a/b c', name: 'Ann' } }))
-    const result = await call(crm(server.url), { capability: 'get_contact', input: { id: 'a/b c', fields: ['name', 'email'] }, ctx: testContext({ credentials: keyFromVault('k_vault') }) })
+    const result = await call(crm(server.url), {
+      capability: 'get_contact',
+      input: { id: 'a/b c', fields: ['name', 'email'] },
+      ctx: testContext({ credentials: keyFromVault('k_vault') }),
+    })
     expect(result).toEqual({ id: 'a/b c', name: 'Ann' })
     const [request] = server.requests
     expect(request?.method).toBe('GET')
@@ -113,10 +133,22 @@ describe('toolFromDefinition', () => {
   })
 
   it('defaults the path to the capability name and sends a JSON body with POST for side effects', async () => {
-    server = await startServer((request, response) => sendJson(response, 201, { body: { created: request.body === '' ? null : (JSON.parse(request.body) as unknown) } }))
+    server = await startServer((request, response) =>
+      sendJson(response, 201, {
+        body: { created: request.body === '' ? null : (JSON.parse(request.body) as unknown) },
+      }),
+    )
     const tool = crm(server.url)
-    await call(tool, { capability: 'search_contacts', input: { query: 'ann' }, ctx: testContext({ credentials: keyFromVault('k') }) })
-    const created = await call(tool, { capability: 'create_contact', input: { email: 'ann@example.com', tags: ['vip'] }, ctx: testContext({ credentials: keyFromVault('k') }) })
+    await call(tool, {
+      capability: 'search_contacts',
+      input: { query: 'ann' },
+      ctx: testContext({ credentials: keyFromVault('k') }),
+    })
+    const created = await call(tool, {
+      capability: 'create_contact',
+      input: { email: 'ann@example.com', tags: ['vip'] },
+      ctx: testContext({ credentials: keyFromVault('k') }),
+    })
     expect(server.requests[0]?.url.pathname).toBe('/v1/search_contacts')
     expect(Object.fromEntries(server.requests[0]?.url.searchParams ?? [])).toEqual({ query: 'ann', limit: '25' })
     expect(server.requests[1]?.method).toBe('POST')
@@ -151,7 +183,12 @@ describe('toolFromDefinition', () => {
       description: 'Mail',
       version: '0.1.0',
       base_url: server.url,
-      auth: { type: 'oauth2', authorize_url: 'https://idp.example.com/authorize', token_url: 'https://idp.example.com/token', scopes: ['mail.read'] },
+      auth: {
+        type: 'oauth2',
+        authorize_url: 'https://idp.example.com/authorize',
+        token_url: 'https://idp.example.com/token',
+        scopes: ['mail.read'],
+      },
       capabilities: [{ name: 'inbox', description: 'Inbox', parameters: {} }],
     })
     const ctx = testContext({
@@ -169,7 +206,10 @@ describe('toolFromDefinition', () => {
     const missing = await failure(call(tool, { capability: 'inbox', input: {} }))
     expect(missing.code).toBe('auth_required')
     expect(missing.scopes).toEqual(['mail.read'])
-    expect(missing.details).toMatchObject({ authorize_url: 'https://idp.example.com/authorize', token_url: 'https://idp.example.com/token' })
+    expect(missing.details).toMatchObject({
+      authorize_url: 'https://idp.example.com/authorize',
+      token_url: 'https://idp.example.com/token',
+    })
   })
 
   it('sends basic credentials and query-string API keys, redacting the key in error details', async () => {
@@ -182,7 +222,13 @@ describe('toolFromDefinition', () => {
       auth: { type: 'basic' },
       capabilities: [{ name: 'ping', description: 'Ping', parameters: {} }],
     })
-    await failure(call(basic, { capability: 'ping', input: {}, ctx: testContext({ credentials: { get: () => ({ type: 'basic', username: 'ann', password: 's3cret' }) } }) }))
+    await failure(
+      call(basic, {
+        capability: 'ping',
+        input: {},
+        ctx: testContext({ credentials: { get: () => ({ type: 'basic', username: 'ann', password: 's3cret' }) } }),
+      }),
+    )
     expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('ann:s3cret').toString('base64')}`)
 
     const queryKey = toolFromDefinition({
@@ -193,7 +239,13 @@ describe('toolFromDefinition', () => {
       auth: { type: 'api_key', query_param: 'key' },
       capabilities: [{ name: 'geocode', description: 'Geocode', parameters: { q: { type: 'string' } } }],
     })
-    const error = await failure(call(queryKey, { capability: 'geocode', input: { q: 'Paris' }, ctx: testContext({ credentials: keyFromVault('k_secret') }) }))
+    const error = await failure(
+      call(queryKey, {
+        capability: 'geocode',
+        input: { q: 'Paris' },
+        ctx: testContext({ credentials: keyFromVault('k_secret') }),
+      }),
+    )
     expect(server.requests[1]?.url.searchParams.get('key')).toBe('k_secret')
     expect(error.code).toBe('upstream_error')
     expect(error.recoverable).toBe(false)
@@ -220,7 +272,10 @@ describe('toolFromDefinition', () => {
     server = await startServer((request, response) => sendJson(response, 200, { body: { path: request.url.pathname } }))
     const tool = crm('https://live.invalid', { sandbox_base_url: `${server.url}/sandbox` })
     const spec = tool.capabilities.create_contact
-    const result = await spec?.sandbox?.({ email: 'a@b.co' }, testContext({ mode: 'test', credentials: keyFromVault('k') }))
+    const result = await spec?.sandbox?.(
+      { email: 'a@b.co' },
+      testContext({ mode: 'test', credentials: keyFromVault('k') }),
+    )
     expect(result).toEqual({ path: '/sandbox/contacts' })
     expect(tool.capabilities.search_contacts?.sandbox).toBeUndefined()
   })

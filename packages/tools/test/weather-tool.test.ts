@@ -24,13 +24,16 @@ interface WeatherOutput {
   [field: string]: unknown
 }
 
-async function call(capability: 'current' | 'forecast', input: Record<string, unknown>, ctx: ToolContext = testContext()): Promise<WeatherOutput> {
+async function call(
+  capability: 'current' | 'forecast',
+  input: Record<string, unknown>,
+  ctx: ToolContext = testContext(),
+): Promise<WeatherOutput> {
   const spec = tool.capabilities[capability]
   if (spec === undefined) throw new Error(`missing capability ${capability}`)
   const output = await spec.run(spec.input.parse(input), ctx)
   return (spec.output === undefined ? output : spec.output.parse(output)) as WeatherOutput
 }
-
 
 describe('weatherTool', () => {
   it('answers the quickstart question for San Francisco with temperature in °F, conditions and humidity', async () => {
@@ -46,7 +49,12 @@ describe('weatherTool', () => {
     })
     const [search, forecast] = server.requests
     expect(search?.url.pathname).toBe('/v1/search')
-    expect(Object.fromEntries(search?.url.searchParams ?? [])).toEqual({ name: 'San Francisco', count: '1', language: 'en', format: 'json' })
+    expect(Object.fromEntries(search?.url.searchParams ?? [])).toEqual({
+      name: 'San Francisco',
+      count: '1',
+      language: 'en',
+      format: 'json',
+    })
     expect(forecast?.url.pathname).toBe('/v1/forecast')
     expect(Object.fromEntries(forecast?.url.searchParams ?? [])).toEqual({
       latitude: '37.77493',
@@ -60,13 +68,29 @@ describe('weatherTool', () => {
   })
 
   it('reports in Celsius and km/h outside the US, and in the units asked for anywhere', async () => {
-    expect(await call('current', { location: 'Paris' })).toMatchObject({ location: 'Paris, Île-de-France, France', temperature: '8°C', conditions: 'Slight rain', humidity: '87%', wind: '19 km/h' })
-    expect(await call('current', { location: 'San Francisco', units: 'celsius' })).toMatchObject({ temperature: '17°C', wind: '13 km/h' })
-    expect(await call('current', { location: 'Paris', units: 'fahrenheit' })).toMatchObject({ temperature: '47°F', wind: '12 mph' })
+    expect(await call('current', { location: 'Paris' })).toMatchObject({
+      location: 'Paris, Île-de-France, France',
+      temperature: '8°C',
+      conditions: 'Slight rain',
+      humidity: '87%',
+      wind: '19 km/h',
+    })
+    expect(await call('current', { location: 'San Francisco', units: 'celsius' })).toMatchObject({
+      temperature: '17°C',
+      wind: '13 km/h',
+    })
+    expect(await call('current', { location: 'Paris', units: 'fahrenheit' })).toMatchObject({
+      temperature: '47°F',
+      wind: '12 mph',
+    })
   })
 
   it('picks the place a region or country after a comma names', async () => {
-    expect(await call('current', { location: 'Paris, Texas' })).toMatchObject({ location: 'Paris, Texas, United States', temperature: '76°F', conditions: 'Clear sky' })
+    expect(await call('current', { location: 'Paris, Texas' })).toMatchObject({
+      location: 'Paris, Texas, United States',
+      temperature: '76°F',
+      conditions: 'Clear sky',
+    })
     expect(server.requests[0]?.url.searchParams.get('count')).toBe('10')
     expect(await call('current', { location: 'Paris, FR' })).toMatchObject({ location: 'Paris, Île-de-France, France' })
   })
@@ -75,11 +99,25 @@ describe('weatherTool', () => {
     const week = await call('forecast', { location: 'Paris', days: 5 })
     expect(week.location).toBe('Paris, Île-de-France, France')
     expect(week.days).toHaveLength(5)
-    expect(week.days[0]).toEqual({ date: '2025-06-15', conditions: 'Partly cloudy', high: '11°C', low: '4°C', precipitation_chance: '0%' })
-    expect(week.days.map((day) => day.conditions)).toEqual(['Partly cloudy', 'Slight rain', 'Thunderstorm', 'Overcast', 'Clear sky'])
+    expect(week.days[0]).toEqual({
+      date: '2025-06-15',
+      conditions: 'Partly cloudy',
+      high: '11°C',
+      low: '4°C',
+      precipitation_chance: '0%',
+    })
+    expect(week.days.map((day) => day.conditions)).toEqual([
+      'Partly cloudy',
+      'Slight rain',
+      'Thunderstorm',
+      'Overcast',
+      'Clear sky',
+    ])
     expect(week.days[3]?.precipitation_chance).toBeNull()
     const forecast = server.requests[1]?.url.searchParams
-    expect(forecast?.get('daily')).toBe('weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max')
+    expect(forecast?.get('daily')).toBe(
+      'weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max',
+    )
     expect(forecast?.get('forecast_days')).toBe('5')
 
     const fewer = await call('forecast', { location: 'San Francisco' })
@@ -108,10 +146,12 @@ describe('weatherTool', () => {
 
   it('sends through ctx.fetch when the runtime provides one, and through options.fetch when given', async () => {
     const seen: string[] = []
-    const counting = (label: string): typeof fetch => async (input, init) => {
-      seen.push(`${label} ${new URL(input instanceof Request ? input.url : input).pathname}`)
-      return fetch(input, init)
-    }
+    const counting =
+      (label: string): typeof fetch =>
+      async (input, init) => {
+        seen.push(`${label} ${new URL(input instanceof Request ? input.url : input).pathname}`)
+        return fetch(input, init)
+      }
     await call('current', { location: 'Paris' }, testContext({ fetch: counting('ctx') }))
     expect(seen).toEqual(['ctx /v1/search', 'ctx /v1/forecast'])
 
@@ -125,7 +165,9 @@ describe('weatherTool', () => {
   it('stops when the task is cancelled', async () => {
     const controller = new AbortController()
     controller.abort()
-    await expect(call('current', { location: 'Paris' }, testContext({ signal: controller.signal }))).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(
+      call('current', { location: 'Paris' }, testContext({ signal: controller.signal })),
+    ).rejects.toMatchObject({ name: 'AbortError' })
     expect(server.requests).toHaveLength(0)
   })
 
@@ -133,7 +175,11 @@ describe('weatherTool', () => {
     expect(weather.name).toBe('weather')
     expect(Object.keys(weather.capabilities)).toEqual(['current', 'forecast'])
     expect(weather.capabilities.current?.sideEffects).toBeUndefined()
-    expect(weatherAgent).toEqual({ name: 'weather-agent', prompt: 'Weather: current conditions, temperature, humidity and forecasts for any city', tools: ['weather'] })
+    expect(weatherAgent).toEqual({
+      name: 'weather-agent',
+      prompt: 'Weather: current conditions, temperature, humidity and forecasts for any city',
+      tools: ['weather'],
+    })
     expect(weather.capabilities.forecast?.input.safeParse({ location: 'Oslo', days: 17 }).success).toBe(false)
   })
 })

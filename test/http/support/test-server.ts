@@ -21,23 +21,41 @@ export const testPlanner: Planner = {
     if (prompt.includes('fail')) return { type: 'fail', message: 'The task was told to fail', recoverable: false }
     if (prompt.includes('ask')) {
       if (context.input.messages.length === 0 && Object.keys(context.input.values).length === 0) {
-        return { type: 'ask', message: 'Which city?', fields: [{ name: 'city', description: 'A city', type: 'string' }] }
+        return {
+          type: 'ask',
+          message: 'Which city?',
+          fields: [{ name: 'city', description: 'A city', type: 'string' }],
+        }
       }
       return { type: 'finish', result: { messages: context.input.messages, values: context.input.values } }
     }
-    if (prompt.includes('hang') && context.history.length === 0) return { type: 'call', calls: [{ tool: 'slow', capability: 'wait', input: {} }] }
-    if (context.history.length === 0) return { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { location: 'San Francisco' } }] }
+    if (prompt.includes('hang') && context.history.length === 0)
+      return { type: 'call', calls: [{ tool: 'slow', capability: 'wait', input: {} }] }
+    if (context.history.length === 0)
+      return { type: 'call', calls: [{ tool: 'weather', capability: 'current', input: { location: 'San Francisco' } }] }
     return { type: 'finish', result: context.history.at(-1)?.output ?? null }
   },
 }
 
 export function testTools(): Tool[] {
   return [
-    createScriptedTool({ name: 'weather', description: 'Current weather', tags: ['weather', 'forecast'], capabilities: { current: [{ temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' }] } }),
+    createScriptedTool({
+      name: 'weather',
+      description: 'Current weather',
+      tags: ['weather', 'forecast'],
+      capabilities: { current: [{ temperature: '62°F', conditions: 'Partly cloudy', humidity: '73%' }] },
+    }),
     createScriptedTool({
       name: 'slow',
       description: 'Waits until cancelled',
-      capabilities: { wait: [(_input: unknown, ctx: { signal: AbortSignal }) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)))] },
+      capabilities: {
+        wait: [
+          (_input: unknown, ctx: { signal: AbortSignal }) =>
+            new Promise((_resolve, reject) =>
+              ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)),
+            ),
+        ],
+      },
     }),
   ]
 }
@@ -53,7 +71,9 @@ export interface TestServer {
 }
 
 /** A runtime on a fake clock behind a real node:http server on an ephemeral port. */
-export async function startTestServer(options: { handler?: HandlerOptions; runtime?: Parameters<typeof createTestRuntime>[0] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { handler?: HandlerOptions; runtime?: Parameters<typeof createTestRuntime>[0] } = {},
+): Promise<TestServer> {
   const runtime = createTestRuntime({ tools: testTools(), planner: testPlanner, ...options.runtime })
   const handler = createHandler(runtime, {
     clock: runtime.clock,
@@ -73,7 +93,11 @@ export async function startTestServer(options: { handler?: HandlerOptions; runti
       const headers = new Headers(rest.headers)
       if (key !== null) headers.set('authorization', `Bearer ${key}`)
       if (json !== undefined) headers.set('content-type', 'application/json')
-      return fetch(base + path, { ...rest, headers, ...(json === undefined ? {} : { method: rest.method ?? 'POST', body: JSON.stringify(json) }) })
+      return fetch(base + path, {
+        ...rest,
+        headers,
+        ...(json === undefined ? {} : { method: rest.method ?? 'POST', body: JSON.stringify(json) }),
+      })
     },
     async close() {
       await handler.close()
@@ -84,7 +108,9 @@ export async function startTestServer(options: { handler?: HandlerOptions; runti
 }
 
 export function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  )
 }
 
 export function closeServer(server: Server): Promise<void> {
@@ -95,7 +121,9 @@ export function closeServer(server: Server): Promise<void> {
 /** Closes a runtime without waiting out tasks that never end (the fake clock would never fire the deadline). */
 async function closeRuntime(runtime: TestRuntime | Runtime): Promise<void> {
   for (;;) {
-    const pages = await Promise.all((['running', 'waiting', 'pending'] as const).map((status) => runtime.tasks.list({ status, limit: 100 })))
+    const pages = await Promise.all(
+      (['running', 'waiting', 'pending'] as const).map((status) => runtime.tasks.list({ status, limit: 100 })),
+    )
     const open = pages.flatMap((page) => page.data)
     if (open.length === 0) break
     for (const task of open) {

@@ -39,7 +39,8 @@ export function spawnRunner(library: Library): Promise<RunnerOutcome> {
         resolve({ ok: true, measurement: JSON.parse(line.slice(RESULT_PREFIX.length)) as LibraryMeasurement })
         return
       }
-      const why = signal === null ? `exited with code ${String(code)}` : `killed by ${signal} after ${RUNNER_TIMEOUT_MS / 1000} s`
+      const why =
+        signal === null ? `exited with code ${String(code)}` : `killed by ${signal} after ${RUNNER_TIMEOUT_MS / 1000} s`
       resolve({ ok: false, reason: `${why}: ${reasonFrom(stderr || stdout)}` })
     })
   })

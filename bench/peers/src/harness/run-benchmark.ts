@@ -61,7 +61,12 @@ async function settledHeapUsed(): Promise<number> {
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight, recording each task's latency in ms. */
-async function drive(runTask: () => Promise<void>, count: number, concurrency: number, latencies?: Float64Array): Promise<void> {
+async function drive(
+  runTask: () => Promise<void>,
+  count: number,
+  concurrency: number,
+  latencies?: Float64Array,
+): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < count) {
@@ -79,7 +84,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[index] ?? Number.NaN
 }
 
-async function measureRun(subject: BenchSubject, tools: ToolCallCounter, mode: Mode, tasks: number, concurrency: number): Promise<RunMeasurement> {
+async function measureRun(
+  subject: BenchSubject,
+  tools: ToolCallCounter,
+  mode: Mode,
+  tasks: number,
+  concurrency: number,
+): Promise<RunMeasurement> {
   const latencies = new Float64Array(tasks)
   const callsBefore = tools.count
   const heapBefore = await settledHeapUsed()

@@ -9,7 +9,9 @@ const NODE_MODULES = new URL('../../node_modules/', import.meta.url)
 export function installedVersions(library: Library): Record<string, string> {
   const versions: Record<string, string> = {}
   for (const name of library.packages) {
-    const manifest = JSON.parse(readFileSync(new URL(`${name}/package.json`, NODE_MODULES), 'utf8')) as { version: string }
+    const manifest = JSON.parse(readFileSync(new URL(`${name}/package.json`, NODE_MODULES), 'utf8')) as {
+      version: string
+    }
     versions[name] = manifest.version
   }
   return versions

@@ -34,8 +34,10 @@ function summariseMode(runs: readonly RunMeasurement[], mode: Mode): ModeSummary
   const ofMode = runs.filter((run) => run.mode === mode)
   const first = ofMode[0]
   if (first === undefined) throw new Error(`No ${mode} runs were measured`)
-  const pick = (field: keyof RunMeasurement & ('tasksPerSecond' | 'meanLatencyUs' | 'p99LatencyUs' | 'perTaskUs' | 'cpuPerTaskUs' | 'heapGrowthBytesPer10k')) =>
-    median(ofMode.map((run) => run[field]))
+  const pick = (
+    field: keyof RunMeasurement &
+      ('tasksPerSecond' | 'meanLatencyUs' | 'p99LatencyUs' | 'perTaskUs' | 'cpuPerTaskUs' | 'heapGrowthBytesPer10k'),
+  ) => median(ofMode.map((run) => run[field]))
   const throughputs = ofMode.map((run) => run.tasksPerSecond)
   return {
     mode,
@@ -52,10 +54,17 @@ function summariseMode(runs: readonly RunMeasurement[], mode: Mode): ModeSummary
   }
 }
 
-export function summarise(library: Library, versions: Record<string, string>, measurement: LibraryMeasurement): LibrarySummary {
+export function summarise(
+  library: Library,
+  versions: Record<string, string>,
+  measurement: LibraryMeasurement,
+): LibrarySummary {
   return {
     library,
     versions,
-    modes: { sequential: summariseMode(measurement.runs, 'sequential'), concurrent: summariseMode(measurement.runs, 'concurrent') },
+    modes: {
+      sequential: summariseMode(measurement.runs, 'sequential'),
+      concurrent: summariseMode(measurement.runs, 'concurrent'),
+    },
   }
 }

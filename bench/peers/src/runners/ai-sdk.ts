@@ -21,7 +21,10 @@ await runBenchmark({
         // The mock records every call for assertions; drop them so they do not count as the SDK's heap.
         model.doGenerateCalls.length = 0
         const toolResult = result.steps[0]?.toolResults[0]
-        check(toolResult?.toolName === TOOL_NAME && JSON.stringify(toolResult.output) === JSON.stringify(TOOL_INPUT), 'the noop tool result is missing')
+        check(
+          toolResult?.toolName === TOOL_NAME && JSON.stringify(toolResult.output) === JSON.stringify(TOOL_INPUT),
+          'the noop tool result is missing',
+        )
         check(result.text === FINAL_TEXT, `final text was "${result.text}"`)
       },
     }

@@ -26,7 +26,10 @@ await runBenchmark({
       runTask: async () => {
         const task = await runtime.tasks.create({ prompt: PROMPT })
         const done = await runtime.tasks.wait(task.id)
-        check(done.status === 'complete' && done.result === FINAL_TEXT, `task ended ${done.status} with ${JSON.stringify(done.result)}`)
+        check(
+          done.status === 'complete' && done.result === FINAL_TEXT,
+          `task ended ${done.status} with ${JSON.stringify(done.result)}`,
+        )
         const { steps } = await runtime.tasks.trace(task.id)
         check(
           steps.some((step) => step.tool === TOOL_NAME && step.action === 'run' && step.status === 'complete'),

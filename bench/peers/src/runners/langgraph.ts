@@ -28,7 +28,10 @@ class ScriptedChatModel extends BaseChatModel {
     const answered = messages.some((message) => ToolMessage.isInstance(message))
     const message = answered
       ? new AIMessage({ content: FINAL_TEXT })
-      : new AIMessage({ content: '', tool_calls: [{ id: 'call-1', name: TOOL_NAME, args: { ...TOOL_INPUT }, type: 'tool_call' }] })
+      : new AIMessage({
+          content: '',
+          tool_calls: [{ id: 'call-1', name: TOOL_NAME, args: { ...TOOL_INPUT }, type: 'tool_call' }],
+        })
     return { generations: [{ text: answered ? FINAL_TEXT : '', message }] }
   }
 }
@@ -46,7 +49,10 @@ await runBenchmark({
       runTask: async () => {
         const { messages } = await agent.invoke({ messages: [{ role: 'user', content: PROMPT }] })
         const toolMessage = messages.find((message) => ToolMessage.isInstance(message))
-        check(toolMessage?.name === TOOL_NAME && toolMessage.text.includes(TOOL_INPUT.x), 'the noop tool message is missing')
+        check(
+          toolMessage?.name === TOOL_NAME && toolMessage.text.includes(TOOL_INPUT.x),
+          'the noop tool message is missing',
+        )
         check(messages.at(-1)?.text === FINAL_TEXT, `final message was "${messages.at(-1)?.text}"`)
       },
     }

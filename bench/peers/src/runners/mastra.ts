@@ -1,4 +1,9 @@
-import type { LanguageModelV2, LanguageModelV2CallOptions, LanguageModelV2Content, LanguageModelV2StreamPart } from '@ai-sdk/provider-v5'
+import type {
+  LanguageModelV2,
+  LanguageModelV2CallOptions,
+  LanguageModelV2Content,
+  LanguageModelV2StreamPart,
+} from '@ai-sdk/provider-v5'
 import { Agent } from '@mastra/core/agent'
 import { createTool } from '@mastra/core/tools'
 import { z } from 'zod'
@@ -16,7 +21,8 @@ function streamOf(parts: LanguageModelV2StreamPart[]): ReadableStream<LanguageMo
   })
 }
 
-const answered = (options: LanguageModelV2CallOptions): boolean => options.prompt.some((message) => message.role === 'tool')
+const answered = (options: LanguageModelV2CallOptions): boolean =>
+  options.prompt.some((message) => message.role === 'tool')
 
 function streamParts(options: LanguageModelV2CallOptions): LanguageModelV2StreamPart[] {
   if (answered(options)) {
@@ -50,7 +56,12 @@ class ScriptedModelV2 implements LanguageModelV2 {
     const content: LanguageModelV2Content[] = answered(options)
       ? [{ type: 'text', text: FINAL_TEXT }]
       : [{ type: 'tool-call', toolCallId: 'call-1', toolName: TOOL_NAME, input: JSON.stringify(TOOL_INPUT) }]
-    return { content, finishReason: answered(options) ? ('stop' as const) : ('tool-calls' as const), usage, warnings: [] }
+    return {
+      content,
+      finishReason: answered(options) ? ('stop' as const) : ('tool-calls' as const),
+      usage,
+      warnings: [],
+    }
   }
 
   async doStream(options: LanguageModelV2CallOptions) {
@@ -68,12 +79,20 @@ await runBenchmark({
       inputSchema: z.object({ x: z.string() }),
       execute: async ({ context }) => counter.record(context),
     })
-    const agent = new Agent({ name: 'bench', instructions: 'Use the noop tool once.', model, tools: { [TOOL_NAME]: noop } })
+    const agent = new Agent({
+      name: 'bench',
+      instructions: 'Use the noop tool once.',
+      model,
+      tools: { [TOOL_NAME]: noop },
+    })
     return {
       runTask: async () => {
         const result = await agent.generate(PROMPT)
         const toolResult = result.toolResults[0]?.payload
-        check(toolResult?.toolName === TOOL_NAME && JSON.stringify(toolResult.result).includes(TOOL_INPUT.x), 'the noop tool result is missing')
+        check(
+          toolResult?.toolName === TOOL_NAME && JSON.stringify(toolResult.result).includes(TOOL_INPUT.x),
+          'the noop tool result is missing',
+        )
         check(result.text === FINAL_TEXT, `final text was "${result.text}"`)
       },
     }

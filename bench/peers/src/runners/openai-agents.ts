@@ -12,10 +12,26 @@ const USAGE = { requests: 1, inputTokens: 10, outputTokens: 5, totalTokens: 15 }
  */
 class ScriptedModel implements Model {
   #output(request: ModelRequest): protocol.StreamEventResponseCompleted['response']['output'] {
-    const answered = typeof request.input !== 'string' && request.input.some((item) => item.type === 'function_call_result')
+    const answered =
+      typeof request.input !== 'string' && request.input.some((item) => item.type === 'function_call_result')
     return answered
-      ? [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: FINAL_TEXT }] }]
-      : [{ type: 'function_call', callId: 'call-1', name: TOOL_NAME, arguments: JSON.stringify(TOOL_INPUT), status: 'completed' }]
+      ? [
+          {
+            type: 'message',
+            role: 'assistant',
+            status: 'completed',
+            content: [{ type: 'output_text', text: FINAL_TEXT }],
+          },
+        ]
+      : [
+          {
+            type: 'function_call',
+            callId: 'call-1',
+            name: TOOL_NAME,
+            arguments: JSON.stringify(TOOL_INPUT),
+            status: 'completed',
+          },
+        ]
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
@@ -39,12 +55,20 @@ await runBenchmark({
       parameters: z.object({ x: z.string() }),
       execute: async (input) => counter.record(input),
     })
-    const agent = new Agent({ name: 'bench', instructions: 'Use the noop tool once.', model: new ScriptedModel(), tools: [noop] })
+    const agent = new Agent({
+      name: 'bench',
+      instructions: 'Use the noop tool once.',
+      model: new ScriptedModel(),
+      tools: [noop],
+    })
     return {
       runTask: async () => {
         const result = await run(agent, PROMPT)
         const output = result.newItems.find((item) => item.type === 'tool_call_output_item')
-        check(output !== undefined && JSON.stringify(output.output).includes(TOOL_INPUT.x), 'the noop tool output is missing')
+        check(
+          output !== undefined && JSON.stringify(output.output).includes(TOOL_INPUT.x),
+          'the noop tool output is missing',
+        )
         check(result.finalOutput === FINAL_TEXT, `final output was "${String(result.finalOutput)}"`)
       },
     }

@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { WireRequestError, type FakeModelReply, type FakeModelRequest, type Json, type WireFormat } from './fake-model-types.js'
+import {
+  WireRequestError,
+  type FakeModelReply,
+  type FakeModelRequest,
+  type Json,
+  type WireFormat,
+} from './fake-model-types.js'
 import { anthropicMessages } from './wire/anthropic-messages.js'
 import { openAIChat } from './wire/openai-chat.js'
 import { openAIResponses } from './wire/openai-responses.js'
@@ -36,8 +42,13 @@ function clientLeft(res: ServerResponse, ms: number): Promise<boolean> {
   })
 }
 
-function sendJson(res: ServerResponse, answer: { status: number; body: Json; headers?: Record<string, string> | undefined }): void {
-  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body))
+function sendJson(
+  res: ServerResponse,
+  answer: { status: number; body: Json; headers?: Record<string, string> | undefined },
+): void {
+  res
+    .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+    .end(JSON.stringify(answer.body))
 }
 
 /**
@@ -49,13 +60,16 @@ function sendJson(res: ServerResponse, answer: { status: number; body: Json; hea
  * unanswered) with their status and message. Responses also streams (`stream: true`); the other
  * two answer as JSON only (the planner does not stream).
  */
-export async function createFakeModelServer(reply: (request: FakeModelRequest) => FakeModelReply | Promise<FakeModelReply>): Promise<FakeModelServer> {
+export async function createFakeModelServer(
+  reply: (request: FakeModelRequest) => FakeModelReply | Promise<FakeModelReply>,
+): Promise<FakeModelServer> {
   const requests: FakeModelRequest[] = []
   const refused: FakeModelServer['refused'] = []
   let aborted = 0
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const format = req.method === 'POST' ? FORMATS.find((candidate) => req.url === `/v1${candidate.path}`) : undefined
-    if (format === undefined) return sendJson(res, { status: 404, body: { error: { message: `not found: ${req.method} ${req.url}` } } })
+    if (format === undefined)
+      return sendJson(res, { status: 404, body: { error: { message: `not found: ${req.method} ${req.url}` } } })
     const body = await bodyOf(req)
     let request: FakeModelRequest
     try {
@@ -63,7 +77,10 @@ export async function createFakeModelServer(reply: (request: FakeModelRequest) =
     } catch (error) {
       if (!(error instanceof WireRequestError)) throw error
       refused.push({ api: format.api, status: error.status, message: error.message })
-      return sendJson(res, { status: error.status, body: format.error(error.status, { message: error.message, param: error.param }) })
+      return sendJson(res, {
+        status: error.status,
+        body: format.error(error.status, { message: error.message, param: error.param }),
+      })
     }
     requests.push(request)
     const answer = await reply(request)
@@ -71,11 +88,21 @@ export async function createFakeModelServer(reply: (request: FakeModelRequest) =
       aborted++
       return
     }
-    if (answer.status !== undefined && answer.status >= 400) return sendJson(res, { status: answer.status, body: format.error(answer.status, { message: `fake error ${answer.status}`, param: null }), headers: answer.headers })
+    if (answer.status !== undefined && answer.status >= 400)
+      return sendJson(res, {
+        status: answer.status,
+        body: format.error(answer.status, { message: `fake error ${answer.status}`, param: null }),
+        headers: answer.headers,
+      })
     if (body['stream'] === true) {
-      if (!format.stream) return sendJson(res, { status: 400, body: format.error(400, { message: 'This fake model server does not stream this API.', param: 'stream' }) })
+      if (!format.stream)
+        return sendJson(res, {
+          status: 400,
+          body: format.error(400, { message: 'This fake model server does not stream this API.', param: 'stream' }),
+        })
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...answer.headers })
-      for (const event of format.stream(answer, request)) res.write(`event: ${String(event['type'])}\ndata: ${JSON.stringify(event)}\n\n`)
+      for (const event of format.stream(answer, request))
+        res.write(`event: ${String(event['type'])}\ndata: ${JSON.stringify(event)}\n\n`)
       res.end()
       return
     }

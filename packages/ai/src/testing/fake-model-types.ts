@@ -66,8 +66,17 @@ export const textOf = (content: unknown): string =>
   typeof content === 'string'
     ? content
     : Array.isArray(content)
-      ? content.map((part: Json) => (typeof part['text'] === 'string' ? part['text'] : typeof part['content'] === 'string' ? part['content'] : textOf(part['content']))).join('')
+      ? content
+          .map((part: Json) =>
+            typeof part['text'] === 'string'
+              ? part['text']
+              : typeof part['content'] === 'string'
+                ? part['content']
+                : textOf(part['content']),
+          )
+          .join('')
       : ''
 
 /** Tool input as the wire carries it: a JSON string (OpenAI), or the model's raw string sent as is. */
-export const argumentsOf = (input: Record<string, unknown> | string): string => (typeof input === 'string' ? input : JSON.stringify(input))
+export const argumentsOf = (input: Record<string, unknown> | string): string =>
+  typeof input === 'string' ? input : JSON.stringify(input)

@@ -1,5 +1,11 @@
 import type { ScopeSource } from './auth-options.js'
-import type { AccountOptions, ConnectionStatus, ConsentCallback, ConsentResult, StoredCredentialInput } from './auth-service.js'
+import type {
+  AccountOptions,
+  ConnectionStatus,
+  ConsentCallback,
+  ConsentResult,
+  StoredCredentialInput,
+} from './auth-service.js'
 
 /** `runtime.auth`: end users' credentials and OAuth consent (present when `createRuntime` got `auth`). */
 export interface AuthApi {
@@ -15,7 +21,11 @@ export interface AuthApi {
   /** Forgets a user's credentials for a service. Resolves whether there were any. */
   disconnect(userId: string, service: string, options?: AccountOptions): Promise<boolean>
   /** A consent link for an app that connects accounts up front (a "Connect CRM" button). */
-  authorizationUrl(userId: string, service: string, options?: { scopes?: readonly string[] } & AccountOptions): Promise<string>
+  authorizationUrl(
+    userId: string,
+    service: string,
+    options?: { scopes?: readonly string[] } & AccountOptions,
+  ): Promise<string>
   /**
    * Finishes a consent (the OAuth callback): checks the state, exchanges the code, stores the
    * tokens and resumes the user's tasks waiting for that service.

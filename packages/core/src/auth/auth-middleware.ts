@@ -33,9 +33,23 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
           suggestion: 'Create the task with the user_id of the user whose account it should use.',
         })
       }
-      const request: ScopeRequest = { user_id: userId, service: site.tool, task_id: site.task.id, sub_agent: site.task.sub_agent, capability: site.capability }
+      const request: ScopeRequest = {
+        user_id: userId,
+        service: site.tool,
+        task_id: site.task.id,
+        sub_agent: site.task.sub_agent,
+        capability: site.capability,
+      }
       const required = service.type === 'oauth2' ? await deps.consent.extraScopes(request) : []
-      const source = new UserCredentialSource({ owner: { account: site.task.account, userId }, name: site.tool, service, vault: deps.vault, tokens: deps.tokens, required, secret: (value) => site.secret(value) })
+      const source = new UserCredentialSource({
+        owner: { account: site.task.account, userId },
+        name: site.tool,
+        service,
+        vault: deps.vault,
+        tokens: deps.tokens,
+        required,
+        secret: (value) => site.secret(value),
+      })
       site.context.credentials = source
       let retried = false
       for (;;) {
@@ -50,11 +64,21 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
             continue
           }
           if (thrown.code === 'insufficient_scope') {
-            throw await consentWait(deps, site, { request, service, needed: unique([...source.granted, ...(thrown.scopes ?? [])]), kind: 'incremental' })
+            throw await consentWait(deps, site, {
+              request,
+              service,
+              needed: unique([...source.granted, ...(thrown.scopes ?? [])]),
+              kind: 'incremental',
+            })
           }
           if (thrown.code === 'auth_required' || thrown.code === 'auth_token_expired') {
             const revoked = thrown.details?.reason === 'revoked' || thrown.code === 'auth_token_expired'
-            throw await consentWait(deps, site, { request, service, needed: thrown.scopes ?? [], kind: revoked ? 'reconnect' : 'connect' })
+            throw await consentWait(deps, site, {
+              request,
+              service,
+              needed: thrown.scopes ?? [],
+              kind: revoked ? 'reconnect' : 'connect',
+            })
           }
           throw thrown
         }
@@ -63,9 +87,25 @@ export function createAuthMiddleware(deps: AuthMiddlewareDeps): CallMiddleware {
   }
 }
 
-async function consentWait(deps: AuthMiddlewareDeps, site: CallSite, { request, service, needed, kind }: { request: ScopeRequest; service: Extract<ResolvedService, { type: 'oauth2' }>; needed: readonly string[]; kind: 'connect' | 'reconnect' | 'incremental' }): Promise<WaitRequest> {
+async function consentWait(
+  deps: AuthMiddlewareDeps,
+  site: CallSite,
+  {
+    request,
+    service,
+    needed,
+    kind,
+  }: {
+    request: ScopeRequest
+    service: Extract<ResolvedService, { type: 'oauth2' }>
+    needed: readonly string[]
+    kind: 'connect' | 'reconnect' | 'incremental'
+  },
+): Promise<WaitRequest> {
   const { url, scopes } = await deps.consent.link(request, site.task.account, { service, needed })
-  site.note(`waiting for the user to ${kind === 'incremental' ? 'grant more access to' : kind} ${site.tool} (scopes: ${scopes.join(' ') || 'none'})`)
+  site.note(
+    `waiting for the user to ${kind === 'incremental' ? 'grant more access to' : kind} ${site.tool} (scopes: ${scopes.join(' ') || 'none'})`,
+  )
   const message =
     kind === 'incremental'
       ? `${site.capability} needs more access to ${site.tool} (${scopes.join(', ')}). Ask the user to approve it at auth_url.`

@@ -45,7 +45,9 @@ export interface ScopeRequest {
 }
 
 /** Returns scopes to request besides the configured ones (scopes learned from earlier runs, say). */
-export type ScopeSource = (request: ScopeRequest) => readonly string[] | undefined | Promise<readonly string[] | undefined>
+export type ScopeSource = (
+  request: ScopeRequest,
+) => readonly string[] | undefined | Promise<readonly string[] | undefined>
 
 /** Options of the credential vault and OAuth consent (`createRuntime({ auth })`). */
 export interface AuthOptions {
@@ -82,13 +84,15 @@ export interface ResolvedAuth {
   fetch: typeof globalThis.fetch
 }
 
-export type ResolvedService = SecretServiceConfig | (Required<Omit<OAuth2ServiceConfig, 'clientSecret'>> & { clientSecret: string | undefined })
+export type ResolvedService =
+  SecretServiceConfig | (Required<Omit<OAuth2ServiceConfig, 'clientSecret'>> & { clientSecret: string | undefined })
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 const KEY_HINT = "expected 32 bytes, as a Buffer or a base64 string (crypto.randomBytes(32).toString('base64'))"
 
 const encryptionKey = z.union([z.instanceof(Uint8Array), z.string()], { error: KEY_HINT }).transform((value, ctx) => {
-  const bytes = typeof value === 'string' ? (BASE64.test(value) ? Buffer.from(value, 'base64') : null) : Buffer.from(value)
+  const bytes =
+    typeof value === 'string' ? (BASE64.test(value) ? Buffer.from(value, 'base64') : null) : Buffer.from(value)
   if (bytes?.length !== 32) {
     ctx.addIssue({ code: 'custom', message: KEY_HINT })
     return z.NEVER
@@ -112,12 +116,19 @@ const service = z.discriminatedUnion('type', [oauth2, z.object({ type: z.enum(['
 
 const schema = z.object({
   encryptionKey,
-  store: z.custom<KeyValueStore>((value) => ['get', 'set', 'delete'].every((name) => typeof Reflect.get(Object(value), name) === 'function'), 'expected a key-value store with get, set and delete (a Keyv instance works)').optional(),
+  store: z
+    .custom<KeyValueStore>(
+      (value) => ['get', 'set', 'delete'].every((name) => typeof Reflect.get(Object(value), name) === 'function'),
+      'expected a key-value store with get, set and delete (a Keyv instance works)',
+    )
+    .optional(),
   services: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a tool name'), service),
   stateTtlMs: z.number().int().positive().default(600_000),
   refreshSkewMs: z.number().int().min(0).default(60_000),
   scopesFor: z.custom<ScopeSource>((value) => typeof value === 'function', 'expected a function').optional(),
-  fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'expected a fetch function').optional(),
+  fetch: z
+    .custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'expected a fetch function')
+    .optional(),
 })
 
 /** Validates `auth` options (throws `invalid_request` naming the field) and applies defaults. */
@@ -129,7 +140,8 @@ export function resolveAuthOptions(options: AuthOptions, defaultStore: KeyValueS
       services.set(name, { type: config.type })
       continue
     }
-    const method = config.tokenEndpointAuthMethod ?? (config.clientSecret === undefined ? 'none' : 'client_secret_basic')
+    const method =
+      config.tokenEndpointAuthMethod ?? (config.clientSecret === undefined ? 'none' : 'client_secret_basic')
     if (method !== 'none' && config.clientSecret === undefined) {
       const param = `auth.services.${name}.clientSecret`
       throw new InboardError('invalid_request', `Invalid ${param}: required for ${method}`, { param })

@@ -76,16 +76,29 @@ export interface AuthServiceDeps {
   tokens: OAuthTokens
   consent: ConsentFlow
   /** Resumes the waiting tasks of one user (in one account) that `match` selects; resolves with how many. */
-  resume: (filter: { userId: string; account: string | null }, match: (task: Task, account: string | null) => boolean) => Promise<number>
+  resume: (
+    filter: { userId: string; account: string | null },
+    match: (task: Task, account: string | null) => boolean,
+  ) => Promise<number>
 }
 
 const id = z.string().min(1).max(255)
 const accountOptions = z.object({ account: z.string().min(1).max(1024).nullable().optional() })
-const secret = z.union([
-  z.string().min(1),
-  z.object({ username: z.string(), password: z.string() }).strict(),
-  z.object({ accessToken: z.string().min(1), refreshToken: z.string().min(1).optional(), expiresAt: z.date().optional(), scopes: z.array(z.string()).optional() }).strict(),
-], { error: 'expected a string secret, { username, password }, or { accessToken, refreshToken?, expiresAt?, scopes? }' })
+const secret = z.union(
+  [
+    z.string().min(1),
+    z.object({ username: z.string(), password: z.string() }).strict(),
+    z
+      .object({
+        accessToken: z.string().min(1),
+        refreshToken: z.string().min(1).optional(),
+        expiresAt: z.date().optional(),
+        scopes: z.array(z.string()).optional(),
+      })
+      .strict(),
+  ],
+  { error: 'expected a string secret, { username, password }, or { accessToken, refreshToken?, expiresAt?, scopes? }' },
+)
 const callback = z.object({
   state: z.string().min(1).max(2048),
   code: z.string().min(1).optional(),
@@ -133,11 +146,16 @@ export class AuthService implements AuthApi {
   }
 
   /** A consent link for an app that connects accounts up front (a "Connect CRM" button). */
-  async authorizationUrl(userId: string, service: string, options: { scopes?: readonly string[] } & AccountOptions = {}): Promise<string> {
+  async authorizationUrl(
+    userId: string,
+    service: string,
+    options: { scopes?: readonly string[] } & AccountOptions = {},
+  ): Promise<string> {
     const owner = ownerOf(userId, options)
     const config = this.#oauth(service)
     const request = { user_id: userId, service, task_id: null, sub_agent: null, capability: null }
-    return (await this.#deps.consent.link(request, owner.account, { service: config, needed: options.scopes ?? [] })).url
+    return (await this.#deps.consent.link(request, owner.account, { service: config, needed: options.scopes ?? [] }))
+      .url
   }
 
   /**
@@ -152,7 +170,10 @@ export class AuthService implements AuthApi {
     const pending = await this.#deps.states.consume(input.state)
     const owner: CredentialOwner = { account: pending.account, userId: pending.user_id }
     // The state is already consumed: a refused callback cannot be replayed by its rightful user either.
-    if ((input.user_id !== undefined && input.user_id !== owner.userId) || (input.account !== undefined && input.account !== owner.account)) {
+    if (
+      (input.user_id !== undefined && input.user_id !== owner.userId) ||
+      (input.account !== undefined && input.account !== owner.account)
+    ) {
       throw new InboardError('oauth_state_invalid', 'The OAuth state was issued for another user', {
         suggestion: 'Start the connection again, signed in as the user who should connect the service.',
       })
@@ -160,28 +181,46 @@ export class AuthService implements AuthApi {
     const config = this.#oauth(pending.service)
     if (input.error !== undefined) {
       const description = input.errorDescription === undefined ? '' : `: ${input.errorDescription.slice(0, 200)}`
-      throw new InboardError('oauth_consent_denied', `The user did not grant access to ${pending.service} (${input.error.slice(0, 64)}${description})`, {
-        tool: pending.service,
-        recoverable: true,
-        suggestion: 'Ask the user to connect again and approve the requested access.',
-      })
+      throw new InboardError(
+        'oauth_consent_denied',
+        `The user did not grant access to ${pending.service} (${input.error.slice(0, 64)}${description})`,
+        {
+          tool: pending.service,
+          recoverable: true,
+          suggestion: 'Ask the user to connect again and approve the requested access.',
+        },
+      )
     }
-    if (input.code === undefined) throw new InboardError('invalid_request', 'The OAuth callback has no code', { param: 'code' })
+    if (input.code === undefined)
+      throw new InboardError('invalid_request', 'The OAuth callback has no code', { param: 'code' })
     let record
     try {
-      record = await this.#deps.tokens.exchange(owner, pending.service, { service: config, code: input.code, verifier: pending.verifier, requested: pending.scopes })
+      record = await this.#deps.tokens.exchange(owner, pending.service, {
+        service: config,
+        code: input.code,
+        verifier: pending.verifier,
+        requested: pending.scopes,
+      })
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error
-      throw new InboardError('oauth_exchange_failed', `Exchanging the authorization code for ${pending.service} failed: ${error.message}`, {
-        tool: pending.service,
-        recoverable: error.transient,
-        suggestion: 'Ask the user to connect again; check the client id, secret and redirect URI if it keeps failing.',
-      })
+      throw new InboardError(
+        'oauth_exchange_failed',
+        `Exchanging the authorization code for ${pending.service} failed: ${error.message}`,
+        {
+          tool: pending.service,
+          recoverable: error.transient,
+          suggestion:
+            'Ask the user to connect again; check the client id, secret and redirect URI if it keeps failing.',
+        },
+      )
     }
     const resumed = await this.#deps.resume(
       { userId: pending.user_id, account: pending.account },
       (task, account) =>
-        account === pending.account && task.user_id === pending.user_id && task.waiting?.reason === 'oauth_consent_required' && task.waiting.service === pending.service,
+        account === pending.account &&
+        task.user_id === pending.user_id &&
+        task.waiting?.reason === 'oauth_consent_required' &&
+        task.waiting.service === pending.service,
     )
     return { user_id: pending.user_id, service: pending.service, scopes: record.scopes, resumed }
   }
@@ -214,14 +253,22 @@ export class AuthService implements AuthApi {
     validate(id, service, 'service')
     const config = this.#deps.services.get(service)
     if (config === undefined) {
-      throw new InboardError('service_not_configured', `No auth is configured for service "${service}"`, { tool: service, suggestion: 'Add it to auth.services in createRuntime().' })
+      throw new InboardError('service_not_configured', `No auth is configured for service "${service}"`, {
+        tool: service,
+        suggestion: 'Add it to auth.services in createRuntime().',
+      })
     }
     return config
   }
 
   #oauth(service: string): Extract<ResolvedService, { type: 'oauth2' }> {
     const config = this.#service(service)
-    if (config.type !== 'oauth2') throw new InboardError('service_not_configured', `Service "${service}" is configured for ${config.type}, not OAuth 2.0`, { tool: service })
+    if (config.type !== 'oauth2')
+      throw new InboardError(
+        'service_not_configured',
+        `Service "${service}" is configured for ${config.type}, not OAuth 2.0`,
+        { tool: service },
+      )
     return config
   }
 }
@@ -235,7 +282,9 @@ function ownerOf(userId: string, options: AccountOptions): CredentialOwner {
 
 function toStored(config: ResolvedService, value: z.infer<typeof secret>, service: string): StoredCredential {
   const mismatch = (): InboardError =>
-    new InboardError('invalid_request', `Invalid secret: ${service} uses ${config.type} credentials`, { param: 'secret' })
+    new InboardError('invalid_request', `Invalid secret: ${service} uses ${config.type} credentials`, {
+      param: 'secret',
+    })
   if (typeof value === 'string') {
     if (config.type === 'api_key') return { type: 'api_key', key: value }
     if (config.type === 'bearer') return { type: 'bearer', token: value }

@@ -36,9 +36,17 @@ export class ConsentFlow {
    * A consent link for `request.user_id` in `account` and `service`, asking for `needed` on top of
    * the configured and learned scopes. The state remembers the account and user it was issued for.
    */
-  async link(request: ScopeRequest, account: string | null, { service, needed }: { service: OAuthService; needed: readonly string[] }): Promise<{ url: string; scopes: string[] }> {
+  async link(
+    request: ScopeRequest,
+    account: string | null,
+    { service, needed }: { service: OAuthService; needed: readonly string[] },
+  ): Promise<{ url: string; scopes: string[] }> {
     const scopes = unique([...service.scopes, ...(await this.extraScopes(request)), ...needed])
-    const { state, codeChallenge } = await this.#states.issue({ account, userId: request.user_id }, request.service, scopes)
+    const { state, codeChallenge } = await this.#states.issue(
+      { account, userId: request.user_id },
+      request.service,
+      scopes,
+    )
     const url = new URL(service.authorizeUrl)
     for (const [name, value] of Object.entries(service.extraAuthorizeParams)) url.searchParams.set(name, value)
     // Set after the extras so configuration can never weaken the security parameters.

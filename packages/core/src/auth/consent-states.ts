@@ -49,7 +49,14 @@ export class ConsentStates {
   async issue(owner: CredentialOwner, service: string, scopes: readonly string[]): Promise<IssuedState> {
     const state = randomBytes(32).toString('base64url')
     const verifier = randomBytes(32).toString('base64url')
-    const record: PendingConsent = { account: owner.account, user_id: owner.userId, service, scopes: [...scopes], verifier, expires_at: this.#clock.now() + this.#ttlMs }
+    const record: PendingConsent = {
+      account: owner.account,
+      user_id: owner.userId,
+      service,
+      scopes: [...scopes],
+      verifier,
+      expires_at: this.#clock.now() + this.#ttlMs,
+    }
     const key = keyOf(state)
     await this.#store.set(key, this.#cipher.seal(JSON.stringify(record), `${BINDING}\u0000${key}`), this.#ttlMs)
     return { state, codeChallenge: createHash('sha256').update(verifier).digest('base64url') }

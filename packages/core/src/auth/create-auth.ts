@@ -19,7 +19,10 @@ export interface AuthModule {
 }
 
 /** Validates `auth` options and builds the vault, consent flow, token keeper and middleware over one store. */
-export function createAuth(options: AuthOptions, deps: { clock: Clock; store: KeyValueStore; secrets: SecretScrubber; resume: AuthServiceDeps['resume'] }): AuthModule {
+export function createAuth(
+  options: AuthOptions,
+  deps: { clock: Clock; store: KeyValueStore; secrets: SecretScrubber; resume: AuthServiceDeps['resume'] },
+): AuthModule {
   const { clock, resume, secrets } = deps
   const resolved = resolveAuthOptions(options, deps.store)
   for (const service of resolved.services.values()) {

@@ -65,16 +65,23 @@ export class CredentialVault {
       if (typeof sealed !== 'string') throw new SealBrokenError('Not a sealed value')
       return storedCredential.parse(JSON.parse(this.#cipher.open(sealed, bindingOf(owner, service))))
     } catch (error) {
-      throw new InboardError('credential_unreadable', `The stored credentials for ${service} cannot be read with this encryption key`, {
-        tool: service,
-        suggestion: 'Check auth.encryptionKey, or disconnect and reconnect the account.',
-        cause: error instanceof SealBrokenError ? error : undefined,
-      })
+      throw new InboardError(
+        'credential_unreadable',
+        `The stored credentials for ${service} cannot be read with this encryption key`,
+        {
+          tool: service,
+          suggestion: 'Check auth.encryptionKey, or disconnect and reconnect the account.',
+          cause: error instanceof SealBrokenError ? error : undefined,
+        },
+      )
     }
   }
 
   async put(owner: CredentialOwner, service: string, credential: StoredCredential): Promise<void> {
-    await this.#store.set(keyOf(owner, service), this.#cipher.seal(JSON.stringify(credential), bindingOf(owner, service)))
+    await this.#store.set(
+      keyOf(owner, service),
+      this.#cipher.seal(JSON.stringify(credential), bindingOf(owner, service)),
+    )
   }
 
   async delete(owner: CredentialOwner, service: string): Promise<boolean> {

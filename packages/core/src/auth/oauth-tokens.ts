@@ -26,7 +26,13 @@ export class OAuthTokens {
   readonly #inflight = new Map<string, Promise<TokenOutcome>>()
 
   /** `secrets` learns every token and code sent to the token endpoint, and scrubs its errors. */
-  constructor(deps: { vault: CredentialVault; clock: Clock; skewMs: number; fetch: typeof globalThis.fetch; secrets: SecretScrubber }) {
+  constructor(deps: {
+    vault: CredentialVault
+    clock: Clock
+    skewMs: number
+    fetch: typeof globalThis.fetch
+    secrets: SecretScrubber
+  }) {
     this.#vault = deps.vault
     this.#clock = deps.clock
     this.#skewMs = deps.skewMs
@@ -36,7 +42,8 @@ export class OAuthTokens {
 
   /** Sends a grant; a token endpoint that echoes the request in its error cannot leak what was sent. */
   async #request(service: OAuthService, grant: Readonly<Record<string, string>>): Promise<TokenResponse> {
-    for (const [name, value] of Object.entries(grant)) if (name !== 'grant_type' && name !== 'redirect_uri') this.#secrets.add(value)
+    for (const [name, value] of Object.entries(grant))
+      if (name !== 'grant_type' && name !== 'redirect_uri') this.#secrets.add(value)
     try {
       const response = await requestTokens(service, grant, this.#fetch)
       this.#secrets.add(response.access_token)
@@ -51,7 +58,11 @@ export class OAuthTokens {
    * A usable token for the user: the stored one, or a refreshed one when it is about to expire or
    * equals `rejected` (the token the upstream just answered 401 to).
    */
-  async current(owner: CredentialOwner, name: string, { service, rejected }: { service: OAuthService; rejected?: string | undefined }): Promise<TokenOutcome> {
+  async current(
+    owner: CredentialOwner,
+    name: string,
+    { service, rejected }: { service: OAuthService; rejected?: string | undefined },
+  ): Promise<TokenOutcome> {
     const stored = await this.#vault.get(owner, name)
     if (stored?.type !== 'oauth2') return { gap: 'not_connected' }
     if (!this.#stale(stored, rejected)) return { record: stored }
@@ -59,8 +70,22 @@ export class OAuthTokens {
   }
 
   /** Exchanges an authorization code (with its PKCE verifier) and stores the tokens. */
-  async exchange(owner: CredentialOwner, name: string, { service, code, verifier, requested }: { service: OAuthService; code: string; verifier: string; requested: readonly string[] }): Promise<OAuthRecord> {
-    const response = await this.#request(service, { grant_type: 'authorization_code', code, redirect_uri: service.redirectUri, code_verifier: verifier })
+  async exchange(
+    owner: CredentialOwner,
+    name: string,
+    {
+      service,
+      code,
+      verifier,
+      requested,
+    }: { service: OAuthService; code: string; verifier: string; requested: readonly string[] },
+  ): Promise<OAuthRecord> {
+    const response = await this.#request(service, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: service.redirectUri,
+      code_verifier: verifier,
+    })
     const previous = await this.#vault.get(owner, name).catch(() => undefined)
     const keep = previous?.type === 'oauth2' ? previous.refresh_token : null
     const record = this.#record(response, keep, requested)
@@ -73,7 +98,11 @@ export class OAuthTokens {
     return record.expires_at !== null && this.#clock.now() >= record.expires_at - this.#skewMs
   }
 
-  #refresh(owner: CredentialOwner, name: string, { service, staleToken }: { service: OAuthService; staleToken: string }): Promise<TokenOutcome> {
+  #refresh(
+    owner: CredentialOwner,
+    name: string,
+    { service, staleToken }: { service: OAuthService; staleToken: string },
+  ): Promise<TokenOutcome> {
     const key = ownerKey(owner, name)
     const running = this.#inflight.get(key)
     if (running) return running
@@ -90,7 +119,10 @@ export class OAuthTokens {
       try {
         response = await this.#request(service, { grant_type: 'refresh_token', refresh_token: latest.refresh_token })
       } catch (error) {
-        if (error instanceof TokenEndpointError && (error.oauthError === 'invalid_grant' || error.oauthError === 'unauthorized_client')) {
+        if (
+          error instanceof TokenEndpointError &&
+          (error.oauthError === 'invalid_grant' || error.oauthError === 'unauthorized_client')
+        ) {
           await this.#vault.delete(owner, name)
           return { gap: 'revoked' }
         }
@@ -105,7 +137,8 @@ export class OAuthTokens {
   }
 
   #record(response: TokenResponse, previousRefreshToken: string | null, requested: readonly string[]): OAuthRecord {
-    const granted = response.scope === undefined ? [...requested] : response.scope.split(' ').filter((scope) => scope !== '')
+    const granted =
+      response.scope === undefined ? [...requested] : response.scope.split(' ').filter((scope) => scope !== '')
     return {
       type: 'oauth2',
       access_token: response.access_token,

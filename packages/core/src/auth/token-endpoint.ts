@@ -24,7 +24,10 @@ export class TokenEndpointError extends Error {
   readonly oauthError: string | null
   readonly status: number | null
 
-  constructor(message: string, { oauthError, status, cause }: { oauthError: string | null; status: number | null; cause?: unknown }) {
+  constructor(
+    message: string,
+    { oauthError, status, cause }: { oauthError: string | null; status: number | null; cause?: unknown },
+  ) {
     super(message, cause === undefined ? undefined : { cause })
     this.oauthError = oauthError
     this.status = status
@@ -48,16 +51,25 @@ function basicCredentials(clientId: string, secret: string): string {
 export function clientSecretForms(service: OAuthService): string[] {
   const secret = service.clientSecret
   if (secret === undefined) return []
-  return service.tokenEndpointAuthMethod === 'client_secret_basic' ? [secret, basicCredentials(service.clientId, secret)] : [secret]
+  return service.tokenEndpointAuthMethod === 'client_secret_basic'
+    ? [secret, basicCredentials(service.clientId, secret)]
+    : [secret]
 }
 
 /**
  * POSTs a grant to the service's token endpoint with the configured client authentication
  * (`client_secret_basic` form-encodes id and secret as RFC 6749 §2.3.1 asks).
  */
-export async function requestTokens(service: OAuthService, grant: Readonly<Record<string, string>>, fetchImpl: typeof globalThis.fetch): Promise<TokenResponse> {
+export async function requestTokens(
+  service: OAuthService,
+  grant: Readonly<Record<string, string>>,
+  fetchImpl: typeof globalThis.fetch,
+): Promise<TokenResponse> {
   const body = new URLSearchParams(grant)
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  }
   const secret = service.clientSecret ?? ''
   if (service.tokenEndpointAuthMethod === 'client_secret_basic') {
     headers.authorization = `Basic ${basicCredentials(service.clientId, secret)}`
@@ -68,10 +80,21 @@ export async function requestTokens(service: OAuthService, grant: Readonly<Recor
   const where = new URL(service.tokenUrl).origin
   let response: Response
   try {
-    response = await fetchImpl(service.tokenUrl, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) })
+    response = await fetchImpl(service.tokenUrl, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    })
   } catch (error) {
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : 'network error'
-    throw new TokenEndpointError(`Could not reach the token endpoint at ${where}: ${reason}`, { oauthError: null, status: null, cause: error })
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : 'network error'
+    throw new TokenEndpointError(`Could not reach the token endpoint at ${where}: ${reason}`, {
+      oauthError: null,
+      status: null,
+      cause: error,
+    })
   }
   const text = await response.text().catch(() => '')
   const json = parseJson(text)
@@ -79,14 +102,24 @@ export async function requestTokens(service: OAuthService, grant: Readonly<Recor
     const parsed = tokenResponse.safeParse(json)
     if (parsed.success && parsed.data.token_type.toLowerCase() === 'bearer') return parsed.data
     // The body holds tokens: say what is wrong with its shape, never echo it.
-    throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status} without a usable bearer token`, { oauthError: 'invalid_response', status: response.status })
+    throw new TokenEndpointError(
+      `The token endpoint at ${where} answered ${response.status} without a usable bearer token`,
+      { oauthError: 'invalid_response', status: response.status },
+    )
   }
   const refusal = errorResponse.safeParse(json)
   if (refusal.success) {
-    const description = refusal.data.error_description === undefined ? '' : `: ${refusal.data.error_description.slice(0, 200)}`
-    throw new TokenEndpointError(`The token endpoint at ${where} refused the grant (${refusal.data.error}${description})`, { oauthError: refusal.data.error, status: response.status })
+    const description =
+      refusal.data.error_description === undefined ? '' : `: ${refusal.data.error_description.slice(0, 200)}`
+    throw new TokenEndpointError(
+      `The token endpoint at ${where} refused the grant (${refusal.data.error}${description})`,
+      { oauthError: refusal.data.error, status: response.status },
+    )
   }
-  throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status}`, { oauthError: null, status: response.status })
+  throw new TokenEndpointError(`The token endpoint at ${where} answered ${response.status}`, {
+    oauthError: null,
+    status: response.status,
+  })
 }
 
 function parseJson(text: string): unknown {

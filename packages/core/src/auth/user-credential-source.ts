@@ -24,7 +24,15 @@ export class UserCredentialSource implements CredentialSource {
   readonly #secretOf: (value: string) => void
 
   /** `secret` is told every secret handed out (the call's `site.secret`), so nothing emitted repeats it. */
-  constructor(deps: { owner: CredentialOwner; name: string; service: ResolvedService; vault: CredentialVault; tokens: OAuthTokens; required: readonly string[]; secret: (value: string) => void }) {
+  constructor(deps: {
+    owner: CredentialOwner
+    name: string
+    service: ResolvedService
+    vault: CredentialVault
+    tokens: OAuthTokens
+    required: readonly string[]
+    secret: (value: string) => void
+  }) {
     this.#secretOf = deps.secret
     this.#owner = deps.owner
     this.#name = deps.name
@@ -74,10 +82,14 @@ export class UserCredentialSource implements CredentialSource {
     if (this.#service.type !== 'oauth2') {
       const stored = await this.#vault.get(this.#owner, service)
       if (stored === undefined || stored.type === 'oauth2') {
-        throw new ToolError('auth_required', `No ${this.#service.type} credentials for "${service}" for this task's user`, {
-          suggestion: `Store the user's ${service} secret with runtime.auth.setCredentials(user_id, '${service}', { secret }), then run the task again.`,
-          details: { service, auth_type: this.#service.type },
-        })
+        throw new ToolError(
+          'auth_required',
+          `No ${this.#service.type} credentials for "${service}" for this task's user`,
+          {
+            suggestion: `Store the user's ${service} secret with runtime.auth.setCredentials(user_id, '${service}', { secret }), then run the task again.`,
+            details: { service, auth_type: this.#service.type },
+          },
+        )
       }
       if (stored.type === 'basic') {
         this.#secret(stored.password)
@@ -91,20 +103,34 @@ export class UserCredentialSource implements CredentialSource {
     } catch (error) {
       if (!(error instanceof TokenEndpointError)) throw error
       // Transient failures are retried with the call; anything else is a configuration problem.
-      throw new ToolError(error.transient ? 'transient' : 'upstream_error', `Refreshing the ${service} token failed: ${error.message}`, { cause: error })
+      throw new ToolError(
+        error.transient ? 'transient' : 'upstream_error',
+        `Refreshing the ${service} token failed: ${error.message}`,
+        { cause: error },
+      )
     }
     this.#rejected = undefined
     if ('gap' in outcome) {
-      throw new ToolError('auth_required', outcome.gap === 'revoked' ? `The user's ${service} authorization was revoked or expired` : `The user has not connected ${service}`, {
-        details: { service, auth_type: 'oauth2', reason: outcome.gap },
-        ...(request?.scopes === undefined ? {} : { scopes: request.scopes }),
-      })
+      throw new ToolError(
+        'auth_required',
+        outcome.gap === 'revoked'
+          ? `The user's ${service} authorization was revoked or expired`
+          : `The user has not connected ${service}`,
+        {
+          details: { service, auth_type: 'oauth2', reason: outcome.gap },
+          ...(request?.scopes === undefined ? {} : { scopes: request.scopes }),
+        },
+      )
     }
     const { record } = outcome
     const missing = [...(request?.scopes ?? []), ...this.#required].filter((scope) => !record.scopes.includes(scope))
     this.#granted = record.scopes
     if (missing.length > 0) {
-      throw new ToolError('insufficient_scope', `The user has not granted ${[...new Set(missing)].join(', ')} to ${service}`, { scopes: [...new Set(missing)] })
+      throw new ToolError(
+        'insufficient_scope',
+        `The user has not granted ${[...new Set(missing)].join(', ')} to ${service}`,
+        { scopes: [...new Set(missing)] },
+      )
     }
     this.#issued = record.access_token
     this.#secret(record.access_token)

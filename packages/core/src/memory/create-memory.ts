@@ -52,7 +52,11 @@ export interface MemoryModuleDeps {
 
 export function createMemory(options: MemoryOptions, deps: MemoryModuleDeps): MemoryModule {
   const enabled = options.enabled ?? true
-  const store = new MemoryStore({ backend: options.store ?? deps.store, clock: deps.clock, maxAgeMs: options.maxAgeMs ?? 30 * 86_400_000 })
+  const store = new MemoryStore({
+    backend: options.store ?? deps.store,
+    clock: deps.clock,
+    maxAgeMs: options.maxAgeMs ?? 30 * 86_400_000,
+  })
   const memory = new ExecutionMemory({
     store,
     clock: deps.clock,

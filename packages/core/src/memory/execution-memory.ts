@@ -54,7 +54,11 @@ export class ExecutionMemory {
     this.clock = deps.clock
     this.limiter = deps.limiter
     this.store.onPut = (entry) => {
-      if (entry.kind === 'rate_limit') this.pacers.set(PacerRegistry.key(entry.tool, entry.account), { limit: entry.value.limit, windowMs: entry.value.window_ms })
+      if (entry.kind === 'rate_limit')
+        this.pacers.set(PacerRegistry.key(entry.tool, entry.account), {
+          limit: entry.value.limit,
+          windowMs: entry.value.window_ms,
+        })
       if (entry.kind !== 'plan') return
       const key = scopeKey({ subagent: entry.sub_agent, tool: entry.tool, account: entry.account })
       let plans = this.#plans.get(key)
@@ -86,7 +90,11 @@ export class ExecutionMemory {
     return task.mode === 'live' && this.#deps.enabledFor(task.id)
   }
 
-  find<K extends MemoryKind>(scope: string, kind: K, { capability, key }: { capability: string | null; key: string }): MemoryEntryOf<K> | undefined {
+  find<K extends MemoryKind>(
+    scope: string,
+    kind: K,
+    { capability, key }: { capability: string | null; key: string },
+  ): MemoryEntryOf<K> | undefined {
     return this.store.scope(scope)?.get(entryId(kind, capability, key)) as MemoryEntryOf<K> | undefined
   }
 
@@ -96,7 +104,23 @@ export class ExecutionMemory {
   }
 
   /** Stores a fact, or revises it, with the task that taught it and the evidence. */
-  learn<K extends MemoryKind>(scope: MemoryScope, kind: K, { capability, key, value, taskId, evidence }: { capability: string | null; key: string; value: MemoryValues[K]; taskId: string; evidence: Record<string, unknown> }): MemoryEntryOf<K> {
+  learn<K extends MemoryKind>(
+    scope: MemoryScope,
+    kind: K,
+    {
+      capability,
+      key,
+      value,
+      taskId,
+      evidence,
+    }: {
+      capability: string | null
+      key: string
+      value: MemoryValues[K]
+      taskId: string
+      evidence: Record<string, unknown>
+    },
+  ): MemoryEntryOf<K> {
     const previous = this.find(scopeKey(scope), kind, { capability, key })
     const entry = {
       id: entryId(kind, capability, key),
@@ -113,7 +137,10 @@ export class ExecutionMemory {
     this.store.put(entry)
     if (entry.kind === 'rate_limit') {
       const limit = entry.value as MemoryValues['rate_limit']
-      this.#deps.announceLimit?.(PacerRegistry.key(scope.tool, scope.account), { limit: limit.limit, windowMs: limit.window_ms })
+      this.#deps.announceLimit?.(PacerRegistry.key(scope.tool, scope.account), {
+        limit: limit.limit,
+        windowMs: limit.window_ms,
+      })
     }
     return entry
   }
@@ -135,9 +162,12 @@ export class ExecutionMemory {
   }
 
   #dropPacerIfUnknown(entry: MemoryEntryOf<'rate_limit'>): void {
-    const still = this.store.entries().find((other) => other.kind === 'rate_limit' && other.tool === entry.tool && other.account === entry.account)
+    const still = this.store
+      .entries()
+      .find((other) => other.kind === 'rate_limit' && other.tool === entry.tool && other.account === entry.account)
     const key = PacerRegistry.key(entry.tool, entry.account)
-    if (still?.kind === 'rate_limit') this.pacers.set(key, { limit: still.value.limit, windowMs: still.value.window_ms })
+    if (still?.kind === 'rate_limit')
+      this.pacers.set(key, { limit: still.value.limit, windowMs: still.value.window_ms })
     else this.pacers.delete(key)
   }
 
@@ -179,11 +209,18 @@ export class ExecutionMemory {
    * Scopes learned for a service, for the auth consent flow (`scopesFor`): asked before a call and
    * for every consent link, so a new user grants everything in one consent round.
    */
-  async scopesFor(request: { service: string; task_id: string | null; sub_agent: string | null }): Promise<string[] | undefined> {
+  async scopesFor(request: {
+    service: string
+    task_id: string | null
+    sub_agent: string | null
+  }): Promise<string[] | undefined> {
     if (request.task_id !== null && !this.#deps.enabledFor(request.task_id)) return undefined
     if (!this.store.isReady) await this.store.ready()
     const account = request.task_id === null ? null : this.#deps.accountOf(request.task_id)
-    const entry = this.find(scopeKey({ subagent: request.sub_agent, tool: request.service, account }), 'oauth_scopes', { capability: null, key: '' })
+    const entry = this.find(scopeKey({ subagent: request.sub_agent, tool: request.service, account }), 'oauth_scopes', {
+      capability: null,
+      key: '',
+    })
     if (!entry) return undefined
     if (request.task_id !== null) {
       const uses = this.scopeUses.get(request.task_id) ?? []

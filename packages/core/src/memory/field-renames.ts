@@ -59,8 +59,15 @@ function shapeAt(schema: z.ZodType, segments: readonly string[]): Record<string,
 }
 
 /** `deals[].owner` ⇄ `['deals', '[]', 'owner']` */
-const splitPath = (path: string): string[] => (path === '' ? [] : path.split('.').flatMap((part) => (part.endsWith('[]') ? [...splitPath(part.slice(0, -2)), '[]'] : [part])))
-const joinPath = (segments: readonly string[]): string => segments.reduce((path, segment) => (segment === '[]' ? `${path}[]` : path === '' ? segment : `${path}.${segment}`), '')
+const splitPath = (path: string): string[] =>
+  path === ''
+    ? []
+    : path.split('.').flatMap((part) => (part.endsWith('[]') ? [...splitPath(part.slice(0, -2)), '[]'] : [part]))
+const joinPath = (segments: readonly string[]): string =>
+  segments.reduce(
+    (path, segment) => (segment === '[]' ? `${path}[]` : path === '' ? segment : `${path}.${segment}`),
+    '',
+  )
 
 /** Every object found at a parent path of a value (arrays expanded). */
 function objectsAt(value: unknown, segments: readonly string[]): Obj[] {
@@ -101,7 +108,11 @@ function extraKeys(object: Obj, expected: Record<string, z.ZodType>): string[] {
  * otherwise by value — the one unexpected field whose values all pass the expected field's schema
  * (`expected_close` for a date `close_date`). Two candidates are ambiguous and never guessed.
  */
-export function discoverRenames(schema: z.ZodType, output: unknown, issues: readonly z.core.$ZodIssue[]): RenameDiscovery {
+export function discoverRenames(
+  schema: z.ZodType,
+  output: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): RenameDiscovery {
   const renames: FieldRename[] = []
   const evidence: Record<string, unknown> = {}
   const seen = new Set<string>()
@@ -118,14 +129,23 @@ export function discoverRenames(schema: z.ZodType, output: unknown, issues: read
     const missing = objectsAt(output, path).filter((object) => object[to] === undefined)
     if (missing.length === 0) continue
     const taken = new Set(renames.filter((rename) => rename.path === parent).map((rename) => rename.from))
-    const present = (key: string): boolean => !taken.has(key) && missing.every((object) => read(object, key) !== undefined)
+    const present = (key: string): boolean =>
+      !taken.has(key) && missing.every((object) => read(object, key) !== undefined)
     const candidates = extraKeys(missing[0]!, shape).filter(present)
     const byName = candidates.filter((key) => normalise(key.slice(key.lastIndexOf('.') + 1)) === normalise(to))
-    const byValue = byName.length === 1 ? byName : candidates.filter((key) => missing.every((object) => field.safeParse(read(object, key)).success))
+    const byValue =
+      byName.length === 1
+        ? byName
+        : candidates.filter((key) => missing.every((object) => field.safeParse(read(object, key)).success))
     if (byValue.length > 1) return { type: 'ambiguous', path: parent, to, candidates: byValue }
     if (byValue.length === 0) continue
     renames.push({ path: parent, from: byValue[0]!, to })
-    evidence[`${parent === '' ? '' : `${parent}.`}${to}`] = { missing: to, found: byValue[0], fields_seen: Object.keys(missing[0]!), matched_by: byName.length === 1 ? 'name' : 'value' }
+    evidence[`${parent === '' ? '' : `${parent}.`}${to}`] = {
+      missing: to,
+      found: byValue[0],
+      fields_seen: Object.keys(missing[0]!),
+      matched_by: byName.length === 1 ? 'name' : 'value',
+    }
   }
   return renames.length === 0 ? { type: 'none' } : { type: 'renames', renames, evidence }
 }
@@ -143,7 +163,10 @@ function mapAt(value: unknown, segments: readonly string[], fn: (object: Obj) =>
  * Applies known renames to a raw output before it is validated. A rename whose target field is
  * back (and whose source is gone) in every object is reported as undone, so memory can forget it.
  */
-export function applyRenames(output: unknown, renames: readonly FieldRename[]): { output: unknown; applied: FieldRename[]; undone: FieldRename[] } {
+export function applyRenames(
+  output: unknown,
+  renames: readonly FieldRename[],
+): { output: unknown; applied: FieldRename[]; undone: FieldRename[] } {
   const applied: FieldRename[] = []
   const undone: FieldRename[] = []
   let current = output

@@ -27,12 +27,22 @@ export function applyPageSizes({ memory, site, state }: MemoryCall): void {
   }
 }
 
-function learnSizes({ memory, site, state }: MemoryCall, { accepted, evidence }: { accepted: boolean; evidence: Record<string, unknown> }): void {
+function learnSizes(
+  { memory, site, state }: MemoryCall,
+  { accepted, evidence }: { accepted: boolean; evidence: Record<string, unknown> },
+): void {
   for (const [field, size] of sizeFields(site.input)) {
     const fact = memory.find(state.key, 'page_size', { capability: site.capability, key: field })
     const next = observeSize(fact?.value, size, accepted)
-    if (fact && next.largest_ok === fact.value.largest_ok && next.smallest_rejected === fact.value.smallest_rejected) continue
-    memory.learn(scopeOf(site), 'page_size', { capability: site.capability, key: field, value: { field, ...next }, taskId: site.task.id, evidence: { [field]: size, accepted, ...evidence } })
+    if (fact && next.largest_ok === fact.value.largest_ok && next.smallest_rejected === fact.value.smallest_rejected)
+      continue
+    memory.learn(scopeOf(site), 'page_size', {
+      capability: site.capability,
+      key: field,
+      value: { field, ...next },
+      taskId: site.task.id,
+      evidence: { [field]: size, accepted, ...evidence },
+    })
   }
 }
 
@@ -46,8 +56,21 @@ export async function runSized(call: MemoryCall, next: () => Promise<unknown>): 
       return output
     } catch (thrown) {
       const fields = sizeFields(site.input)
-      if (!(thrown instanceof ToolError) || fields.length === 0 || shrinks >= MAX_SHRINKS || !isSizeRejection(thrown, site.spec.sideEffects === true, fields.map(([field]) => field))) throw thrown
-      learnSizes(call, { accepted: false, evidence: { code: thrown.code, status: thrown.details?.status, message: thrown.message.slice(0, 200) } })
+      if (
+        !(thrown instanceof ToolError) ||
+        fields.length === 0 ||
+        shrinks >= MAX_SHRINKS ||
+        !isSizeRejection(
+          thrown,
+          site.spec.sideEffects === true,
+          fields.map(([field]) => field),
+        )
+      )
+        throw thrown
+      learnSizes(call, {
+        accepted: false,
+        evidence: { code: thrown.code, status: thrown.details?.status, message: thrown.message.slice(0, 200) },
+      })
       const smaller: Record<string, unknown> = { ...(site.input as Record<string, unknown>) }
       for (const [field, size] of fields) {
         const fact = memory.find(state.key, 'page_size', { capability: site.capability, key: field })

@@ -3,7 +3,13 @@ import { sleep } from '../clock.js'
 import type { CallSite } from '../runner/call-middleware.js'
 import type { ExecutionMemory } from './execution-memory.js'
 import { scopeOf, type CallState, type MemoryCall } from './memory-call.js'
-import { announcedLimit, formatLimit, observeLimit, rolloverWindow, type AnnouncedLimit } from './rate-limit-learning.js'
+import {
+  announcedLimit,
+  formatLimit,
+  observeLimit,
+  rolloverWindow,
+  type AnnouncedLimit,
+} from './rate-limit-learning.js'
 
 /**
  * Rate limits in the memory middleware: paces calls under a learned limit (in this process, or in
@@ -41,7 +47,9 @@ export class LearnedRateLimits {
     // With a queue the window is the fleet's; if its server cannot answer, this process paces alone.
     const shared = memory.limiter
     if (shared === undefined) return wait(pacer.reserve(now))
-    return shared.reserve(state.pacer, { limit: pacer.limit, windowMs: pacer.windowMs }).then(wait, () => wait(pacer.reserve(memory.clock.now())))
+    return shared
+      .reserve(state.pacer, { limit: pacer.limit, windowMs: pacer.windowMs })
+      .then(wait, () => wait(pacer.reserve(memory.clock.now())))
   }
 
   /** A `fetch` for the tool's context that paces each request and learns from the limit its response announces. */
@@ -58,20 +66,46 @@ export class LearnedRateLimits {
   }
 
   /** Learns a limit from `X-RateLimit-*` on responses, before any 429: the window from a rollover, a raised limit at once. */
-  #learnFromHeaders({ site, state }: MemoryCall, { announced, status }: { announced: AnnouncedLimit; status: number }): void {
+  #learnFromHeaders(
+    { site, state }: MemoryCall,
+    { announced, status }: { announced: AnnouncedLimit; status: number },
+  ): void {
     const memory = this.#memory
     const previous = this.#lastAnnounced.get(state.pacer)
     this.#lastAnnounced.set(state.pacer, announced)
     const entry = memory.find(state.key, 'rate_limit', { capability: null, key: '' })
-    const evidence = { status, 'x-ratelimit-limit': announced.limit, 'x-ratelimit-remaining': announced.remaining, 'x-ratelimit-reset': announced.reset }
+    const evidence = {
+      status,
+      'x-ratelimit-limit': announced.limit,
+      'x-ratelimit-remaining': announced.remaining,
+      'x-ratelimit-reset': announced.reset,
+    }
     if (entry && announced.limit > entry.value.limit) {
-      memory.learn(scopeOf(site), 'rate_limit', { capability: null, key: '', value: { limit: announced.limit, window_ms: entry.value.window_ms }, taskId: site.task.id, evidence: { ...evidence, previous_limit: entry.value.limit } })
-      site.note(`learned rate limit raised to ${formatLimit({ limit: announced.limit, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`)
+      memory.learn(scopeOf(site), 'rate_limit', {
+        capability: null,
+        key: '',
+        value: { limit: announced.limit, window_ms: entry.value.window_ms },
+        taskId: site.task.id,
+        evidence: { ...evidence, previous_limit: entry.value.limit },
+      })
+      site.note(
+        `learned rate limit raised to ${formatLimit({ limit: announced.limit, windowMs: entry.value.window_ms })} (was ${entry.value.limit})`,
+      )
       return
     }
     const windowMs = previous ? rolloverWindow(previous, announced) : undefined
-    if (windowMs === undefined || (entry && (windowMs >= entry.value.window_ms || entry.value.limit !== announced.limit))) return
-    memory.learn(scopeOf(site), 'rate_limit', { capability: null, key: '', value: { limit: announced.limit, window_ms: windowMs }, taskId: site.task.id, evidence: { ...evidence, 'previous-reset': previous?.reset } })
+    if (
+      windowMs === undefined ||
+      (entry && (windowMs >= entry.value.window_ms || entry.value.limit !== announced.limit))
+    )
+      return
+    memory.learn(scopeOf(site), 'rate_limit', {
+      capability: null,
+      key: '',
+      value: { limit: announced.limit, window_ms: windowMs },
+      taskId: site.task.id,
+      evidence: { ...evidence, 'previous-reset': previous?.reset },
+    })
     site.note(`learned rate limit ${formatLimit({ limit: announced.limit, windowMs })} from X-RateLimit headers`)
   }
 
@@ -80,10 +114,21 @@ export class LearnedRateLimits {
     const memory = this.#memory
     const entry = memory.find(state.key, 'rate_limit', { capability: null, key: '' })
     const paced = memory.pacers.get(state.pacer)
-    const observed = observeLimit(error, memory.pacers.recent(state.pacer), { now: memory.clock.now(), paced: paced && { limit: paced.limit, windowMs: paced.windowMs } })
+    const observed = observeLimit(error, memory.pacers.recent(state.pacer), {
+      now: memory.clock.now(),
+      paced: paced && { limit: paced.limit, windowMs: paced.windowMs },
+    })
     if (observed && (entry?.value.limit !== observed.limit || entry.value.window_ms !== observed.windowMs)) {
-      memory.learn(scopeOf(site), 'rate_limit', { capability: null, key: '', value: { limit: observed.limit, window_ms: observed.windowMs }, taskId: site.task.id, evidence: observed.evidence })
-      site.note(`learned rate limit ${formatLimit(observed)} from a 429${entry ? ` (was ${formatLimit({ limit: entry.value.limit, windowMs: entry.value.window_ms })})` : ''}`)
+      memory.learn(scopeOf(site), 'rate_limit', {
+        capability: null,
+        key: '',
+        value: { limit: observed.limit, window_ms: observed.windowMs },
+        taskId: site.task.id,
+        evidence: observed.evidence,
+      })
+      site.note(
+        `learned rate limit ${formatLimit(observed)} from a 429${entry ? ` (was ${formatLimit({ limit: entry.value.limit, windowMs: entry.value.window_ms })})` : ''}`,
+      )
     }
   }
 
@@ -94,6 +139,8 @@ export class LearnedRateLimits {
     if (!pacer || state.pacedRequests === 0) return
     const entry = memory.find(state.key, 'rate_limit', { capability: null, key: '' })
     if (entry) memory.used(entry)
-    site.note(`paced to learned limit ${formatLimit(pacer)}${state.waitedMs > 0 ? ` (waited ${state.waitedMs} ms)` : ''}`)
+    site.note(
+      `paced to learned limit ${formatLimit(pacer)}${state.waitedMs > 0 ? ` (waited ${state.waitedMs} ms)` : ''}`,
+    )
   }
 }

@@ -8,7 +8,9 @@ export function applyRetryPolicy({ memory, site, state }: MemoryCall): void {
     const fact = memory.find(state.key, 'retry_pattern', { capability: site.capability, key: code })
     if (fact && tunePolicy(site.policy, fact.value)) {
       memory.used(fact)
-      site.note(`retry policy from learned ${code} recoveries: first retry after ≤${site.policy.minDelayMs} ms, up to ${site.policy.retries} retries (${since(fact.provenance.task_id)})`)
+      site.note(
+        `retry policy from learned ${code} recoveries: first retry after ≤${site.policy.minDelayMs} ms, up to ${site.policy.retries} retries (${since(fact.provenance.task_id)})`,
+      )
     }
   }
 }
@@ -29,12 +31,21 @@ export function noteRetryFailure({ memory, state }: MemoryCall, error: ToolError
  * Learns how a retry streak ended and starts a new one. `recoveredAt`: when the attempt that
  * succeeded started (the outage lasted at most until then).
  */
-export function learnRecovery({ memory, site, state }: MemoryCall, { recovered, recoveredAt = memory.clock.now() }: { recovered: boolean; recoveredAt?: number | undefined }): void {
+export function learnRecovery(
+  { memory, site, state }: MemoryCall,
+  { recovered, recoveredAt = memory.clock.now() }: { recovered: boolean; recoveredAt?: number | undefined },
+): void {
   if (state.failedCode === null || state.failedAt === null) return
   const fact = memory.find(state.key, 'retry_pattern', { capability: site.capability, key: state.failedCode })
   const afterMs = recoveredAt - state.failedAt
   const value = observeRetry(fact?.value, state.failedCode, { recovered, afterMs, retries: state.retries })
-  memory.learn(scopeOf(site), 'retry_pattern', { capability: site.capability, key: state.failedCode, value, taskId: site.task.id, evidence: { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs } })
+  memory.learn(scopeOf(site), 'retry_pattern', {
+    capability: site.capability,
+    key: state.failedCode,
+    value,
+    taskId: site.task.id,
+    evidence: { code: state.failedCode, retries: state.retries, recovered, after_ms: afterMs },
+  })
   state.failedAt = null
   state.failedCode = null
   state.retries = 0

@@ -8,7 +8,19 @@ export function learnScopes({ memory, site, state }: MemoryCall, error: ToolErro
   const scopes = [...new Set([...(entry?.value.scopes ?? []), ...error.scopes])]
   if (entry && scopes.length === entry.value.scopes.length) return
   const headers = error.details?.headers as Record<string, unknown> | undefined
-  memory.learn(scopeOf(site), 'oauth_scopes', { capability: null, key: '', value: { scopes }, taskId: site.task.id, evidence: { code: error.code, status: error.details?.status ?? 403, capability: site.capability, scopes: error.scopes, 'www-authenticate': headers?.['www-authenticate'] } })
+  memory.learn(scopeOf(site), 'oauth_scopes', {
+    capability: null,
+    key: '',
+    value: { scopes },
+    taskId: site.task.id,
+    evidence: {
+      code: error.code,
+      status: error.details?.status ?? 403,
+      capability: site.capability,
+      scopes: error.scopes,
+      'www-authenticate': headers?.['www-authenticate'],
+    },
+  })
   site.note(`learned that ${site.tool} needs scopes ${scopes.join(' ')}; the next consent asks for them up front`)
 }
 

@@ -1,6 +1,12 @@
 import { InboardError } from '../errors/inboard-error.js'
 import type { ExecutionMemory } from './execution-memory.js'
-import { MEMORY_SCHEMA_VERSION, memoryExportSchema, type MemoryEntry, type MemoryExport, type MemoryKind } from './memory-entry.js'
+import {
+  MEMORY_SCHEMA_VERSION,
+  memoryExportSchema,
+  type MemoryEntry,
+  type MemoryExport,
+  type MemoryKind,
+} from './memory-entry.js'
 import { firstIssue } from '@inboard/tools/internal'
 
 /** One subagent's memory at a glance, as listed by `runtime.memory.list()`. */
@@ -38,7 +44,8 @@ export interface MemoryApi {
   import(data: unknown): Promise<{ imported: number }>
 }
 
-const byScope = (a: MemoryEntry, b: MemoryEntry): number => a.tool.localeCompare(b.tool) || (a.account ?? '').localeCompare(b.account ?? '') || a.id.localeCompare(b.id)
+const byScope = (a: MemoryEntry, b: MemoryEntry): number =>
+  a.tool.localeCompare(b.tool) || (a.account ?? '').localeCompare(b.account ?? '') || a.id.localeCompare(b.id)
 
 export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): MemoryApi {
   const store = memory.store
@@ -46,8 +53,13 @@ export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): Memo
     enabled,
     async get(subagent, options = {}) {
       await store.ready()
-      const visible = (entry: MemoryEntry): boolean => options.account === undefined || entry.account === null || entry.account === options.account
-      return store.entries(subagent).filter(visible).sort(byScope).map((entry) => structuredClone(entry))
+      const visible = (entry: MemoryEntry): boolean =>
+        options.account === undefined || entry.account === null || entry.account === options.account
+      return store
+        .entries(subagent)
+        .filter(visible)
+        .sort(byScope)
+        .map((entry) => structuredClone(entry))
     },
     async list() {
       await store.ready()
@@ -73,7 +85,14 @@ export function createMemoryApi(memory: ExecutionMemory, enabled: boolean): Memo
     },
     async export() {
       await store.ready()
-      return { version: MEMORY_SCHEMA_VERSION, exported_at: new Date(memory.clock.now()).toISOString(), entries: store.entries().sort(byScope).map((entry) => structuredClone(entry)) }
+      return {
+        version: MEMORY_SCHEMA_VERSION,
+        exported_at: new Date(memory.clock.now()).toISOString(),
+        entries: store
+          .entries()
+          .sort(byScope)
+          .map((entry) => structuredClone(entry)),
+      }
     },
     async import(data) {
       const parsed = memoryExportSchema.safeParse(data)

@@ -22,7 +22,11 @@ export interface MemoryCall {
 }
 
 /** The scope a call learns into (built only when something is learned). */
-export const scopeOf = (site: CallSite): MemoryScope => ({ subagent: site.task.sub_agent, tool: site.tool, account: site.task.account })
+export const scopeOf = (site: CallSite): MemoryScope => ({
+  subagent: site.task.sub_agent,
+  tool: site.tool,
+  account: site.task.account,
+})
 
 /** How a trace note names where a fact came from. */
 export const since = (taskId: string): string => `learned from ${taskId}`

@@ -22,7 +22,12 @@ export interface MemoryValues {
   field_rename: { path: string; from: string; to: string }
   page_size: { field: string; largest_ok: number | null; smallest_rejected: number | null }
   retry_pattern: { code: string; seen: number; recovered: number; recovery_ms: number; attempts: number }
-  plan: { shape: string; decisions: PlanDecisionTemplate[]; finish: 'last_output' | 'planner'; observed?: ObservedPlan | undefined }
+  plan: {
+    shape: string
+    decisions: PlanDecisionTemplate[]
+    finish: 'last_output' | 'planner'
+    observed?: ObservedPlan | undefined
+  }
 }
 
 /**
@@ -76,7 +81,11 @@ export interface MemoryExport {
   entries: MemoryEntry[]
 }
 
-const provenanceSchema = z.object({ task_id: z.string(), learned_at: z.string(), evidence: z.record(z.string(), z.unknown()) })
+const provenanceSchema = z.object({
+  task_id: z.string(),
+  learned_at: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+})
 const base = {
   id: z.string().min(1),
   sub_agent: z.string().nullable(),
@@ -93,13 +102,31 @@ const size = z.number().int().positive().nullable()
 /** Validates imported entries. */
 export const memoryEntrySchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('oauth_scopes'), value: z.object({ scopes: z.array(z.string()) }) }),
-  z.object({ ...base, kind: z.literal('rate_limit'), value: z.object({ limit: z.number().int().positive(), window_ms: z.number().int().positive() }) }),
-  z.object({ ...base, kind: z.literal('field_rename'), value: z.object({ path: z.string(), from: z.string().min(1), to: z.string().min(1) }) }),
-  z.object({ ...base, kind: z.literal('page_size'), value: z.object({ field: z.string(), largest_ok: size, smallest_rejected: size }) }),
+  z.object({
+    ...base,
+    kind: z.literal('rate_limit'),
+    value: z.object({ limit: z.number().int().positive(), window_ms: z.number().int().positive() }),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('field_rename'),
+    value: z.object({ path: z.string(), from: z.string().min(1), to: z.string().min(1) }),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('page_size'),
+    value: z.object({ field: z.string(), largest_ok: size, smallest_rejected: size }),
+  }),
   z.object({
     ...base,
     kind: z.literal('retry_pattern'),
-    value: z.object({ code: z.string(), seen: z.number().int().min(0), recovered: z.number().int().min(0), recovery_ms: z.number().min(0), attempts: z.number().int().min(0) }),
+    value: z.object({
+      code: z.string(),
+      seen: z.number().int().min(0),
+      recovered: z.number().int().min(0),
+      recovery_ms: z.number().min(0),
+      attempts: z.number().int().min(0),
+    }),
   }),
   z.object({
     ...base,
@@ -113,4 +140,8 @@ export const memoryEntrySchema = z.discriminatedUnion('kind', [
   }),
 ])
 
-export const memoryExportSchema = z.object({ version: z.literal(MEMORY_SCHEMA_VERSION), exported_at: z.string(), entries: z.array(memoryEntrySchema) })
+export const memoryExportSchema = z.object({
+  version: z.literal(MEMORY_SCHEMA_VERSION),
+  exported_at: z.string(),
+  entries: z.array(memoryEntrySchema),
+})

@@ -3,7 +3,13 @@ import { ReplanRequest, WaitRequest, type CallMiddleware, type CallSite } from '
 import type { ExecutionMemory } from './execution-memory.js'
 import { applyPageSizes, hasSizeFields, runSized } from './learned-page-sizes.js'
 import { LearnedRateLimits } from './learned-rate-limits.js'
-import { applyRetryPolicy, endsRetryStreak, isLearnedRetry, learnRecovery, noteRetryFailure } from './learned-retries.js'
+import {
+  applyRetryPolicy,
+  endsRetryStreak,
+  isLearnedRetry,
+  learnRecovery,
+  noteRetryFailure,
+} from './learned-retries.js'
 import { learnScopes, noteScopeUses } from './learned-scopes.js'
 import { scopeOf, type CallState, type MemoryCall } from './memory-call.js'
 import { keyOf } from './memory-store.js'
@@ -44,7 +50,12 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
       try {
         return repairOutput(memory, site, { scope: scopeOf(site), error: thrown })
       } catch (unrepaired) {
-        if (memory.replay(site.task.id)?.entry && unrepaired instanceof ToolError && unrepaired.code !== 'field_mapping_ambiguous') throw replan(memory, site, unrepaired)
+        if (
+          memory.replay(site.task.id)?.entry &&
+          unrepaired instanceof ToolError &&
+          unrepaired.code !== 'field_mapping_ambiguous'
+        )
+          throw replan(memory, site, unrepaired)
         throw unrepaired
       }
     }
@@ -55,7 +66,15 @@ export function createMemoryMiddleware(memory: ExecutionMemory): CallMiddleware 
   const call = async (site: CallSite, next: () => Promise<unknown>): Promise<unknown> => {
     if (!memory.enabled(site.task)) return next()
     if (!memory.store.isReady) await memory.store.ready()
-    const state: CallState = { key: keyOf(site.task.sub_agent, site.tool, site.task.account), pacer: PacerRegistry.key(site.tool, site.task.account), failedAt: null, failedCode: null, retries: 0, waitedMs: 0, pacedRequests: 0 }
+    const state: CallState = {
+      key: keyOf(site.task.sub_agent, site.tool, site.task.account),
+      pacer: PacerRegistry.key(site.tool, site.task.account),
+      failedAt: null,
+      failedCode: null,
+      retries: 0,
+      waitedMs: 0,
+      pacedRequests: 0,
+    }
     const tracked: MemoryCall = { memory, site, state }
     const trackedSite: TrackedSite = site
     trackedSite[STATE] = tracked

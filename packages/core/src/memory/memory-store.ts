@@ -37,7 +37,8 @@ interface StoredEntry {
 
 /** The layout before entries were stored one by one: an index of scopes, one document per scope. */
 const LEGACY_INDEX_KEY = 'memory:index'
-const legacyKey = (key: string): string => `memory:v${MEMORY_SCHEMA_VERSION}:${key.split('\u001f').map(encodeURIComponent).join(':')}`
+const legacyKey = (key: string): string =>
+  `memory:v${MEMORY_SCHEMA_VERSION}:${key.split('\u001f').map(encodeURIComponent).join(':')}`
 
 /** Uses are counted in-process and written at most this often, so replays do not write per task. */
 const TOUCH_DELAY_MS = 1_000
@@ -60,7 +61,10 @@ export function scopeKey(scope: MemoryScope): string {
 }
 
 export function keyOf(subagent: string | null, tool: string, account: string | null): string {
-  const key = keys.get(subagent ?? '')?.get(tool)?.get(account ?? '')
+  const key = keys
+    .get(subagent ?? '')
+    ?.get(tool)
+    ?.get(account ?? '')
   if (key !== undefined) return key
   if (cached >= MAX_CACHED_KEYS) {
     keys.clear()
@@ -83,7 +87,8 @@ export function cachedScopeKeys(): number {
   return count
 }
 
-const lastTouched = (entry: MemoryEntry): number => Math.max(Date.parse(entry.provenance.learned_at), entry.last_used_at === null ? 0 : Date.parse(entry.last_used_at))
+const lastTouched = (entry: MemoryEntry): number =>
+  Math.max(Date.parse(entry.provenance.learned_at), entry.last_used_at === null ? 0 : Date.parse(entry.last_used_at))
 const slotId = (scope: string, id: string): string => `${scope}\u001e${id}`
 
 /**
@@ -145,12 +150,15 @@ export class MemoryStore {
 
   async #load(): Promise<void> {
     const head = (await this.#backend.get(HEAD_KEY)) as StoredHead | undefined
-    const count = head?.version === MEMORY_SCHEMA_VERSION && Number.isSafeInteger(head.slots) && head.slots > 0 ? head.slots : 0
+    const count =
+      head?.version === MEMORY_SCHEMA_VERSION && Number.isSafeInteger(head.slots) && head.slots > 0 ? head.slots : 0
     this.#slotCount = count
     const loaded: Array<[MemoryEntry, number]> = []
     for (let start = 0; start < count; start += LOAD_BATCH) {
       const slots = Array.from({ length: Math.min(LOAD_BATCH, count - start) }, (_, i) => start + i)
-      const stored = await Promise.all(slots.map(async (slot) => (await this.#backend.get(slotKey(slot))) as StoredEntry | undefined))
+      const stored = await Promise.all(
+        slots.map(async (slot) => (await this.#backend.get(slotKey(slot))) as StoredEntry | undefined),
+      )
       for (const [i, slot] of slots.entries()) {
         const record = stored[i]
         const parsed = record?.version === MEMORY_SCHEMA_VERSION ? memoryEntrySchema.safeParse(record.entry) : null
@@ -180,7 +188,9 @@ export class MemoryStore {
     const index = await this.#backend.get(LEGACY_INDEX_KEY)
     if (!Array.isArray(index)) return
     const scopes = index.filter((key): key is string => typeof key === 'string')
-    const docs = (await Promise.all(scopes.map((key) => this.#backend.get(legacyKey(key))))) as Array<{ version?: unknown; entries?: unknown } | undefined>
+    const docs = (await Promise.all(scopes.map((key) => this.#backend.get(legacyKey(key))))) as Array<
+      { version?: unknown; entries?: unknown } | undefined
+    >
     for (const doc of docs) {
       if (doc?.version !== MEMORY_SCHEMA_VERSION || !Array.isArray(doc.entries)) continue
       for (const raw of doc.entries) {
@@ -290,7 +300,12 @@ export class MemoryStore {
   reset(subagent: string | null, tool?: string, account?: string): MemoryEntry[] {
     const removed: MemoryEntry[] = []
     for (const [key, scope] of this.#scopes) {
-      if (scope.subagent !== subagent || (tool !== undefined && scope.tool !== tool) || (account !== undefined && scope.account !== account)) continue
+      if (
+        scope.subagent !== subagent ||
+        (tool !== undefined && scope.tool !== tool) ||
+        (account !== undefined && scope.account !== account)
+      )
+        continue
       const doc = this.#docs.get(key)
       if (!doc || doc.size === 0) continue
       const entries = [...doc.values()]
@@ -323,7 +338,9 @@ export class MemoryStore {
     })()
     if (!Number.isFinite(withinMs)) return done
     let timer: unknown
-    const late = new Promise<boolean>((resolve) => (timer = this.#clock.setTimeout(() => resolve(false), Math.max(0, withinMs))))
+    const late = new Promise<boolean>(
+      (resolve) => (timer = this.#clock.setTimeout(() => resolve(false), Math.max(0, withinMs))),
+    )
     try {
       return await Promise.race([done, late])
     } finally {
@@ -357,12 +374,21 @@ export class MemoryStore {
         const batch: Array<Promise<unknown>> = []
         if (this.#headDirty) {
           this.#headDirty = false
-          batch.push(this.#backend.set(HEAD_KEY, { version: MEMORY_SCHEMA_VERSION, slots: this.#slotCount } satisfies StoredHead))
+          batch.push(
+            this.#backend.set(HEAD_KEY, {
+              version: MEMORY_SCHEMA_VERSION,
+              slots: this.#slotCount,
+            } satisfies StoredHead),
+          )
         }
         for (const [slot, entry] of this.#queued) {
           if (batch.length >= WRITE_BATCH) break
           this.#queued.delete(slot)
-          batch.push(entry === null ? this.#backend.delete(slotKey(slot)) : this.#backend.set(slotKey(slot), { version: MEMORY_SCHEMA_VERSION, entry } satisfies StoredEntry))
+          batch.push(
+            entry === null
+              ? this.#backend.delete(slotKey(slot))
+              : this.#backend.set(slotKey(slot), { version: MEMORY_SCHEMA_VERSION, entry } satisfies StoredEntry),
+          )
         }
         const results = await Promise.allSettled(batch)
         const rejected = results.find((result) => result.status === 'rejected')

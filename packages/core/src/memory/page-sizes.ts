@@ -15,7 +15,8 @@ export function sizeFields(input: unknown): Array<[field: string, size: number]>
   let out: Array<[string, number]> | null = null
   for (const key in input) {
     const value = (input as Record<string, unknown>)[key]
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && SIZE_FIELD.test(key)) (out ??= []).push([key, value])
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && SIZE_FIELD.test(key))
+      (out ??= []).push([key, value])
   }
   return out ?? NONE
 }
@@ -29,9 +30,13 @@ export function isSizeRejection(error: ToolError, sideEffects: boolean, fields: 
   if (error.code === 'timeout') return !sideEffects
   const status = error.details?.status
   if (status === 413) return true
-  if (error.code !== 'invalid_input' && !(error.code === 'upstream_error' && (status === 400 || status === 422))) return false
+  if (error.code !== 'invalid_input' && !(error.code === 'upstream_error' && (status === 400 || status === 422)))
+    return false
   const text = `${error.message} ${JSON.stringify(error.details?.body ?? '')}`.toLowerCase()
-  return fields.some((field) => text.includes(field.toLowerCase())) || /\b(page size|too large|too many|maximum|at most|exceeds?)\b/.test(text)
+  return (
+    fields.some((field) => text.includes(field.toLowerCase())) ||
+    /\b(page size|too large|too many|maximum|at most|exceeds?)\b/.test(text)
+  )
 }
 
 /**

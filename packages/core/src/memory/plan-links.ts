@@ -12,10 +12,14 @@ export interface PlanLink {
 }
 
 export const isLink = (value: unknown): value is PlanLink =>
-  typeof value === 'object' && value !== null && Array.isArray((value as PlanLink).$link) && typeof (value as PlanLink).call === 'number'
+  typeof value === 'object' &&
+  value !== null &&
+  Array.isArray((value as PlanLink).$link) &&
+  typeof (value as PlanLink).call === 'number'
 
 /** Numbers below 10 are too common (a limit of 1, a count of 2) to say they were copied. */
-const linkable = (value: unknown): value is string | number => (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Math.abs(value) >= 10)
+const linkable = (value: unknown): value is string | number =>
+  (typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Math.abs(value) >= 10)
 
 /**
  * Where the primitive values of earlier outputs sit, so that an input equal to one is recorded as
@@ -71,6 +75,8 @@ export function resolveLink(link: PlanLink, history: readonly CallRecord[]): str
 
 /** `step 1 output orders[0].order_id`, as trace notes write a link. */
 export function describeLink(link: PlanLink): string {
-  const path = link.$link.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`)).join('')
+  const path = link.$link
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`))
+    .join('')
   return `call ${link.call + 1} output ${path === '' ? '(whole)' : path}`
 }

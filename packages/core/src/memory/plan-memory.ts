@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import type { CapabilitySpec } from '@inboard/tools'
-import type { CallRecord, CapabilityInfo, PlannedCall, Planner, PlannerContext, PlannerDecision } from '../planner/planner.js'
+import type {
+  CallRecord,
+  CapabilityInfo,
+  PlannedCall,
+  Planner,
+  PlannerContext,
+  PlannerDecision,
+} from '../planner/planner.js'
 import type { ExecutionMemory, ReplayState } from './execution-memory.js'
 import type { MemoryEntryOf, MemoryValues, PlanDecisionTemplate } from './memory-entry.js'
 import { keyOf, scopeKey, type MemoryScope } from './memory-store.js'
@@ -34,7 +41,11 @@ export const PLAN_TOOL = '*'
  * replays them without asking the planner. A replay whose call fails or no longer fits its schema
  * falls back to the planner, which plans as for a new task, and the revised plan replaces the old.
  */
-export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: (id: string) => CapabilitySpec | undefined): Planner {
+export function withPlanMemory(
+  inner: Planner,
+  memory: ExecutionMemory,
+  specOf: (id: string) => CapabilitySpec | undefined,
+): Planner {
   const observed = inner.replay === 'observed'
   const allowedSets = new WeakMap<readonly CapabilityInfo[], ReadonlySet<string>>()
 
@@ -60,13 +71,25 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     return notes.get(key)
   }
 
-
-  const scopeOf = (context: PlannerContext): MemoryScope => ({ subagent: context.subagent?.id ?? null, tool: PLAN_TOOL, account: memory.accountOf(context.task.id) })
+  const scopeOf = (context: PlannerContext): MemoryScope => ({
+    subagent: context.subagent?.id ?? null,
+    tool: PLAN_TOOL,
+    account: memory.accountOf(context.task.id),
+  })
 
   const begin = (context: PlannerContext): TaskPlan => {
     // A task seen first mid-way (resumed after a restart, or recovered from a process that died)
     // is planned with everything it did so far; it neither replays nor records a plan.
-    const task: TaskPlan = { entry: null, failed: false, values: NO_VALUES, decisionStart: 0, historyStart: 0, calls: [], asked: false, revising: null }
+    const task: TaskPlan = {
+      entry: null,
+      failed: false,
+      values: NO_VALUES,
+      decisionStart: 0,
+      historyStart: 0,
+      calls: [],
+      asked: false,
+      revising: null,
+    }
     memory.track(context.task.id, task)
     if (context.decision !== 0 || context.history.length !== 0) return task
     const scope = keyOf(context.subagent?.id ?? null, PLAN_TOOL, memory.accountOf(context.task.id))
@@ -90,7 +113,13 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     task.entry = null
     // A model continues the same conversation: the replayed calls stay in its view and in the revised
     // plan. So does any planner once a replayed side effect ran: planning afresh would repeat it.
-    if (observed || context.history.some((call) => call.status === 'complete' && specOf(`${call.tool}.${call.capability}`)?.sideEffects === true)) return
+    if (
+      observed ||
+      context.history.some(
+        (call) => call.status === 'complete' && specOf(`${call.tool}.${call.capability}`)?.sideEffects === true,
+      )
+    )
+      return
     task.decisionStart = context.decision
     task.historyStart = context.history.length
     task.calls = []
@@ -99,36 +128,70 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
   const record = (context: PlannerContext, task: TaskPlan, result: unknown): void => {
     if (task.asked || task.calls.length === 0) return
     const history = context.history.slice(task.historyStart)
-    if (history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) || history.some((call) => call.status !== 'complete')) return
+    if (
+      history.length !== task.calls.reduce((sum, calls) => sum + calls.length, 0) ||
+      history.some((call) => call.status !== 'complete')
+    )
+      return
     if (observed) {
-      learn(context, task, { plan: observedPlan(context.task.prompt, task.calls, { userId: context.task.user_id, history, result, specOf }), skipped: [] })
+      learn(context, task, {
+        plan: observedPlan(context.task.prompt, task.calls, { userId: context.task.user_id, history, result, specOf }),
+        skipped: [],
+      })
       return
     }
     const last = history.at(-1)?.output
     const finish = result === last || isDeepStrictEqual(result, last) ? 'last_output' : 'planner'
-    const { decisions, outputs, skipped } = finish === 'last_output' ? withoutUnusedReads(task.calls, history, specOf) : { decisions: task.calls, outputs: history.map((call) => call.output), skipped: [] }
-    const plan = abstractPlan(context.task.prompt, decisions, { userId: context.task.user_id, outputs, chosen: (call, key) => enumParameter(context, call, key) })
+    const { decisions, outputs, skipped } =
+      finish === 'last_output'
+        ? withoutUnusedReads(task.calls, history, specOf)
+        : { decisions: task.calls, outputs: history.map((call) => call.output), skipped: [] }
+    const plan = abstractPlan(context.task.prompt, decisions, {
+      userId: context.task.user_id,
+      outputs,
+      chosen: (call, key) => enumParameter(context, call, key),
+    })
     if (!plan) return
     learn(context, task, { plan: { shape: plan.shape, decisions: plan.decisions, finish }, skipped })
   }
 
-  const learn = (context: PlannerContext, task: TaskPlan, { plan, skipped }: { plan: MemoryValues['plan']; skipped: readonly string[] }): void => {
+  const learn = (
+    context: PlannerContext,
+    task: TaskPlan,
+    { plan, skipped }: { plan: MemoryValues['plan']; skipped: readonly string[] },
+  ): void => {
     const { finish } = plan
     const scope = scopeOf(context)
     const existing = memory.find(scopeKey(scope), 'plan', { capability: null, key: plan.shape })
-    if (existing && existing.value.finish === finish && isDeepStrictEqual(existing.value.decisions, plan.decisions) && isDeepStrictEqual(existing.value.observed, plan.observed)) return
+    if (
+      existing &&
+      existing.value.finish === finish &&
+      isDeepStrictEqual(existing.value.decisions, plan.decisions) &&
+      isDeepStrictEqual(existing.value.observed, plan.observed)
+    )
+      return
     if (task.revising && task.revising.value.shape !== plan.shape) memory.forget(task.revising)
     // Prompts that never repeat would grow memory without end: keep the most recently useful plans.
     const plans = memory.plans(scopeKey(scope))
     if (!existing && plans && plans.size >= MAX_PLANS) memory.forget(memory.leastRecentPlan(scopeKey(scope))!)
-    const capabilities = plan.decisions.flatMap((decision) => decision.calls.map((call) => `${call.tool}.${call.capability}`))
-    memory.learn(scope, 'plan', { capability: null, key: plan.shape, value: plan, taskId: context.task.id, evidence: {
-      capabilities,
-      decisions: task.calls.length,
-      ...(skipped.length > 0 ? { skipped } : {}),
-      ...(task.revising ? { revised: task.revising.provenance.task_id } : {}),
-    } })
-    context.note(`${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'${skipped.length > 0 ? ` (replays skip ${skipped.join(', ')})` : ''}`)
+    const capabilities = plan.decisions.flatMap((decision) =>
+      decision.calls.map((call) => `${call.tool}.${call.capability}`),
+    )
+    memory.learn(scope, 'plan', {
+      capability: null,
+      key: plan.shape,
+      value: plan,
+      taskId: context.task.id,
+      evidence: {
+        capabilities,
+        decisions: task.calls.length,
+        ...(skipped.length > 0 ? { skipped } : {}),
+        ...(task.revising ? { revised: task.revising.provenance.task_id } : {}),
+      },
+    })
+    context.note(
+      `${task.revising || existing ? 'revised' : 'learned'} plan for '${plan.shape}'${skipped.length > 0 ? ` (replays skip ${skipped.join(', ')})` : ''}`,
+    )
   }
 
   const replayed = (context: PlannerContext, task: TaskPlan): Decision | null => {
@@ -146,29 +209,51 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
     if (decision) {
       const calls = fillPlan(decision, { values: task.values, userId: context.task.user_id, history: context.history })
       if (!calls || !fits(context, calls, isParameterised(decision))) {
-        fallBack(context, task, calls ? 'no longer fits the capabilities' : 'cannot fill a value of the next step (a linked output is missing)')
+        fallBack(
+          context,
+          task,
+          calls
+            ? 'no longer fits the capabilities'
+            : 'cannot fill a value of the next step (a linked output is missing)',
+        )
         return null
       }
       if (context.decision === 0) memory.used(entry)
       const index = context.decision
-      context.note(noteOf(decision, undefined) ?? noteOf(decision, `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}${linksOf(decision)}`)!)
+      context.note(
+        noteOf(decision, undefined) ??
+          noteOf(
+            decision,
+            `replayed plan for '${plan.shape}'${plan.decisions.length > 1 ? ` (step ${index + 1} of ${plan.decisions.length})` : ''}${linksOf(decision)}`,
+          )!,
+      )
       task.calls.push(calls)
       return { type: 'call', calls }
     }
     if (plan.observed) {
-      context.note(noteOf(plan, undefined) ?? noteOf(plan, `finished replayed plan for '${plan.shape}' with its recorded result (every call returned what it did when learned)`)!)
+      context.note(
+        noteOf(plan, undefined) ??
+          noteOf(
+            plan,
+            `finished replayed plan for '${plan.shape}' with its recorded result (every call returned what it did when learned)`,
+          )!,
+      )
       end(context.task.id)
       return { type: 'finish', result: plan.observed.result }
     }
     const last = context.history.at(-1)
     if (plan.finish === 'last_output' && last?.status === 'complete') {
-      context.note(noteOf(plan, undefined) ?? noteOf(plan, `finished replayed plan for '${plan.shape}' with the last output`)!)
+      context.note(
+        noteOf(plan, undefined) ?? noteOf(plan, `finished replayed plan for '${plan.shape}' with the last output`)!,
+      )
       end(context.task.id)
       return { type: 'finish', result: last.output }
     }
     // The planner shapes the result over the replayed calls; if it wants more, the plan was incomplete.
     const next = inner.plan(context)
-    return isThenable(next) ? Promise.resolve(next).then((settled) => afterReplay(context, task, settled)) : afterReplay(context, task, next)
+    return isThenable(next)
+      ? Promise.resolve(next).then((settled) => afterReplay(context, task, settled))
+      : afterReplay(context, task, next)
   }
 
   const afterReplay = (context: PlannerContext, task: TaskPlan, next: PlannerDecision): PlannerDecision => {
@@ -205,10 +290,18 @@ export function withPlanMemory(inner: Planner, memory: ExecutionMemory, specOf: 
       if (decision) return decision
     }
     const fresh = task.decisionStart === 0 && task.historyStart === 0
-    const view: PlannerContext = fresh ? context : { ...context, decision: context.decision - task.decisionStart, history: context.history.slice(task.historyStart) }
+    const view: PlannerContext = fresh
+      ? context
+      : {
+          ...context,
+          decision: context.decision - task.decisionStart,
+          history: context.history.slice(task.historyStart),
+        }
     // No closure unless the planner is asynchronous (closures are not free on the hot path).
     const decision = inner.plan(view)
-    return isThenable(decision) ? Promise.resolve(decision).then((settled) => follow(context, task, settled)) : follow(context, task, decision)
+    return isThenable(decision)
+      ? Promise.resolve(decision).then((settled) => follow(context, task, settled))
+      : follow(context, task, decision)
   }
   const planner: Planner = { name: inner.name, plan }
   return inner.refusals === undefined ? planner : { ...planner, refusals: inner.refusals }
@@ -223,7 +316,9 @@ const digest = (output: unknown): string =>
 
 /** Whether every call so far returned what it returned when the plan was learned ('' = not compared). */
 function sameOutputs(outputs: readonly string[], history: readonly CallRecord[]): boolean {
-  return history.every((call, index) => call.status === 'complete' && (outputs[index] === '' || outputs[index] === digest(call.output)))
+  return history.every(
+    (call, index) => call.status === 'complete' && (outputs[index] === '' || outputs[index] === digest(call.output)),
+  )
 }
 
 /** Strings and numbers (but small counts) in a value, bounded. */
@@ -231,7 +326,8 @@ function valuesIn(value: unknown, out: Set<unknown>, budget = { left: 10_000 }):
   if (budget.left-- <= 0) return out
   if (typeof value === 'string' || (typeof value === 'number' && Math.abs(value) >= 10)) out.add(value)
   else if (Array.isArray(value)) for (const item of value) valuesIn(item, out, budget)
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) valuesIn(item, out, budget)
+  else if (typeof value === 'object' && value !== null)
+    for (const item of Object.values(value)) valuesIn(item, out, budget)
   return out
 }
 
@@ -239,12 +335,31 @@ function valuesIn(value: unknown, out: Set<unknown>, budget = { left: 10_000 }):
  * An `'observed'` plan: the exact prompt, the calls with the task's user id as a parameter (a replay
  * for another user must not act as the first), and what the calls returned and the task finished with.
  */
-function observedPlan(prompt: string, calls: ReadonlyArray<readonly PlannedCall[]>, { userId, history, result, specOf }: { userId: string | null; history: readonly CallRecord[]; result: unknown; specOf: (id: string) => CapabilitySpec | undefined }): MemoryValues['plan'] {
+function observedPlan(
+  prompt: string,
+  calls: ReadonlyArray<readonly PlannedCall[]>,
+  {
+    userId,
+    history,
+    result,
+    specOf,
+  }: {
+    userId: string | null
+    history: readonly CallRecord[]
+    result: unknown
+    specOf: (id: string) => CapabilitySpec | undefined
+  },
+): MemoryValues['plan'] {
   const decisions: PlanDecisionTemplate[] = calls.map((decision) => ({
     calls: decision.map((call) => ({
       tool: call.tool,
       capability: call.capability,
-      input: Object.fromEntries(Object.entries(call.input).map(([key, value]) => [key, userId !== null && value === userId ? { $param: 'user', type: 'user' } : value])),
+      input: Object.fromEntries(
+        Object.entries(call.input).map(([key, value]) => [
+          key,
+          userId !== null && value === userId ? { $param: 'user', type: 'user' } : value,
+        ]),
+      ),
     })),
   }))
   // What a side-effecting call returns is mostly an acknowledgement with fresh ids and times; it is
@@ -266,31 +381,44 @@ function feedsLater(output: unknown, later: ReadonlyArray<readonly PlannedCall[]
   const index = new OutputIndex()
   index.add(output, 0)
   return later.some((decision) =>
-    decision.some((call) => Object.values(call.input).some((value) => index.linkOf(value) !== undefined || (typeof value === 'string' && index.composedFrom(value)))),
+    decision.some((call) =>
+      Object.values(call.input).some(
+        (value) => index.linkOf(value) !== undefined || (typeof value === 'string' && index.composedFrom(value)),
+      ),
+    ),
   )
 }
 
 /** Whether a parameter of a capability takes one of a fixed set of values (its JSON Schema has an `enum`). */
 function enumParameter(context: PlannerContext, call: PlannedCall, key: string): boolean {
-  const info = context.capabilities.find((candidate) => candidate.tool === call.tool && candidate.capability === call.capability)
+  const info = context.capabilities.find(
+    (candidate) => candidate.tool === call.tool && candidate.capability === call.capability,
+  )
   const properties = info?.inputSchema.properties as Record<string, { enum?: unknown }> | undefined
   return Array.isArray(properties?.[key]?.enum)
 }
 
 /** `; order_id ← call 1 output orders[0].order_id` for a decision's links, or ''. */
 function linksOf(decision: PlanDecisionTemplate): string {
-  const links = decision.calls.flatMap((call) => Object.entries(call.input).flatMap(([key, value]) => (isLink(value) ? [`${key} ← ${describeLink(value)}`] : [])))
+  const links = decision.calls.flatMap((call) =>
+    Object.entries(call.input).flatMap(([key, value]) => (isLink(value) ? [`${key} ← ${describeLink(value)}`] : [])),
+  )
   return links.length > 0 ? `; ${links.join(', ')}` : ''
 }
 
-const isThenable = (value: PlannerDecision | PromiseLike<PlannerDecision>): value is PromiseLike<PlannerDecision> => typeof (value as { then?: unknown }).then === 'function'
+const isThenable = (value: PlannerDecision | PromiseLike<PlannerDecision>): value is PromiseLike<PlannerDecision> =>
+  typeof (value as { then?: unknown }).then === 'function'
 
 /**
  * When the result is the last call's output, earlier read-only calls (discovery: describing a
  * schema, listing what exists) did not shape it: a replay can skip them, unless a later input was
  * copied from their output (a chain), which the replay links to.
  */
-function withoutUnusedReads(calls: ReadonlyArray<readonly PlannedCall[]>, history: readonly CallRecord[], specOf: (id: string) => CapabilitySpec | undefined) {
+function withoutUnusedReads(
+  calls: ReadonlyArray<readonly PlannedCall[]>,
+  history: readonly CallRecord[],
+  specOf: (id: string) => CapabilitySpec | undefined,
+) {
   const decisions: PlannedCall[][] = []
   const outputs: unknown[] = []
   const skipped: string[] = []

@@ -9,15 +9,20 @@ export interface PlanParameter {
 }
 
 const isParameter = (value: unknown): value is PlanParameter =>
-  typeof value === 'object' && value !== null && typeof (value as PlanParameter).$param === 'string' && typeof (value as PlanParameter).type === 'string'
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as PlanParameter).$param === 'string' &&
+  typeof (value as PlanParameter).type === 'string'
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-const boundary = (text: string, at: number, length: number): boolean => !/\w/.test(text[at - 1] ?? ' ') && !/\w/.test(text[at + length] ?? ' ')
+const boundary = (text: string, at: number, length: number): boolean =>
+  !/\w/.test(text[at - 1] ?? ' ') && !/\w/.test(text[at + length] ?? ' ')
 
 function find(prompt: string, text: string, taken: ReadonlyArray<readonly [number, number, ...unknown[]]>): number {
   for (let at = prompt.indexOf(text); at >= 0; at = prompt.indexOf(text, at + 1)) {
-    if (boundary(prompt, at, text.length) && taken.every(([start, end]) => at + text.length <= start || at >= end)) return at
+    if (boundary(prompt, at, text.length) && taken.every(([start, end]) => at + text.length <= start || at >= end))
+      return at
   }
   return -1
 }
@@ -47,7 +52,11 @@ export interface PlanFill {
  * Returns null when the plan cannot be replayed safely: text composed from an earlier output, or a
  * date not written in the prompt nor copied from an output (it was computed from the current time).
  */
-export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly PlannedCall[]>, options: AbstractOptions): { shape: string; decisions: PlanDecisionTemplate[] } | null {
+export function abstractPlan(
+  prompt: string,
+  decisions: ReadonlyArray<readonly PlannedCall[]>,
+  options: AbstractOptions,
+): { shape: string; decisions: PlanDecisionTemplate[] } | null {
   const { userId, outputs, chosen } = options
   const taken: Array<[number, number, string]> = []
   const names = new Map<string, string>()
@@ -70,7 +79,10 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
         const text = String(value)
         const existing = names.get(text)
         if (existing !== undefined) {
-          input[key] = { $param: existing, type: typeof value === 'number' ? 'number' : 'string' } satisfies PlanParameter
+          input[key] = {
+            $param: existing,
+            type: typeof value === 'number' ? 'number' : 'string',
+          } satisfies PlanParameter
           continue
         }
         const at = text.trim() === '' ? -1 : find(prompt, text, taken)
@@ -97,7 +109,8 @@ export function abstractPlan(prompt: string, decisions: ReadonlyArray<readonly P
     for (let i = 0; i < calls.length; i++, callIndex++) earlier.add(outputs[callIndex], callIndex)
   }
   let shape = prompt
-  for (const [start, end, name] of [...taken].sort((a, b) => b[0] - a[0])) shape = `${shape.slice(0, start)}{${name}}${shape.slice(end)}`
+  for (const [start, end, name] of [...taken].sort((a, b) => b[0] - a[0]))
+    shape = `${shape.slice(0, start)}{${name}}${shape.slice(end)}`
   return { shape, decisions: templates }
 }
 
@@ -149,8 +162,16 @@ export function shapeEnds(shape: string): Pick<CompiledShape, 'prefix' | 'suffix
 export function matchShape(shape: string, prompt: string): Record<string, string> | null {
   const pattern = compiledOf(shape)
   if (pattern === null) return shape === prompt ? {} : null
-  if (prompt.length < pattern.literal + pattern.names.length || !prompt.startsWith(pattern.prefix) || !prompt.endsWith(pattern.suffix)) return null
-  pattern.regex ??= new RegExp(`^${pattern.parts.map((part, index) => (index % 2 === 1 ? '(.+?)' : escape(part))).join('')}$`, 's')
+  if (
+    prompt.length < pattern.literal + pattern.names.length ||
+    !prompt.startsWith(pattern.prefix) ||
+    !prompt.endsWith(pattern.suffix)
+  )
+    return null
+  pattern.regex ??= new RegExp(
+    `^${pattern.parts.map((part, index) => (index % 2 === 1 ? '(.+?)' : escape(part))).join('')}$`,
+    's',
+  )
   const match = pattern.regex.exec(prompt)
   if (!match) return null
   const values: Record<string, string> = {}
@@ -163,7 +184,10 @@ const constant = new WeakMap<PlanDecisionTemplate, readonly PlannedCall[] | fals
 
 /** Whether a decision has parameters, so its filled input must be validated again. */
 export function isParameterised(decision: PlanDecisionTemplate): boolean {
-  return constant.get(decision) === false || decision.calls.some((call) => Object.values(call.input).some((value) => isParameter(value) || isLink(value)))
+  return (
+    constant.get(decision) === false ||
+    decision.calls.some((call) => Object.values(call.input).some((value) => isParameter(value) || isLink(value)))
+  )
 }
 
 /**

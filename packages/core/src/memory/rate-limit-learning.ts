@@ -15,7 +15,8 @@ const headerOf = (headers: Record<string, unknown>, ...names: string[]): string 
   return undefined
 }
 
-const positive = (value: number | undefined): number | undefined => (value !== undefined && value > 0 ? value : undefined)
+const positive = (value: number | undefined): number | undefined =>
+  value !== undefined && value > 0 ? value : undefined
 
 /** A tool error's evidence headers as `Headers`, for the readers @inboard/tools writes once. */
 const asHeaders = (headers: Record<string, unknown>): Headers => {
@@ -71,7 +72,11 @@ export function announcedLimit(headers: Headers): AnnouncedLimit | undefined {
   const announced = readRateLimit(headers)
   if (announced?.limit === undefined || announced.limit < 1) return undefined
   const { reset } = announced
-  return { limit: Math.floor(announced.limit), remaining: announced.remaining, reset: reset !== undefined && reset >= EPOCH_THRESHOLD ? reset : undefined }
+  return {
+    limit: Math.floor(announced.limit),
+    remaining: announced.remaining,
+    reset: reset !== undefined && reset >= EPOCH_THRESHOLD ? reset : undefined,
+  }
 }
 
 /**
@@ -82,7 +87,13 @@ export function announcedLimit(headers: Headers): AnnouncedLimit | undefined {
  * moves its reset moment while the remaining count keeps falling).
  */
 export function rolloverWindow(previous: AnnouncedLimit, next: AnnouncedLimit): number | undefined {
-  if (previous.reset === undefined || next.reset === undefined || previous.remaining === undefined || next.remaining === undefined) return undefined
+  if (
+    previous.reset === undefined ||
+    next.reset === undefined ||
+    previous.remaining === undefined ||
+    next.remaining === undefined
+  )
+    return undefined
   if (next.reset <= previous.reset || next.remaining < previous.remaining) return undefined
   return Math.round(next.reset - previous.reset) * 1_000
 }
@@ -95,18 +106,34 @@ export function rolloverWindow(previous: AnnouncedLimit, next: AnnouncedLimit): 
  * 429 are the limit. A 429 while already paced at the same limit means the window is longer than
  * estimated: it grows by the wait the upstream asked for. Returns null when the error says too little.
  */
-export function observeLimit(error: ToolError, recent: readonly number[], { now, paced }: { now: number; paced?: PaceLimit | undefined }): ObservedLimit | null {
+export function observeLimit(
+  error: ToolError,
+  recent: readonly number[],
+  { now, paced }: { now: number; paced?: PaceLimit | undefined },
+): ObservedLimit | null {
   const observed = estimate(error, recent, now)
   if (!observed || !paced || observed.limit !== paced.limit || observed.windowMs > paced.windowMs) return observed
   const waitMs = error.retryAfterMs ?? 1_000
-  return { ...observed, windowMs: paced.windowMs + wholeSeconds(waitMs), evidence: { ...observed.evidence, paced_window_ms: paced.windowMs } }
+  return {
+    ...observed,
+    windowMs: paced.windowMs + wholeSeconds(waitMs),
+    evidence: { ...observed.evidence, paced_window_ms: paced.windowMs },
+  }
 }
 
 function estimate(error: ToolError, recent: readonly number[], now: number): ObservedLimit | null {
   const headers = errorHeaders(error)
   const status = error.details?.status
   const evidence: Record<string, unknown> = { status: typeof status === 'number' ? status : 429 }
-  for (const name of ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit-limit', 'ratelimit-policy', 'x-ratelimit-policy']) {
+  for (const name of [
+    'retry-after',
+    'x-ratelimit-limit',
+    'x-ratelimit-remaining',
+    'x-ratelimit-reset',
+    'ratelimit-limit',
+    'ratelimit-policy',
+    'x-ratelimit-policy',
+  ]) {
     if (headers[name] !== undefined) evidence[name] = headers[name]
   }
   const policy = policyHeader(headers)

@@ -11,7 +11,11 @@ import type { MemoryScope } from './memory-store.js'
  * mapping, checks the repaired output passes, and learns each rename with its evidence. Throws
  * `field_mapping_ambiguous` rather than guess, and the original error when nothing maps.
  */
-export function repairOutput(memory: ExecutionMemory, site: CallSite, { scope, error }: { scope: MemoryScope; error: ToolError }): unknown {
+export function repairOutput(
+  memory: ExecutionMemory,
+  site: CallSite,
+  { scope, error }: { scope: MemoryScope; error: ToolError },
+): unknown {
   const schema = site.spec.output
   let output = error.details?.output
   let issues = error.details?.issues as readonly z.core.$ZodIssue[] | undefined
@@ -21,20 +25,31 @@ export function repairOutput(memory: ExecutionMemory, site: CallSite, { scope, e
     const discovery = discoverRenames(schema, output, issues)
     if (discovery.type === 'ambiguous') {
       const field = `${discovery.path === '' ? '' : `${discovery.path}.`}${discovery.to}`
-      throw new ToolError('field_mapping_ambiguous', `Output of ${site.tool}.${site.capability} lacks ${field}, and ${discovery.candidates.join(', ')} could each be its new name; not guessing`, {
-        recoverable: false,
-        suggestion: `Update the output schema of ${site.tool}.${site.capability} to the upstream's new field name.`,
-        details: { field, candidates: discovery.candidates },
-        cause: error,
-      })
+      throw new ToolError(
+        'field_mapping_ambiguous',
+        `Output of ${site.tool}.${site.capability} lacks ${field}, and ${discovery.candidates.join(', ')} could each be its new name; not guessing`,
+        {
+          recoverable: false,
+          suggestion: `Update the output schema of ${site.tool}.${site.capability} to the upstream's new field name.`,
+          details: { field, candidates: discovery.candidates },
+          cause: error,
+        },
+      )
     }
     if (discovery.type === 'none') throw error
-    for (const rename of discovery.renames) found.push({ rename, evidence: discovery.evidence[`${rename.path === '' ? '' : `${rename.path}.`}${rename.to}`] })
+    for (const rename of discovery.renames)
+      found.push({ rename, evidence: discovery.evidence[`${rename.path === '' ? '' : `${rename.path}.`}${rename.to}`] })
     output = applyRenames(output, discovery.renames).output
     const parsed = schema.safeParse(output)
     if (parsed.success) {
       for (const { rename, evidence } of found) {
-        memory.learn(scope, 'field_rename', { capability: site.capability, key: `${rename.path}.${rename.to}`, value: { ...rename }, taskId: site.task.id, evidence: { code: 'invalid_output', ...(evidence as object) } })
+        memory.learn(scope, 'field_rename', {
+          capability: site.capability,
+          key: `${rename.path}.${rename.to}`,
+          value: { ...rename },
+          taskId: site.task.id,
+          evidence: { code: 'invalid_output', ...(evidence as object) },
+        })
         site.note(`mapped renamed field ${describeRename(rename)} and learned it`)
       }
       return parsed.data
@@ -45,13 +60,22 @@ export function repairOutput(memory: ExecutionMemory, site: CallSite, { scope, e
 }
 
 /** Applies known renames to a raw output before it is validated; forgets those upstream undid. */
-export function applyKnownRenames(memory: ExecutionMemory, site: CallSite, { key, raw }: { key: string; raw: unknown }): unknown {
+export function applyKnownRenames(
+  memory: ExecutionMemory,
+  site: CallSite,
+  { key, raw }: { key: string; raw: unknown },
+): unknown {
   const facts = memory.store.scope(key)
   if (!facts || !site.spec.output) return raw
   const known: Array<{ rename: FieldRename; entry: MemoryEntry }> = []
-  for (const entry of facts.values()) if (entry.kind === 'field_rename' && entry.capability === site.capability) known.push({ rename: entry.value, entry })
+  for (const entry of facts.values())
+    if (entry.kind === 'field_rename' && entry.capability === site.capability)
+      known.push({ rename: entry.value, entry })
   if (known.length === 0) return raw
-  const result = applyRenames(raw, known.map((item) => item.rename))
+  const result = applyRenames(
+    raw,
+    known.map((item) => item.rename),
+  )
   for (const { rename, entry } of known) {
     if (result.applied.includes(rename)) {
       memory.used(entry)

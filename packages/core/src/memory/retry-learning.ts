@@ -17,9 +17,20 @@ export interface RetryFact {
 export const LEARNED_CODES: ReadonlySet<string> = new Set(['transient', 'timeout'])
 
 /** Folds one call's outcome into a fact. */
-export function observeRetry(fact: RetryFact | undefined, code: string, outcome: { recovered: boolean; afterMs: number; retries: number }): RetryFact {
+export function observeRetry(
+  fact: RetryFact | undefined,
+  code: string,
+  outcome: { recovered: boolean; afterMs: number; retries: number },
+): RetryFact {
   const seen = (fact?.seen ?? 0) + 1
-  if (!outcome.recovered) return { code, seen, recovered: fact?.recovered ?? 0, recovery_ms: fact?.recovery_ms ?? 0, attempts: fact?.attempts ?? 0 }
+  if (!outcome.recovered)
+    return {
+      code,
+      seen,
+      recovered: fact?.recovered ?? 0,
+      recovery_ms: fact?.recovery_ms ?? 0,
+      attempts: fact?.attempts ?? 0,
+    }
   const recovered = (fact?.recovered ?? 0) + 1
   const recovery = Math.round(((fact?.recovery_ms ?? 0) * (recovered - 1) + outcome.afterMs) / recovered)
   return { code, seen, recovered, recovery_ms: recovery, attempts: Math.max(fact?.attempts ?? 0, outcome.retries) }

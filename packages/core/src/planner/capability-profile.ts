@@ -62,20 +62,186 @@ export interface CapabilityProfile {
   kinds: ReadonlySet<ParamKind>
 }
 
-const FROM_WORDS = new Set(['after', 'since', 'from', 'start', 'begin', 'min', 'minimum', 'gte', 'gt', 'over', 'above', 'least', 'newer', 'earliest', 'oldest'])
-const TO_WORDS = new Set(['before', 'until', 'till', 'to', 'end', 'max', 'maximum', 'lte', 'lt', 'under', 'below', 'most', 'older', 'latest', 'due', 'deadline'])
-const DATE_WORDS = new Set(['date', 'day', 'time', 'timestamp', 'datetime', 'since', 'until', 'after', 'before', 'when', 'at', 'on', 'deadline', 'due', 'start', 'end', 'created', 'updated', 'modified', 'born'])
-const AMOUNT_WORDS = new Set(['amount', 'price', 'cost', 'value', 'budget', 'total', 'revenue', 'salary', 'fee', 'balance', 'spend', 'payment', 'usd', 'eur', 'money'])
-const COUNT_WORDS = new Set(['limit', 'count', 'top', 'size', 'n', 'num', 'number', 'results', 'per', 'page', 'max', 'first', 'take'])
-const LOCATION_WORDS = new Set(['location', 'city', 'place', 'town', 'address', 'region', 'country', 'where', 'destination', 'origin', 'area', 'locality', 'zip', 'postcode', 'venue'])
-const ENTITY_WORDS = new Set(['name', 'company', 'account', 'customer', 'organization', 'organisation', 'org', 'person', 'contact', 'owner', 'assignee', 'team', 'project', 'vendor', 'client', 'brand', 'product', 'user', 'username', 'author', 'recipient', 'member', 'employee', 'lead'])
-const QUERY_WORDS = new Set(['query', 'q', 'search', 'keyword', 'keywords', 'term', 'terms', 'filter', 'topic', 'question', 'phrase', 'prompt', 'lookup', 'find'])
-const TEXT_WORDS = new Set(['body', 'message', 'content', 'text', 'note', 'notes', 'comment', 'description', 'details', 'html', 'markdown', 'reply', 'summary'])
+const FROM_WORDS = new Set([
+  'after',
+  'since',
+  'from',
+  'start',
+  'begin',
+  'min',
+  'minimum',
+  'gte',
+  'gt',
+  'over',
+  'above',
+  'least',
+  'newer',
+  'earliest',
+  'oldest',
+])
+const TO_WORDS = new Set([
+  'before',
+  'until',
+  'till',
+  'to',
+  'end',
+  'max',
+  'maximum',
+  'lte',
+  'lt',
+  'under',
+  'below',
+  'most',
+  'older',
+  'latest',
+  'due',
+  'deadline',
+])
+const DATE_WORDS = new Set([
+  'date',
+  'day',
+  'time',
+  'timestamp',
+  'datetime',
+  'since',
+  'until',
+  'after',
+  'before',
+  'when',
+  'at',
+  'on',
+  'deadline',
+  'due',
+  'start',
+  'end',
+  'created',
+  'updated',
+  'modified',
+  'born',
+])
+const AMOUNT_WORDS = new Set([
+  'amount',
+  'price',
+  'cost',
+  'value',
+  'budget',
+  'total',
+  'revenue',
+  'salary',
+  'fee',
+  'balance',
+  'spend',
+  'payment',
+  'usd',
+  'eur',
+  'money',
+])
+const COUNT_WORDS = new Set([
+  'limit',
+  'count',
+  'top',
+  'size',
+  'n',
+  'num',
+  'number',
+  'results',
+  'per',
+  'page',
+  'max',
+  'first',
+  'take',
+])
+const LOCATION_WORDS = new Set([
+  'location',
+  'city',
+  'place',
+  'town',
+  'address',
+  'region',
+  'country',
+  'where',
+  'destination',
+  'origin',
+  'area',
+  'locality',
+  'zip',
+  'postcode',
+  'venue',
+])
+const ENTITY_WORDS = new Set([
+  'name',
+  'company',
+  'account',
+  'customer',
+  'organization',
+  'organisation',
+  'org',
+  'person',
+  'contact',
+  'owner',
+  'assignee',
+  'team',
+  'project',
+  'vendor',
+  'client',
+  'brand',
+  'product',
+  'user',
+  'username',
+  'author',
+  'recipient',
+  'member',
+  'employee',
+  'lead',
+])
+const QUERY_WORDS = new Set([
+  'query',
+  'q',
+  'search',
+  'keyword',
+  'keywords',
+  'term',
+  'terms',
+  'filter',
+  'topic',
+  'question',
+  'phrase',
+  'prompt',
+  'lookup',
+  'find',
+])
+const TEXT_WORDS = new Set([
+  'body',
+  'message',
+  'content',
+  'text',
+  'note',
+  'notes',
+  'comment',
+  'description',
+  'details',
+  'html',
+  'markdown',
+  'reply',
+  'summary',
+])
 const TITLE_WORDS = new Set(['subject', 'title', 'headline', 'label', 'heading'])
 
 const PHONE_WORDS = new Set(['phone', 'mobile', 'msisdn', 'cell', 'telephone', 'tel', 'sms'])
 const CODE_WORDS = new Set(['sql', 'statement', 'expression', 'script', 'code', 'command'])
-const PATH_WORDS = new Set(['path', 'prefix', 'filepath', 'filename', 'file', 'folder', 'directory', 'dir', 'object', 'repo', 'repository'])
+const PATH_WORDS = new Set([
+  'path',
+  'prefix',
+  'filepath',
+  'filename',
+  'file',
+  'folder',
+  'directory',
+  'dir',
+  'object',
+  'repo',
+  'repository',
+])
 
 const profiles = new WeakMap<CapabilityInfo, CapabilityProfile>()
 
@@ -105,13 +271,20 @@ function resolve(schema: JsonSchema, rootSchema: JsonSchema, depth = 0): JsonSch
 
 function typeOf(schema: JsonSchema): string | null {
   if (typeof schema.type === 'string') return schema.type
-  if (Array.isArray(schema.type)) return (schema.type as unknown[]).find((type): type is string => typeof type === 'string' && type !== 'null') ?? null
+  if (Array.isArray(schema.type))
+    return (
+      (schema.type as unknown[]).find((type): type is string => typeof type === 'string' && type !== 'null') ?? null
+    )
   if (schema.const !== undefined) return typeof schema.const
   return null
 }
 
 function enumOf(schema: JsonSchema): EnumValue[] | null {
-  const values = Array.isArray(schema.enum) ? (schema.enum as unknown[]) : schema.const !== undefined ? [schema.const] : null
+  const values = Array.isArray(schema.enum)
+    ? (schema.enum as unknown[])
+    : schema.const !== undefined
+      ? [schema.const]
+      : null
   const scalars = values?.filter((value): value is EnumValue => ['string', 'number', 'boolean'].includes(typeof value))
   return scalars && scalars.length > 0 ? scalars : null
 }
@@ -131,7 +304,21 @@ function hasAny(set: ReadonlySet<string>, list: ReadonlySet<string>): boolean {
   return false
 }
 
-function kindOf(type: string | null, format: string | null, { nameWords, descWords, isEnum, description = '' }: { nameWords: ReadonlySet<string>; descWords: ReadonlySet<string>; isEnum: boolean; description?: string | undefined }): ParamKind {
+function kindOf(
+  type: string | null,
+  format: string | null,
+  {
+    nameWords,
+    descWords,
+    isEnum,
+    description = '',
+  }: {
+    nameWords: ReadonlySet<string>
+    descWords: ReadonlySet<string>
+    isEnum: boolean
+    description?: string | undefined
+  },
+): ParamKind {
   if (isEnum && type !== 'boolean') return 'enum'
   if (type === 'array') return 'list'
   if (type === 'object') return 'other'
@@ -147,13 +334,31 @@ function kindOf(type: string | null, format: string | null, { nameWords, descWor
     return 'number'
   }
   if (type !== 'string' && type !== null) return 'other'
-  if (hasAny(nameWords, PHONE_WORDS) || (descWords.has('e') && descWords.has('164')) || (descWords.has('phone') && !nameWords.has('name'))) return 'phone'
+  if (
+    hasAny(nameWords, PHONE_WORDS) ||
+    (descWords.has('e') && descWords.has('164')) ||
+    (descWords.has('phone') && !nameWords.has('name'))
+  )
+    return 'phone'
   if (nameWords.has('range') || descWords.has('a1')) return 'range'
-  if (hasAny(nameWords, CODE_WORDS) || descWords.has('sql') || (descWords.has('select') && descWords.has('statement'))) return 'code'
-  if (hasAny(nameWords, PATH_WORDS) || (nameWords.has('key') && hasAny(descWords, PATH_WORDS)) || (descWords.has('owner') && descWords.has('name') && /owner\/name/i.test(description))) return 'path'
+  if (hasAny(nameWords, CODE_WORDS) || descWords.has('sql') || (descWords.has('select') && descWords.has('statement')))
+    return 'code'
+  if (
+    hasAny(nameWords, PATH_WORDS) ||
+    (nameWords.has('key') && hasAny(descWords, PATH_WORDS)) ||
+    (descWords.has('owner') && descWords.has('name') && /owner\/name/i.test(description))
+  )
+    return 'path'
   if (dateLike || descWords.has('iso') || descWords.has('yyyy')) return 'date'
   // A string "number" is an identifier (`tracking_number`), never arithmetic.
-  if (nameWords.has('id') || nameWords.has('ids') || nameWords.has('key') || nameWords.has('number') || descWords.has('identifier')) return 'id'
+  if (
+    nameWords.has('id') ||
+    nameWords.has('ids') ||
+    nameWords.has('key') ||
+    nameWords.has('number') ||
+    descWords.has('identifier')
+  )
+    return 'id'
   if (hasAny(nameWords, LOCATION_WORDS) || descWords.has('city') || descWords.has('location')) return 'location'
   if (hasAny(nameWords, QUERY_WORDS)) return 'query'
   if (hasAny(nameWords, TITLE_WORDS)) return 'title'
@@ -169,7 +374,11 @@ function boundOf(nameWords: ReadonlySet<string>): 'from' | 'to' | null {
   return null
 }
 
-function paramProfile(name: string, raw: JsonSchema, { rootSchema, required }: { rootSchema: JsonSchema; required: boolean }): ParamProfile {
+function paramProfile(
+  name: string,
+  raw: JsonSchema,
+  { rootSchema, required }: { rootSchema: JsonSchema; required: boolean },
+): ParamProfile {
   const schema = resolve(raw, rootSchema)
   const description = typeof schema.description === 'string' ? schema.description : null
   const nameWords = new Set(words(name))
@@ -210,8 +419,12 @@ function addWeights(weights: Map<string, number>, text: string, weight: number):
 function build(info: CapabilityInfo): CapabilityProfile {
   const schema = resolve(info.inputSchema, info.inputSchema)
   const properties = asSchema(schema.properties)
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : [])
-  const params = Object.entries(properties).map(([name, raw]) => paramProfile(name, asSchema(raw), { rootSchema: info.inputSchema, required: required.has(name) }))
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : [],
+  )
+  const params = Object.entries(properties).map(([name, raw]) =>
+    paramProfile(name, asSchema(raw), { rootSchema: info.inputSchema, required: required.has(name) }),
+  )
   const weights = new Map<string, number>()
   addWeights(weights, info.toolDescription, 0.5)
   for (const param of params) {
@@ -224,7 +437,10 @@ function build(info: CapabilityInfo): CapabilityProfile {
   addWeights(weights, info.tags.join(' '), 2)
   addWeights(weights, `${info.tool} ${info.capability}`, 3)
   const ownRoots = new Set<string>()
-  for (const word of words(`${info.capability} ${info.description}`.replace(/(?<![a-z])on[\s_-]call(?![a-z])/gi, 'oncall'))) ownRoots.add(root(word))
+  for (const word of words(
+    `${info.capability} ${info.description}`.replace(/(?<![a-z])on[\s_-]call(?![a-z])/gi, 'oncall'),
+  ))
+    ownRoots.add(root(word))
   const nameRoots = new Set(words(info.capability).map(root))
   return { weights, ownRoots, nameRoots, params, kinds: new Set(params.map((param) => param.kind)) }
 }

@@ -122,8 +122,10 @@ function termsOf(analysis: PromptAnalysis): Terms {
   let terms = expanded.get(analysis)
   if (!terms) {
     const hints = new Set<string>()
-    for (const word of analysis.verb === null ? [] : (VERB_SYNONYMS[analysis.verb] ?? [])) if (!analysis.roots.has(word)) hints.add(word)
-    for (const word of analysis.roots) for (const alias of ALIASES[word] ?? []) if (!analysis.roots.has(alias)) hints.add(alias)
+    for (const word of analysis.verb === null ? [] : (VERB_SYNONYMS[analysis.verb] ?? []))
+      if (!analysis.roots.has(word)) hints.add(word)
+    for (const word of analysis.roots)
+      for (const alias of ALIASES[word] ?? []) if (!analysis.roots.has(alias)) hints.add(alias)
     terms = { own: analysis.roots, hints }
     expanded.set(analysis, terms)
   }
@@ -197,7 +199,10 @@ function exampleShapesOf(info: CapabilityInfo): readonly string[] {
 function promptShapesOf(analysis: PromptAnalysis): ReadonlySet<string> {
   let shapes = promptShapes.get(analysis)
   if (!shapes) {
-    shapes = new Set([...analysis.ids.map((id) => shapeOf(id.text)), ...analysis.paths.map((path) => shapeOf(path.text))])
+    shapes = new Set([
+      ...analysis.ids.map((id) => shapeOf(id.text)),
+      ...analysis.paths.map((path) => shapeOf(path.text)),
+    ])
     promptShapes.set(analysis, shapes)
   }
   return shapes
@@ -225,7 +230,11 @@ function valueFit(info: CapabilityInfo, analysis: PromptAnalysis): number {
   if (analysis.phones.length > 0 && kinds.has('phone')) fit += 1
   if (analysis.paths.length > 0 && kinds.has('path')) fit += 1
   if (analysis.ranges.length > 0 && kinds.has('range')) fit += 1
-  if (kinds.has('code') && analysis.quotes.some((quote) => analysis.body[quote.start - 1] === '`' || CODE_START.test(quote.text))) fit += 1
+  if (
+    kinds.has('code') &&
+    analysis.quotes.some((quote) => analysis.body[quote.start - 1] === '`' || CODE_START.test(quote.text))
+  )
+    fit += 1
   return fit
 }
 
@@ -274,7 +283,10 @@ function rank(info: CapabilityInfo, analysis: PromptAnalysis, keyword: number): 
  * "text", "page"…); a verb inside a question does not count. Ties keep the given order; capabilities
  * sharing no word with the prompt are left out.
  */
-export function rankCapabilities(capabilities: readonly CapabilityInfo[], analysis: PromptAnalysis): RankedCapability[] {
+export function rankCapabilities(
+  capabilities: readonly CapabilityInfo[],
+  analysis: PromptAnalysis,
+): RankedCapability[] {
   const ranked: RankedCapability[] = []
   const keywords = keywordScores(capabilities, analysis)
   capabilities.forEach((info, at) => {
@@ -285,6 +297,9 @@ export function rankCapabilities(capabilities: readonly CapabilityInfo[], analys
 }
 
 /** The best capability for the prompt, or null when none shares a meaningful word with it. */
-export function bestCapability(capabilities: readonly CapabilityInfo[], analysis: PromptAnalysis): RankedCapability | null {
+export function bestCapability(
+  capabilities: readonly CapabilityInfo[],
+  analysis: PromptAnalysis,
+): RankedCapability | null {
   return rankCapabilities(capabilities, analysis)[0] ?? null
 }

@@ -25,10 +25,46 @@ interface Leaf {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const PHONE = /^\+?[\d\s().-]{7,}$/
 const URL = /^https?:\/\//i
-const PERSON = new Set(['user', 'owner', 'assignee', 'reporter', 'author', 'customer', 'member', 'lead', 'login', 'username', 'recipient', 'person', 'contact', 'requester', 'manager', 'oncall'])
-const PERSON_PARAMS = new Set(['user', 'username', 'assignee', 'recipient', 'to', 'member', 'person', 'contact', 'owner', 'reviewer'])
+const PERSON = new Set([
+  'user',
+  'owner',
+  'assignee',
+  'reporter',
+  'author',
+  'customer',
+  'member',
+  'lead',
+  'login',
+  'username',
+  'recipient',
+  'person',
+  'contact',
+  'requester',
+  'manager',
+  'oncall',
+])
+const PERSON_PARAMS = new Set([
+  'user',
+  'username',
+  'assignee',
+  'recipient',
+  'to',
+  'member',
+  'person',
+  'contact',
+  'owner',
+  'reviewer',
+])
 /** Words that name the same thing under different keys. */
-const KEY_SYNONYMS: Readonly<Record<string, string>> = { link: 'url', href: 'url', mobil: 'phon', cell: 'phon', tel: 'phon', mail: 'email', titl: 'subject' }
+const KEY_SYNONYMS: Readonly<Record<string, string>> = {
+  link: 'url',
+  href: 'url',
+  mobil: 'phon',
+  cell: 'phon',
+  tel: 'phon',
+  mail: 'email',
+  titl: 'subject',
+}
 const MAX_LEAVES = 200
 
 function fold(word: string): string {
@@ -74,7 +110,10 @@ function typeFits(param: ParamProfile, value: unknown): boolean {
 }
 
 function keyWords(path: readonly string[]): string[] {
-  return path.filter((part) => !/^\d+$/.test(part)).flatMap((part) => words(part)).map(fold)
+  return path
+    .filter((part) => !/^\d+$/.test(part))
+    .flatMap((part) => words(part))
+    .map(fold)
 }
 
 function score(param: ParamProfile, path: readonly string[], promptRoots: ReadonlySet<string>): number {
@@ -86,7 +125,12 @@ function score(param: ParamProfile, path: readonly string[], promptRoots: Readon
   else if (nameRoots.length > 0 && nameRoots.every((word) => keyRoots.includes(word))) total += 4
   // `order_id` in a row of `orders`: the container names the thing, the key says "id".
   const container = keyWords(path.slice(0, -1))
-  if (nameRoots.includes('id') && keyRoots.includes('id') && nameRoots.some((word) => word !== 'id' && container.includes(word))) total += 4
+  if (
+    nameRoots.includes('id') &&
+    keyRoots.includes('id') &&
+    nameRoots.some((word) => word !== 'id' && container.includes(word))
+  )
+    total += 4
   if (param.kind === 'email' && keyRoots.includes('email')) total += 3
   if (param.kind === 'phone' && keyRoots.includes('phon')) total += 3
   if (param.kind === 'url' && keyRoots.includes('url')) total += 3
@@ -100,7 +144,11 @@ function score(param: ParamProfile, path: readonly string[], promptRoots: Readon
 }
 
 /** The best value earlier steps offer for a parameter, or null when none links by more than its type. */
-export function linkValue(param: ParamProfile, history: readonly CallRecord[], promptRoots: ReadonlySet<string>): Link | null {
+export function linkValue(
+  param: ParamProfile,
+  history: readonly CallRecord[],
+  promptRoots: ReadonlySet<string>,
+): Link | null {
   let best: Link | null = null
   for (let i = history.length - 1; i >= 0; i--) {
     const record = history[i]
@@ -115,7 +163,12 @@ export function linkValue(param: ParamProfile, history: readonly CallRecord[], p
     for (const leaf of leavesOf(record.output)) {
       if (!typeFits(param, leaf.value)) continue
       const value = score(param, leaf.path, promptRoots) - (history.length - 1 - i) * 0.5
-      if (value >= 3 && (!best || value > best.score)) best = { value: leaf.value, from: `step ${step} output ${leaf.path.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]')}`, score: value }
+      if (value >= 3 && (!best || value > best.score))
+        best = {
+          value: leaf.value,
+          from: `step ${step} output ${leaf.path.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]')}`,
+          score: value,
+        }
     }
   }
   return best
@@ -132,10 +185,15 @@ export function carriedValue(param: ParamProfile, history: readonly CallRecord[]
     const record = history[i]
     if (!record || record.status !== 'complete') continue
     const output = record.output
-    const found = typeof output === 'object' && output !== null && !Array.isArray(output) ? (output as Record<string, unknown>)[param.name] : undefined
-    if (found !== undefined && typeFits(param, found)) return { value: found, from: `step ${i + 1} output ${param.name}`, score: 5 }
+    const found =
+      typeof output === 'object' && output !== null && !Array.isArray(output)
+        ? (output as Record<string, unknown>)[param.name]
+        : undefined
+    if (found !== undefined && typeFits(param, found))
+      return { value: found, from: `step ${i + 1} output ${param.name}`, score: 5 }
     const earlier = record.input[param.name]
-    if (earlier !== undefined && typeFits(param, earlier)) return { value: earlier, from: `step ${i + 1} input ${param.name}`, score: 5 }
+    if (earlier !== undefined && typeFits(param, earlier))
+      return { value: earlier, from: `step ${i + 1} input ${param.name}`, score: 5 }
   }
   return null
 }
@@ -152,7 +210,12 @@ export function composeText(history: readonly CallRecord[], stepRoots: ReadonlyS
     for (const leaf of leavesOf(record.output)) {
       const key = leaf.path.filter((part) => !/^\d+$/.test(part)).at(-1) ?? ''
       const roots = keyWords([key])
-      if (roots.length > 0 && roots.every((word) => stepRoots.has(word) || (word === 'url' && (stepRoots.has('url') || stepRoots.has('link'))))) {
+      if (
+        roots.length > 0 &&
+        roots.every(
+          (word) => stepRoots.has(word) || (word === 'url' && (stepRoots.has('url') || stepRoots.has('link'))),
+        )
+      ) {
         parts.push({ key, value: leaf.value, from: `step ${i + 1} output ${leaf.path.join('.')}` })
       }
     }

@@ -22,13 +22,33 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
 const COUNT_WORDS: Readonly<Record<string, number>> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, sixty: 60, ninety: 90, few: 3, couple: 2,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  sixty: 60,
+  ninety: 90,
+  few: 3,
+  couple: 2,
 }
 const COUNT = `(\\d+|${Object.keys(COUNT_WORDS).join('|')})`
 const UNIT = '(minute|hour|day|week|month|quarter|year)s?'
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
-const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?'
+const MONTH =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?'
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
 
 const ISO = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?)?\b/g
@@ -81,7 +101,8 @@ function shift(ms: number, unit: Unit, n: number): number {
 function periodStart(now: number, unit: 'week' | 'month' | 'quarter' | 'year'): number {
   const date = new Date(startOfDay(now))
   if (unit === 'week') return date.getTime() - ((date.getUTCDay() + 6) % 7) * DAY
-  const month = unit === 'month' ? date.getUTCMonth() : unit === 'quarter' ? date.getUTCMonth() - (date.getUTCMonth() % 3) : 0
+  const month =
+    unit === 'month' ? date.getUTCMonth() : unit === 'quarter' ? date.getUTCMonth() - (date.getUTCMonth() % 3) : 0
   return Date.UTC(date.getUTCFullYear(), month, 1)
 }
 
@@ -92,7 +113,13 @@ function calendarDay(year: number | null, monthName: string, dayOfMonth: number)
 
 function isoRange(match: RegExpExecArray): DateRange | null {
   const [text, y, mo, d, h] = match
-  const at = Date.parse(h === undefined ? `${y}-${mo}-${d}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`)
+  const at = Date.parse(
+    h === undefined
+      ? `${y}-${mo}-${d}T00:00:00Z`
+      : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text)
+        ? text.replace(' ', 'T')
+        : `${text.replace(' ', 'T')}Z`,
+  )
   if (Number.isNaN(at)) return null
   return h === undefined ? day(at) : { from: at, to: at }
 }
@@ -136,47 +163,57 @@ function collect(text: string): Raw[] {
     if (raws.some((raw) => start < raw.end && end > raw.start)) return
     raws.push({ start, end, point, resolve })
   }
-  if (hasDigit) for (const match of text.matchAll(ISO)) {
-    const range = isoRange(match)
-    if (range) add(match, true, () => range)
-  }
-  if (hasDigit) for (const match of text.matchAll(MONTH_DAY)) {
-    add(match, true, calendarDay(match[3] === undefined ? null : Number(match[3]), match[1] ?? '', Number(match[2])))
-  }
-  if (hasDigit) for (const match of text.matchAll(DAY_MONTH)) {
-    add(match, true, calendarDay(match[3] === undefined ? null : Number(match[3]), match[2] ?? '', Number(match[1])))
-  }
-  if (WINDOW_HINT.test(text)) for (const match of text.matchAll(WINDOW)) {
-    const forward = /^(?:next|coming)$/i.test(match[1] ?? '')
-    const n = countOf(match[2])
-    const unit = (match[3] ?? 'day').toLowerCase() as Unit
-    add(match, false, (now) => (forward ? { from: now, to: shift(now, unit, n) } : { from: shift(now, unit, -n), to: now }))
-  }
-  if (lower.includes('ago')) for (const match of text.matchAll(AGO)) {
-    const n = countOf(match[1])
-    const unit = (match[2] ?? 'day').toLowerCase() as Unit
-    add(match, true, (now) => day(shift(now, unit, -n)))
-  }
-  if (hasDay) for (const match of text.matchAll(NAMED_DAY)) {
-    const offset = { today: 0, yesterday: -1, tomorrow: 1 }[(match[1] ?? 'today').toLowerCase()] ?? 0
-    add(match, true, (now) => day(now + offset * DAY))
-  }
-  if (PERIOD_HINT.test(text)) for (const match of text.matchAll(THIS_PERIOD)) {
-    const unit = (match[2] ?? 'week').toLowerCase() as 'week' | 'month' | 'quarter' | 'year'
-    add(match, false, (now) => {
-      const from = periodStart(now, unit)
-      return { from, to: shift(from, unit, 1) - 1 }
-    })
-  }
-  if (hasDay) for (const match of text.matchAll(WEEKDAY)) {
-    const target = WEEKDAYS.indexOf((match[2] ?? '').toLowerCase())
-    const next = (match[1] ?? '').toLowerCase() === 'next'
-    add(match, true, (now) => {
-      const today = new Date(now).getUTCDay()
-      const delta = next ? ((target - today + 7) % 7 || 7) : -((today - target + 7) % 7)
-      return day(now + delta * DAY)
-    })
-  }
+  if (hasDigit)
+    for (const match of text.matchAll(ISO)) {
+      const range = isoRange(match)
+      if (range) add(match, true, () => range)
+    }
+  if (hasDigit)
+    for (const match of text.matchAll(MONTH_DAY)) {
+      add(match, true, calendarDay(match[3] === undefined ? null : Number(match[3]), match[1] ?? '', Number(match[2])))
+    }
+  if (hasDigit)
+    for (const match of text.matchAll(DAY_MONTH)) {
+      add(match, true, calendarDay(match[3] === undefined ? null : Number(match[3]), match[2] ?? '', Number(match[1])))
+    }
+  if (WINDOW_HINT.test(text))
+    for (const match of text.matchAll(WINDOW)) {
+      const forward = /^(?:next|coming)$/i.test(match[1] ?? '')
+      const n = countOf(match[2])
+      const unit = (match[3] ?? 'day').toLowerCase() as Unit
+      add(match, false, (now) =>
+        forward ? { from: now, to: shift(now, unit, n) } : { from: shift(now, unit, -n), to: now },
+      )
+    }
+  if (lower.includes('ago'))
+    for (const match of text.matchAll(AGO)) {
+      const n = countOf(match[1])
+      const unit = (match[2] ?? 'day').toLowerCase() as Unit
+      add(match, true, (now) => day(shift(now, unit, -n)))
+    }
+  if (hasDay)
+    for (const match of text.matchAll(NAMED_DAY)) {
+      const offset = { today: 0, yesterday: -1, tomorrow: 1 }[(match[1] ?? 'today').toLowerCase()] ?? 0
+      add(match, true, (now) => day(now + offset * DAY))
+    }
+  if (PERIOD_HINT.test(text))
+    for (const match of text.matchAll(THIS_PERIOD)) {
+      const unit = (match[2] ?? 'week').toLowerCase() as 'week' | 'month' | 'quarter' | 'year'
+      add(match, false, (now) => {
+        const from = periodStart(now, unit)
+        return { from, to: shift(from, unit, 1) - 1 }
+      })
+    }
+  if (hasDay)
+    for (const match of text.matchAll(WEEKDAY)) {
+      const target = WEEKDAYS.indexOf((match[2] ?? '').toLowerCase())
+      const next = (match[1] ?? '').toLowerCase() === 'next'
+      add(match, true, (now) => {
+        const today = new Date(now).getUTCDay()
+        const delta = next ? (target - today + 7) % 7 || 7 : -((today - target + 7) % 7)
+        return day(now + delta * DAY)
+      })
+    }
   return raws.sort((a, b) => a.start - b.start)
 }
 

@@ -29,7 +29,9 @@ function quote(prompt: string): string {
 
 /** Roots naming what a capability returns ("crm", "deal"), which help map "deal name" to `name`. */
 function outputContext(record: CallRecord, capabilities: readonly CapabilityInfo[]): Set<string> {
-  const info = capabilities.find((candidate) => candidate.tool === record.tool && candidate.capability === record.capability)
+  const info = capabilities.find(
+    (candidate) => candidate.tool === record.tool && candidate.capability === record.capability,
+  )
   const out = new Set<string>()
   if (info) {
     for (const [word, weight] of profileOf(info).weights) if (weight >= 3) out.add(word)
@@ -42,7 +44,10 @@ function outputContext(record: CallRecord, capabilities: readonly CapabilityInfo
 function afterCall(record: CallRecord, context: PlannerContext, requested: readonly string[]): PlannerDecision {
   const id = `${record.tool}.${record.capability}`
   if (record.status === 'complete') {
-    return { type: 'finish', result: shapeResult(record.output, requested, outputContext(record, context.capabilities)) }
+    return {
+      type: 'finish',
+      result: shapeResult(record.output, requested, outputContext(record, context.capabilities)),
+    }
   }
   if (record.status === 'skipped') {
     return { type: 'fail', message: `${id} was skipped, so the task has no result`, recoverable: true }
@@ -67,7 +72,10 @@ function noMatch(context: PlannerContext): PlannerDecision {
       suggestion: 'Give the subagent tools that cover the request, or list them explicitly.',
     }
   }
-  const listed = ids.length > MAX_LISTED ? `${ids.slice(0, MAX_LISTED).join(', ')} and ${ids.length - MAX_LISTED} more` : ids.join(', ')
+  const listed =
+    ids.length > MAX_LISTED
+      ? `${ids.slice(0, MAX_LISTED).join(', ')} and ${ids.length - MAX_LISTED} more`
+      : ids.join(', ')
   return {
     type: 'fail',
     code: 'no_capability_matched',

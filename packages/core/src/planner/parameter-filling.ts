@@ -41,7 +41,25 @@ export interface FillResult {
 }
 
 /** Specific kinds first, so a vague one (a free-text query) cannot take a date or an email. */
-const ORDER: readonly ParamKind[] = ['enum', 'email', 'url', 'date', 'id', 'amount', 'count', 'number', 'boolean', 'location', 'entity', 'title', 'text', 'query', 'string', 'list', 'other']
+const ORDER: readonly ParamKind[] = [
+  'enum',
+  'email',
+  'url',
+  'date',
+  'id',
+  'amount',
+  'count',
+  'number',
+  'boolean',
+  'location',
+  'entity',
+  'title',
+  'text',
+  'query',
+  'string',
+  'list',
+  'other',
+]
 const ordered = new WeakMap<CapabilityInfo, readonly ParamProfile[]>()
 
 function paramsInOrder(info: CapabilityInfo): readonly ParamProfile[] {
@@ -92,7 +110,11 @@ export function coerce(param: ParamProfile, raw: unknown, now: number): unknown 
   }
   const text = raw.trim()
   if (param.kind === 'date') {
-    if ((param.format === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(text)) || (param.type === 'string' && param.format !== 'date' && /^\d{4}-\d{2}-\d{2}T/.test(text))) return text
+    if (
+      (param.format === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(text)) ||
+      (param.type === 'string' && param.format !== 'date' && /^\d{4}-\d{2}-\d{2}T/.test(text))
+    )
+      return text
     const range = findDatePhrases(text)[0]?.resolve(now)
     const ms = range ? (param.bound === 'to' ? (range.to ?? range.from) : (range.from ?? range.to)) : null
     return ms === null ? text : dateValue(param, ms)
@@ -129,7 +151,11 @@ function pickList(param: ParamProfile, context: PickContext): unknown[] | undefi
   if (item.type === 'string') {
     // "with Acme, Berlin, 42": two or more plain values after "with" or a colon.
     const tail = LIST_TAIL.exec(context.analysis.body)?.[1]
-    const parts = tail?.split(/\s*(?:,|;|\band\b)\s*/).map((part) => part.trim().replace(/^["'“]|["'”.]$/g, '')).filter((part) => part.length > 0) ?? []
+    const parts =
+      tail
+        ?.split(/\s*(?:,|;|\band\b)\s*/)
+        .map((part) => part.trim().replace(/^["'“]|["'”.]$/g, ''))
+        .filter((part) => part.length > 0) ?? []
     return parts.length >= 2 ? parts : undefined
   }
   return undefined
@@ -153,7 +179,11 @@ function rootsOf(info: CapabilityInfo): Set<string> {
   return roots
 }
 
-function fromPrompt(param: ParamProfile, context: PickContext, strict: boolean): { value: unknown; detail: string; weak: boolean } | undefined {
+function fromPrompt(
+  param: ParamProfile,
+  context: PickContext,
+  strict: boolean,
+): { value: unknown; detail: string; weak: boolean } | undefined {
   if (param.kind === 'list') {
     const list = pickList(param, context)
     return list === undefined ? undefined : { value: list, detail: 'prompt list', weak: false }
@@ -163,14 +193,22 @@ function fromPrompt(param: ParamProfile, context: PickContext, strict: boolean):
   // A side effect never runs on a guess: the leftover words of a request are not a value.
   if (strict && picked.weak === true) return undefined
   if (picked.mention) context.used.add(picked.mention)
-  const span = picked.mention ? `"${picked.mention.text}"` : picked.how ?? 'prompt'
-  return { value: picked.value, detail: picked.how && picked.mention ? `${span} (${picked.how})` : span, weak: picked.weak === true }
+  const span = picked.mention ? `"${picked.mention.text}"` : (picked.how ?? 'prompt')
+  return {
+    value: picked.value,
+    detail: picked.how && picked.mention ? `${span} (${picked.how})` : span,
+    weak: picked.weak === true,
+  }
 }
 
 /** The first required text parameter takes the request's unlabelled text (a bare colon, "that …"). */
 function mainTextOf(params: readonly ParamProfile[]): string | null {
   // A message body outranks a subject: "email X that it's fixed, subject …" puts the clause in the body.
-  const order = [(param: ParamProfile) => param.kind === 'text' && param.required, (param: ParamProfile) => isTextual(param) && param.required, (param: ParamProfile) => isTextual(param)]
+  const order = [
+    (param: ParamProfile) => param.kind === 'text' && param.required,
+    (param: ParamProfile) => isTextual(param) && param.required,
+    (param: ParamProfile) => isTextual(param),
+  ]
   for (const test of order) {
     const found = params.find(test)
     if (found) return found.name
@@ -191,7 +229,15 @@ export function fillParameters(info: CapabilityInfo, options: FillOptions): Fill
   const params = profileOf(info).params
   const strict = options.strict === true
   const history = options.history ?? []
-  const context: PickContext = { analysis: options.analysis, now: options.now, used, capabilityRoots: roots, userId: options.userId, params, mainText: mainTextOf(params) }
+  const context: PickContext = {
+    analysis: options.analysis,
+    now: options.now,
+    used,
+    capabilityRoots: roots,
+    userId: options.userId,
+    params,
+    mainText: mainTextOf(params),
+  }
   for (const param of paramsInOrder(info)) {
     const supplied = suppliedValue(param, options.input.values)
     if (supplied !== undefined) {
@@ -202,13 +248,20 @@ export function fillParameters(info: CapabilityInfo, options: FillOptions): Fill
     const picked = fromPrompt(param, context, strict)
     if (picked !== undefined) {
       input[param.name] = picked.value
-      sources.push({ name: param.name, source: picked.detail === "the task's user" ? 'user' : 'prompt', detail: picked.detail, weak: picked.weak })
+      sources.push({
+        name: param.name,
+        source: picked.detail === "the task's user" ? 'user' : 'prompt',
+        detail: picked.detail,
+        weak: picked.weak,
+      })
       continue
     }
     const needed = param.required && !param.hasDefault
     if (needed && history.length > 0) {
       // Free text is never another field's value: it is composed from the results the words name.
-      const link = isTextual(param) ? composeText(history, options.stepRoots ?? options.analysis.roots) : linkValue(param, history, options.promptRoots ?? options.analysis.roots)
+      const link = isTextual(param)
+        ? composeText(history, options.stepRoots ?? options.analysis.roots)
+        : linkValue(param, history, options.promptRoots ?? options.analysis.roots)
       if (link) {
         input[param.name] = coerce(param, link.value, options.now)
         sources.push({ name: param.name, source: 'result', detail: link.from, weak: false })
@@ -235,7 +288,10 @@ export function fillParameters(info: CapabilityInfo, options: FillOptions): Fill
     sources.push({ name: param.name, source: 'input', detail: 'input message', weak: false })
     return false
   })
-  const last = options.input.messages.at(-1)?.trim().replace(/^["'“]|["'”.!]$/g, '')
+  const last = options.input.messages
+    .at(-1)
+    ?.trim()
+    .replace(/^["'“]|["'”.!]$/g, '')
   const only = stillMissing[0]
   if (stillMissing.length === 1 && only && last !== undefined && last.length > 0) {
     input[only.name] = coerce(only, last, options.now)
@@ -252,11 +308,14 @@ const BACK_REFERENCE = /\b(?:their|its|his|her)\b/i
 export function waitingFields(missing: readonly ParamProfile[]): WaitingField[] {
   return missing.map((param) => {
     const allowed = param.enumValues ? `One of: ${param.enumValues.map(String).join(', ')}.` : null
-    const description = [param.description, allowed].filter((part): part is string => part !== null && part.length > 0).join(' ')
+    const description = [param.description, allowed]
+      .filter((part): part is string => part !== null && part.length > 0)
+      .join(' ')
     return {
       name: param.name,
       description: description.length > 0 ? description : null,
-      type: param.format === 'date' || param.format === 'date-time' || param.format === 'email' ? param.format : param.type,
+      type:
+        param.format === 'date' || param.format === 'date-time' || param.format === 'email' ? param.format : param.type,
     }
   })
 }

@@ -16,15 +16,35 @@ export interface TextPick {
 
 /** Words that introduce each kind of text. */
 const TITLE_ROLE = /\b(?:titled|entitled|called|named|title|headline|heading|subject|summary)\s*:?\s*$/i
-const BODY_ROLE = /\b(?:saying|says|say|that\s+says|reads|reading|with\s+(?:the\s+)?(?:message|text|body|note|content|comment)|message|text|body|note|content|comment|content)\s*:?\s*$/i
+const BODY_ROLE =
+  /\b(?:saying|says|say|that\s+says|reads|reading|with\s+(?:the\s+)?(?:message|text|body|note|content|comment)|message|text|body|note|content|comment|content)\s*:?\s*$/i
 const CODE_ROLE = /\b(?:run|execute|query|sql|statement)\s*:?\s*$/i
 const MESSAGE = /\b(?:saying|says|say|that\s+says|tell(?:ing)?\s+(?:them|him|her))\s*:?\s*(.+?)\s*$/i
 /** "DM kofi that the standup moved", "email the reporter that it's fixed". */
 const THAT = /^\s*(?:[\p{L}\p{N}#@._+-]+\s+){0,4}?(?:that|about\s+how)\s+(.+?)\s*$/iu
-const MESSAGING_VERBS = new Set(['dm', 'text', 'messag', 'email', 'tell', 'ping', 'notify', 'remind', 'sms', 'send', 'post', 'reply', 'writ', 'say'])
+const MESSAGING_VERBS = new Set([
+  'dm',
+  'text',
+  'messag',
+  'email',
+  'tell',
+  'ping',
+  'notify',
+  'remind',
+  'sms',
+  'send',
+  'post',
+  'reply',
+  'writ',
+  'say',
+])
 
 function nameParts(param: ParamProfile): string[] {
-  return param.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((part) => part.length > 1)
+  return param.name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((part) => part.length > 1)
 }
 
 function roleOf(param: ParamProfile): RegExp {
@@ -44,7 +64,10 @@ function labelNames(param: ParamProfile, label: string): boolean {
   // "reason: …", "resolution note: …" name a parameter; "the design channel: …" introduces the text.
   if (parts.length > 2) return false
   const last = parts.at(-1) ?? ''
-  return nameParts(param).some((part) => part === last || `${part}s` === last) || (param.kind === 'title' && /^(?:title|subject)$/.test(last))
+  return (
+    nameParts(param).some((part) => part === last || `${part}s` === last) ||
+    (param.kind === 'title' && /^(?:title|subject)$/.test(last))
+  )
 }
 
 /** Roles are checked against the text just before the value. */
@@ -56,7 +79,10 @@ function ownsRole(param: ParamProfile, analysis: PromptAnalysis, mention: Mentio
   const text = before(analysis, mention)
   if (roleOf(param).test(text)) return true
   const parts = nameParts(param)
-  return parts.length > 0 && new RegExp(`\\b(?:${parts.join('|')})s?\\s*(?::|=|\\bis\\b|\\bof\\b|\\bas\\b)?\\s*$`, 'i').test(text)
+  return (
+    parts.length > 0 &&
+    new RegExp(`\\b(?:${parts.join('|')})s?\\s*(?::|=|\\bis\\b|\\bof\\b|\\bas\\b)?\\s*$`, 'i').test(text)
+  )
 }
 
 /** A bare colon ("ENG-77: …", "the design channel: …", "run: …") hands its text to the request's main text. */
@@ -68,9 +94,22 @@ function unlabelled(labelled: readonly LabelledValue[], params: readonly ParamPr
  * Text for one parameter. `main` says this is the request's main text parameter (the first
  * required text-like one), which alone takes a bare colon value, a "that …" clause or any quote.
  */
-export function pickText(param: ParamProfile, analysis: PromptAnalysis, { used, options }: { used: ReadonlySet<Mention>; options: { main: boolean; params: readonly ParamProfile[] } }): TextPick | undefined {
-  for (const quote of analysis.quotes) if (free(quote, used) && ownsRole(param, analysis, quote)) return { value: quote.text, mention: quote, how: `quoted after "${before(analysis, quote, 12).trim()}"`, weak: false }
-  for (const entry of analysis.labelled) if (free(entry, used) && labelNames(param, entry.label)) return { value: entry.text, mention: entry, how: `after "${entry.label}:"`, weak: false }
+export function pickText(
+  param: ParamProfile,
+  analysis: PromptAnalysis,
+  { used, options }: { used: ReadonlySet<Mention>; options: { main: boolean; params: readonly ParamProfile[] } },
+): TextPick | undefined {
+  for (const quote of analysis.quotes)
+    if (free(quote, used) && ownsRole(param, analysis, quote))
+      return {
+        value: quote.text,
+        mention: quote,
+        how: `quoted after "${before(analysis, quote, 12).trim()}"`,
+        weak: false,
+      }
+  for (const entry of analysis.labelled)
+    if (free(entry, used) && labelNames(param, entry.label))
+      return { value: entry.text, mention: entry, how: `after "${entry.label}:"`, weak: false }
   if (param.kind === 'text') {
     const message = MESSAGE.exec(analysis.body)
     const text = message?.[1]?.replace(/^["'“]|["'”]$/g, '').trim()
@@ -81,7 +120,8 @@ export function pickText(param: ParamProfile, analysis: PromptAnalysis, { used, 
     }
   }
   if (!options.main) return undefined
-  for (const entry of unlabelled(analysis.labelled, options.params)) if (free(entry, used)) return { value: entry.text, mention: entry, how: `after "${entry.label}:"`, weak: false }
+  for (const entry of unlabelled(analysis.labelled, options.params))
+    if (free(entry, used)) return { value: entry.text, mention: entry, how: `after "${entry.label}:"`, weak: false }
   if (param.kind !== 'code' && analysis.verb !== null && MESSAGING_VERBS.has(analysis.verb)) {
     const afterVerb = analysis.body.replace(/^\s*(?:(?:can|could|would)\s+you\s+|please\s+)*\S+/i, '')
     const that = THAT.exec(afterVerb)
@@ -97,7 +137,8 @@ export function pickText(param: ParamProfile, analysis: PromptAnalysis, { used, 
   if (quote) return { value: quote.text, mention: quote, how: 'the only quote left', weak: false }
   if (param.kind !== 'code' && param.kind !== 'title') {
     const url = analysis.urls.find((candidate) => free(candidate, used))
-    if (url && analysis.verb !== null && MESSAGING_VERBS.has(analysis.verb)) return { value: url.text, mention: url, how: 'the link in the request', weak: false }
+    if (url && analysis.verb !== null && MESSAGING_VERBS.has(analysis.verb))
+      return { value: url.text, mention: url, how: 'the link in the request', weak: false }
   }
   return undefined
 }

@@ -98,7 +98,13 @@ export type PlannerDecision =
   | { type: 'call'; calls: readonly PlannedCall[]; approval?: CallApproval }
   | { type: 'ask'; message: string; fields: readonly WaitingField[] }
   | { type: 'finish'; result: unknown }
-  | { type: 'fail'; message: string; code?: 'planner_error' | 'no_capability_matched' | 'model_result_invalid'; recoverable?: boolean; suggestion?: string }
+  | {
+      type: 'fail'
+      message: string
+      code?: 'planner_error' | 'no_capability_matched' | 'model_result_invalid'
+      recoverable?: boolean
+      suggestion?: string
+    }
 
 /**
  * Decides what a task does next. The runtime owns the loop, the limits and enforcement: a planner

@@ -70,17 +70,34 @@ const RETURN_CLAUSE =
   /(?:^|[\s,;.(])(?:and\s+)?(?:then\s+)?(?<!\b(?:the|a|an|this|that|my|your|our)\s)(?:return|returning|respond\s+with|include\s+only|only\s+include|give\s+me\s+only)\b(?!\s+(?:for|of|to|on|from|in|policy|policies|label)\b)[:\s]+([^.!?\n]+)/i
 const FIELD_SPLIT = /\s*(?:,|;|\/|&|\band\b|\bplus\b|\bas\s+well\s+as\b)\s*/i
 const FIELD_LEAD = /^(?:(?:only|just|the|their|its|his|her|a|an|each|every|all|also)\s+)+/i
-const FIELD_TAIL = /\s+(?:(?:of|for|from|in|on)\s+(?:each|every|all|the|them|it|those|these)\b.*|fields?|columns?|values?|only|as\s+\w+)$/i
+const FIELD_TAIL =
+  /\s+(?:(?:of|for|from|in|on)\s+(?:each|every|all|the|them|it|those|these)\b.*|fields?|columns?|values?|only|as\s+\w+)$/i
 const QUOTES = /"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|`([^`\n]+)`|(?<![\w'])'([^'\n]+)'(?![\w'])/g
 const EMAILS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
 const URLS = /\bhttps?:\/\/[^\s"'<>]+[^\s"'<>.,;:!?)]/g
-const IDS = /(?<![\w@./-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?![\w@/-])|(?<![\w@./-])[A-Z]{2,}\d{2,}(?![\w@/-])|(?<![\w@./-])[a-z]{2,}\d+[a-z0-9]*(?![\w@/-])|(?<![\w@./-])[A-Z]\d{3,}(?![\w@/-])|(?<![\w@./-])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{10,}(?![\w@/-])|#\d+\b|\b(?<=\b(?:[Ii][Dd]|number|no\.?)\s*:?\s*)\d{3,}\b/g
+const IDS =
+  /(?<![\w@./-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+(?![\w@/-])|(?<![\w@./-])[A-Z]{2,}\d{2,}(?![\w@/-])|(?<![\w@./-])[a-z]{2,}\d+[a-z0-9]*(?![\w@/-])|(?<![\w@./-])[A-Z]\d{3,}(?![\w@/-])|(?<![\w@./-])(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{10,}(?![\w@/-])|#\d+\b|\b(?<=\b(?:[Ii][Dd]|number|no\.?)\s*:?\s*)\d{3,}\b/g
 const PHONES = /(?<![\w+])\+\d[\d\s().-]{5,}\d(?![\w])/g
 const PATHS = /(?<![\w@:/.-])(?:[\w.-]+\/)+[\w.-]*(?![\w/])/g
 const CELL = '[A-Z]{1,3}[1-9]\\d{0,6}'
 const RANGES = new RegExp(`(?<![\\w:])(${CELL})(?:\\s*(?::|through|thru|to|-)\\s*(${CELL}))(?![\\w:])`, 'g')
-const LABELLED = /(?:^|[,;]\s*|\s)((?:[\p{L}\p{N}#_'.-]+\s+){0,4}?[\p{L}\p{N}#_'.-]+)\s*:\s+(.+?)(?=,\s*[\p{L}_ ]{1,20}:\s|$)/gu
-const CURRENCIES: Readonly<Record<string, string>> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', dollar: 'USD', dollars: 'USD', usd: 'USD', euro: 'EUR', euros: 'EUR', eur: 'EUR', pound: 'GBP', pounds: 'GBP', gbp: 'GBP' }
+const LABELLED =
+  /(?:^|[,;]\s*|\s)((?:[\p{L}\p{N}#_'.-]+\s+){0,4}?[\p{L}\p{N}#_'.-]+)\s*:\s+(.+?)(?=,\s*[\p{L}_ ]{1,20}:\s|$)/gu
+const CURRENCIES: Readonly<Record<string, string>> = {
+  $: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  dollar: 'USD',
+  dollars: 'USD',
+  usd: 'USD',
+  euro: 'EUR',
+  euros: 'EUR',
+  eur: 'EUR',
+  pound: 'GBP',
+  pounds: 'GBP',
+  gbp: 'GBP',
+}
 const CURRENCY = /[$€£¥]|\b(?:dollars?|usd|euros?|eur|pounds?|gbp)\b/i
 const DIGIT = /\d/
 const NUMBERS =
@@ -113,9 +130,19 @@ const PHRASAL: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 /** The particle may come after the object: "roll search-v2 out", "hand deal dl_3009 over". */
 const PARTICLE_REACH = 3
 /** Words a request may start with before its verb ("can you please close …"). */
-const LEAD = /^(?:\s*(?:can|could|would|will|you|please|pls|kindly|just|also|then|and|now|quickly|go|ahead|and|i|we|need|want|to|let's|lets|let|us|me|hey|hi|ok|okay|so)\b[\s,]*)*/i
-const QUESTION = /^(?:what|what's|whats|which|who|who's|whos|whom|where|where's|when|how|any|is|are|was|were|did|do|does|has|have|had|why|whose)\b/i
-const SCALE: Readonly<Record<string, number>> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 }
+const LEAD =
+  /^(?:\s*(?:can|could|would|will|you|please|pls|kindly|just|also|then|and|now|quickly|go|ahead|and|i|we|need|want|to|let's|lets|let|us|me|hey|hi|ok|okay|so)\b[\s,]*)*/i
+const QUESTION =
+  /^(?:what|what's|whats|which|who|who's|whos|whom|where|where's|when|how|any|is|are|was|were|did|do|does|has|have|had|why|whose)\b/i
+const SCALE: Readonly<Record<string, number>> = {
+  k: 1e3,
+  thousand: 1e3,
+  m: 1e6,
+  million: 1e6,
+  b: 1e9,
+  bn: 1e9,
+  billion: 1e9,
+}
 
 function splitReturnClause(prompt: string): { body: string; requested: string[] } {
   const match = RETURN_CLAUSE.exec(prompt)
@@ -135,7 +162,8 @@ function splitReturnClause(prompt: string): { body: string; requested: string[] 
 /** Blanks spans out with spaces, keeping every index where it was. */
 function mask(text: string, spans: readonly Mention[]): string {
   let out = text
-  for (const span of spans) out = `${out.slice(0, span.start)}${' '.repeat(span.end - span.start)}${out.slice(span.end)}`
+  for (const span of spans)
+    out = `${out.slice(0, span.start)}${' '.repeat(span.end - span.start)}${out.slice(span.end)}`
   return out
 }
 
@@ -162,7 +190,16 @@ function numbersOf(text: string): NumberMention[] {
     const [whole, , digits = '0'] = match
     const value = Number(digits.replace(/\./g, '').replace(',', '.'))
     const end = match.index + whole.length
-    out.push({ text: whole.trim(), start: match.index, end, value, currency: true, integer: Number.isInteger(value), before: neighbourWord(text, match.index, -1), after: neighbourWord(text, end, 1) })
+    out.push({
+      text: whole.trim(),
+      start: match.index,
+      end,
+      value,
+      currency: true,
+      integer: Number.isInteger(value),
+      before: neighbourWord(text, match.index, -1),
+      after: neighbourWord(text, end, 1),
+    })
   }
   const rest = out.length > 0 ? mask(text, out) : text
   for (const match of rest.matchAll(NUMBERS)) {
@@ -196,7 +233,8 @@ function namesOf(text: string): NameMention[] {
   return out
 }
 
-const COMPLEMENT = /\b(?:for|in|on|from|with|to|into|at|under|by|about|of)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?([\p{L}][\p{L}\p{N}'-]*)/giu
+const COMPLEMENT =
+  /\b(?:for|in|on|from|with|to|into|at|under|by|about|of)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?([\p{L}][\p{L}\p{N}'-]*)/giu
 
 /** Lowercase hyphenated names ("the legacy-search flag", "dark-mode"): their words are a value's, not the request's. */
 const COMPOUND = /(?<![\p{L}\p{N}_-])([a-z]+(?:-[a-z]+)+)(?![\p{L}\p{N}_-])/gu
@@ -204,8 +242,10 @@ const COMPOUND = /(?<![\p{L}\p{N}_-])([a-z]+(?:-[a-z]+)+)(?![\p{L}\p{N}_-])/gu
 /** Roots found only in a preposition's object or a hyphenated name. */
 function complementsOf(text: string, roots: ReadonlySet<string>): Set<string> {
   const inside = new Map<string, number>()
-  for (const match of text.matchAll(COMPLEMENT)) for (const word of words(match[1] ?? '')) inside.set(root(word), (inside.get(root(word)) ?? 0) + 1)
-  for (const match of text.matchAll(COMPOUND)) for (const word of words(match[1] ?? '')) inside.set(root(word), (inside.get(root(word)) ?? 0) + 1)
+  for (const match of text.matchAll(COMPLEMENT))
+    for (const word of words(match[1] ?? '')) inside.set(root(word), (inside.get(root(word)) ?? 0) + 1)
+  for (const match of text.matchAll(COMPOUND))
+    for (const word of words(match[1] ?? '')) inside.set(root(word), (inside.get(root(word)) ?? 0) + 1)
   const counts = new Map<string, number>()
   for (const word of words(text)) counts.set(root(word), (counts.get(root(word)) ?? 0) + 1)
   const out = new Set<string>()
@@ -237,13 +277,19 @@ function rangesOf(text: string): Mention[] {
 /** `subject: Contract, body: Signed copy attached` → two values; a colon inside a quote does not count. */
 function labelledOf(body: string, quotes: readonly Mention[]): LabelledValue[] {
   if (!body.includes(':')) return []
-  const text = mask(body, quotes.map((quote) => ({ ...quote, start: quote.start - 1, end: quote.end + 1 })))
+  const text = mask(
+    body,
+    quotes.map((quote) => ({ ...quote, start: quote.start - 1, end: quote.end + 1 })),
+  )
   const out: LabelledValue[] = []
   for (const match of text.matchAll(LABELLED)) {
     const label = match[1] ?? ''
     const raw = match[2] ?? ''
     const start = match.index + match[0].length - raw.length
-    const value = body.slice(start, start + raw.length).replace(/[\s.!?]+$/, '').replace(/^["'“`]|["'”`]$/g, '')
+    const value = body
+      .slice(start, start + raw.length)
+      .replace(/[\s.!?]+$/, '')
+      .replace(/^["'“`]|["'”`]$/g, '')
     if (/^\d/.test(raw) && /\d$/.test(label)) continue
     if (value.length > 0) out.push({ label: label.toLowerCase(), text: value, start, end: start + raw.length })
   }
@@ -270,19 +316,25 @@ export function analyzePrompt(prompt: string): PromptAnalysis {
   const emails = body.includes('@') ? mentionsOf(mask(body, quotes), EMAILS) : []
   const urls = body.includes('://') ? mentionsOf(mask(body, quotes), URLS) : []
   let rest = mask(body, [...quotes, ...emails, ...urls])
-  const paths = body.includes('/') ? mentionsOf(rest, PATHS).filter((path) => /[\p{L}\p{N}]\/|\/[\p{L}\p{N}]/u.test(path.text)) : []
+  const paths = body.includes('/')
+    ? mentionsOf(rest, PATHS).filter((path) => /[\p{L}\p{N}]\/|\/[\p{L}\p{N}]/u.test(path.text))
+    : []
   rest = mask(rest, paths)
-  const phones = hasDigit && body.includes('+') ? mentionsOf(rest, PHONES).filter((phone) => phone.text.replace(/\D/g, '').length >= 7) : []
+  const phones =
+    hasDigit && body.includes('+')
+      ? mentionsOf(rest, PHONES).filter((phone) => phone.text.replace(/\D/g, '').length >= 7)
+      : []
   rest = mask(rest, phones)
   const ranges = hasDigit ? rangesOf(rest) : []
   rest = mask(rest, ranges)
   const dates = findDatePhrases(rest)
   rest = mask(rest, dates)
-  const ids = hasDigit || body.includes('_')
-    ? mentionsOf(rest, IDS)
-        .filter((id) => DIGIT.test(id.text) || /^[a-z][a-z0-9]*_[a-z0-9_]+$/i.test(id.text))
-        .map((id) => (id.text.startsWith('#') ? { text: id.text.slice(1), start: id.start + 1, end: id.end } : id))
-    : []
+  const ids =
+    hasDigit || body.includes('_')
+      ? mentionsOf(rest, IDS)
+          .filter((id) => DIGIT.test(id.text) || /^[a-z][a-z0-9]*_[a-z0-9_]+$/i.test(id.text))
+          .map((id) => (id.text.startsWith('#') ? { text: id.text.slice(1), start: id.start + 1, end: id.end } : id))
+      : []
   rest = mask(rest, ids)
   const numbers = hasDigit ? numbersOf(rest) : []
   const names = namesOf(mask(rest, numbers))
@@ -293,7 +345,8 @@ export function analyzePrompt(prompt: string): PromptAnalysis {
   const question = QUESTION.test(lead) || (/\?\s*$/.test(body) && !WRITE_VERBS.has(words(lead)[0] ?? ''))
   const leadWords = words(lead)
   // "squash-merge PR 482": the verb may be the second half of a hyphenated first word.
-  const hyphenated = /^\s*[a-z]+-[a-z]+\b/i.test(lead) && !WRITE_VERBS.has(leadWords[0] ?? '') && WRITE_VERBS.has(leadWords[1] ?? '')
+  const hyphenated =
+    /^\s*[a-z]+-[a-z]+\b/i.test(lead) && !WRITE_VERBS.has(leadWords[0] ?? '') && WRITE_VERBS.has(leadWords[1] ?? '')
   const first = hyphenated ? (leadWords[1] ?? '') : (leadWords[0] ?? '')
   const phrasal = hyphenated ? undefined : phrasalRoot(leadWords)
   const verb = question ? null : (phrasal ?? (first.length > 0 ? root(first) : null))

@@ -9,11 +9,31 @@ import { WRITE_VERBS } from './prompt-analysis.js'
 
 /** Verbs that start a request: the reads here, and every write verb. */
 const STEP_VERBS: ReadonlySet<string> = new Set([
-  ...'get grab find look list show check search fetch pull read retrieve lookup count download see run track query review inspect verify'.split(' '),
+  ...'get grab find look list show check search fetch pull read retrieve lookup count download see run track query review inspect verify'.split(
+    ' ',
+  ),
   ...WRITE_VERBS,
 ])
-const QUESTION_WORDS = new Set(['who', "who's", 'whos', 'what', "what's", 'whats', 'which', 'where', 'when', 'how', 'any', 'is', 'are', 'did', 'does', 'do'])
-const SEPARATOR = /(?:\s*,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?(?:also\s+)?|\s+then\s+|\s*;\s*(?:then\s+)?|[?!.]\s+(?:and\s+)?(?:then\s+)?)(?:please\s+)?/gi
+const QUESTION_WORDS = new Set([
+  'who',
+  "who's",
+  'whos',
+  'what',
+  "what's",
+  'whats',
+  'which',
+  'where',
+  'when',
+  'how',
+  'any',
+  'is',
+  'are',
+  'did',
+  'does',
+  'do',
+])
+const SEPARATOR =
+  /(?:\s*,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?(?:also\s+)?|\s+then\s+|\s*;\s*(?:then\s+)?|[?!.]\s+(?:and\s+)?(?:then\s+)?)(?:please\s+)?/gi
 const LEAD = /^\s*(?:(?:can|could|would|will)\s+you\s+|please\s+|pls\s+|also\s+|then\s+|now\s+)*/i
 /** Quotes, emails, URLs and paths hold separators that never split a request. */
 const OPAQUE = /"[^"\n]*"|“[^”\n]*”|`[^`\n]*`|[^\s,;]+@[^\s,;]+|https?:\/\/[^\s,;]+|[^\s,;]*\/[^\s,;]*/g

@@ -41,7 +41,18 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   uuid: 'id',
 }
 /** Words that only decorate a phrase ("associated contact email"). */
-const FILLER = new Set(['associated', 'related', 'linked', 'corresponding', 'respective', 'primary', 'main', 'current', 'full', 'total'])
+const FILLER = new Set([
+  'associated',
+  'related',
+  'linked',
+  'corresponding',
+  'respective',
+  'primary',
+  'main',
+  'current',
+  'full',
+  'total',
+])
 
 function fold(word: string): string {
   const rooted = root(word)
@@ -80,7 +91,10 @@ function keyWords(key: string): Words {
 function phraseWords(phrase: string): Words {
   return cached(phraseWordCache, phrase, (text) => {
     const all = words(text)
-    return { plain: all.join(' '), folded: all.filter((word) => word.length > 1 && !isStopword(word) && !FILLER.has(word)).map(fold) }
+    return {
+      plain: all.join(' '),
+      folded: all.filter((word) => word.length > 1 && !isStopword(word) && !FILLER.has(word)).map(fold),
+    }
   })
 }
 
@@ -200,7 +214,11 @@ function rowsIn(value: unknown): Row[] | null {
  *
  * @param context roots of words naming what the output holds (the capability's), e.g. `deal`.
  */
-export function shapeResult(output: unknown, requested: readonly string[], context: ReadonlySet<string> = new Set()): unknown {
+export function shapeResult(
+  output: unknown,
+  requested: readonly string[],
+  context: ReadonlySet<string> = new Set(),
+): unknown {
   if (requested.length === 0) return output
   const list = rowsIn(output)
   if (list) {
@@ -208,14 +226,21 @@ export function shapeResult(output: unknown, requested: readonly string[], conte
     return mapping.mapped > 0 ? list.map((row) => pick(row, mapping.paths)) : output
   }
   if (!isRow(output)) return output
-  let best: { key: string | null; mapping: Mapping; rows: Row[] } = { key: null, mapping: mapFields(requested, [output], context), rows: [output] }
+  let best: { key: string | null; mapping: Mapping; rows: Row[] } = {
+    key: null,
+    mapping: mapFields(requested, [output], context),
+    rows: [output],
+  }
   for (const [key, value] of Object.entries(output)) {
     const rows = rowsIn(value)
     if (!rows) continue
     const inner = new Set(context)
     for (const word of keyWords(key).folded) inner.add(word)
     const mapping = mapFields(requested, rows, inner)
-    if (mapping.mapped > best.mapping.mapped || (mapping.mapped === best.mapping.mapped && mapping.score > best.mapping.score)) {
+    if (
+      mapping.mapped > best.mapping.mapped ||
+      (mapping.mapped === best.mapping.mapped && mapping.score > best.mapping.score)
+    ) {
       best = { key, mapping, rows }
     }
   }

@@ -82,9 +82,20 @@ function chosenByInput(context: PlannerContext): CapabilityInfo | undefined {
   return typeof named === 'string' ? context.capabilities.find((info) => info.id === named) : undefined
 }
 
-function pick(step: Step, options: StepOptions): { chosen: Candidate; runnerUp: Candidate | null; confidence: number } | null {
+function pick(
+  step: Step,
+  options: StepOptions,
+): { chosen: Candidate; runnerUp: Candidate | null; confidence: number } | null {
   const override = chosenByInput(options.context)
-  if (override) return { chosen: { ranked: { info: override, score: 1, verbMatched: true, exampleMatched: false }, filled: fill(override, step, options) }, runnerUp: null, confidence: 1 }
+  if (override)
+    return {
+      chosen: {
+        ranked: { info: override, score: 1, verbMatched: true, exampleMatched: false },
+        filled: fill(override, step, options),
+      },
+      runnerUp: null,
+      confidence: 1,
+    }
   const ranked = rankCapabilities(options.context.capabilities, step.analysis)
   const top = ranked[0]
   if (!top) return null
@@ -92,22 +103,39 @@ function pick(step: Step, options: StepOptions): { chosen: Candidate; runnerUp: 
   // values the prompt and earlier results supply wins: "get their latest order" after finding a customer.
   const band = top.info.sideEffects ? CLOSE_WRITE : CLOSE_READ
   const topFilled = fill(top.info, step, options)
-  const close = ranked.filter((entry) => entry.score >= top.score * band && entry.info.sideEffects === top.info.sideEffects).slice(0, 3)
+  const close = ranked
+    .filter((entry) => entry.score >= top.score * band && entry.info.sideEffects === top.info.sideEffects)
+    .slice(0, 3)
   // A side effect the request cannot supply values for is a weak choice when an identifier in the
   // request is shaped like another write's parameter example ("mark dl_77 as won" reads like a
   // status change, but dl_77 is a deal id): that write competes too.
   if (top.info.sideEffects && topFilled.missing.length > 0) {
-    const named = ranked.find((entry) => entry.exampleMatched && entry.info.sideEffects && !top.exampleMatched && !close.includes(entry) && entry.score >= top.score * CLOSE_READ)
+    const named = ranked.find(
+      (entry) =>
+        entry.exampleMatched &&
+        entry.info.sideEffects &&
+        !top.exampleMatched &&
+        !close.includes(entry) &&
+        entry.score >= top.score * CLOSE_READ,
+    )
     if (named) close.push(named)
   }
-  const candidates = close.map((entry) => ({ ranked: entry, filled: entry === top ? topFilled : fill(entry.info, step, options) }))
+  const candidates = close.map((entry) => ({
+    ranked: entry,
+    filled: entry === top ? topFilled : fill(entry.info, step, options),
+  }))
   let chosen = candidates[0]!
   for (const candidate of candidates) {
     const missing = candidate.filled.missing.length - chosen.filled.missing.length
     if (missing < 0 || (missing === 0 && solid(candidate.filled) > solid(chosen.filled))) chosen = candidate
   }
   const other = ranked.find((entry) => entry.info !== chosen.ranked.info)
-  const runnerUp = other ? (candidates.find((candidate) => candidate.ranked === other) ?? { ranked: other, filled: fill(other.info, step, options) }) : null
+  const runnerUp = other
+    ? (candidates.find((candidate) => candidate.ranked === other) ?? {
+        ranked: other,
+        filled: fill(other.info, step, options),
+      })
+    : null
   const confidence = other ? chosen.ranked.score / (chosen.ranked.score + other.score) : 1
   return { chosen, runnerUp, confidence: Math.round(confidence * 100) / 100 }
 }
@@ -119,7 +147,12 @@ function solid(filled: FillResult): number {
 
 function describeSources(filled: FillResult): string {
   if (filled.sources.length === 0) return 'no values'
-  return filled.sources.map((source) => `${source.name} ← ${source.source === 'prompt' ? `prompt ${source.detail}` : source.source === 'result' ? source.detail : source.source === 'user' ? "the task's user" : `input (${source.detail})`}${source.weak ? ' [best guess]' : ''}`).join('; ')
+  return filled.sources
+    .map(
+      (source) =>
+        `${source.name} ← ${source.source === 'prompt' ? `prompt ${source.detail}` : source.source === 'result' ? source.detail : source.source === 'user' ? "the task's user" : `input (${source.detail})`}${source.weak ? ' [best guess]' : ''}`,
+    )
+    .join('; ')
 }
 
 function ask(info: CapabilityInfo, missing: readonly ParamProfile[], label: string): PlannerDecision {
@@ -139,7 +172,12 @@ function ask(info: CapabilityInfo, missing: readonly ParamProfile[], label: stri
 function doubtOf(chosen: Candidate, runnerUp: Candidate | null, context: PlannerContext): string | null {
   const { info } = chosen.ranked
   if (!info.sideEffects || chosenByInput(context) !== undefined) return null
-  if (runnerUp && runnerUp.ranked.info.sideEffects && runnerUp.ranked.score >= chosen.ranked.score * DOUBT_SCORE && runnerUp.filled.missing.length === 0) {
+  if (
+    runnerUp &&
+    runnerUp.ranked.info.sideEffects &&
+    runnerUp.ranked.score >= chosen.ranked.score * DOUBT_SCORE &&
+    runnerUp.filled.missing.length === 0
+  ) {
     return `${runnerUp.ranked.info.id} fits the request as well`
   }
   return chosen.ranked.verbMatched ? null : `the request's verb names none of ${info.id}'s actions`
@@ -154,17 +192,31 @@ export function planStep(step: Step, options: StepOptions): PlannerDecision | nu
   const { info } = chosen.ranked
   const label = steps.length > 1 ? ` (step ${index + 1} of ${steps.length})` : ''
   const alternative = runnerUp ? `; runner-up ${runnerUp.ranked.info.id} (score ${runnerUp.ranked.score})` : ''
-  context.note(`default planner chose ${info.id}${label} (score ${chosen.ranked.score}, confidence ${confidence}${alternative})`)
+  context.note(
+    `default planner chose ${info.id}${label} (score ${chosen.ranked.score}, confidence ${confidence}${alternative})`,
+  )
   context.note(`values: ${describeSources(chosen.filled)}`)
   const doubt = doubtOf(chosen, runnerUp, context)
   if (chosen.filled.missing.length > 0) {
-    if (index > 0) context.note(`step ${index + 1} cannot take ${chosen.filled.missing.map((param) => param.name).join(', ')} from the prompt or earlier results; asking`)
-    if (doubt !== null) context.note(`not sure ${info.id} is the action meant (${doubt}); the call will wait for approval once its values are in`)
+    if (index > 0)
+      context.note(
+        `step ${index + 1} cannot take ${chosen.filled.missing.map((param) => param.name).join(', ')} from the prompt or earlier results; asking`,
+      )
+    if (doubt !== null)
+      context.note(
+        `not sure ${info.id} is the action meant (${doubt}); the call will wait for approval once its values are in`,
+      )
     return ask(info, chosen.filled.missing, label)
   }
   const call = { tool: info.tool, capability: info.capability, input: chosen.filled.input }
   if (doubt === null) return { type: 'call', calls: [call] }
   // Every value is known; only the action is in doubt: a person approves the call or denies it.
-  context.note(`not sure ${info.id} is the action meant (${doubt}); waiting for approval instead of guessing a side effect`)
-  return { type: 'call', calls: [call], approval: { reason: `Not sure ${info.id} is the action meant${label}: ${doubt}` } }
+  context.note(
+    `not sure ${info.id} is the action meant (${doubt}); waiting for approval instead of guessing a side effect`,
+  )
+  return {
+    type: 'call',
+    calls: [call],
+    approval: { reason: `Not sure ${info.id} is the action meant${label}: ${doubt}` },
+  }
 }

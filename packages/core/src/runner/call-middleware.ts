@@ -72,7 +72,11 @@ export class ReplanRequest extends Error {
 }
 
 /** Runs `last` inside every middleware's `hook`, first middleware outermost. */
-export function compose(middleware: readonly CallMiddleware[], hook: 'call' | 'attempt', { site, last }: { site: CallSite; last: () => Promise<unknown> }): Promise<unknown> {
+export function compose(
+  middleware: readonly CallMiddleware[],
+  hook: 'call' | 'attempt',
+  { site, last }: { site: CallSite; last: () => Promise<unknown> },
+): Promise<unknown> {
   let next = last
   for (let i = middleware.length - 1; i >= 0; i--) {
     const layer = middleware[i]!

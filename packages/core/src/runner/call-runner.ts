@@ -8,15 +8,23 @@ import type { CallRunnerDeps, TaskRun } from './task-run.js'
 import { callCapability } from './tool-execution.js'
 import { firstIssue } from '@inboard/tools/internal'
 
-function refuse(deps: CallRunnerDeps, record: TaskRecord, { call, error }: { call: PlannedCall; error: InboardError }): void {
+function refuse(
+  deps: CallRunnerDeps,
+  record: TaskRecord,
+  { call, error }: { call: PlannedCall; error: InboardError },
+): void {
   const step = deps.trace.start(record, call.tool, call.capability)
   deps.trace.end(record, step, { status: 'failed', note: `refused: ${error.message}` })
   // A planner that corrects itself (a model) sees the refusal as the call's outcome and decides again.
-  if (deps.planner.refusals === 'report' && error.code !== 'approval_denied') record.work?.history.push({ ...call, status: 'failed', error: error.toTaskError() })
+  if (deps.planner.refusals === 'report' && error.code !== 'approval_denied')
+    record.work?.history.push({ ...call, status: 'failed', error: error.toTaskError() })
   else failTask(deps, record, error)
 }
 
-function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+function inputIssue(
+  spec: CapabilitySpec,
+  input: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   const parsed = spec.input.safeParse(input)
   if (parsed.success) return { ok: true, value: parsed.data }
   const { path, message } = firstIssue(parsed.error)
@@ -29,7 +37,11 @@ function inputIssue(spec: CapabilitySpec, input: unknown): { ok: true; value: un
  * the task. A decision the planner doubts (`approval`) waits for a person before its first call in
  * live mode. Returns early when the task stops running (failed, cancelled or waiting).
  */
-export async function runCalls(deps: CallRunnerDeps, run: TaskRun, { calls, approval }: { calls: readonly PlannedCall[]; approval?: CallApproval | undefined }): Promise<void> {
+export async function runCalls(
+  deps: CallRunnerDeps,
+  run: TaskRun,
+  { calls, approval }: { calls: readonly PlannedCall[]; approval?: CallApproval | undefined },
+): Promise<void> {
   const { record, work, allowed } = run
   for (let i = 0; i < calls.length; i++) {
     if (record.status !== 'running') return
@@ -37,13 +49,23 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, { calls, appr
     const id = `${call.tool}.${call.capability}`
     const entry = allowed.has(id) ? deps.index.get(id) : undefined
     if (!entry) {
-      refuse(deps, record, { call: call, error: new InboardError('capability_not_allowed', `${id} is not among this task's capabilities`, { tool: call.tool }) })
+      refuse(deps, record, {
+        call: call,
+        error: new InboardError('capability_not_allowed', `${id} is not among this task's capabilities`, {
+          tool: call.tool,
+        }),
+      })
       return
     }
     const { spec } = entry
     const checked = inputIssue(spec, call.input)
     if (!checked.ok) {
-      refuse(deps, record, { call: call, error: new InboardError('invalid_tool_input', `Invalid input for ${id}: ${checked.message}`, { tool: call.tool }) })
+      refuse(deps, record, {
+        call: call,
+        error: new InboardError('invalid_tool_input', `Invalid input for ${id}: ${checked.message}`, {
+          tool: call.tool,
+        }),
+      })
       return
     }
     const needsApproval = spec.requiresApproval === true && record.mode === 'live'
@@ -56,7 +78,9 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, { calls, appr
           reason: 'approval_required',
           service: call.tool,
           auth_url: null,
-          message: doubted ? `${approval.reason}. Approve to run ${id} with the input shown, or deny to fail the task.` : `${id} needs approval before it runs`,
+          message: doubted
+            ? `${approval.reason}. Approve to run ${id} with the input shown, or deny to fail the task.`
+            : `${id} needs approval before it runs`,
           request: { tool: call.tool, capability: call.capability, input: call.input },
         })
         return
@@ -64,7 +88,10 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, { calls, appr
       const approved = work.approved
       work.approved = null
       if (!approved) {
-        refuse(deps, record, { call: call, error: new InboardError('approval_denied', `${id} was not approved`, { tool: call.tool }) })
+        refuse(deps, record, {
+          call: call,
+          error: new InboardError('approval_denied', `${id} was not approved`, { tool: call.tool }),
+        })
         return
       }
     } else if (i === 0 && work.approved !== null) {
@@ -73,7 +100,10 @@ export async function runCalls(deps: CallRunnerDeps, run: TaskRun, { calls, appr
       const approved = work.approved
       work.approved = null
       if (!approved) {
-        refuse(deps, record, { call: call, error: new InboardError('approval_denied', `${id} was not approved to run`, { tool: call.tool }) })
+        refuse(deps, record, {
+          call: call,
+          error: new InboardError('approval_denied', `${id} was not approved to run`, { tool: call.tool }),
+        })
         return
       }
     }
@@ -94,24 +124,35 @@ function outputOf(spec: CapabilitySpec, call: PlannedCall, output: unknown): unk
   const parsed = spec.output.safeParse(output)
   if (parsed.success) return parsed.data
   const { path, message } = firstIssue(parsed.error)
-  throw new ToolError('invalid_output', `Output of ${call.tool}.${call.capability} does not match its schema at ${path || 'the root'}: ${message}`, {
-    recoverable: false,
-    details: { output, issues: parsed.error.issues },
-  })
+  throw new ToolError(
+    'invalid_output',
+    `Output of ${call.tool}.${call.capability} does not match its schema at ${path || 'the root'}: ${message}`,
+    {
+      recoverable: false,
+      details: { output, issues: parsed.error.issues },
+    },
+  )
 }
 
 /**
  * Runs one call; returns the middleware's wait request when the task must wait before it, or
  * `'replan'` when middleware asked the planner to decide again after the call failed.
  */
-async function runOne(deps: CallRunnerDeps, run: TaskRun, { call, spec, input }: { call: PlannedCall; spec: CapabilitySpec; input: unknown }): Promise<WaitRequest | 'replan' | null> {
+async function runOne(
+  deps: CallRunnerDeps,
+  run: TaskRun,
+  { call, spec, input }: { call: PlannedCall; spec: CapabilitySpec; input: unknown },
+): Promise<WaitRequest | 'replan' | null> {
   const { record, work, signal } = run
   const step = deps.trace.start(record, call.tool, call.capability)
   // Test mode keeps side effects away from live services; read-only capabilities run as usual.
   const sandboxed = record.mode === 'test' && spec.sideEffects === true
   const runCapability = sandboxed ? spec.sandbox : spec.run
   if (runCapability === undefined) {
-    deps.trace.end(record, step, { status: 'skipped', note: `test mode: would call with ${JSON.stringify(call.input)}` })
+    deps.trace.end(record, step, {
+      status: 'skipped',
+      note: `test mode: would call with ${JSON.stringify(call.input)}`,
+    })
     work.history.push({ ...call, status: 'skipped' })
     return null
   }
@@ -119,7 +160,13 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, { call, spec, input }:
   const note = (text: string): void => deps.trace.note(step, text)
   const middleware = deps.middleware
   const site: CallSite = {
-    task: { id: record.id, user_id: record.userId, sub_agent: record.subAgent, account: record.account, mode: record.mode },
+    task: {
+      id: record.id,
+      user_id: record.userId,
+      sub_agent: record.subAgent,
+      account: record.account,
+      mode: record.mode,
+    },
     tool: call.tool,
     capability: call.capability,
     spec,
@@ -149,25 +196,49 @@ async function runOne(deps: CallRunnerDeps, run: TaskRun, { call, spec, input }:
     outputOf(
       spec,
       call,
-      await callCapability({ run: runCapability }, { input: () => site.input, context: { task_id: record.id, user_id: record.userId, mode: record.mode, idempotencyKey, note, extras: site.context }, options: {
-        clock: deps.clock,
-        policy: site.policy,
-        timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
-        signal,
-        secrets: deps.secrets,
-        wrapAttempt: middleware.length === 0 ? undefined : (next) => compose(middleware, 'attempt', { site, last: next }),
-        onRetry: (error, attempt, delayMs) => note(`attempt ${attempt} failed (${error.code}); retrying in ${delayMs} ms`),
-      } }),
+      await callCapability(
+        { run: runCapability },
+        {
+          input: () => site.input,
+          context: {
+            task_id: record.id,
+            user_id: record.userId,
+            mode: record.mode,
+            idempotencyKey,
+            note,
+            extras: site.context,
+          },
+          options: {
+            clock: deps.clock,
+            policy: site.policy,
+            timeoutMs: spec.timeoutMs ?? deps.limits.callTimeoutMs,
+            signal,
+            secrets: deps.secrets,
+            wrapAttempt:
+              middleware.length === 0 ? undefined : (next) => compose(middleware, 'attempt', { site, last: next }),
+            onRetry: (error, attempt, delayMs) =>
+              note(`attempt ${attempt} failed (${error.code}); retrying in ${delayMs} ms`),
+          },
+        },
+      ),
     )
   try {
-    return await settle(deps, run, { call, step, outcome: middleware.length === 0 ? invoke() : compose(middleware, 'call', { site, last: invoke }) })
+    return await settle(deps, run, {
+      call,
+      step,
+      outcome: middleware.length === 0 ? invoke() : compose(middleware, 'call', { site, last: invoke }),
+    })
   } finally {
     work.inFlight = null
   }
 }
 
 /** Records how a started call ended, and queues the step boundary's write. */
-async function settle(deps: CallRunnerDeps, run: TaskRun, { call, step, outcome }: { call: PlannedCall; step: StepRecord; outcome: Promise<unknown> }): Promise<WaitRequest | 'replan' | null> {
+async function settle(
+  deps: CallRunnerDeps,
+  run: TaskRun,
+  { call, step, outcome }: { call: PlannedCall; step: StepRecord; outcome: Promise<unknown> },
+): Promise<WaitRequest | 'replan' | null> {
   const { record, work } = run
   try {
     const output = await outcome
@@ -189,14 +260,32 @@ async function settle(deps: CallRunnerDeps, run: TaskRun, { call, step, outcome 
       const error = deps.secrets.scrubError(thrown.error)
       deps.trace.end(record, step, { status: 'failed', note: `${error.code}: ${error.message}; planning again` })
       if (record.status !== 'running') return null
-      work.history.push({ ...call, status: 'failed', error: new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, cause: error }).toTaskError() })
+      work.history.push({
+        ...call,
+        status: 'failed',
+        error: new InboardError(error.code, error.message, {
+          tool: call.tool,
+          recoverable: error.recoverable,
+          cause: error,
+        }).toTaskError(),
+      })
       return 'replan'
     }
     // Middleware may fail a call with the runtime's own code (auth's `user_required`); keep it.
-    const error = deps.secrets.scrubError(thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown))
+    const error = deps.secrets.scrubError(
+      thrown instanceof InboardError || thrown instanceof ToolError ? thrown : toToolError(thrown),
+    )
     deps.trace.end(record, step, { status: 'failed', note: `${error.code}: ${error.message}` })
     if (record.status !== 'running') return null
-    const failure = error instanceof InboardError ? error : new InboardError(error.code, error.message, { tool: call.tool, recoverable: error.recoverable, suggestion: error.suggestion ?? null, cause: error })
+    const failure =
+      error instanceof InboardError
+        ? error
+        : new InboardError(error.code, error.message, {
+            tool: call.tool,
+            recoverable: error.recoverable,
+            suggestion: error.suggestion ?? null,
+            cause: error,
+          })
     work.history.push({ ...call, status: 'failed', error: failure.toTaskError() })
     failTask(deps, record, failure)
     return null

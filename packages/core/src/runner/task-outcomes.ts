@@ -11,7 +11,11 @@ export function failTask(deps: { lifecycle: TaskLifecycle }, record: TaskRecord,
 }
 
 /** Moves a running task to waiting; the slot is released when the run returns. */
-export function waitTask(deps: { lifecycle: TaskLifecycle; clock: Clock }, record: TaskRecord, waiting: TaskWaiting): void {
+export function waitTask(
+  deps: { lifecycle: TaskLifecycle; clock: Clock },
+  record: TaskRecord,
+  waiting: TaskWaiting,
+): void {
   deps.lifecycle.apply(record, 'WAIT', (task) => {
     task.waiting = waiting
     task.work!.waitStartedAt = deps.clock.now()

@@ -29,7 +29,11 @@ function singleTool(work: TaskWork): string | null {
   return tool
 }
 
-async function decide(deps: RunnerDeps, record: TaskRecord, { work, context }: { work: TaskWork; context: PlannerContext }): Promise<PlannerDecision | null> {
+async function decide(
+  deps: RunnerDeps,
+  record: TaskRecord,
+  { work, context }: { work: TaskWork; context: PlannerContext },
+): Promise<PlannerDecision | null> {
   const step = deps.trace.start(record, deps.planner.name, 'plan')
   context.note = (text) => deps.trace.note(step, text)
   try {
@@ -44,7 +48,11 @@ async function decide(deps: RunnerDeps, record: TaskRecord, { work, context }: {
   } catch (thrown) {
     deps.trace.end(record, step, { status: 'failed' })
     const cause = toInboardError(thrown)
-    failTask(deps, record, new InboardError('planner_error', `The planner failed: ${cause.message}`, { cause: thrown, recoverable: true }))
+    failTask(
+      deps,
+      record,
+      new InboardError('planner_error', `The planner failed: ${cause.message}`, { cause: thrown, recoverable: true }),
+    )
     return null
   }
 }
@@ -62,11 +70,22 @@ function describe(decision: PlannerDecision): string {
   }
 }
 
-function buildContext(deps: RunnerDeps, record: TaskRecord, { work, infos, run }: { work: TaskWork; infos: readonly CapabilityInfo[]; run: RunSignal }): PlannerContext {
+function buildContext(
+  deps: RunnerDeps,
+  record: TaskRecord,
+  { work, infos, run }: { work: TaskWork; infos: readonly CapabilityInfo[]; run: RunSignal },
+): PlannerContext {
   const subagentPrompt = deps.subagentPrompt(record)
   return {
-    task: { id: record.id, prompt: record.prompt, user_id: record.userId, mode: record.mode, metadata: record.metadata },
-    subagent: record.subAgent === null || subagentPrompt === null ? null : { id: record.subAgent, prompt: subagentPrompt },
+    task: {
+      id: record.id,
+      prompt: record.prompt,
+      user_id: record.userId,
+      mode: record.mode,
+      metadata: record.metadata,
+    },
+    subagent:
+      record.subAgent === null || subagentPrompt === null ? null : { id: record.subAgent, prompt: subagentPrompt },
     decision: work.decisions,
     capabilities: infos,
     history: work.history,
@@ -98,7 +117,14 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
   const startedAt = deps.clock.now()
   const remaining = Math.max(0, record.timeoutMs - record.usedMs)
   const timer = deps.clock.setTimeout(() => {
-    failTask(deps, record, new InboardError('task_timeout', `The task did not finish within ${record.timeoutMs} ms`, { recoverable: true, suggestion: 'Retry with a larger timeout' }))
+    failTask(
+      deps,
+      record,
+      new InboardError('task_timeout', `The task did not finish within ${record.timeoutMs} ms`, {
+        recoverable: true,
+        suggestion: 'Retry with a larger timeout',
+      }),
+    )
   }, remaining)
   const { infos, allowed } = deps.capabilitiesFor(record)
   const context = buildContext(deps, record, { work, infos, run: controller })
@@ -114,7 +140,15 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
         continue
       }
       if (work.decisions >= deps.limits.maxSteps) {
-        failTask(deps, record, new InboardError('max_steps_exceeded', `The task made ${work.decisions} planner decisions without finishing`, { suggestion: 'Split the task or raise limits.maxSteps' }))
+        failTask(
+          deps,
+          record,
+          new InboardError(
+            'max_steps_exceeded',
+            `The task made ${work.decisions} planner decisions without finishing`,
+            { suggestion: 'Split the task or raise limits.maxSteps' },
+          ),
+        )
         break
       }
       context.decision = work.decisions
@@ -141,23 +175,44 @@ async function apply(deps: RunnerDeps, run: TaskRun, decision: PlannerDecision):
         return
       }
       await runCalls(deps, run, { calls: decision.calls, approval: decision.approval })
-      if (record.status === 'running' && record.mode === 'test' && work.history.some((call) => call.status === 'skipped')) {
+      if (
+        record.status === 'running' &&
+        record.mode === 'test' &&
+        work.history.some((call) => call.status === 'skipped')
+      ) {
         completeTask(deps, record, { work, result: previewResult(deps, record, work) })
       }
       return
     case 'ask':
-      waitTask(deps, record, { reason: 'input_required', service: null, auth_url: null, message: decision.message, fields: [...decision.fields] })
+      waitTask(deps, record, {
+        reason: 'input_required',
+        service: null,
+        auth_url: null,
+        message: decision.message,
+        fields: [...decision.fields],
+      })
       return
     case 'finish':
       completeTask(deps, record, { work, result: decision.result })
       return
     case 'fail':
-      failTask(deps, record, new InboardError(decision.code ?? 'planner_error', decision.message, { recoverable: decision.recoverable ?? false, suggestion: decision.suggestion ?? null }))
+      failTask(
+        deps,
+        record,
+        new InboardError(decision.code ?? 'planner_error', decision.message, {
+          recoverable: decision.recoverable ?? false,
+          suggestion: decision.suggestion ?? null,
+        }),
+      )
       return
   }
 }
 
-function completeTask(deps: RunnerDeps, record: TaskRecord, { work, result }: { work: TaskWork; result: unknown }): void {
+function completeTask(
+  deps: RunnerDeps,
+  record: TaskRecord,
+  { work, result }: { work: TaskWork; result: unknown },
+): void {
   // A result the wire cannot carry would make every later read of the task fail: it fails the task now.
   const problem = resultProblem(result, deps.limits.maxResultBytes)
   if (problem) {

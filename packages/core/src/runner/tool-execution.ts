@@ -41,7 +41,11 @@ export interface CallContext {
 }
 
 /** Exponential backoff with full jitter, floored at the upstream's own `Retry-After`. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, { error, random }: { error: ToolError; random: () => number }): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  { error, random }: { error: ToolError; random: () => number },
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1))
   const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2)
   return Math.max(jittered, error.retryAfterMs ?? 0)
@@ -55,7 +59,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * One attempt, bounded by the call timeout and the task's run signal. Settles exactly once: with
  * the capability's outcome, a timeout, or the task stopping — whichever comes first.
  */
-function attempt(run: CapabilitySpec['run'], input: unknown, { context, options }: { context: CallContext; options: CallOptions }): Promise<unknown> {
+function attempt(
+  run: CapabilitySpec['run'],
+  input: unknown,
+  { context, options }: { context: CallContext; options: CallOptions },
+): Promise<unknown> {
   const { clock, signal: task, timeoutMs } = options
   const call = new RunSignal()
   return new Promise((resolve, reject) => {
@@ -73,7 +81,10 @@ function attempt(run: CapabilitySpec['run'], input: unknown, { context, options 
       call.abort(error)
     }, timeoutMs)
     const unsubscribe = task.onAbort((reason) => {
-      if (settle()) reject(new ToolError('timeout', 'The task was stopped while the call ran', { recoverable: false, cause: reason }))
+      if (settle())
+        reject(
+          new ToolError('timeout', 'The task was stopped while the call ran', { recoverable: false, cause: reason }),
+        )
       call.abort(reason)
     })
     const ctx: ToolContext = {
@@ -95,7 +106,9 @@ function attempt(run: CapabilitySpec['run'], input: unknown, { context, options 
       if (settle()) reject(error)
     }
     try {
-      const running = options.wrapAttempt ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx))) : run(input, ctx)
+      const running = options.wrapAttempt
+        ? options.wrapAttempt(() => Promise.resolve(run(input as never, ctx)))
+        : run(input, ctx)
       if (isThenable(running)) running.then(onValue, onError)
       else onValue(running)
     } catch (error) {
@@ -104,7 +117,10 @@ function attempt(run: CapabilitySpec['run'], input: unknown, { context, options 
   })
 }
 
-async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, { input, context, options }: { input: () => unknown; context: CallContext; options: CallOptions }): Promise<unknown> {
+async function attemptOrThrow(
+  spec: Pick<CapabilitySpec, 'run'>,
+  { input, context, options }: { input: () => unknown; context: CallContext; options: CallOptions },
+): Promise<unknown> {
   try {
     return await attempt(spec.run, input(), { context, options })
   } catch (thrown) {
@@ -115,7 +131,11 @@ async function attemptOrThrow(spec: Pick<CapabilitySpec, 'run'>, { input, contex
 }
 
 /** Reports a retry and waits its delay on the runtime's clock. */
-async function pause(options: CallOptions, error: ToolError, { attemptNumber, random }: { attemptNumber: number; random: () => number }): Promise<void> {
+async function pause(
+  options: CallOptions,
+  error: ToolError,
+  { attemptNumber, random }: { attemptNumber: number; random: () => number },
+): Promise<void> {
   const delay = backoffDelay(options.policy, attemptNumber, { error, random })
   options.onRetry?.(error, attemptNumber, delay)
   await sleep(options.clock, delay, options.signal.signal)
@@ -127,8 +147,12 @@ async function pause(options: CallOptions, error: ToolError, { attemptNumber, ra
  * p-retry for them was a measurable cost); retries run through p-retry, with the delays themselves
  * on the runtime's clock so tests can advance time. Rejects with a {@link ToolError}.
  */
-export async function callCapability(spec: Pick<CapabilitySpec, 'run'>, { input, context, options }: { input: () => unknown; context: CallContext; options: CallOptions }): Promise<unknown> {
-  if (options.signal.aborted) throw new ToolError('timeout', 'The task was stopped before the call', { recoverable: false })
+export async function callCapability(
+  spec: Pick<CapabilitySpec, 'run'>,
+  { input, context, options }: { input: () => unknown; context: CallContext; options: CallOptions },
+): Promise<unknown> {
+  if (options.signal.aborted)
+    throw new ToolError('timeout', 'The task was stopped before the call', { recoverable: false })
   const random = options.random ?? Math.random
   try {
     return await attemptOrThrow(spec, { input, context, options })

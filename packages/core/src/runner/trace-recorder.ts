@@ -33,9 +33,21 @@ export class TraceRecorder {
   }
 
   start(record: TaskRecord, tool: string, action: string): StepRecord {
-    const step: StepRecord = { tool, action, status: 'running', startedAt: this.#clock.now(), durationMs: 0, note: undefined }
+    const step: StepRecord = {
+      tool,
+      action,
+      status: 'running',
+      startedAt: this.#clock.now(),
+      durationMs: 0,
+      note: undefined,
+    }
     ;(record.steps ??= []).push(step)
-    this.#bus.emit('step.started', () => ({ type: 'step.started', task_id: record.id, timestamp: this.#iso(), step: toTraceStep(step) }))
+    this.#bus.emit('step.started', () => ({
+      type: 'step.started',
+      task_id: record.id,
+      timestamp: this.#iso(),
+      step: toTraceStep(step),
+    }))
     return step
   }
 
@@ -44,7 +56,11 @@ export class TraceRecorder {
     step.note = step.note === undefined ? text : `${step.note}; ${text}`
   }
 
-  end(record: TaskRecord, step: StepRecord, { status, note }: { status: Exclude<StepStatus, 'running'>; note?: string | undefined }): void {
+  end(
+    record: TaskRecord,
+    step: StepRecord,
+    { status, note }: { status: Exclude<StepStatus, 'running'>; note?: string | undefined },
+  ): void {
     // Already closed when the task ended while the step ran.
     if (step.status !== 'running') return
     step.status = status
@@ -65,7 +81,16 @@ export class TraceRecorder {
    * Closes a model-call step with the model id and tokens, and adds the tokens to the task's
    * usage (also when the step was already closed because the task ended: they were spent).
    */
-  endModelCall(record: TaskRecord, step: StepRecord, outcome: { status: 'complete' | 'failed'; model: string; usage?: TokenUsage | null | undefined; note?: string | undefined }): void {
+  endModelCall(
+    record: TaskRecord,
+    step: StepRecord,
+    outcome: {
+      status: 'complete' | 'failed'
+      model: string
+      usage?: TokenUsage | null | undefined
+      note?: string | undefined
+    },
+  ): void {
     const { usage } = outcome
     if (usage) {
       const total = (record.usage ??= { input_tokens: 0, output_tokens: 0 })

@@ -4,7 +4,14 @@ import type { AuthApi } from '../auth/auth-api.js'
 import { createAuth } from '../auth/create-auth.js'
 import type { Clock } from '../clock.js'
 import { InboardError } from '../errors/inboard-error.js'
-import { EventBus, type ListenOptions, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType, type Unsubscribe } from '../events.js'
+import {
+  EventBus,
+  type ListenOptions,
+  type RuntimeEvent,
+  type RuntimeEventOf,
+  type RuntimeEventType,
+  type Unsubscribe,
+} from '../events.js'
 import { createMemory } from '../memory/create-memory.js'
 import type { MemoryApi } from '../memory/memory-api.js'
 import { createDefaultPlanner } from '../planner/default-planner.js'
@@ -50,7 +57,11 @@ export interface Runtime {
   /** Registers a tool after start-up; subagents' tools are recomputed. */
   addTool(tool: Tool): void
   /** Listens to one event type. */
-  on<T extends RuntimeEventType>(type: T, listener: (event: RuntimeEventOf<T>) => void, options?: ListenOptions): Unsubscribe
+  on<T extends RuntimeEventType>(
+    type: T,
+    listener: (event: RuntimeEventOf<T>) => void,
+    options?: ListenOptions,
+  ): Unsubscribe
   /** Listens to every event. */
   subscribe(listener: (event: RuntimeEvent) => void, options?: ListenOptions): Unsubscribe
   /**
@@ -65,13 +76,25 @@ export interface Runtime {
 function queueError(thrown: unknown): InboardError {
   if (thrown instanceof InboardError && thrown.code === 'queue_unavailable') return thrown
   const message = thrown instanceof Error ? thrown.message : String(thrown)
-  return new InboardError('queue_unavailable', `The queue could not be opened: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check that the queue server is reachable' })
+  return new InboardError('queue_unavailable', `The queue could not be opened: ${message}`, {
+    cause: thrown,
+    recoverable: true,
+    suggestion: 'Check that the queue server is reachable',
+  })
 }
 
 function openError(thrown: unknown): InboardError {
-  if (thrown instanceof InboardError && (thrown.code === 'storage_unavailable' || thrown.code === 'storage_version_unsupported')) return thrown
+  if (
+    thrown instanceof InboardError &&
+    (thrown.code === 'storage_unavailable' || thrown.code === 'storage_version_unsupported')
+  )
+    return thrown
   const message = thrown instanceof Error ? thrown.message : String(thrown)
-  return new InboardError('storage_unavailable', `The storage could not be opened: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check that the database is reachable and writable' })
+  return new InboardError('storage_unavailable', `The storage could not be opened: ${message}`, {
+    cause: thrown,
+    recoverable: true,
+    suggestion: 'Check that the database is reachable and writable',
+  })
 }
 
 /**
@@ -91,7 +114,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   // Every secret the runtime sends, so that nothing it emits (errors, traces, events, webhooks) repeats one.
   const secrets = new SecretScrubber()
   for (const tool of resolved.tools) for (const secret of tool.secrets ?? []) secrets.pin(secret)
-  const auth = options.auth === undefined ? undefined : createAuth(options.auth, { clock, store: storage.credentials, secrets, resume: (filter, match): Promise<number> => tasks.resumeWaiting(filter, match) })
+  const auth =
+    options.auth === undefined
+      ? undefined
+      : createAuth(options.auth, {
+          clock,
+          store: storage.credentials,
+          secrets,
+          resume: (filter, match): Promise<number> => tasks.resumeWaiting(filter, match),
+        })
   const bus = new EventBus(resolved.onListenerError)
   const index = new CapabilityIndex(resolved.tools)
   const lifecycle = new TaskLifecycle({
@@ -103,7 +134,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     secrets,
     handOff: queue !== undefined,
     onError: resolved.onError,
-    onLost: (record) => record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')),
+    onLost: (record) =>
+      record.work?.controller?.abort(new InboardError('storage_conflict', 'Another process took the task over')),
   })
   const memory = createMemory(resolved.memory, {
     clock,
@@ -124,7 +156,10 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       try {
         await storage.open()
         registry.load(await storage.subagents.list())
-        for (const prebuilt of resolved.subagents) await storage.subagents.put(toStoredSubagent(registry.deploy({ ...prebuilt, account: null, type: 'prebuilt', replace: true })))
+        for (const prebuilt of resolved.subagents)
+          await storage.subagents.put(
+            toStoredSubagent(registry.deploy({ ...prebuilt, account: null, type: 'prebuilt', replace: true })),
+          )
         await memory.ready()
       } catch (thrown) {
         throw openError(thrown)
@@ -135,7 +170,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           .open({
             work: resolved.work,
             concurrency: resolved.concurrency,
-            run: (job) => consumer.run(job).catch((error: unknown) => resolved.onError(error, { message: `running task ${job.taskId} from the queue failed unexpectedly`, taskId: job.taskId })),
+            run: (job) =>
+              consumer.run(job).catch((error: unknown) =>
+                resolved.onError(error, {
+                  message: `running task ${job.taskId} from the queue failed unexpectedly`,
+                  taskId: job.taskId,
+                }),
+              ),
             receive: (message) => fleet?.receive(message),
             report: (error, message) => resolved.onError(error, { message }),
           })
@@ -159,7 +200,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       limits: resolved.limits,
       secrets,
       planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock })),
-      middleware: [...createTelemetry(options.telemetry, { clock, bus, onError: resolved.onError }), ...memory.middleware, ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware])],
+      middleware: [
+        ...createTelemetry(options.telemetry, { clock, bus, onError: resolved.onError }),
+        ...memory.middleware,
+        ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware]),
+      ],
     },
     index,
     subagents: registry,
@@ -168,7 +213,17 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     bus,
     queue,
   })
-  const fleet = queue === undefined ? null : new FleetLink({ bus, queue, clock, origin: resolved.lease.owner, heard: (event) => tasks.heard(event), learned: (key, limit) => memory.heardLimit(key, limit) })
+  const fleet =
+    queue === undefined
+      ? null
+      : new FleetLink({
+          bus,
+          queue,
+          clock,
+          origin: resolved.lease.owner,
+          heard: (event) => tasks.heard(event),
+          learned: (key, limit) => memory.heardLimit(key, limit),
+        })
   const recovery = new TaskRecovery({
     storage: storage.tasks,
     lifecycle,
@@ -184,7 +239,12 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       : {
           statuses: ['running'] as const,
           afterSweep: async (): Promise<void> => {
-            await sweepStrandedTasks({ storage: storage.tasks, queue, clock, graceMs: Math.floor(resolved.lease.durationMs / 6) })
+            await sweepStrandedTasks({
+              storage: storage.tasks,
+              queue,
+              clock,
+              graceMs: Math.floor(resolved.lease.durationMs / 6),
+            })
           },
         }),
   })

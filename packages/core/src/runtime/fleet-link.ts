@@ -18,7 +18,12 @@ type FleetMessage =
  * a task ended elsewhere stops running here. The other types (created, running, progress, steps)
  * only inform listeners, and travel only while some process has a listener for them.
  */
-const ALWAYS_SENT: ReadonlySet<RuntimeEventType> = new Set(['task.waiting', 'task.complete', 'task.failed', 'task.cancelled'])
+const ALWAYS_SENT: ReadonlySet<RuntimeEventType> = new Set([
+  'task.waiting',
+  'task.complete',
+  'task.failed',
+  'task.cancelled',
+])
 
 /** A process with listeners says so again this often, and is forgotten after three silent periods (it stopped). */
 const INTEREST_MS = 10_000
@@ -61,7 +66,10 @@ export class FleetLink {
       wants: (type) => ALWAYS_SENT.has(type) || this.#audienceWants(type),
       send: (event, stored) => {
         if (stored === undefined) this.#send({ from: deps.origin, kind: 'event', event })
-        else void stored.then((outcome) => outcome === 'written' && this.#send({ from: deps.origin, kind: 'event', event }))
+        else
+          void stored.then(
+            (outcome) => outcome === 'written' && this.#send({ from: deps.origin, kind: 'event', event }),
+          )
       },
     }
     deps.bus.onRemoteTypes = () => this.#announce(false)
@@ -107,7 +115,11 @@ export class FleetLink {
     } else if (message.kind === 'limit') this.#deps.learned(message.key, message.limit)
     else if (message.kind === 'interest') {
       if (message.types.length === 0) this.#audience.delete(message.from)
-      else this.#audience.set(message.from, { types: new Set(message.types), until: this.#deps.clock.now() + 3 * INTEREST_MS })
+      else
+        this.#audience.set(message.from, {
+          types: new Set(message.types),
+          until: this.#deps.clock.now() + 3 * INTEREST_MS,
+        })
     } else if (message.kind === 'hello') this.#announce(true)
   }
 

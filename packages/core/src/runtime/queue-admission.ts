@@ -42,7 +42,10 @@ export class QueueAdmission {
   /** New tasks are refused while the queue's server is away, instead of being stored and stranded. */
   accepting(): void {
     if (!this.#deps.queue.available) {
-      throw new InboardError('queue_unavailable', 'The queue is unreachable; reconnecting', { recoverable: true, suggestion: 'Retry shortly: the runtime reconnects with backoff.' })
+      throw new InboardError('queue_unavailable', 'The queue is unreachable; reconnecting', {
+        recoverable: true,
+        suggestion: 'Retry shortly: the runtime reconnects with backoff.',
+      })
     }
   }
 
@@ -52,13 +55,21 @@ export class QueueAdmission {
     if (record.status === 'waiting') lifecycle.apply(record, 'REQUEUE')
     if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
     // A new task travels with its first job, so the worker that takes it need not read it back.
-    const job: QueueJob = { id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority, ...(record.version === 1 ? { task: toStored(record) } : {}) }
+    const job: QueueJob = {
+      id: jobIdOf(record.id, record.version),
+      taskId: record.id,
+      priority: record.priority,
+      ...(record.version === 1 ? { task: toStored(record) } : {}),
+    }
     // A failed add is not the caller's failure: the task is stored, and the sweep hands it out again.
     await queue.add(job).catch((error: unknown) => this.#handOffFailed(error, record))
   }
 
   #handOffFailed(error: unknown, record: TaskRecord): void {
-    this.#deps.onError(error, { message: `handing task ${record.id} to the queue failed; the sweep will retry`, taskId: record.id })
+    this.#deps.onError(error, {
+      message: `handing task ${record.id} to the queue failed; the sweep will retry`,
+      taskId: record.id,
+    })
   }
 
   /** Tasks running here now. */
@@ -81,7 +92,10 @@ export class QueueAdmission {
   async #overAccountCap(record: TaskRecord): Promise<boolean> {
     if (record.account === null) return false
     const cap = this.#deps.accountConcurrency
-    const page = await this.#deps.storage.list({ status: 'running', account: record.account }, { limit: cap + 1, offset: 0 })
+    const page = await this.#deps.storage.list(
+      { status: 'running', account: record.account },
+      { limit: cap + 1, offset: 0 },
+    )
     return page.data.length > cap
   }
 
@@ -93,7 +107,17 @@ export class QueueAdmission {
     const stored = job.task?.id === job.taskId ? job.task : await storage.get(job.taskId)
     if (stored === null || stored.status !== 'pending' || lifecycle.live(job.taskId)) return
     const record = lifecycle.adopt(fromStored(stored))
-    record.work ??= { history: [], messages: [], values: {}, decisions: 0, held: null, approved: null, waitStartedAt: null, inFlight: null, controller: null }
+    record.work ??= {
+      history: [],
+      messages: [],
+      values: {},
+      decisions: 0,
+      held: null,
+      approved: null,
+      waitStartedAt: null,
+      inFlight: null,
+      controller: null,
+    }
     // Another process claimed it first (the same job delivered twice), or it changed since (cancelled
     // while it was queued): that write won, ours was refused.
     if (!(await lifecycle.start(record))) return
@@ -101,7 +125,12 @@ export class QueueAdmission {
       lifecycle.apply(record, 'REQUEUE')
       if ((await lifecycle.settled(record)) !== 'written' || record.status !== 'pending') return
       await this.#deps.queue
-        .add({ id: jobIdOf(record.id, record.version), taskId: record.id, priority: record.priority, delayMs: ACCOUNT_RETRY_MS + Math.floor(Math.random() * ACCOUNT_RETRY_MS) })
+        .add({
+          id: jobIdOf(record.id, record.version),
+          taskId: record.id,
+          priority: record.priority,
+          delayMs: ACCOUNT_RETRY_MS + Math.floor(Math.random() * ACCOUNT_RETRY_MS),
+        })
         .catch((error: unknown) => this.#handOffFailed(error, record))
       return
     }

@@ -137,12 +137,28 @@ const logError: RuntimeErrorHandler = (error, context) => console.error(`[inboar
 
 const positiveInt = z.number().int().positive()
 const optionsSchema = z.object({
-  tools: z.array(z.custom<Tool>((tool) => typeof tool === 'object' && tool !== null && 'capabilities' in tool, 'expected a tool from defineTool')).optional(),
-  planner: z.custom<Planner>((planner) => typeof (planner as Planner | undefined)?.plan === 'function', 'expected a planner with a plan() method').optional(),
-  subagents: z.array(z.object({ name: z.string(), prompt: z.string(), tools: z.array(z.string()).optional() })).optional(),
+  tools: z
+    .array(
+      z.custom<Tool>(
+        (tool) => typeof tool === 'object' && tool !== null && 'capabilities' in tool,
+        'expected a tool from defineTool',
+      ),
+    )
+    .optional(),
+  planner: z
+    .custom<Planner>(
+      (planner) => typeof (planner as Planner | undefined)?.plan === 'function',
+      'expected a planner with a plan() method',
+    )
+    .optional(),
+  subagents: z
+    .array(z.object({ name: z.string(), prompt: z.string(), tools: z.array(z.string()).optional() }))
+    .optional(),
   concurrency: positiveInt.optional(),
   accountConcurrency: positiveInt.optional(),
-  clock: z.custom<Clock>((clock) => typeof (clock as Clock | undefined)?.now === 'function', 'expected a clock').optional(),
+  clock: z
+    .custom<Clock>((clock) => typeof (clock as Clock | undefined)?.now === 'function', 'expected a clock')
+    .optional(),
   mode: z.enum(['live', 'test']).optional(),
   limits: z
     .object({
@@ -155,19 +171,56 @@ const optionsSchema = z.object({
       maxResultBytes: positiveInt.optional(),
     })
     .optional(),
-  retention: z.object({ maxTasks: z.number().int().min(0).optional(), maxAgeMs: z.number().int().min(0).optional(), maxBytes: z.number().int().min(0).optional() }).optional(),
+  retention: z
+    .object({
+      maxTasks: z.number().int().min(0).optional(),
+      maxAgeMs: z.number().int().min(0).optional(),
+      maxBytes: z.number().int().min(0).optional(),
+    })
+    .optional(),
   storage: z
-    .custom<Storage>((storage) => ['open', 'close'].every((name) => typeof Reflect.get(Object(storage), name) === 'function') && typeof Reflect.get(Object(storage), 'tasks') === 'object', 'expected a Storage (tasks, subagents, memory, credentials, idempotency, outbox, open, close)')
+    .custom<Storage>(
+      (storage) =>
+        ['open', 'close'].every((name) => typeof Reflect.get(Object(storage), name) === 'function') &&
+        typeof Reflect.get(Object(storage), 'tasks') === 'object',
+      'expected a Storage (tasks, subagents, memory, credentials, idempotency, outbox, open, close)',
+    )
     .optional(),
   queue: z
-    .custom<Queue>((queue) => ['open', 'add', 'holds', 'publish', 'close'].every((name) => typeof Reflect.get(Object(queue), name) === 'function'), 'expected a Queue (open, add, holds, publish, close)')
+    .custom<Queue>(
+      (queue) =>
+        ['open', 'add', 'holds', 'publish', 'close'].every(
+          (name) => typeof Reflect.get(Object(queue), name) === 'function',
+        ),
+      'expected a Queue (open, add, holds, publish, close)',
+    )
     .optional(),
   work: z.boolean().optional(),
-  lease: z.object({ durationMs: z.number().int().min(1_000).optional(), owner: z.string().min(1).max(200).optional() }).optional(),
+  lease: z
+    .object({ durationMs: z.number().int().min(1_000).optional(), owner: z.string().min(1).max(200).optional() })
+    .optional(),
   onError: z.function().optional(),
   onListenerError: z.function().optional(),
-  memory: z.object({ enabled: z.boolean().optional(), store: z.custom<MemoryOptions['store']>((store) => typeof (store as { get?: unknown } | undefined)?.get === 'function', 'expected a key-value store (a Keyv instance works)').optional(), maxAgeMs: positiveInt.optional() }).optional(),
-  middleware: z.array(z.custom<CallMiddleware>((layer) => typeof (layer as CallMiddleware | undefined)?.name === 'string', 'expected call middleware with a name')).optional(),
+  memory: z
+    .object({
+      enabled: z.boolean().optional(),
+      store: z
+        .custom<MemoryOptions['store']>(
+          (store) => typeof (store as { get?: unknown } | undefined)?.get === 'function',
+          'expected a key-value store (a Keyv instance works)',
+        )
+        .optional(),
+      maxAgeMs: positiveInt.optional(),
+    })
+    .optional(),
+  middleware: z
+    .array(
+      z.custom<CallMiddleware>(
+        (layer) => typeof (layer as CallMiddleware | undefined)?.name === 'string',
+        'expected call middleware with a name',
+      ),
+    )
+    .optional(),
 })
 
 /** Options with every default applied. */
@@ -211,9 +264,17 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
       taskTimeoutMs: limits.taskTimeoutMs ?? 300_000,
       callTimeoutMs: limits.callTimeoutMs ?? 30_000,
       maxResultBytes: limits.maxResultBytes ?? 1_048_576,
-      retry: { retries: limits.retries ?? 3, minDelayMs: limits.retryMinDelayMs ?? 250, maxDelayMs: limits.retryMaxDelayMs ?? 30_000 },
+      retry: {
+        retries: limits.retries ?? 3,
+        minDelayMs: limits.retryMinDelayMs ?? 250,
+        maxDelayMs: limits.retryMaxDelayMs ?? 30_000,
+      },
     },
-    retention: { maxTasks: options.retention?.maxTasks ?? 10_000, maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000, maxBytes: options.retention?.maxBytes ?? 268_435_456 },
+    retention: {
+      maxTasks: options.retention?.maxTasks ?? 10_000,
+      maxAgeMs: options.retention?.maxAgeMs ?? 86_400_000,
+      maxBytes: options.retention?.maxBytes ?? 268_435_456,
+    },
     storage: options.storage ?? memoryStorage(),
     ownsStorage: options.storage === undefined,
     queue: options.queue,
@@ -222,6 +283,8 @@ export function resolveOptions(options: RuntimeOptions): ResolvedOptions {
     middleware: options.middleware ?? [],
     memory: options.memory ?? {},
     onError,
-    onListenerError: options.onListenerError ?? ((error, event) => onError(error, { message: `a listener for ${event.type} threw`, taskId: event.task_id })),
+    onListenerError:
+      options.onListenerError ??
+      ((error, event) => onError(error, { message: `a listener for ${event.type} threw`, taskId: event.task_id })),
   }
 }

@@ -17,7 +17,9 @@ function isJson(value: unknown, depth = 0): boolean {
 }
 
 /** An object of JSON values, typed loosely so callers can pass `Record<string, unknown>`. */
-const jsonObject = z.record(z.string(), z.unknown()).refine((value) => isJson(value), 'must be a JSON object (plain data, finite numbers, at most 64 levels deep)')
+const jsonObject = z
+  .record(z.string(), z.unknown())
+  .refine((value) => isJson(value), 'must be a JSON object (plain data, finite numbers, at most 64 levels deep)')
 
 /** Limits of a task's `metadata`, as payment APIs have them: it labels a task, it does not carry data. */
 export const METADATA_LIMITS = {
@@ -29,7 +31,8 @@ export const METADATA_LIMITS = {
   maxValueLength: 500,
 } as const
 
-const valueLength = (value: unknown): number => (typeof value === 'string' ? value.length : (JSON.stringify(value)?.length ?? 0))
+const valueLength = (value: unknown): number =>
+  typeof value === 'string' ? value.length : (JSON.stringify(value)?.length ?? 0)
 
 /** `metadata`: a JSON object within {@link METADATA_LIMITS}. (`@inboard/http` refuses over-wide bodies before this runs.) */
 const metadataSchema = jsonObject.superRefine((metadata, ctx) => {
@@ -40,12 +43,20 @@ const metadataSchema = jsonObject.superRefine((metadata, ctx) => {
   }
   for (const [key, value] of Object.entries(metadata)) {
     if (key.length > METADATA_LIMITS.maxKeyLength) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `metadata keys are at most ${METADATA_LIMITS.maxKeyLength} characters (this one has ${key.length})` })
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `metadata keys are at most ${METADATA_LIMITS.maxKeyLength} characters (this one has ${key.length})`,
+      })
       return
     }
     const length = valueLength(value)
     if (length > METADATA_LIMITS.maxValueLength) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `metadata values are at most ${METADATA_LIMITS.maxValueLength} characters (this one has ${length})` })
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `metadata values are at most ${METADATA_LIMITS.maxValueLength} characters (this one has ${length})`,
+      })
       return
     }
   }

@@ -1,6 +1,12 @@
 import { InboardError } from '../errors/inboard-error.js'
 import type { StoredSubagent, SubagentStorage } from '../storage/subagent-storage.js'
-import { toSubagent, type Subagent, type SubagentListItem, type SubagentRecord, type SubagentRegistry } from '../subagents/subagent-registry.js'
+import {
+  toSubagent,
+  type Subagent,
+  type SubagentListItem,
+  type SubagentRecord,
+  type SubagentRegistry,
+} from '../subagents/subagent-registry.js'
 import type { Page } from '../task/task-types.js'
 import {
   subagentDeploySchema,
@@ -17,7 +23,10 @@ import { validate } from './validate.js'
 
 /** A malformed id names no subagent: `subagent_not_found`, in-process as on the wire. */
 function checkId(id: string): void {
-  if (!subagentIdSchema.safeParse(id).success) throw new InboardError('subagent_not_found', `No subagent with id "${String(id).slice(0, 100)}"`, { param: 'sub_agent' })
+  if (!subagentIdSchema.safeParse(id).success)
+    throw new InboardError('subagent_not_found', `No subagent with id "${String(id).slice(0, 100)}"`, {
+      param: 'sub_agent',
+    })
 }
 
 function listItem(subagent: Subagent): SubagentListItem {
@@ -73,7 +82,11 @@ export class SubagentService implements SubagentApi {
   async list(query: SubagentListQuery = {}, scope: TaskScope = {}): Promise<Page<SubagentListItem>> {
     await this.#ready()
     const filter = validate(subagentListSchema, query, 'query')
-    const page = this.#registry.list(scope.account ?? null, { type: filter.type, limit: filter.limit ?? 20, offset: filter.offset ?? 0 })
+    const page = this.#registry.list(scope.account ?? null, {
+      type: filter.type,
+      limit: filter.limit ?? 20,
+      offset: filter.offset ?? 0,
+    })
     return { data: page.data.map((record) => listItem(toSubagent(record))), has_more: page.has_more }
   }
 

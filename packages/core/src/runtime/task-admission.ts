@@ -37,7 +37,10 @@ export class TaskAdmission {
 
   /** Queues a live pending (or resumed waiting) task; `front` for tasks that already waited their turn. */
   enqueue(record: TaskRecord, front = false): void {
-    this.#scheduler.enqueue({ id: record.id, priority: record.priority, account: record.account ?? '', user: record.userId ?? '' }, front)
+    this.#scheduler.enqueue(
+      { id: record.id, priority: record.priority, account: record.account ?? '', user: record.userId ?? '' },
+      front,
+    )
   }
 
   /** Tasks holding a slot now. */
@@ -65,7 +68,17 @@ export class TaskAdmission {
       }
       this.#perAccount.set(account, running + 1)
     }
-    record.work ??= { history: [], messages: [], values: {}, decisions: 0, held: null, approved: null, waitStartedAt: null, inFlight: null, controller: null }
+    record.work ??= {
+      history: [],
+      messages: [],
+      values: {},
+      decisions: 0,
+      held: null,
+      approved: null,
+      waitStartedAt: null,
+      inFlight: null,
+      controller: null,
+    }
     lifecycle.apply(record, 'START')
     this.#active.add(record)
     return async () => {

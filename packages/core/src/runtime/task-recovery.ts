@@ -58,14 +58,19 @@ export class TaskRecovery {
 
   #schedule(): void {
     if (this.#stopped) return
-    this.#timer = this.#deps.clock.setTimeout(() => {
-      this.#schedule()
-      if (this.#busy) return
-      this.#busy = true
-      void this.#tick()
-        .catch((error: unknown) => this.#deps.onError(error, { message: 'renewing leases or recovering tasks failed; retrying' }))
-        .finally(() => (this.#busy = false))
-    }, Math.max(1, Math.floor(this.#deps.lease.durationMs / 3)))
+    this.#timer = this.#deps.clock.setTimeout(
+      () => {
+        this.#schedule()
+        if (this.#busy) return
+        this.#busy = true
+        void this.#tick()
+          .catch((error: unknown) =>
+            this.#deps.onError(error, { message: 'renewing leases or recovering tasks failed; retrying' }),
+          )
+          .finally(() => (this.#busy = false))
+      },
+      Math.max(1, Math.floor(this.#deps.lease.durationMs / 3)),
+    )
   }
 
   async #tick(): Promise<void> {
@@ -79,16 +84,29 @@ export class TaskRecovery {
     // A record with a write queued or in flight is left to that write, which stamps a fresh lease:
     // storage may not show it as ours yet (a waiting task just resumed here, say), so a renewal
     // would miss it and take this process's own write for another process's claim.
-    const held = [...lifecycle.liveRecords()].filter((record) => (record.status === 'pending' || record.status === 'running') && !lifecycle.writing(record))
+    const held = [...lifecycle.liveRecords()].filter(
+      (record) => (record.status === 'pending' || record.status === 'running') && !lifecycle.writing(record),
+    )
     if (held.length === 0) return
     const until = clock.now() + lease.durationMs
     const versions = held.map((record) => record.version)
-    const renewed = new Set(await storage.renew(lease.owner, held.map((record) => record.id), until))
+    const renewed = new Set(
+      await storage.renew(
+        lease.owner,
+        held.map((record) => record.id),
+        until,
+      ),
+    )
     held.forEach((record, i) => {
       if (renewed.has(record.id)) record.leaseExpiresAt = until
       // Another process claimed it (this one stalled past its lease): stop running it here. A
       // write of our own that landed meanwhile (the task waited, say) changed the version instead.
-      else if (record.version === versions[i] && lifecycle.live(record.id) === record && (record.status === 'pending' || record.status === 'running')) lifecycle.lose(record)
+      else if (
+        record.version === versions[i] &&
+        lifecycle.live(record.id) === record &&
+        (record.status === 'pending' || record.status === 'running')
+      )
+        lifecycle.lose(record)
     })
   }
 
@@ -101,12 +119,22 @@ export class TaskRecovery {
     // the same oldest page forever (and a lease shorter than a page's claim could do the same).
     // It also excludes the tasks this process holds: renewal keeps their leases, and a claim's
     // version bump would refuse their own write in flight as if another process had taken them.
-    const held = [...this.#deps.lifecycle.liveRecords()].filter((record) => record.status === 'pending' || record.status === 'running').map((record) => record.id)
+    const held = [...this.#deps.lifecycle.liveRecords()]
+      .filter((record) => record.status === 'pending' || record.status === 'running')
+      .map((record) => record.id)
     const claimed: StoredTask[] = []
     for (;;) {
       const now = clock.now()
       const exclude = [...held, ...claimed.map((task) => task.id)]
-      const batch = await storage.claim({ owner: lease.owner, statuses: this.#deps.statuses ?? ['pending', 'running'], now, until: now + lease.durationMs, limit: BATCH, includeOwn, exclude })
+      const batch = await storage.claim({
+        owner: lease.owner,
+        statuses: this.#deps.statuses ?? ['pending', 'running'],
+        now,
+        until: now + lease.durationMs,
+        limit: BATCH,
+        includeOwn,
+        exclude,
+      })
       claimed.push(...batch)
       if (batch.length < BATCH || this.#stopped) break
     }
@@ -129,13 +157,19 @@ export class TaskRecovery {
       if (step.status !== 'running') continue
       step.status = 'interrupted'
       step.durationMs = now - step.startedAt
-      step.note = step.note === undefined ? 'the process running the task stopped' : `${step.note}; the process running the task stopped`
+      step.note =
+        step.note === undefined
+          ? 'the process running the task stopped'
+          : `${step.note}; the process running the task stopped`
     }
     const work = record.work
     const inFlight = work?.inFlight ?? null
     if (work === null || inFlight === null) {
       const step = trace.start(record, 'runtime', 'recover')
-      trace.end(record, step, { status: 'complete', note: 'the process running the task stopped; resuming from the last completed step' })
+      trace.end(record, step, {
+        status: 'complete',
+        note: 'the process running the task stopped; resuming from the last completed step',
+      })
       lifecycle.apply(record, 'REQUEUE')
       tasks.enqueue(record)
       return
@@ -148,7 +182,10 @@ export class TaskRecovery {
     work.approved = null
     if (spec?.sideEffects !== true || spec.idempotent === true) {
       const step = trace.start(record, 'runtime', 'recover')
-      trace.end(record, step, { status: 'complete', note: `running ${id} again (safe to repeat, idempotency key ${inFlight.idempotencyKey})` })
+      trace.end(record, step, {
+        status: 'complete',
+        note: `running ${id} again (safe to repeat, idempotency key ${inFlight.idempotencyKey})`,
+      })
       lifecycle.apply(record, 'REQUEUE')
       tasks.enqueue(record)
       return

@@ -36,7 +36,10 @@ const POLL_MS = 100
 const QUEUE_POLL_MS = 1_000
 
 /** Who runs a task next: the in-process admission, or the queue. */
-type Admission = Pick<TaskAdmission, 'active' | 'idle'> & { enqueue(record: TaskRecord, front?: boolean): void | Promise<void>; accepting?(): void }
+type Admission = Pick<TaskAdmission, 'active' | 'idle'> & {
+  enqueue(record: TaskRecord, front?: boolean): void | Promise<void>
+  accepting?(): void
+}
 
 export interface TaskServiceDeps {
   options: ResolvedOptions
@@ -67,9 +70,20 @@ export class TaskService implements TaskApi {
     this.#runner = {
       ...deps.runner,
       capabilitiesFor: (record) => deps.capabilities.capabilitiesFor(record),
-      subagentPrompt: (record) => (record.subAgent === null ? null : (deps.subagents.peek(record.account, record.subAgent)?.prompt ?? null)),
+      subagentPrompt: (record) =>
+        record.subAgent === null ? null : (deps.subagents.peek(record.account, record.subAgent)?.prompt ?? null),
     }
-    this.#queued = deps.queue === undefined ? null : new QueueAdmission({ queue: deps.queue, storage: deps.storage, lifecycle: deps.lifecycle, runner: this.#runner, accountConcurrency: deps.options.accountConcurrency, onError: deps.options.onError })
+    this.#queued =
+      deps.queue === undefined
+        ? null
+        : new QueueAdmission({
+            queue: deps.queue,
+            storage: deps.storage,
+            lifecycle: deps.lifecycle,
+            runner: this.#runner,
+            accountConcurrency: deps.options.accountConcurrency,
+            onError: deps.options.onError,
+          })
     this.#admission =
       this.#queued ??
       new TaskAdmission({
@@ -93,12 +107,19 @@ export class TaskService implements TaskApi {
     const body = validate(taskCreateSchema, input, 'task')
     this.#admission.accepting?.()
     if (body.prompt.length > MAX_PROMPT_LENGTH) {
-      throw new InboardError('prompt_too_long', `The prompt has ${body.prompt.length} characters; the maximum is ${MAX_PROMPT_LENGTH}`, { param: 'prompt' })
+      throw new InboardError(
+        'prompt_too_long',
+        `The prompt has ${body.prompt.length} characters; the maximum is ${MAX_PROMPT_LENGTH}`,
+        { param: 'prompt' },
+      )
     }
     const { options, lifecycle, subagents, index } = this.#deps
     // Only subagents of the task's own scope (and prebuilt ones) can run it.
     const account = scope.account ?? null
-    const subAgent = body.sub_agent == null ? routeTask(body.prompt, subagents.deployed(account), index) : subagents.get(account, body.sub_agent).id
+    const subAgent =
+      body.sub_agent == null
+        ? routeTask(body.prompt, subagents.deployed(account), index)
+        : subagents.get(account, body.sub_agent).id
     const record: TaskRecord = {
       id: newId('task'),
       status: 'pending',
@@ -110,7 +131,8 @@ export class TaskService implements TaskApi {
       mode: body.mode ?? options.mode,
       priority: body.priority ?? 5,
       metadata: body.metadata ?? {},
-      timeoutMs: body.timeout === undefined ? options.limits.taskTimeoutMs : Math.max(1, Math.round(body.timeout * 1000)),
+      timeoutMs:
+        body.timeout === undefined ? options.limits.taskTimeoutMs : Math.max(1, Math.round(body.timeout * 1000)),
       createdAt: options.clock.now(),
       startedAt: null,
       endedAt: null,
@@ -126,8 +148,18 @@ export class TaskService implements TaskApi {
     }
     if (body.memory === false) record.memory = false
     await lifecycle.created(record)
-    await Promise.resolve(createOptions.onStored?.(toTask(record))).catch((error: unknown) => options.onError(error, { message: `onStored failed for task ${record.id}`, taskId: record.id }))
-    if (this.#closed) failTask(this.#runner, record, new InboardError('runtime_closed', 'The runtime closed before the task started', { recoverable: true, suggestion: 'Create the task again' }))
+    await Promise.resolve(createOptions.onStored?.(toTask(record))).catch((error: unknown) =>
+      options.onError(error, { message: `onStored failed for task ${record.id}`, taskId: record.id }),
+    )
+    if (this.#closed)
+      failTask(
+        this.#runner,
+        record,
+        new InboardError('runtime_closed', 'The runtime closed before the task started', {
+          recoverable: true,
+          suggestion: 'Create the task again',
+        }),
+      )
     else await this.#admission.enqueue(record)
     return toTask(record)
   }
@@ -141,11 +173,19 @@ export class TaskService implements TaskApi {
     const filter = validate(taskListSchema, query, 'query')
     await this.#deps.lifecycle.prune()
     const page = await this.#deps.storage.list(
-      { status: filter.status, subAgent: filter.sub_agent, userId: filter.user_id, ...(scope.account === undefined ? {} : { account: scope.account }) },
+      {
+        status: filter.status,
+        subAgent: filter.sub_agent,
+        userId: filter.user_id,
+        ...(scope.account === undefined ? {} : { account: scope.account }),
+      },
       { limit: filter.limit ?? 20, offset: filter.offset ?? 0 },
     )
     // A task running here may be a step ahead of its last write: show the live record.
-    return { data: page.data.map((stored) => toTaskListItem(this.#deps.lifecycle.live(stored.id) ?? fromStored(stored))), has_more: page.has_more }
+    return {
+      data: page.data.map((stored) => toTaskListItem(this.#deps.lifecycle.live(stored.id) ?? fromStored(stored))),
+      has_more: page.has_more,
+    }
   }
 
   async cancel(id: string, scope: TaskScope = {}): Promise<Task> {
@@ -159,7 +199,11 @@ export class TaskService implements TaskApi {
       }
       controller?.abort(new DOMException('The task was cancelled', 'AbortError'))
       if ((await this.#deps.lifecycle.settled(record)) !== 'conflict') return toTask(record)
-      if (held || attempt >= 5) throw new InboardError('storage_conflict', `Task ${id} changed while it was being cancelled; read it and try again`)
+      if (held || attempt >= 5)
+        throw new InboardError(
+          'storage_conflict',
+          `Task ${id} changed while it was being cancelled; read it and try again`,
+        )
     }
   }
 
@@ -171,7 +215,11 @@ export class TaskService implements TaskApi {
     const record = this.#deps.lifecycle.live(event.task_id)
     const status = event.task?.status
     if (!record || status === undefined || !isTerminal(status) || isTerminal(record.status)) return
-    record.work?.controller?.abort(status === 'cancelled' ? new DOMException('The task was cancelled', 'AbortError') : new InboardError('storage_conflict', 'Another process ended the task'))
+    record.work?.controller?.abort(
+      status === 'cancelled'
+        ? new DOMException('The task was cancelled', 'AbortError')
+        : new InboardError('storage_conflict', 'Another process ended the task'),
+    )
     this.#deps.lifecycle.endedElsewhere(record, status)
   }
 
@@ -182,14 +230,19 @@ export class TaskService implements TaskApi {
   async sendInput(id: string, input: TaskInputBody, scope: TaskScope = {}): Promise<Task> {
     const found = await this.#find(id, scope)
     const body = validate(taskInputSchema, input, 'input')
-    if (this.#closed && !isTerminal(found.status)) throw new InboardError('runtime_closed', 'The runtime is closed and resumes no task')
-    if (isTerminal(found.status)) throw new InboardError('task_already_complete', `Task ${id} is already ${found.status}`)
-    if (found.status !== 'waiting' || !found.work) throw new InboardError('task_not_waiting', `Task ${id} is ${found.status}, not waiting for input`)
+    if (this.#closed && !isTerminal(found.status))
+      throw new InboardError('runtime_closed', 'The runtime is closed and resumes no task')
+    if (isTerminal(found.status))
+      throw new InboardError('task_already_complete', `Task ${id} is already ${found.status}`)
+    if (found.status !== 'waiting' || !found.work)
+      throw new InboardError('task_not_waiting', `Task ${id} is ${found.status}, not waiting for input`)
     // A waiting task read from storage (after a restart, or waiting in another process) continues here.
     const record = this.#deps.lifecycle.adopt(found)
     const work = record.work!
     if (record.waiting?.reason === 'approval_required' && body.approved === undefined) {
-      throw new InboardError('invalid_request', 'This task is waiting for approval: send { approved: true | false }', { param: 'approved' })
+      throw new InboardError('invalid_request', 'This task is waiting for approval: send { approved: true | false }', {
+        param: 'approved',
+      })
     }
     // Values become planner input; a field nobody asked for could steer the task (a capability, say).
     const asked = new Set((record.waiting?.fields ?? []).map((field) => field.name))
@@ -198,7 +251,9 @@ export class TaskService implements TaskApi {
     const unasked = Object.keys(body.values ?? {}).filter((name) => !asked.has(name))
     if (unasked.length > 0) {
       const wanted = asked.size === 0 ? 'it asked for no values' : `it asked for ${[...asked].join(', ')}`
-      throw new InboardError('input_not_requested', `Task ${id} did not ask for ${unasked.join(', ')} (${wanted})`, { param: 'values' })
+      throw new InboardError('input_not_requested', `Task ${id} did not ask for ${unasked.join(', ')} (${wanted})`, {
+        param: 'values',
+      })
     }
     if (body.message !== undefined) work.messages.push(body.message)
     if (body.values !== undefined) Object.assign(work.values, body.values)
@@ -214,7 +269,8 @@ export class TaskService implements TaskApi {
   async wait(id: string, options: WaitOptions = {}, scope: TaskScope = {}): Promise<Task> {
     const until = options.until ?? 'terminal'
     const { lifecycle, storage } = this.#deps
-    const done = (task: { status: string }): boolean => isTerminal(task.status as Task['status']) || (until === 'waiting' && task.status === 'waiting')
+    const done = (task: { status: string }): boolean =>
+      isTerminal(task.status as Task['status']) || (until === 'waiting' && task.status === 'waiting')
     // Another process may finish the task while it is being read: what it says meanwhile counts.
     let heardEarly: Task | null = null
     const unwatchEarly = this.#watchers.watch(id, (event, remote) => {
@@ -227,7 +283,8 @@ export class TaskService implements TaskApi {
       unwatchEarly()
     }
     if (heardEarly !== null && !done(record)) return heardEarly
-    if (done(record)) return lifecycle.live(id) === record ? ((await lifecycle.wait(record, until)) ?? toTask(record)) : toTask(record)
+    if (done(record))
+      return lifecycle.live(id) === record ? ((await lifecycle.wait(record, until)) ?? toTask(record)) : toTask(record)
     const pollMs = this.#queued === null ? POLL_MS : QUEUE_POLL_MS
     const { clock } = this.#deps.options
     let waited = null as { record: TaskRecord; promise: Promise<Task | null> } | null
@@ -249,7 +306,8 @@ export class TaskService implements TaskApi {
                 if (!('task' in event)) return
                 if (remote && done(event.task)) resolve(event.task)
                 // Taken up here, or (with a queue) let go from here: look again.
-                else if (!remote && (live === undefined || (queued && event.task.status !== 'running'))) resolve('check')
+                else if (!remote && (live === undefined || (queued && event.task.status !== 'running')))
+                  resolve('check')
               })
         stop = () => {
           if (timer !== undefined) clock.clearTimeout(timer)
@@ -273,7 +331,11 @@ export class TaskService implements TaskApi {
   resume(record: TaskRecord): void {
     if (record.status !== 'waiting' || this.#closed) return
     const work = record.work!
-    const step = this.#runner.trace.start(record, record.waiting?.service ?? 'runtime', `wait_${record.waiting?.reason ?? 'input'}`)
+    const step = this.#runner.trace.start(
+      record,
+      record.waiting?.service ?? 'runtime',
+      `wait_${record.waiting?.reason ?? 'input'}`,
+    )
     step.startedAt = work.waitStartedAt ?? step.startedAt
     this.#runner.trace.end(record, step, { status: 'complete' })
     work.waitStartedAt = null
@@ -292,7 +354,10 @@ export class TaskService implements TaskApi {
    * for consent to one service, once it is granted). `match` also gets the task's account (null for
    * tasks created without one), which the public task does not carry. Resolves with how many resumed.
    */
-  async resumeWaiting(filter: { userId?: string | undefined; account?: string | null }, match: (task: Task, account: string | null) => boolean): Promise<number> {
+  async resumeWaiting(
+    filter: { userId?: string | undefined; account?: string | null },
+    match: (task: Task, account: string | null) => boolean,
+  ): Promise<number> {
     await this.#deps.ready()
     let resumed = 0
     const matching: TaskRecord[] = []
@@ -323,11 +388,15 @@ export class TaskService implements TaskApi {
     const deadline = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, deadlineMs)))
     await Promise.race([this.#admission.idle(), deadline])
     clock.clearTimeout(timer)
-    const stop = new InboardError('runtime_closed', 'The runtime closed before the task finished', { recoverable: true, suggestion: 'Create the task again' })
+    const stop = new InboardError('runtime_closed', 'The runtime closed before the task finished', {
+      recoverable: true,
+      suggestion: 'Create the task again',
+    })
     for (const record of [...this.#admission.active()]) failTask(this.#runner, record, stop)
     if (failLeftovers) {
       for (const status of ['pending', 'waiting'] as const) {
-        for (const stored of (await this.#deps.storage.list({ status }, { limit: Number.MAX_SAFE_INTEGER, offset: 0 })).data) {
+        for (const stored of (await this.#deps.storage.list({ status }, { limit: Number.MAX_SAFE_INTEGER, offset: 0 }))
+          .data) {
           failTask(this.#runner, this.#deps.lifecycle.adopt(fromStored(stored)), stop)
         }
       }
@@ -347,7 +416,8 @@ export class TaskService implements TaskApi {
   /** The live record, or the stored task; `task_not_found` for unknown, malformed or out-of-scope ids. */
   async #find(id: string, scope: TaskScope): Promise<TaskRecord> {
     await this.#deps.ready()
-    const notFound = (): InboardError => new InboardError('task_not_found', `No task with id "${String(id).slice(0, 100)}"`)
+    const notFound = (): InboardError =>
+      new InboardError('task_not_found', `No task with id "${String(id).slice(0, 100)}"`)
     if (typeof id !== 'string' || !TASK_ID.test(id)) throw notFound()
     let record = this.#deps.lifecycle.live(id)
     if (!record) {

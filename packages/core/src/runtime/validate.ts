@@ -7,5 +7,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   const { path, message } = firstIssue(parsed.error)
-  throw new InboardError('invalid_request', `Invalid ${path === '' ? what : path}: ${message}`, { ...(path === '' ? {} : { param: path }) })
+  throw new InboardError('invalid_request', `Invalid ${path === '' ? what : path}: ${message}`, {
+    ...(path === '' ? {} : { param: path }),
+  })
 }

@@ -43,7 +43,11 @@ export class FairQueue {
    * so an account that gets a slot back cannot jump ahead of accounts still waiting for one.
    */
   push(entry: FairQueueEntry, front = false): void {
-    const level = (this.#levels[entry.priority] ??= { accounts: new Map<string, AccountQueue>(), turn: new Deque<string>(), size: 0 })
+    const level = (this.#levels[entry.priority] ??= {
+      accounts: new Map<string, AccountQueue>(),
+      turn: new Deque<string>(),
+      size: 0,
+    })
     let account = level.accounts.get(entry.account)
     if (!account) {
       account = { users: new Map<string, Deque<string>>(), turn: new Deque<string>() }

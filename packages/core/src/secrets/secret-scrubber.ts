@@ -12,7 +12,12 @@ const MAX_DEPTH = 64
 
 /** The forms a secret travels in: as is, URL- and form-encoded, and escaped inside JSON text. */
 function formsOf(value: string): string[] {
-  const forms = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)])
+  const forms = new Set([
+    value,
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    JSON.stringify(value).slice(1, -1),
+  ])
   return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH)
 }
 
@@ -158,7 +163,12 @@ function usable(value: string | null | undefined): value is string {
 /** Errors' fields may be read-only (`readonly` in TypeScript, or getters): define over them. */
 function rewrite(target: object, key: string, value: unknown): void {
   try {
-    Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: key !== 'message' && key !== 'stack' })
+    Object.defineProperty(target, key, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: key !== 'message' && key !== 'stack',
+    })
   } catch {
     // A frozen error keeps its text; it is scrubbed again where it is turned into emitted text.
   }

@@ -69,7 +69,8 @@ export interface DeployOptions {
   replace?: boolean
 }
 
-const notFound = (id: string): InboardError => new InboardError('subagent_not_found', `No subagent with id "${id}"`, { param: 'sub_agent' })
+const notFound = (id: string): InboardError =>
+  new InboardError('subagent_not_found', `No subagent with id "${id}"`, { param: 'sub_agent' })
 
 /**
  * Deployed subagents by scope and name, newest first in lists. Each account has its own names;
@@ -90,11 +91,17 @@ export class SubagentRegistry {
   deploy(options: DeployOptions): SubagentRecord {
     const existing = this.own(options.account, options.name)
     if (existing && existing.status === 'deployed' && options.replace !== true) {
-      throw new InboardError('subagent_already_exists', `A subagent named "${options.name}" is already deployed`, { param: 'name' })
+      throw new InboardError('subagent_already_exists', `A subagent named "${options.name}" is already deployed`, {
+        param: 'name',
+      })
     }
     // A prebuilt name is taken in every scope: a task naming it must not find another subagent.
     if (options.account !== null && this.#prebuilt(options.name)?.status === 'deployed') {
-      throw new InboardError('subagent_already_exists', `A prebuilt subagent is named "${options.name}"; choose another name`, { param: 'name' })
+      throw new InboardError(
+        'subagent_already_exists',
+        `A prebuilt subagent is named "${options.name}"; choose another name`,
+        { param: 'name' },
+      )
     }
     const now = this.#clock.now()
     return this.#set({
@@ -135,11 +142,19 @@ export class SubagentRegistry {
   deployed(account: string | null): SubagentRecord[] {
     const isDeployed = (record: SubagentRecord): boolean => record.status === 'deployed'
     const own = [...(this.#scopes.get(account)?.values() ?? [])].filter(isDeployed)
-    const prebuilt = account === null ? [] : [...(this.#scopes.get(null)?.values() ?? [])].filter((record) => record.type === 'prebuilt' && isDeployed(record))
+    const prebuilt =
+      account === null
+        ? []
+        : [...(this.#scopes.get(null)?.values() ?? [])].filter(
+            (record) => record.type === 'prebuilt' && isDeployed(record),
+          )
     return [...own, ...prebuilt].sort((a, b) => a.seq - b.seq)
   }
 
-  list(account: string | null, filter: { type: 'custom' | 'prebuilt' | undefined; limit: number; offset: number }): Page<SubagentRecord> {
+  list(
+    account: string | null,
+    filter: { type: 'custom' | 'prebuilt' | undefined; limit: number; offset: number },
+  ): Page<SubagentRecord> {
     const { type, limit, offset } = filter
     const matching = this.deployed(account)
       .filter((record) => type === undefined || record.type === type)
@@ -170,7 +185,10 @@ export class SubagentRegistry {
    */
   load(stored: readonly StoredSubagent[]): void {
     for (const subagent of stored) {
-      const ids = subagent.tools === null ? new Set(matchCapabilities(subagent.prompt, this.#index)) : new Set(capabilitiesOfTools(subagent.tools, this.#index).ids)
+      const ids =
+        subagent.tools === null
+          ? new Set(matchCapabilities(subagent.prompt, this.#index))
+          : new Set(capabilitiesOfTools(subagent.tools, this.#index).ids)
       this.#set({
         id: subagent.id,
         account: subagent.account,
@@ -212,10 +230,14 @@ export class SubagentRegistry {
   #writable(account: string | null, id: string): SubagentRecord {
     const record = this.get(account, id)
     if (record.account !== account) {
-      throw new InboardError('subagent_read_only', `Subagent "${id}" is prebuilt: it ships with the app and cannot be changed or deleted through an API key`, {
-        param: 'sub_agent',
-        suggestion: 'Deploy a subagent of your own under another name',
-      })
+      throw new InboardError(
+        'subagent_read_only',
+        `Subagent "${id}" is prebuilt: it ships with the app and cannot be changed or deleted through an API key`,
+        {
+          param: 'sub_agent',
+          suggestion: 'Deploy a subagent of your own under another name',
+        },
+      )
     }
     return record
   }
@@ -224,7 +246,9 @@ export class SubagentRegistry {
     if (tools === null) return new Set(matchCapabilities(prompt, this.#index))
     const { ids, unknown } = capabilitiesOfTools(tools, this.#index)
     if (unknown.length > 0) {
-      throw new InboardError('invalid_request', `Unknown tool${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, { param: 'tools' })
+      throw new InboardError('invalid_request', `Unknown tool${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+        param: 'tools',
+      })
     }
     return new Set(ids)
   }

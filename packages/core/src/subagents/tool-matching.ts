@@ -17,7 +17,10 @@ export function matchCapabilities(prompt: string, index: CapabilityIndex): strin
   const promptWords = keywords(prompt)
   const matched: string[] = []
   for (const tool of index.tools()) {
-    const wholeTool = promptWords.has(stem(tool.name.toLowerCase())) || mentions(promptWords, tool.name) || tool.tags.some((tag) => mentions(promptWords, tag))
+    const wholeTool =
+      promptWords.has(stem(tool.name.toLowerCase())) ||
+      mentions(promptWords, tool.name) ||
+      tool.tags.some((tag) => mentions(promptWords, tag))
     for (const name of Object.keys(tool.capabilities)) {
       if (wholeTool || mentions(promptWords, name)) matched.push(`${tool.name}.${name}`)
     }
@@ -26,7 +29,10 @@ export function matchCapabilities(prompt: string, index: CapabilityIndex): strin
 }
 
 /** Capability ids of the named tools; unknown names are reported. */
-export function capabilitiesOfTools(names: readonly string[], index: CapabilityIndex): { ids: string[]; unknown: string[] } {
+export function capabilitiesOfTools(
+  names: readonly string[],
+  index: CapabilityIndex,
+): { ids: string[]; unknown: string[] } {
   const ids: string[] = []
   const unknown: string[] = []
   for (const name of names) {
@@ -38,7 +44,11 @@ export function capabilitiesOfTools(names: readonly string[], index: CapabilityI
 }
 
 /** How strongly a task prompt relates to a set of capabilities: shared keywords, weighted. */
-export function relevance(promptWords: ReadonlySet<string>, capabilityIds: readonly string[], index: CapabilityIndex): number {
+export function relevance(
+  promptWords: ReadonlySet<string>,
+  capabilityIds: readonly string[],
+  index: CapabilityIndex,
+): number {
   let score = 0
   const seenTools = new Set<string>()
   for (const id of capabilityIds) {

@@ -2,14 +2,28 @@ import type { StoredStep, StoredTask, TaskProgress } from '../storage/stored-tas
 import type { StepRecord, TaskRecord, TaskWork } from './task-record.js'
 
 function toStoredStep(step: StepRecord): StoredStep {
-  const stored: StoredStep = { tool: step.tool, action: step.action, status: step.status, startedAt: step.startedAt, durationMs: step.durationMs, note: step.note ?? null }
+  const stored: StoredStep = {
+    tool: step.tool,
+    action: step.action,
+    status: step.status,
+    startedAt: step.startedAt,
+    durationMs: step.durationMs,
+    note: step.note ?? null,
+  }
   if (step.model !== undefined) stored.model = step.model
   if (step.usage !== undefined) stored.usage = step.usage
   return stored
 }
 
 function fromStoredStep(step: StoredStep): StepRecord {
-  const record: StepRecord = { tool: step.tool, action: step.action, status: step.status, startedAt: step.startedAt, durationMs: step.durationMs, note: step.note ?? undefined }
+  const record: StepRecord = {
+    tool: step.tool,
+    action: step.action,
+    status: step.status,
+    startedAt: step.startedAt,
+    durationMs: step.durationMs,
+    note: step.note ?? undefined,
+  }
   if (step.model !== undefined) record.model = step.model
   if (step.usage !== undefined) record.usage = step.usage
   return record

@@ -32,14 +32,14 @@ const PRUNE_AFTER_END_MS = 1_000
 /** `resolve(null)`: the task was taken over by another process; read it from storage instead. */
 type Waiter = { until: 'terminal' | 'waiting'; resolve: (task: Task | null) => void }
 
-
 /** Steps still running when a task ends were cut short; the trace says so instead of "running". */
 function closeOpenSteps(record: TaskRecord, now: number): void {
   for (const step of record.steps ?? []) {
     if (step.status !== 'running') continue
     step.status = 'skipped'
     step.durationMs = now - step.startedAt
-    step.note = step.note === undefined ? `stopped: task ${record.status}` : `${step.note}; stopped: task ${record.status}`
+    step.note =
+      step.note === undefined ? `stopped: task ${record.status}` : `${step.note}; stopped: task ${record.status}`
   }
 }
 
@@ -86,7 +86,8 @@ export class TaskLifecycle {
         const controller = record.work?.controller
         if (this.apply(record, 'FAIL', (task) => (task.error = error.toTaskError()))) controller?.abort(error)
       },
-      onUnexpected: (thrown, record) => deps.onError(thrown, { message: 'a task write settled unexpectedly', taskId: record.id }),
+      onUnexpected: (thrown, record) =>
+        deps.onError(thrown, { message: 'a task write settled unexpectedly', taskId: record.id }),
     })
   }
 
@@ -172,12 +173,20 @@ export class TaskLifecycle {
     if (secrets === undefined) return
     if (next === 'failed' && record.error) {
       const { message, suggestion } = record.error
-      record.error = { ...record.error, message: secrets.scrub(message), suggestion: suggestion === null ? null : secrets.scrub(suggestion) }
+      record.error = {
+        ...record.error,
+        message: secrets.scrub(message),
+        suggestion: suggestion === null ? null : secrets.scrub(suggestion),
+      }
     }
     if (next === 'complete') record.result = secrets.scrubValue(record.result)
     if (next === 'waiting' && record.waiting) {
       const { message, request } = record.waiting
-      record.waiting = { ...record.waiting, message: secrets.scrub(message), ...(request === undefined ? {} : { request: secrets.scrubValue(request) }) }
+      record.waiting = {
+        ...record.waiting,
+        message: secrets.scrub(message),
+        ...(request === undefined ? {} : { request: secrets.scrubValue(request) }),
+      }
     }
   }
 
@@ -237,7 +246,11 @@ export class TaskLifecycle {
     this.#pruning = (async () => {
       do {
         this.#pruneAgain = false
-        await storage.prune({ endedBefore: clock.now() - retention.maxAgeMs, maxFinished: retention.maxTasks, maxFinishedBytes: retention.maxBytes })
+        await storage.prune({
+          endedBefore: clock.now() - retention.maxAgeMs,
+          maxFinished: retention.maxTasks,
+          maxFinishedBytes: retention.maxBytes,
+        })
       } while (this.#pruneAgain)
     })()
       .catch(() => undefined)
@@ -264,7 +277,11 @@ export class TaskLifecycle {
     if (isTerminal(record.status) && outcome === 'written' && this.#live.get(record.id) === record) {
       this.#live.delete(record.id)
       this.#pruneAfterEnd()
-    } else if (this.#deps.handOff === true && outcome === 'written' && (record.status === 'pending' || record.status === 'waiting')) {
+    } else if (
+      this.#deps.handOff === true &&
+      outcome === 'written' &&
+      (record.status === 'pending' || record.status === 'waiting')
+    ) {
       if (this.#live.get(record.id) === record && this.#writer.idle(record)) this.#live.delete(record.id)
     }
   }
@@ -276,7 +293,8 @@ export class TaskLifecycle {
 
   /** Lets go of a live record that is not running here (a waiting task another process resumed). */
   release(record: TaskRecord): void {
-    if (record.status !== 'running' && this.#live.get(record.id) === record && this.#writer.idle(record)) this.#live.delete(record.id)
+    if (record.status !== 'running' && this.#live.get(record.id) === record && this.#writer.idle(record))
+      this.#live.delete(record.id)
   }
 
   /**
@@ -302,7 +320,17 @@ export class TaskLifecycle {
 
   #announce(record: TaskRecord, stored: Promise<WriteOutcome>): void {
     const type = TASK_EVENT_OF_STATUS[record.status]
-    this.#deps.bus.emit(type, () => ({ type, task_id: record.id, timestamp: isoTime(this.#deps.clock.now()), task: toTask(record) }) as RuntimeEvent, stored)
+    this.#deps.bus.emit(
+      type,
+      () =>
+        ({
+          type,
+          task_id: record.id,
+          timestamp: isoTime(this.#deps.clock.now()),
+          task: toTask(record),
+        }) as RuntimeEvent,
+      stored,
+    )
   }
 
   #wake(record: TaskRecord): void {

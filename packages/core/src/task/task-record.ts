@@ -74,7 +74,6 @@ export interface TaskWork {
   controller: RunSignal | null
 }
 
-
 function endField(status: TaskStatus): 'completed_at' | 'failed_at' | 'cancelled_at' | null {
   if (status === 'complete') return 'completed_at'
   if (status === 'failed') return 'failed_at'

@@ -19,7 +19,11 @@ export interface WriteFailures {
 function storageError(thrown: unknown): InboardError {
   if (thrown instanceof InboardError && thrown.code.startsWith('storage_')) return thrown
   const message = thrown instanceof Error ? thrown.message : String(thrown)
-  return new InboardError('storage_unavailable', `Saving the task failed: ${message}`, { cause: thrown, recoverable: true, suggestion: 'Check that the storage is reachable and writable, then create the task again' })
+  return new InboardError('storage_unavailable', `Saving the task failed: ${message}`, {
+    cause: thrown,
+    recoverable: true,
+    suggestion: 'Check that the storage is reachable and writable, then create the task again',
+  })
 }
 
 /** One task's writes: at most one in flight, and the changes made meanwhile waiting as one. */
@@ -63,7 +67,8 @@ export class TaskWriter {
   /** Queues a write of the record; resolves once a write carrying its state now has settled. */
   save(record: TaskRecord): Promise<WriteOutcome> {
     let state = this.#states.get(record)
-    if (!state) this.#states.set(record, (state = { inFlight: false, scheduled: false, dirty: false, waiting: [], idle: [] }))
+    if (!state)
+      this.#states.set(record, (state = { inFlight: false, scheduled: false, dirty: false, waiting: [], idle: [] }))
     const current = state
     return new Promise((resolve) => {
       current.waiting.push(resolve)
@@ -96,33 +101,39 @@ export class TaskWriter {
     state.dirty = false
     state.inFlight = true
     const snapshot = toStored(record)
-    this.#storage.update(snapshot, record.version).then(
-      (result) => {
-        if (result.ok) {
-          record.version = result.version
-          return 'written' as const
-        }
-        this.#failures.onConflict(record)
-        return 'conflict' as const
-      },
-      (thrown: unknown) => {
-        this.#failures.onFailure(record, storageError(thrown))
-        return 'failed' as const
-      },
-    ).then((outcome) => {
-      state.inFlight = false
-      for (const resolve of waiting) resolve(outcome)
-      // After a refusal nothing later may be written over it: the changes still waiting share its fate.
-      if (outcome === 'written' && state.dirty) {
-        this.#send(record, state)
-        return
-      }
-      const rest = state.waiting
-      state.waiting = []
-      state.dirty = false
-      for (const resolve of rest) resolve(outcome)
-      this.#states.delete(record)
-      for (const resolve of state.idle) resolve(outcome)
-    }, (thrown: unknown) => this.#failures.onUnexpected(thrown, record))
+    this.#storage
+      .update(snapshot, record.version)
+      .then(
+        (result) => {
+          if (result.ok) {
+            record.version = result.version
+            return 'written' as const
+          }
+          this.#failures.onConflict(record)
+          return 'conflict' as const
+        },
+        (thrown: unknown) => {
+          this.#failures.onFailure(record, storageError(thrown))
+          return 'failed' as const
+        },
+      )
+      .then(
+        (outcome) => {
+          state.inFlight = false
+          for (const resolve of waiting) resolve(outcome)
+          // After a refusal nothing later may be written over it: the changes still waiting share its fate.
+          if (outcome === 'written' && state.dirty) {
+            this.#send(record, state)
+            return
+          }
+          const rest = state.waiting
+          state.waiting = []
+          state.dirty = false
+          for (const resolve of rest) resolve(outcome)
+          this.#states.delete(record)
+          for (const resolve of state.idle) resolve(outcome)
+        },
+        (thrown: unknown) => this.#failures.onUnexpected(thrown, record),
+      )
   }
 }

@@ -10,7 +10,10 @@ import type { TelemetryOptions } from './telemetry-options.js'
  * Starts emitting spans for the runtime's tasks (see {@link TelemetryOptions}); returns the call
  * middleware to put outermost, or nothing when telemetry is off or `@opentelemetry/api` is absent.
  */
-export function createTelemetry(options: TelemetryOptions | false | undefined, deps: { clock: Clock; bus: EventBus; onError: RuntimeErrorHandler }): CallMiddleware[] {
+export function createTelemetry(
+  options: TelemetryOptions | false | undefined,
+  deps: { clock: Clock; bus: EventBus; onError: RuntimeErrorHandler },
+): CallMiddleware[] {
   const { clock, bus } = deps
   const api = otelApi()
   if (options === false || api === null) return []
@@ -38,7 +41,8 @@ export function createTelemetry(options: TelemetryOptions | false | undefined, d
       spans.onEvent(event)
       if (listening || !spans.recorded) return
       listening = true
-      for (const type of TaskSpans.EVENT_TYPES) if (type !== 'task.created') bus.on(type, (later) => spans.onEvent(later), { remote: false })
+      for (const type of TaskSpans.EVENT_TYPES)
+        if (type !== 'task.created') bus.on(type, (later) => spans.onEvent(later), { remote: false })
     },
     { remote: false },
   )

@@ -39,7 +39,13 @@ export class TaskSpans {
   readonly #tasks = new Map<string, OpenTask>()
   readonly #calls = new WeakMap<CallSite, OpenCall>()
 
-  constructor(options: { api: OtelApi; tracer: Tracer; clock: Clock; recordContent: boolean; onError: (error: unknown) => void }) {
+  constructor(options: {
+    api: OtelApi
+    tracer: Tracer
+    clock: Clock
+    recordContent: boolean
+    onError: (error: unknown) => void
+  }) {
     this.#api = options.api
     this.#tracer = options.tracer
     this.#clock = options.clock
@@ -48,7 +54,17 @@ export class TaskSpans {
   }
 
   /** The event types this listens to; `task.progress` repeats step events and is left out. */
-  static readonly EVENT_TYPES = ['task.created', 'task.running', 'task.waiting', 'task.complete', 'task.failed', 'task.cancelled', 'step.started', 'step.complete', 'step.failed'] as const
+  static readonly EVENT_TYPES = [
+    'task.created',
+    'task.running',
+    'task.waiting',
+    'task.complete',
+    'task.failed',
+    'task.cancelled',
+    'step.started',
+    'step.complete',
+    'step.failed',
+  ] as const
 
   onEvent(event: RuntimeEvent): void {
     try {
@@ -111,13 +127,19 @@ export class TaskSpans {
     }
     if (task.sub_agent !== null) attributes['gen_ai.agent.name'] = task.sub_agent
     if (this.#content) {
-      attributes['gen_ai.input.messages'] = clip(JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: task.prompt }] }]))
+      attributes['gen_ai.input.messages'] = clip(
+        JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: task.prompt }] }]),
+      )
       if (task.user_id !== null) attributes['inboard.task.user_id'] = task.user_id
     }
     const name = task.sub_agent === null ? 'invoke_agent' : `invoke_agent ${task.sub_agent}`
     // The active context at creation: a task created while serving a traced request joins that trace.
     const parent = this.#api.context.active()
-    const span = this.#tracer.startSpan(name, { kind: SPAN_KIND_INTERNAL, startTime: Date.parse(at), attributes }, parent)
+    const span = this.#tracer.startSpan(
+      name,
+      { kind: SPAN_KIND_INTERNAL, startTime: Date.parse(at), attributes },
+      parent,
+    )
     // Unsampled (or no SDK at all): nothing below it would be recorded either, so keep nothing.
     if (!span.isRecording()) return
     this.#recorded = true
@@ -131,14 +153,21 @@ export class TaskSpans {
     const { span } = open
     span.setAttribute('inboard.task.status', event.task.status)
     if (event.task.tool !== null) span.setAttribute('inboard.task.tool', event.task.tool)
-    if (event.task.usage) span.setAttributes({ 'gen_ai.usage.input_tokens': event.task.usage.input_tokens, 'gen_ai.usage.output_tokens': event.task.usage.output_tokens })
+    if (event.task.usage)
+      span.setAttributes({
+        'gen_ai.usage.input_tokens': event.task.usage.input_tokens,
+        'gen_ai.usage.output_tokens': event.task.usage.output_tokens,
+      })
     if (open.plan) open.plan.span.end(Date.parse(event.timestamp))
     if (event.type === 'task.failed' && event.task.error) {
       span.setAttribute('error.type', event.task.error.code)
       span.setStatus({ code: STATUS_ERROR, message: event.task.error.message })
     }
     if (this.#content && event.type === 'task.complete') {
-      span.setAttribute('gen_ai.output.messages', clip(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: event.task.result }] }])))
+      span.setAttribute(
+        'gen_ai.output.messages',
+        clip(JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: event.task.result }] }])),
+      )
     }
     span.end(Date.parse(event.timestamp))
   }
@@ -147,7 +176,11 @@ export class TaskSpans {
     const open = this.#tasks.get(taskId)
     if (!open) return
     const attributes: Attributes = { 'gen_ai.operation.name': 'plan', 'inboard.planner': step.tool }
-    const span = this.#tracer.startSpan('plan', { kind: SPAN_KIND_INTERNAL, startTime: Date.parse(step.started_at), attributes }, open.context)
+    const span = this.#tracer.startSpan(
+      'plan',
+      { kind: SPAN_KIND_INTERNAL, startTime: Date.parse(step.started_at), attributes },
+      open.context,
+    )
     open.plan = { span, context: this.#api.trace.setSpan(open.context, span) }
   }
 
@@ -211,7 +244,11 @@ export class TaskSpans {
         }
         // Only the validated input: credentials travel in site.context and are never read here.
         if (this.#content) attributes['gen_ai.tool.call.arguments'] = clip(JSON.stringify(site.input) ?? 'null')
-        const span = this.#tracer.startSpan(`execute_tool ${id}`, { kind: SPAN_KIND_INTERNAL, startTime: this.#clock.now(), attributes }, open.context)
+        const span = this.#tracer.startSpan(
+          `execute_tool ${id}`,
+          { kind: SPAN_KIND_INTERNAL, startTime: this.#clock.now(), attributes },
+          open.context,
+        )
         call = { span, attempts: 0 }
         this.#calls.set(site, call)
         context = this.#api.trace.setSpan(open.context, span)
@@ -229,7 +266,10 @@ export class TaskSpans {
     } catch (thrown) {
       this.#guard(() => {
         const waiting = thrown instanceof WaitRequest
-        span.setAttributes({ 'inboard.tool.status': waiting ? 'waiting' : 'failed', 'inboard.tool.attempts': call.attempts })
+        span.setAttributes({
+          'inboard.tool.status': waiting ? 'waiting' : 'failed',
+          'inboard.tool.attempts': call.attempts,
+        })
         if (!waiting) {
           span.setAttribute('error.type', codeOf(thrown))
           span.setStatus({ code: STATUS_ERROR, message: thrown instanceof Error ? thrown.message : String(thrown) })
@@ -253,7 +293,13 @@ export class TaskSpans {
     try {
       return await next()
     } catch (thrown) {
-      this.#guard(() => call.span.addEvent('inboard.attempt.failed', { 'inboard.attempt': attempt, 'error.type': codeOf(thrown) }, this.#clock.now()))
+      this.#guard(() =>
+        call.span.addEvent(
+          'inboard.attempt.failed',
+          { 'inboard.attempt': attempt, 'error.type': codeOf(thrown) },
+          this.#clock.now(),
+        ),
+      )
       throw thrown
     }
   }

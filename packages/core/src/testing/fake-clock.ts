@@ -35,7 +35,9 @@ export function createFakeClock(start = Date.parse('2026-01-01T00:00:00Z')): Fak
 
   const due = (until: number): Timer | undefined => {
     let first: Timer | undefined
-    for (const timer of timers.values()) if (timer.at <= until && (!first || timer.at < first.at || (timer.at === first.at && timer.id < first.id))) first = timer
+    for (const timer of timers.values())
+      if (timer.at <= until && (!first || timer.at < first.at || (timer.at === first.at && timer.id < first.id)))
+        first = timer
     return first
   }
 

@@ -26,7 +26,14 @@ export interface ScriptedTool extends Tool {
  */
 export function createScriptedTool(options: ScriptedToolOptions): ScriptedTool {
   const calls: ScriptedTool['calls'] = []
-  const capabilities: Record<string, { description: string; input: z.ZodType<Record<string, unknown>>; run: (input: Record<string, unknown>, ctx: ToolContext) => Promise<unknown> }> = {}
+  const capabilities: Record<
+    string,
+    {
+      description: string
+      input: z.ZodType<Record<string, unknown>>
+      run: (input: Record<string, unknown>, ctx: ToolContext) => Promise<unknown>
+    }
+  > = {}
   for (const [name, behaviours] of Object.entries(options.capabilities)) {
     let count = 0
     capabilities[name] = {
@@ -35,10 +42,17 @@ export function createScriptedTool(options: ScriptedToolOptions): ScriptedTool {
       async run(input, ctx) {
         calls.push({ capability: name, input })
         const behaviour = behaviours[Math.min(count++, behaviours.length - 1)]
-        return typeof behaviour === 'function' ? await (behaviour as (i: Record<string, unknown>, c: ToolContext) => unknown)(input, ctx) : behaviour
+        return typeof behaviour === 'function'
+          ? await (behaviour as (i: Record<string, unknown>, c: ToolContext) => unknown)(input, ctx)
+          : behaviour
       },
     }
   }
-  const tool = defineTool({ name: options.name, description: options.description ?? `${options.name} (scripted)`, tags: options.tags ?? [], capabilities })
+  const tool = defineTool({
+    name: options.name,
+    description: options.description ?? `${options.name} (scripted)`,
+    tags: options.tags ?? [],
+    capabilities,
+  })
   return Object.assign(Object.create(null) as object, tool, { calls })
 }

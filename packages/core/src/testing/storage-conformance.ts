@@ -70,7 +70,11 @@ const ids = (tasks: readonly { id: string }[]): string[] => tasks.map((entry) =>
  * @example
  * describeStorageConformance('sqliteStorage', () => sqliteStorage({ path: tempFile() }))
  */
-export function describeStorageConformance(name: string, factory: () => Storage | Promise<Storage>, options: StorageConformanceOptions = {}): void {
+export function describeStorageConformance(
+  name: string,
+  factory: () => Storage | Promise<Storage>,
+  options: StorageConformanceOptions = {},
+): void {
   describe(`${name} (storage conformance)`, () => {
     let storage: Storage
 
@@ -109,20 +113,52 @@ export function describeStorageConformance(name: string, factory: () => Storage 
           startedAt: 1_700_000_000_200,
           usedMs: 77,
           error: null,
-          waiting: { reason: 'input_required', service: null, auth_url: null, message: 'Which stage?', fields: [{ name: 'stage', description: 'deal stage', type: 'string' }] },
+          waiting: {
+            reason: 'input_required',
+            service: null,
+            auth_url: null,
+            message: 'Which stage?',
+            fields: [{ name: 'stage', description: 'deal stage', type: 'string' }],
+          },
           steps: [
-            { tool: 'planner', action: 'plan', status: 'complete', startedAt: 1_700_000_000_200, durationMs: 3, note: 'call crm.fetch' },
-            { tool: 'crm', action: 'fetch', status: 'interrupted', startedAt: 1_700_000_000_203, durationMs: 0, note: null },
+            {
+              tool: 'planner',
+              action: 'plan',
+              status: 'complete',
+              startedAt: 1_700_000_000_200,
+              durationMs: 3,
+              note: 'call crm.fetch',
+            },
+            {
+              tool: 'crm',
+              action: 'fetch',
+              status: 'interrupted',
+              startedAt: 1_700_000_000_203,
+              durationMs: 0,
+              note: null,
+            },
           ],
           progress: {
-            history: [{ tool: 'crm', capability: 'fetch', input: { q: 'x' }, status: 'complete', output: { rows: [{ id: 1 }] } }],
+            history: [
+              {
+                tool: 'crm',
+                capability: 'fetch',
+                input: { q: 'x' },
+                status: 'complete',
+                output: { rows: [{ id: 1 }] },
+              },
+            ],
             messages: ['first'],
             values: { stage: 'won' },
             decisions: 2,
             held: [{ tool: 'crm', capability: 'update', input: { id: 1 } }],
             approved: null,
             waitStartedAt: 1_700_000_000_250,
-            inFlight: { call: { tool: 'crm', capability: 'fetch', input: { q: 'y' } }, idempotencyKey: 'task_x-c1', startedAt: 1_700_000_000_240 },
+            inFlight: {
+              call: { tool: 'crm', capability: 'fetch', input: { q: 'y' } },
+              idempotencyKey: 'task_x-c1',
+              startedAt: 1_700_000_000_240,
+            },
           },
           memory: false,
           owner: 'runtime_a',
@@ -139,7 +175,17 @@ export function describeStorageConformance(name: string, factory: () => Storage 
           await storage.tasks.insert(stored)
           expect((await storage.tasks.get(stored.id))?.result).toEqual(result)
         }
-        const failed = task({ status: 'failed', endedAt: 2_000, error: { code: 'transient', message: 'upstream down', tool: 'crm', recoverable: true, suggestion: 'Retry later' } })
+        const failed = task({
+          status: 'failed',
+          endedAt: 2_000,
+          error: {
+            code: 'transient',
+            message: 'upstream down',
+            tool: 'crm',
+            recoverable: true,
+            suggestion: 'Retry later',
+          },
+        })
         await storage.tasks.insert(failed)
         expect((await storage.tasks.get(failed.id))?.error).toEqual(failed.error)
       })
@@ -152,12 +198,16 @@ export function describeStorageConformance(name: string, factory: () => Storage 
       it('refuses a second task with the same id', async () => {
         const stored = task()
         await storage.tasks.insert(stored)
-        await expect(storage.tasks.insert({ ...stored, prompt: 'other' })).rejects.toMatchObject({ code: 'storage_conflict' })
+        await expect(storage.tasks.insert({ ...stored, prompt: 'other' })).rejects.toMatchObject({
+          code: 'storage_conflict',
+        })
         expect((await storage.tasks.get(stored.id))?.prompt).toBe(stored.prompt)
       })
 
       it('keeps no reference to objects passed in or handed out', async () => {
-        const stored = task({ steps: [{ tool: 't', action: 'a', status: 'running', startedAt: 1, durationMs: 0, note: null }] })
+        const stored = task({
+          steps: [{ tool: 't', action: 'a', status: 'running', startedAt: 1, durationMs: 0, note: null }],
+        })
         await storage.tasks.insert(stored)
         stored.steps[0]!.status = 'complete'
         stored.prompt = 'changed after insert'
@@ -172,16 +222,31 @@ export function describeStorageConformance(name: string, factory: () => Storage 
       it('writes an update made against the current version and counts the version up', async () => {
         const stored = task()
         await storage.tasks.insert(stored)
-        expect(await storage.tasks.update({ ...stored, status: 'running', startedAt: 1_500 }, 1)).toEqual({ ok: true, version: 2 })
-        expect(await storage.tasks.update({ ...stored, status: 'complete', endedAt: 1_600, result: 'r' }, 2)).toEqual({ ok: true, version: 3 })
-        expect(await storage.tasks.get(stored.id)).toMatchObject({ status: 'complete', startedAt: null, endedAt: 1_600, result: 'r', version: 3 })
+        expect(await storage.tasks.update({ ...stored, status: 'running', startedAt: 1_500 }, 1)).toEqual({
+          ok: true,
+          version: 2,
+        })
+        expect(await storage.tasks.update({ ...stored, status: 'complete', endedAt: 1_600, result: 'r' }, 2)).toEqual({
+          ok: true,
+          version: 3,
+        })
+        expect(await storage.tasks.get(stored.id)).toMatchObject({
+          status: 'complete',
+          startedAt: null,
+          endedAt: 1_600,
+          result: 'r',
+          version: 3,
+        })
       })
 
       it('refuses an update made against a stale version and writes nothing', async () => {
         const stored = task()
         await storage.tasks.insert(stored)
         await storage.tasks.update({ ...stored, status: 'running' }, 1)
-        expect(await storage.tasks.update({ ...stored, status: 'cancelled', endedAt: 5 }, 1)).toEqual({ ok: false, currentVersion: 2 })
+        expect(await storage.tasks.update({ ...stored, status: 'cancelled', endedAt: 5 }, 1)).toEqual({
+          ok: false,
+          currentVersion: 2,
+        })
         expect(await storage.tasks.get(stored.id)).toMatchObject({ status: 'running', version: 2 })
       })
 
@@ -199,7 +264,10 @@ export function describeStorageConformance(name: string, factory: () => Storage 
       it('lets exactly one of two concurrent updates against the same version through', async () => {
         const stored = task()
         await storage.tasks.insert(stored)
-        const outcomes = await Promise.all([storage.tasks.update({ ...stored, prompt: 'a' }, 1), storage.tasks.update({ ...stored, prompt: 'b' }, 1)])
+        const outcomes = await Promise.all([
+          storage.tasks.update({ ...stored, prompt: 'a' }, 1),
+          storage.tasks.update({ ...stored, prompt: 'b' }, 1),
+        ])
         expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1)
         const winner = outcomes[0].ok ? 'a' : 'b'
         expect((await storage.tasks.get(stored.id))?.prompt).toBe(winner)
@@ -236,7 +304,8 @@ export function describeStorageConformance(name: string, factory: () => Storage 
           task({ status: 'pending', subAgent: null, userId: 'u1', account: null, createdAt: 4 }),
         ]
         for (const entry of entries) await storage.tasks.insert(entry)
-        const list = async (filter: Parameters<Storage['tasks']['list']>[0]): Promise<string[]> => ids((await storage.tasks.list(filter, { limit: 10, offset: 0 })).data)
+        const list = async (filter: Parameters<Storage['tasks']['list']>[0]): Promise<string[]> =>
+          ids((await storage.tasks.list(filter, { limit: 10, offset: 0 })).data)
         const [first, second, third, fourth] = ids(entries)
         expect(await list({ status: 'pending' })).toEqual([fourth, third, first])
         expect(await list({ subAgent: 'crm' })).toEqual([second, first])
@@ -251,7 +320,9 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         const stored = task()
         await storage.tasks.insert(stored)
         await storage.tasks.update({ ...stored, status: 'waiting' }, 1)
-        expect(ids((await storage.tasks.list({ status: 'waiting' }, { limit: 10, offset: 0 })).data)).toEqual([stored.id])
+        expect(ids((await storage.tasks.list({ status: 'waiting' }, { limit: 10, offset: 0 })).data)).toEqual([
+          stored.id,
+        ])
         expect((await storage.tasks.list({ status: 'pending' }, { limit: 10, offset: 0 })).data).toEqual([])
       })
     })
@@ -272,7 +343,11 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         for (const entry of [live, ...ended]) await storage.tasks.insert(entry)
         expect(await storage.tasks.prune({ endedBefore: 15, maxFinished: 100 })).toBe(1)
         expect(await storage.tasks.prune({ endedBefore: 0, maxFinished: 2 })).toBe(1)
-        expect(ids((await storage.tasks.list({}, { limit: 10, offset: 0 })).data)).toEqual([ended[3]!.id, ended[2]!.id, live.id])
+        expect(ids((await storage.tasks.list({}, { limit: 10, offset: 0 })).data)).toEqual([
+          ended[3]!.id,
+          ended[2]!.id,
+          live.id,
+        ])
         expect(await storage.tasks.prune({ endedBefore: 1_000, maxFinished: 0 })).toBe(2)
         expect(await storage.tasks.get(live.id)).not.toBeNull()
       })
@@ -294,7 +369,13 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         const waiting = task({ status: 'waiting', createdAt: 4 })
         const done = task({ status: 'complete', createdAt: 5, endedAt: 6 })
         for (const entry of [unowned, expired, held, waiting, done]) await storage.tasks.insert(entry)
-        const claimed = await storage.tasks.claim({ owner: 'me', statuses: ['pending', 'running'], now: 1_000, until: 31_000, limit: 10 })
+        const claimed = await storage.tasks.claim({
+          owner: 'me',
+          statuses: ['pending', 'running'],
+          now: 1_000,
+          until: 31_000,
+          limit: 10,
+        })
         expect(ids(claimed)).toEqual([unowned.id, expired.id])
         expect(claimed[1]).toMatchObject({ owner: 'me', leaseExpiresAt: 31_000, version: 2, status: 'running' })
         expect(await storage.tasks.get(held.id)).toMatchObject({ owner: 'alive', version: 1 })
@@ -304,19 +385,27 @@ export function describeStorageConformance(name: string, factory: () => Storage 
       it('counts a lease that ends exactly now as expired', async () => {
         const stored = task({ status: 'running', owner: 'dead', leaseExpiresAt: 1_000 })
         await storage.tasks.insert(stored)
-        expect(ids(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 2_000, limit: 10 }))).toEqual([stored.id])
+        expect(
+          ids(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 2_000, limit: 10 })),
+        ).toEqual([stored.id])
       })
 
       it('claims a task nobody owns whatever its lease says', async () => {
         const stored = task({ status: 'pending', owner: null, leaseExpiresAt: 5_000 })
         await storage.tasks.insert(stored)
-        expect(ids(await storage.tasks.claim({ owner: 'me', statuses: ['pending'], now: 1_000, until: 9_000, limit: 10 }))).toEqual([stored.id])
+        expect(
+          ids(await storage.tasks.claim({ owner: 'me', statuses: ['pending'], now: 1_000, until: 9_000, limit: 10 })),
+        ).toEqual([stored.id])
       })
 
       it('claims at most the limit', async () => {
         for (let i = 0; i < 5; i++) await storage.tasks.insert(task({ createdAt: i }))
-        expect(await storage.tasks.claim({ owner: 'me', statuses: ['pending'], now: 0, until: 10, limit: 3 })).toHaveLength(3)
-        expect(await storage.tasks.claim({ owner: 'other', statuses: ['pending'], now: 0, until: 10, limit: 10 })).toHaveLength(2)
+        expect(
+          await storage.tasks.claim({ owner: 'me', statuses: ['pending'], now: 0, until: 10, limit: 3 }),
+        ).toHaveLength(3)
+        expect(
+          await storage.tasks.claim({ owner: 'other', statuses: ['pending'], now: 0, until: 10, limit: 10 }),
+        ).toHaveLength(2)
       })
 
       it('never gives one task to two concurrent claims', async () => {
@@ -330,34 +419,66 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         expect(all).toHaveLength(20)
       })
 
-      it('refuses the previous owner\'s write after a claim', async () => {
+      it("refuses the previous owner's write after a claim", async () => {
         const stored = task({ status: 'running', owner: 'dead', leaseExpiresAt: 1 })
         await storage.tasks.insert(stored)
         await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 10, until: 100, limit: 1 })
-        expect(await storage.tasks.update({ ...stored, status: 'complete', endedAt: 11 }, 1)).toEqual({ ok: false, currentVersion: 2 })
+        expect(await storage.tasks.update({ ...stored, status: 'complete', endedAt: 11 }, 1)).toEqual({
+          ok: false,
+          currentVersion: 2,
+        })
       })
 
       it('claims its own tasks only when asked to', async () => {
         const stored = task({ status: 'running', owner: 'me', leaseExpiresAt: 5_000 })
         await storage.tasks.insert(stored)
-        expect(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 9_000, limit: 10 })).toEqual([])
-        expect(ids(await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 9_000, limit: 10, includeOwn: true }))).toEqual([stored.id])
+        expect(
+          await storage.tasks.claim({ owner: 'me', statuses: ['running'], now: 1_000, until: 9_000, limit: 10 }),
+        ).toEqual([])
+        expect(
+          ids(
+            await storage.tasks.claim({
+              owner: 'me',
+              statuses: ['running'],
+              now: 1_000,
+              until: 9_000,
+              limit: 10,
+              includeOwn: true,
+            }),
+          ),
+        ).toEqual([stored.id])
       })
 
       it('hands a same-owner restart its own running and pending tasks, page by page, each once', async () => {
         // What a process killed while accepting tasks leaves behind: its own leases, still current.
-        const own = Array.from({ length: 7 }, (_, i) => task({ status: i % 3 === 0 ? 'running' : 'pending', createdAt: i, owner: 'me', leaseExpiresAt: 50_000 }))
+        const own = Array.from({ length: 7 }, (_, i) =>
+          task({ status: i % 3 === 0 ? 'running' : 'pending', createdAt: i, owner: 'me', leaseExpiresAt: 50_000 }),
+        )
         const waiting = task({ status: 'waiting', createdAt: 2, owner: 'me', leaseExpiresAt: 50_000 })
         const theirs = task({ status: 'running', createdAt: 3, owner: 'other', leaseExpiresAt: 50_000 })
         for (const entry of [...own, waiting, theirs]) await storage.tasks.insert(entry)
         const claimed: string[] = []
         for (let page = 0; page < 10; page++) {
-          const batch = await storage.tasks.claim({ owner: 'me', statuses: ['pending', 'running'], now: 1_000, until: 31_000, limit: 3, includeOwn: true, exclude: claimed })
+          const batch = await storage.tasks.claim({
+            owner: 'me',
+            statuses: ['pending', 'running'],
+            now: 1_000,
+            until: 31_000,
+            limit: 3,
+            includeOwn: true,
+            exclude: claimed,
+          })
           claimed.push(...ids(batch))
           if (batch.length < 3) break
         }
         expect(claimed).toEqual(ids(own))
-        for (const entry of own) expect(await storage.tasks.get(entry.id)).toMatchObject({ status: entry.status, owner: 'me', leaseExpiresAt: 31_000, version: 2 })
+        for (const entry of own)
+          expect(await storage.tasks.get(entry.id)).toMatchObject({
+            status: entry.status,
+            owner: 'me',
+            leaseExpiresAt: 31_000,
+            version: 2,
+          })
         expect(await storage.tasks.get(waiting.id)).toMatchObject({ owner: 'me', leaseExpiresAt: 50_000, version: 1 })
         expect(await storage.tasks.get(theirs.id)).toMatchObject({ owner: 'other', version: 1 })
       })
@@ -368,7 +489,15 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         const mine = task({ status: 'running', createdAt: 3, owner: 'me', leaseExpiresAt: 5_000 })
         const left = task({ status: 'pending', createdAt: 4 })
         for (const entry of [unowned, expired, mine, left]) await storage.tasks.insert(entry)
-        const claimed = await storage.tasks.claim({ owner: 'me', statuses: ['pending', 'running'], now: 1_000, until: 9_000, limit: 10, includeOwn: true, exclude: [unowned.id, expired.id, mine.id, 'task_gone'] })
+        const claimed = await storage.tasks.claim({
+          owner: 'me',
+          statuses: ['pending', 'running'],
+          now: 1_000,
+          until: 9_000,
+          limit: 10,
+          includeOwn: true,
+          exclude: [unowned.id, expired.id, mine.id, 'task_gone'],
+        })
         expect(ids(claimed)).toEqual([left.id])
         expect(await storage.tasks.get(expired.id)).toMatchObject({ owner: 'dead', version: 1 })
       })
@@ -381,29 +510,59 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         expect(await storage.tasks.renew('me', [mine.id, theirs.id, 'task_gone'], 9_000)).toEqual([mine.id])
         expect(await storage.tasks.get(mine.id)).toMatchObject({ leaseExpiresAt: 9_000, version: 1 })
         expect(await storage.tasks.get(theirs.id)).toMatchObject({ leaseExpiresAt: 1_000, owner: 'other' })
-        expect(await storage.tasks.update({ ...mine, leaseExpiresAt: 9_000, status: 'complete', endedAt: 2 }, 1)).toEqual({ ok: true, version: 2 })
+        expect(
+          await storage.tasks.update({ ...mine, leaseExpiresAt: 9_000, status: 'complete', endedAt: 2 }, 1),
+        ).toEqual({ ok: true, version: 2 })
       })
 
       it('lets a renewed lease keep a task from claims', async () => {
         const stored = task({ status: 'running', owner: 'me', leaseExpiresAt: 1_000 })
         await storage.tasks.insert(stored)
         await storage.tasks.renew('me', [stored.id], 5_000)
-        expect(await storage.tasks.claim({ owner: 'other', statuses: ['running'], now: 2_000, until: 9_000, limit: 10 })).toEqual([])
+        expect(
+          await storage.tasks.claim({ owner: 'other', statuses: ['running'], now: 2_000, until: 9_000, limit: 10 }),
+        ).toEqual([])
       })
     })
 
     describe('subagents', () => {
-      const base = { account: null, type: 'custom' as const, tools: null, status: 'deployed' as const, createdAt: 1, updatedAt: 1, deletedAt: null }
+      const base = {
+        account: null,
+        type: 'custom' as const,
+        tools: null,
+        status: 'deployed' as const,
+        createdAt: 1,
+        updatedAt: 1,
+        deletedAt: null,
+      }
 
       it('stores, replaces in place, lists oldest first and removes subagents', async () => {
         await storage.subagents.put({ ...base, id: 'first', prompt: 'one' })
         await storage.subagents.put({ ...base, id: 'second', prompt: 'two', tools: ['crm', 'mail'], type: 'prebuilt' })
         await storage.subagents.put({ ...base, id: 'first', prompt: 'one, updated', updatedAt: 5 })
         expect((await storage.subagents.list()).map((subagent) => subagent.id)).toEqual(['first', 'second'])
-        expect(await storage.subagents.get({ account: null, id: 'first' })).toEqual({ ...base, id: 'first', prompt: 'one, updated', updatedAt: 5 })
-        expect(await storage.subagents.get({ account: null, id: 'second' })).toMatchObject({ tools: ['crm', 'mail'], type: 'prebuilt' })
-        await storage.subagents.put({ ...base, id: 'second', prompt: 'two', status: 'deleted', deletedAt: 9, updatedAt: 9 })
-        expect(await storage.subagents.get({ account: null, id: 'second' })).toMatchObject({ status: 'deleted', deletedAt: 9 })
+        expect(await storage.subagents.get({ account: null, id: 'first' })).toEqual({
+          ...base,
+          id: 'first',
+          prompt: 'one, updated',
+          updatedAt: 5,
+        })
+        expect(await storage.subagents.get({ account: null, id: 'second' })).toMatchObject({
+          tools: ['crm', 'mail'],
+          type: 'prebuilt',
+        })
+        await storage.subagents.put({
+          ...base,
+          id: 'second',
+          prompt: 'two',
+          status: 'deleted',
+          deletedAt: 9,
+          updatedAt: 9,
+        })
+        expect(await storage.subagents.get({ account: null, id: 'second' })).toMatchObject({
+          status: 'deleted',
+          deletedAt: 9,
+        })
         await storage.subagents.remove({ account: null, id: 'first' })
         expect(await storage.subagents.get({ account: null, id: 'first' })).toBeNull()
         await storage.subagents.put({ ...base, id: 'first', prompt: 'again' })
@@ -416,12 +575,28 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         await storage.subagents.put({ ...base, account: 'acme:test', id: 'crm', prompt: 'acme test' })
         await storage.subagents.put({ ...base, account: '', id: 'crm', prompt: 'empty account' })
         await storage.subagents.put({ ...base, account: 'acme:live', id: 'crm', prompt: 'acme live, updated' })
-        expect(await storage.subagents.get({ account: 'acme:live', id: 'crm' })).toEqual({ ...base, account: 'acme:live', id: 'crm', prompt: 'acme live, updated' })
-        expect(await storage.subagents.get({ account: null, id: 'crm' })).toMatchObject({ account: null, prompt: 'unscoped' })
-        expect(await storage.subagents.get({ account: '', id: 'crm' })).toMatchObject({ account: '', prompt: 'empty account' })
+        expect(await storage.subagents.get({ account: 'acme:live', id: 'crm' })).toEqual({
+          ...base,
+          account: 'acme:live',
+          id: 'crm',
+          prompt: 'acme live, updated',
+        })
+        expect(await storage.subagents.get({ account: null, id: 'crm' })).toMatchObject({
+          account: null,
+          prompt: 'unscoped',
+        })
+        expect(await storage.subagents.get({ account: '', id: 'crm' })).toMatchObject({
+          account: '',
+          prompt: 'empty account',
+        })
         expect(await storage.subagents.get({ account: 'other', id: 'crm' })).toBeNull()
         const prompts = (subagents: { prompt: string }[]): string[] => subagents.map((subagent) => subagent.prompt)
-        expect(prompts(await storage.subagents.list())).toEqual(['unscoped', 'acme live, updated', 'acme test', 'empty account'])
+        expect(prompts(await storage.subagents.list())).toEqual([
+          'unscoped',
+          'acme live, updated',
+          'acme test',
+          'empty account',
+        ])
         expect(prompts(await storage.subagents.list({ account: 'acme:live' }))).toEqual(['acme live, updated'])
         expect(prompts(await storage.subagents.list({ account: null }))).toEqual(['unscoped'])
         expect(prompts(await storage.subagents.list({ account: '' }))).toEqual(['empty account'])
@@ -429,7 +604,11 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         await storage.subagents.remove({ account: null, id: 'crm' })
         expect(prompts(await storage.subagents.list())).toEqual(['acme live, updated', 'empty account'])
         await storage.subagents.put({ ...base, id: 'crm', prompt: 'unscoped again' })
-        expect(prompts(await storage.subagents.list())).toEqual(['acme live, updated', 'empty account', 'unscoped again'])
+        expect(prompts(await storage.subagents.list())).toEqual([
+          'acme live, updated',
+          'empty account',
+          'unscoped again',
+        ])
       })
     })
 
@@ -497,7 +676,9 @@ export function describeStorageConformance(name: string, factory: () => Storage 
       })
 
       it('lets exactly one of many concurrent claims win', async () => {
-        const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => storage.idempotency.claim(id, record(`f${i}`, 1_000), 0)))
+        const outcomes = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => storage.idempotency.claim(id, record(`f${i}`, 1_000), 0)),
+        )
         expect(outcomes.filter((outcome) => outcome === null)).toHaveLength(1)
         const winner = outcomes.findIndex((outcome) => outcome === null)
         for (const outcome of outcomes) if (outcome !== null) expect(outcome.fingerprint).toBe(`f${winner}`)
@@ -514,17 +695,23 @@ export function describeStorageConformance(name: string, factory: () => Storage 
         expect(ids(claimed)).toEqual([early.id, late.id])
         expect(claimed[0]).toMatchObject({ owner: 'a', leaseExpiresAt: 1_500, body: early.body, attempts: 0 })
         expect(await storage.outbox.claim({ owner: 'b', now: 600, until: 1_600, dueBy: 600, limit: 10 })).toEqual([])
-        expect(ids(await storage.outbox.claim({ owner: 'b', now: 1_500, until: 2_500, dueBy: 1_500, limit: 10 }))).toEqual([early.id, late.id])
+        expect(
+          ids(await storage.outbox.claim({ owner: 'b', now: 1_500, until: 2_500, dueBy: 1_500, limit: 10 })),
+        ).toEqual([early.id, late.id])
       })
 
       it('replaces a delivery on put and forgets a removed one', async () => {
         const entry = delivery()
         await storage.outbox.put(entry)
         await storage.outbox.put({ ...entry, attempts: 2, nextAttemptAt: 50, owner: 'a', leaseExpiresAt: 40 })
-        expect(await storage.outbox.claim({ owner: 'b', now: 100, until: 200, dueBy: 100, limit: 10 })).toEqual([{ ...entry, attempts: 2, nextAttemptAt: 50, owner: 'b', leaseExpiresAt: 200 }])
+        expect(await storage.outbox.claim({ owner: 'b', now: 100, until: 200, dueBy: 100, limit: 10 })).toEqual([
+          { ...entry, attempts: 2, nextAttemptAt: 50, owner: 'b', leaseExpiresAt: 200 },
+        ])
         await storage.outbox.remove(entry.id)
         await storage.outbox.remove('evt_unknown')
-        expect(await storage.outbox.claim({ owner: 'c', now: 1_000, until: 2_000, dueBy: 1_000, limit: 10 })).toEqual([])
+        expect(await storage.outbox.claim({ owner: 'c', now: 1_000, until: 2_000, dueBy: 1_000, limit: 10 })).toEqual(
+          [],
+        )
       })
 
       it('never gives one delivery to two concurrent claims', async () => {

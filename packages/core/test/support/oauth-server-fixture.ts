@@ -16,7 +16,8 @@ export function useOAuthServer(): AuthServer {
     started = undefined
   })
   const server = (): AuthServer => {
-    if (started === undefined) throw new Error('The OAuth server runs only inside the tests of the file that asked for it')
+    if (started === undefined)
+      throw new Error('The OAuth server runs only inside the tests of the file that asked for it')
     return started
   }
   return {

@@ -24,7 +24,9 @@ const VENDOR: Record<string, { from: string; file: string }> = {
 }
 
 /** The bare specifiers the client modules import, for the page's import map. */
-export const IMPORT_MAP = { imports: { preact: './vendor/preact.js', 'preact/hooks': './vendor/preact-hooks.js', htm: './vendor/htm.js' } }
+export const IMPORT_MAP = {
+  imports: { preact: './vendor/preact.js', 'preact/hooks': './vendor/preact-hooks.js', htm: './vendor/htm.js' },
+}
 
 /** Every file below the dashboard's path, by name (`app.js`, `vendor/preact.js`). Only these names are served. */
 export async function loadDashboardFiles(): Promise<ReadonlyMap<string, DashboardFile>> {
@@ -43,7 +45,11 @@ export async function loadDashboardFiles(): Promise<ReadonlyMap<string, Dashboar
   await Promise.all(
     [...sources].map(async ([name, path]) => {
       const body = new Uint8Array(await readFile(path))
-      files.set(name, { body, contentType: TYPES[name.slice(name.lastIndexOf('.') + 1)]!, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` })
+      files.set(name, {
+        body,
+        contentType: TYPES[name.slice(name.lastIndexOf('.') + 1)]!,
+        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+      })
     }),
   )
   return files

@@ -24,17 +24,28 @@ export function serveDashboard(apiPrefix: string): (request: Request) => Promise
     const path = new URL(request.url).pathname
     const rest = path.slice(DASHBOARD_PATH.length)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return new Response('Method not allowed\n', { status: 405, headers: { ...headers('text/plain; charset=utf-8'), allow: 'GET, HEAD' } })
+      return new Response('Method not allowed\n', {
+        status: 405,
+        headers: { ...headers('text/plain; charset=utf-8'), allow: 'GET, HEAD' },
+      })
     }
     // Relative: correct behind a proxy that serves the app under a path of its own.
-    if (rest === '') return new Response(null, { status: 308, headers: { ...headers('text/plain; charset=utf-8'), location: 'dashboard/' } })
-    if (rest === '/' || rest === '/index.html') return new Response(request.method === 'HEAD' ? null : page.html, { headers: headers('text/html; charset=utf-8') })
+    if (rest === '')
+      return new Response(null, {
+        status: 308,
+        headers: { ...headers('text/plain; charset=utf-8'), location: 'dashboard/' },
+      })
+    if (rest === '/' || rest === '/index.html')
+      return new Response(request.method === 'HEAD' ? null : page.html, {
+        headers: headers('text/html; charset=utf-8'),
+      })
     if (files === null) {
       files = loadDashboardFiles()
       files.catch(() => (files = null))
     }
     const file = (await files).get(rest.slice(1))
-    if (file === undefined) return new Response('Not found\n', { status: 404, headers: headers('text/plain; charset=utf-8') })
+    if (file === undefined)
+      return new Response('Not found\n', { status: 404, headers: headers('text/plain; charset=utf-8') })
     const reply = { ...headers(file.contentType), etag: file.etag }
     if (request.headers.get('if-none-match') === file.etag) return new Response(null, { status: 304, headers: reply })
     return new Response(request.method === 'HEAD' ? null : file.body, { headers: reply })

@@ -1,4 +1,12 @@
-import { InboardError, TASK_EVENT_OF_STATUS, type Clock, type Runtime, type RuntimeEvent, type Task, type TimerHandle } from '@inboard/core'
+import {
+  InboardError,
+  TASK_EVENT_OF_STATUS,
+  type Clock,
+  type Runtime,
+  type RuntimeEvent,
+  type Task,
+  type TimerHandle,
+} from '@inboard/core'
 import { EventAccess } from './event-access.js'
 import { EventLog, type LoggedEvent } from './event-log.js'
 import type { ResolvedEventStreamOptions } from './events-options.js'
@@ -59,7 +67,10 @@ export class EventHub {
   open(request: StreamRequest): ReadableStream<Uint8Array> {
     const open = this.#openPerKey.get(request.key) ?? 0
     if (open >= this.#options.maxStreamsPerKey) {
-      throw new InboardError('rate_limit_exceeded', `This API key already has ${open} event streams open (the maximum); close one first`)
+      throw new InboardError(
+        'rate_limit_exceeded',
+        `This API key already has ${open} event streams open (the maximum); close one first`,
+      )
     }
     // Events are logged from the first stream on: a handler nobody streams from serialises nothing.
     this.#unsubscribe ??= this.#runtime.subscribe((event) => {
@@ -82,7 +93,8 @@ export class EventHub {
 
     const taskId = request.task?.id ?? request.taskId
     if (request.task) this.#access.grant(request.task.id, request.scope)
-    const select = (event: LoggedEvent): boolean => (taskId === null || event.taskId === taskId) && (request.types === null || request.types.has(event.type))
+    const select = (event: LoggedEvent): boolean =>
+      (taskId === null || event.taskId === taskId) && (request.types === null || request.types.has(event.type))
     const deliver = this.#deliverer(stream, request)
     // Without Last-Event-ID, the all-events stream starts now (as EventSource expects); only a task's
     // own stream replays what is kept of its history. Replaying the whole log to every new client
@@ -135,7 +147,8 @@ export class EventHub {
       pumping = true
       while (pending.length > 0 && !stream.closed) {
         const event = pending[0]!
-        const owned = this.#access.known(event.taskId, request.scope) ?? (await this.#access.owns(event.taskId, request.scope))
+        const owned =
+          this.#access.known(event.taskId, request.scope) ?? (await this.#access.owns(event.taskId, request.scope))
         pending.shift()
         pendingBytes -= event.bytes
         if (owned) send(event)

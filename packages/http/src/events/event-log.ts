@@ -37,7 +37,14 @@ export class EventLog {
   append(event: RuntimeEvent): void {
     const id = this.#nextId++
     const frame = `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
-    const logged: LoggedEvent = { id, type: event.type, taskId: event.task_id, at: this.#clock.now(), frame, bytes: Buffer.byteLength(frame) }
+    const logged: LoggedEvent = {
+      id,
+      type: event.type,
+      taskId: event.task_id,
+      at: this.#clock.now(),
+      frame,
+      bytes: Buffer.byteLength(frame),
+    }
     this.#events.push(logged)
     this.#bytes += logged.bytes
     this.#trim(logged.at)
@@ -45,7 +52,11 @@ export class EventLog {
   }
 
   /** Kept events after `afterId` that `select` accepts, and a listener for the ones to come. */
-  follow(afterId: number, select: (event: LoggedEvent) => boolean, listener: LogListener): { replay: LoggedEvent[]; stop: () => void } {
+  follow(
+    afterId: number,
+    select: (event: LoggedEvent) => boolean,
+    listener: LogListener,
+  ): { replay: LoggedEvent[]; stop: () => void } {
     this.#trim(this.#clock.now())
     const replay: LoggedEvent[] = []
     for (let i = this.#head; i < this.#events.length; i++) {

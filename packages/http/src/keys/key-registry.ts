@@ -28,7 +28,11 @@ export class KeyRegistry {
    * @param onError told when `authenticate` returns an identity with an unusable `requestsPerMinute`;
    *   the request then goes ahead under the handler's default limit.
    */
-  constructor(keys: readonly ApiKeyOption[], authenticate?: (token: string) => ApiKeyIdentity | null | Promise<ApiKeyIdentity | null>, onError: (error: unknown) => void = () => undefined) {
+  constructor(
+    keys: readonly ApiKeyOption[],
+    authenticate?: (token: string) => ApiKeyIdentity | null | Promise<ApiKeyIdentity | null>,
+    onError: (error: unknown) => void = () => undefined,
+  ) {
     this.#authenticate = authenticate
     this.#onError = onError
     for (const option of keys) this.add(option)
@@ -39,21 +43,36 @@ export class KeyRegistry {
     let environment: ApiKeyEnvironment
     if ('key' in option) {
       const fromPrefix = keyEnvironment(option.key)
-      if (fromPrefix === null) throw new InboardError('invalid_request', 'An API key must look like pk_test_… or pk_live_… followed by 8 or more letters and digits', { param: 'keys' })
+      if (fromPrefix === null)
+        throw new InboardError(
+          'invalid_request',
+          'An API key must look like pk_test_… or pk_live_… followed by 8 or more letters and digits',
+          { param: 'keys' },
+        )
       if (option.environment !== undefined && option.environment !== fromPrefix) {
-        throw new InboardError('invalid_request', `A pk_${fromPrefix}_ key cannot have environment "${option.environment}"`, { param: 'keys' })
+        throw new InboardError(
+          'invalid_request',
+          `A pk_${fromPrefix}_ key cannot have environment "${option.environment}"`,
+          { param: 'keys' },
+        )
       }
       digest = keyDigest(option.key)
       environment = fromPrefix
     } else {
-      if (!DIGEST_SHAPE.test(option.sha256)) throw new InboardError('invalid_request', 'sha256 must be 64 lowercase hex digits', { param: 'keys' })
+      if (!DIGEST_SHAPE.test(option.sha256))
+        throw new InboardError('invalid_request', 'sha256 must be 64 lowercase hex digits', { param: 'keys' })
       digest = option.sha256
       environment = option.environment
     }
     const identity: ApiKeyIdentity = { environment }
     if (option.account !== undefined) identity.account = option.account
     if (option.requestsPerMinute !== undefined) {
-      if (!validRate(option.requestsPerMinute)) throw new InboardError('invalid_request', `requestsPerMinute must be a positive integer, got ${String(option.requestsPerMinute)}`, { param: 'keys' })
+      if (!validRate(option.requestsPerMinute))
+        throw new InboardError(
+          'invalid_request',
+          `requestsPerMinute must be a positive integer, got ${String(option.requestsPerMinute)}`,
+          { param: 'keys' },
+        )
       identity.requestsPerMinute = option.requestsPerMinute
     }
     this.#keys.set(digest, { digest: Buffer.from(digest, 'hex'), identity })
@@ -66,7 +85,8 @@ export class KeyRegistry {
 
   /** Resolves the `Authorization` header to a caller or throws the 401 error. */
   async authenticate(header: string | null): Promise<Caller> {
-    if (header === null || header.trim() === '') throw new InboardError('missing_api_key', 'No API key provided. Send it as "Authorization: Bearer <api_key>".')
+    if (header === null || header.trim() === '')
+      throw new InboardError('missing_api_key', 'No API key provided. Send it as "Authorization: Bearer <api_key>".')
     const match = /^Bearer +(\S+) *$/i.exec(header)
     const token = match?.[1]
     const environment = token === undefined ? null : keyEnvironment(token)
@@ -78,7 +98,13 @@ export class KeyRegistry {
     if (identity && identity.environment === environment) {
       const caller = toCaller(identity.id ?? digest, identity)
       if (caller.requestsPerMinute !== undefined && !validRate(caller.requestsPerMinute)) {
-        this.#onError(new InboardError('invalid_request', `authenticate returned requestsPerMinute ${String(caller.requestsPerMinute)} for ${caller.id}; it must be a positive integer, so the handler's default limit applies`, { param: 'requestsPerMinute' }))
+        this.#onError(
+          new InboardError(
+            'invalid_request',
+            `authenticate returned requestsPerMinute ${String(caller.requestsPerMinute)} for ${caller.id}; it must be a positive integer, so the handler's default limit applies`,
+            { param: 'requestsPerMinute' },
+          ),
+        )
         caller.requestsPerMinute = undefined
       }
       return caller
@@ -88,7 +114,12 @@ export class KeyRegistry {
 }
 
 function toCaller(id: string, identity: ApiKeyIdentity): Caller {
-  return { id, account: identity.account ?? 'default', environment: identity.environment, requestsPerMinute: identity.requestsPerMinute }
+  return {
+    id,
+    account: identity.account ?? 'default',
+    environment: identity.environment,
+    requestsPerMinute: identity.requestsPerMinute,
+  }
 }
 
 function validRate(value: unknown): value is number {
@@ -96,5 +127,8 @@ function validRate(value: unknown): value is number {
 }
 
 function invalidKey(): InboardError {
-  return new InboardError('invalid_api_key', "The API key provided is not valid. Check that you're using the correct key and that it hasn't been revoked.")
+  return new InboardError(
+    'invalid_api_key',
+    "The API key provided is not valid. Check that you're using the correct key and that it hasn't been revoked.",
+  )
 }

@@ -61,7 +61,8 @@ export class AuthFailureThrottle {
 
   #makeRoom(): void {
     const now = this.#clock.now()
-    for (const [address, window] of this.#windows) if (now >= window.start + this.#windowMs) this.#windows.delete(address)
+    for (const [address, window] of this.#windows)
+      if (now >= window.start + this.#windowMs) this.#windows.delete(address)
     // Still full: the oldest windows go (insertion order), so memory stays bounded under a flood of addresses.
     for (const address of this.#windows.keys()) {
       if (this.#windows.size < MAX_ADDRESSES) break

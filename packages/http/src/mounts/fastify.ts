@@ -14,7 +14,10 @@ export function createFastifyPlugin(handler: InboardHandler): FastifyPluginCallb
   return (fastify, _options, done) => {
     fastify.removeAllContentTypeParsers()
     fastify.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined))
-    const serve = (request: { raw: Parameters<typeof listener>[0] }, reply: { hijack(): void; raw: Parameters<typeof listener>[1] }): void => {
+    const serve = (
+      request: { raw: Parameters<typeof listener>[0] },
+      reply: { hijack(): void; raw: Parameters<typeof listener>[1] },
+    ): void => {
       reply.hijack()
       void listener(request.raw, reply.raw)
     }

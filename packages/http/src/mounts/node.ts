@@ -38,10 +38,27 @@ export interface NodeServerOptions {
 export function createNodeServer(handler: InboardHandler, options: NodeServerOptions = {}): Server {
   const headersTimeout = options.headersTimeoutMs ?? 10_000
   const requestTimeout = options.requestTimeoutMs ?? 30_000
-  if (!Number.isInteger(headersTimeout) || headersTimeout <= 0) throw new InboardError('invalid_request', `headersTimeoutMs must be a positive integer, got ${String(headersTimeout)}`, { param: 'headersTimeoutMs' })
-  if (!Number.isInteger(requestTimeout) || requestTimeout < 0) throw new InboardError('invalid_request', `requestTimeoutMs must be a non-negative integer, got ${String(requestTimeout)}`, { param: 'requestTimeoutMs' })
+  if (!Number.isInteger(headersTimeout) || headersTimeout <= 0)
+    throw new InboardError(
+      'invalid_request',
+      `headersTimeoutMs must be a positive integer, got ${String(headersTimeout)}`,
+      { param: 'headersTimeoutMs' },
+    )
+  if (!Number.isInteger(requestTimeout) || requestTimeout < 0)
+    throw new InboardError(
+      'invalid_request',
+      `requestTimeoutMs must be a non-negative integer, got ${String(requestTimeout)}`,
+      { param: 'requestTimeoutMs' },
+    )
   // Node requires headersTimeout <= requestTimeout when both are set, and only checks them every
   // connectionsCheckingInterval (30 s by default): check often enough for the timeouts to mean what they say.
   const headers = requestTimeout === 0 ? headersTimeout : Math.min(headersTimeout, requestTimeout)
-  return createServer({ headersTimeout: headers, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headers / 4))) }, createNodeListener(handler))
+  return createServer(
+    {
+      headersTimeout: headers,
+      requestTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headers / 4))),
+    },
+    createNodeListener(handler),
+  )
 }

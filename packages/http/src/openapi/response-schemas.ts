@@ -21,7 +21,9 @@ export const taskWaitingSchema = z.object({
   service: z.string().nullable(),
   auth_url: z.string().nullable(),
   message: z.string(),
-  fields: z.array(z.object({ name: z.string(), description: z.string().nullable(), type: z.string().nullable() })).optional(),
+  fields: z
+    .array(z.object({ name: z.string(), description: z.string().nullable(), type: z.string().nullable() }))
+    .optional(),
   request: z.object({ tool: z.string(), capability: z.string(), input: z.unknown() }).optional(),
 })
 

@@ -48,7 +48,10 @@ export function jsonShapeProblem(text: string): string | null {
       members[members.length - 1] = count
       const object = isObject[isObject.length - 1]!
       const max = object ? MAX_OBJECT_KEYS : MAX_ARRAY_ITEMS
-      if (count > max) return object ? `The body has an object with more than ${MAX_OBJECT_KEYS} keys` : `The body has an array with more than ${MAX_ARRAY_ITEMS} items`
+      if (count > max)
+        return object
+          ? `The body has an object with more than ${MAX_OBJECT_KEYS} keys`
+          : `The body has an array with more than ${MAX_ARRAY_ITEMS} items`
     } else if (code > 0x20 && members.length > 0) markMember(members)
   }
   return null

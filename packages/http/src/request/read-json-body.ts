@@ -17,10 +17,14 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
   const type = request.headers.get('content-type')
   const hasBody = request.body !== null && declared !== '0'
   if (hasBody && (type === null || !JSON_MEDIA.test(type))) {
-    throw new InboardError('unsupported_media_type', `Send the body as JSON with "Content-Type: application/json" (got ${type === null ? 'no content type' : JSON.stringify(type.slice(0, 100))})`)
+    throw new InboardError(
+      'unsupported_media_type',
+      `Send the body as JSON with "Content-Type: application/json" (got ${type === null ? 'no content type' : JSON.stringify(type.slice(0, 100))})`,
+    )
   }
   const bytes = await readLimited(request, limit)
-  if (bytes.length === 0) throw new InboardError('invalid_request', 'The request needs a JSON object body', { param: 'body' })
+  if (bytes.length === 0)
+    throw new InboardError('invalid_request', 'The request needs a JSON object body', { param: 'body' })
   let text: string
   try {
     text = decoder.decode(bytes)
@@ -37,7 +41,11 @@ export async function readJsonBody(request: Request, limit: number): Promise<Jso
     throw new InboardError('invalid_request', 'The body is not valid JSON', { param: 'body' })
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InboardError('invalid_request', `The body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, { param: 'body' })
+    throw new InboardError(
+      'invalid_request',
+      `The body must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      { param: 'body' },
+    )
   }
   return { value: value as Record<string, unknown>, text }
 }

@@ -14,7 +14,8 @@ type MemoryOperation = Extract<OperationId, 'getSubagentMemory' | 'resetSubagent
  */
 export function memoryRoutes(runtime: Runtime): Record<MemoryOperation, RouteHandler> {
   // Only a deployed subagent has memory to show; get() rejects with subagent_not_found otherwise.
-  const subagent = async (context: RouteContext): Promise<string> => (await runtime.subagents.get(context.params.subagent_id ?? '', scopeOf(callerOf(context)))).id
+  const subagent = async (context: RouteContext): Promise<string> =>
+    (await runtime.subagents.get(context.params.subagent_id ?? '', scopeOf(callerOf(context)))).id
   const account = (context: RouteContext): string => scopeOf(callerOf(context)).account ?? ''
   return {
     async getSubagentMemory(context) {
@@ -24,8 +25,14 @@ export function memoryRoutes(runtime: Runtime): Record<MemoryOperation, RouteHan
     async resetSubagentMemory(context) {
       const id = await subagent(context)
       const parsed = memoryResetQuerySchema.safeParse(readQuery(context.url, ['tool']))
-      if (!parsed.success) throw new InboardError('invalid_request', `Invalid tool: ${firstIssue(parsed.error).message}`, { param: 'tool' })
-      const { deleted } = await runtime.memory.reset(id, { account: account(context), ...(parsed.data.tool === undefined ? {} : { tool: parsed.data.tool }) })
+      if (!parsed.success)
+        throw new InboardError('invalid_request', `Invalid tool: ${firstIssue(parsed.error).message}`, {
+          param: 'tool',
+        })
+      const { deleted } = await runtime.memory.reset(id, {
+        account: account(context),
+        ...(parsed.data.tool === undefined ? {} : { tool: parsed.data.tool }),
+      })
       return reply(200, { sub_agent: id, deleted })
     },
   }

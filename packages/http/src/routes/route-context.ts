@@ -15,7 +15,8 @@ export type RouteHandler = (context: RouteContext) => Reply | Promise<Reply>
 
 /** The caller of an authenticated route. */
 export function callerOf(context: RouteContext): Caller {
-  if (context.caller === null) throw new InboardError('internal_error', 'This route was registered without authentication')
+  if (context.caller === null)
+    throw new InboardError('internal_error', 'This route was registered without authentication')
   return context.caller
 }
 

@@ -1,4 +1,11 @@
-import { subagentDeploySchema, subagentListSchema, subagentUpdateSchema, taskInputSchema, taskListSchema, type InboardErrorCode } from '@inboard/core'
+import {
+  subagentDeploySchema,
+  subagentListSchema,
+  subagentUpdateSchema,
+  taskInputSchema,
+  taskListSchema,
+  type InboardErrorCode,
+} from '@inboard/core'
 import { z } from 'zod'
 import {
   memoryResetQuerySchema,
@@ -83,9 +90,14 @@ export const ROUTE_SPECS = {
   getSubagentMemory: {
     method: 'GET',
     path: '/subagents/:subagent_id/memory',
-    summary: "What a subagent learned from its tasks (scopes, rate limits, renames, sizes, retries, plans), with provenance",
+    summary:
+      'What a subagent learned from its tasks (scopes, rate limits, renames, sizes, retries, plans), with provenance',
     auth: true,
-    success: { status: 200, description: "The subagent's memory entries visible to the caller's account", schema: subagentMemorySchema },
+    success: {
+      status: 200,
+      description: "The subagent's memory entries visible to the caller's account",
+      schema: subagentMemorySchema,
+    },
     errors: [...AUTH_ERRORS, 'subagent_not_found'],
   },
   resetSubagentMemory: {
@@ -104,8 +116,20 @@ export const ROUTE_SPECS = {
     auth: true,
     body: taskCreateBodySchema,
     query: waitQuerySchema,
-    success: { status: 201, description: 'The task as it is now: running, or pending when queued for capacity', schema: taskSchema },
-    errors: [...AUTH_ERRORS, ...BODY_ERRORS, 'subagent_not_found', 'prompt_too_long', 'idempotency_key_reused', 'idempotency_key_in_use', 'runtime_closed'],
+    success: {
+      status: 201,
+      description: 'The task as it is now: running, or pending when queued for capacity',
+      schema: taskSchema,
+    },
+    errors: [
+      ...AUTH_ERRORS,
+      ...BODY_ERRORS,
+      'subagent_not_found',
+      'prompt_too_long',
+      'idempotency_key_reused',
+      'idempotency_key_in_use',
+      'runtime_closed',
+    ],
   },
   listTasks: {
     method: 'GET',
@@ -153,18 +177,30 @@ export const ROUTE_SPECS = {
   streamEvents: {
     method: 'GET',
     path: '/events',
-    summary: "Server-Sent Events of the key's account and environment (the runtime.on union); Last-Event-ID replays kept events",
+    summary:
+      "Server-Sent Events of the key's account and environment (the runtime.on union); Last-Event-ID replays kept events",
     auth: true,
     query: eventStreamQuerySchema,
-    success: { status: 200, description: 'An event stream: one `id:`, `event:` and `data:` (the event as JSON) per event, `: ping` heartbeats', schema: z.string(), contentType: 'text/event-stream' },
+    success: {
+      status: 200,
+      description:
+        'An event stream: one `id:`, `event:` and `data:` (the event as JSON) per event, `: ping` heartbeats',
+      schema: z.string(),
+      contentType: 'text/event-stream',
+    },
     errors: [...AUTH_ERRORS, 'invalid_request'],
   },
   streamTaskEvents: {
     method: 'GET',
     path: '/tasks/:task_id/events',
-    summary: "Server-Sent Events of one task: its history so far, then live events; ends after the terminal event",
+    summary: 'Server-Sent Events of one task: its history so far, then live events; ends after the terminal event',
     auth: true,
-    success: { status: 200, description: 'An event stream, as GET /events', schema: z.string(), contentType: 'text/event-stream' },
+    success: {
+      status: 200,
+      description: 'An event stream, as GET /events',
+      schema: z.string(),
+      contentType: 'text/event-stream',
+    },
     errors: [...AUTH_ERRORS, 'invalid_request', 'task_not_found'],
   },
   oauthCallback: {
@@ -173,7 +209,12 @@ export const ROUTE_SPECS = {
     summary: "OAuth 2.0 redirect target: completes the end user's consent and resumes waiting tasks",
     auth: false,
     query: oauthCallbackQuerySchema,
-    success: { status: 200, description: 'An HTML page telling the user they can close the window', schema: z.string(), contentType: 'text/html' },
+    success: {
+      status: 200,
+      description: 'An HTML page telling the user they can close the window',
+      schema: z.string(),
+      contentType: 'text/html',
+    },
     errors: ['invalid_request', 'route_not_found'],
   },
   getOpenApi: {

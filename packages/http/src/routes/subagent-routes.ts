@@ -5,7 +5,10 @@ import { readQuery } from '../request/read-query.js'
 import { callerOf, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
 import type { OperationId } from './route-specs.js'
 
-type SubagentOperation = Extract<OperationId, 'deploySubagent' | 'listSubagents' | 'getSubagent' | 'updateSubagent' | 'deleteSubagent'>
+type SubagentOperation = Extract<
+  OperationId,
+  'deploySubagent' | 'listSubagents' | 'getSubagent' | 'updateSubagent' | 'deleteSubagent'
+>
 
 /**
  * Handlers of the subagent endpoints, each in the key's scope (account and environment): another
@@ -20,7 +23,14 @@ export function subagentRoutes(runtime: Runtime, maxBodyBytes: number): Record<S
       const body = await readJsonBody(context.request, maxBodyBytes)
       return reply(201, await runtime.subagents.deploy(body.value as { name: string; prompt: string }, scope(context)))
     },
-    listSubagents: async (context) => reply(200, await runtime.subagents.list(readQuery(context.url, ['type', 'limit', 'offset'], ['limit', 'offset']), scope(context))),
+    listSubagents: async (context) =>
+      reply(
+        200,
+        await runtime.subagents.list(
+          readQuery(context.url, ['type', 'limit', 'offset'], ['limit', 'offset']),
+          scope(context),
+        ),
+      ),
     getSubagent: async (context) => reply(200, await runtime.subagents.get(subagentId(context), scope(context))),
     async updateSubagent(context) {
       const id = subagentId(context)

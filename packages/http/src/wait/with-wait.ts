@@ -8,7 +8,12 @@ export const MAX_WAIT_SECONDS = 30
 
 /** The `?wait=` query parameter, for the OpenAPI document. */
 export const waitQuerySchema = z.object({
-  wait: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe('Seconds to hold the response until the task is terminal or waiting (at most 30)'),
+  wait: z
+    .number()
+    .min(0)
+    .max(MAX_WAIT_SECONDS)
+    .optional()
+    .describe('Seconds to hold the response until the task is terminal or waiting (at most 30)'),
 })
 
 /**
@@ -39,7 +44,11 @@ function waitSeconds(url: URL): number {
   if (values.length === 0) return 0
   const value = values[0]!
   if (values.length > 1 || !/^\d+(?:\.\d+)?$/.test(value) || Number(value) > MAX_WAIT_SECONDS) {
-    throw new InboardError('invalid_request', `Invalid wait: expected a number of seconds from 0 to ${MAX_WAIT_SECONDS}`, { param: 'wait' })
+    throw new InboardError(
+      'invalid_request',
+      `Invalid wait: expected a number of seconds from 0 to ${MAX_WAIT_SECONDS}`,
+      { param: 'wait' },
+    )
   }
   return Number(value)
 }

@@ -26,8 +26,12 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must use http or https'
   if (url.username !== '' || url.password !== '') return 'must not contain credentials'
   if (allowPrivate) return null
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '')
   if (isIP(host) !== 0) return isBlockedAddress(host) ? 'points to a private, loopback or link-local address' : null
-  if (host === 'localhost' || host.endsWith('.localhost') || isMetadataHostName(host)) return 'points to a local or metadata host'
+  if (host === 'localhost' || host.endsWith('.localhost') || isMetadataHostName(host))
+    return 'points to a local or metadata host'
   return null
 }

@@ -16,7 +16,14 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 0)
     const refused = addresses.find((entry) => isBlockedAddress(entry.address))
-    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address (${refused.address})`), { code: 'EADDRNOTPUBLIC' }), '', 0)
+    if (refused)
+      return callback(
+        Object.assign(new Error(`${hostname} resolves to a non-public address (${refused.address})`), {
+          code: 'EADDRNOTPUBLIC',
+        }),
+        '',
+        0,
+      )
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
     const first = addresses[0]!
     return callback(null, first.address, first.family)
@@ -31,7 +38,13 @@ export interface WebhookAgents {
 
 /** Agents holding at most `maxSockets` sockets each, reused between deliveries; requests past it wait for a free one. */
 export function createWebhookAgents(maxSockets: number): WebhookAgents {
-  const options = { keepAlive: true, maxSockets, maxTotalSockets: maxSockets, maxFreeSockets: Math.min(maxSockets, 16), scheduling: 'lifo' as const }
+  const options = {
+    keepAlive: true,
+    maxSockets,
+    maxTotalSockets: maxSockets,
+    maxFreeSockets: Math.min(maxSockets, 16),
+    scheduling: 'lifo' as const,
+  }
   return { http: new HttpAgent(options), https: new HttpsAgent(options) }
 }
 
@@ -42,7 +55,10 @@ const DRAIN_MS = 5_000
  * POSTs `body` once. Redirects are never followed (a 3xx is a failed attempt); the attempt is
  * abandoned after `timeoutMs` on the runtime's clock.
  */
-export function postWebhook(delivery: { url: string; body: string; headers: Record<string, string> }, options: { clock: Clock; timeoutMs: number; allowPrivate: boolean; agents: WebhookAgents }): Promise<PostOutcome> {
+export function postWebhook(
+  delivery: { url: string; body: string; headers: Record<string, string> },
+  options: { clock: Clock; timeoutMs: number; allowPrivate: boolean; agents: WebhookAgents },
+): Promise<PostOutcome> {
   const { url, body, headers } = delivery
   const problem = webhookUrlProblem(url, options.allowPrivate)
   if (problem !== null) return Promise.resolve({ error: `The webhook URL ${problem}` })
@@ -53,7 +69,12 @@ export function postWebhook(delivery: { url: string; body: string; headers: Reco
     const init: RequestOptions = {
       method: 'POST',
       agent: https ? options.agents.https : options.agents.http,
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'inboard-webhooks/1', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'user-agent': 'inboard-webhooks/1',
+        ...headers,
+      },
       ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
     }
     let settled = false
@@ -68,10 +89,13 @@ export function postWebhook(delivery: { url: string; body: string; headers: Reco
       // only for a few seconds: a slow receiver cannot hold a pooled socket with no deadline.
       res.on('error', () => undefined)
       finish({ status: res.statusCode ?? 0 })
-      const drain = options.clock.setTimeout(() => {
-        res.destroy()
-        req.destroy()
-      }, Math.min(DRAIN_MS, options.timeoutMs))
+      const drain = options.clock.setTimeout(
+        () => {
+          res.destroy()
+          req.destroy()
+        },
+        Math.min(DRAIN_MS, options.timeoutMs),
+      )
       res.on('close', () => options.clock.clearTimeout(drain))
       res.resume()
     })

@@ -47,14 +47,19 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifyWebhookResul
     if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp is not a number of seconds' }
     const seconds = Number(timestamp)
     const now = (options.now ?? Date.now()) / 1000
-    if (Math.abs(now - seconds) > (options.toleranceSeconds ?? 300)) return { ok: false, reason: 'webhook-timestamp is too old or too far in the future' }
+    if (Math.abs(now - seconds) > (options.toleranceSeconds ?? 300))
+      return { ok: false, reason: 'webhook-timestamp is too old or too far in the future' }
     const given = signatures.split(' ')
     valid = secrets.some((secret) => {
       const expected = standardSignature(secret, { id, timestamp: seconds, body })
       return given.some((signature) => safeEqual(signature, expected))
     })
   } else if (options.requireTimestamp ?? true) {
-    return { ok: false, reason: 'no webhook-id, webhook-timestamp and webhook-signature headers (pass requireTimestamp: false to accept X-Ploton-Signature alone)' }
+    return {
+      ok: false,
+      reason:
+        'no webhook-id, webhook-timestamp and webhook-signature headers (pass requireTimestamp: false to accept X-Ploton-Signature alone)',
+    }
   } else {
     const plain = header('x-ploton-signature')
     if (plain === undefined) return { ok: false, reason: 'no signature header' }

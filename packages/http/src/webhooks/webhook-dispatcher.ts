@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { isRemoteEvent, type Clock, type KeyValueStore, type OutboxDelivery, type OutboxStorage, type Runtime, type TimerHandle } from '@inboard/core'
+import {
+  isRemoteEvent,
+  type Clock,
+  type KeyValueStore,
+  type OutboxDelivery,
+  type OutboxStorage,
+  type Runtime,
+  type TimerHandle,
+} from '@inboard/core'
 import { ATTEMPT_TIMEOUT_MS, DELIVERY_WINDOW_MS, MAX_ATTEMPTS, retryDelay } from './retry-schedule.js'
 import { createWebhookAgents, postWebhook, type WebhookAgents } from './post-webhook.js'
 import { toWebhookEvent } from './webhook-event.js'
@@ -40,7 +48,11 @@ export class WebhookDispatcher {
   readonly #agents: WebhookAgents
   #closed = false
 
-  constructor(runtime: Runtime, options: WebhookOptions, services: { clock: Clock; onError?: (error: unknown) => void }) {
+  constructor(
+    runtime: Runtime,
+    options: WebhookOptions,
+    services: { clock: Clock; onError?: (error: unknown) => void },
+  ) {
     const { clock, onError = () => undefined } = services
     this.#options = options
     this.#maxQueued = options.maxQueued ?? 10_000
@@ -50,22 +62,40 @@ export class WebhookDispatcher {
     this.#clock = clock
     this.#outbox = runtime.storage.outbox
     this.#routes = runtime.storage.webhookRoutes
-    this.#unsubscribe = runtime.subscribe((event) => {
-      if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
-      // With a queue the process where an event happened sends it, once: the others' are not heard here.
-      if (isRemoteEvent(event)) return
-      const webhook = toWebhookEvent(event, options.sendCancelled ?? false)
-      const terminal = event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
-      const route = this.#routeOf(event.task_id)
-      if (terminal) this.#taskUrls.delete(event.task_id)
-      if (webhook === null) return
-      const now = this.#clock.now()
-      const enqueue = (url: string | undefined): void => {
-        if (url !== undefined) this.#enqueue(this.#leased({ id: webhook.id, event: webhook.event, taskId: webhook.task_id, url, body: JSON.stringify(webhook), attempts: 0, createdAt: now, nextAttemptAt: now, owner: null, leaseExpiresAt: null }))
-      }
-      if (typeof route === 'string' || route === undefined) enqueue(route ?? options.url)
-      else this.#track(route.then((url) => enqueue(url ?? options.url)))
-    }, { remote: false })
+    this.#unsubscribe = runtime.subscribe(
+      (event) => {
+        if (event.type === 'task.created' || event.type === 'task.running' || event.type.startsWith('step.')) return
+        // With a queue the process where an event happened sends it, once: the others' are not heard here.
+        if (isRemoteEvent(event)) return
+        const webhook = toWebhookEvent(event, options.sendCancelled ?? false)
+        const terminal =
+          event.type === 'task.complete' || event.type === 'task.failed' || event.type === 'task.cancelled'
+        const route = this.#routeOf(event.task_id)
+        if (terminal) this.#taskUrls.delete(event.task_id)
+        if (webhook === null) return
+        const now = this.#clock.now()
+        const enqueue = (url: string | undefined): void => {
+          if (url !== undefined)
+            this.#enqueue(
+              this.#leased({
+                id: webhook.id,
+                event: webhook.event,
+                taskId: webhook.task_id,
+                url,
+                body: JSON.stringify(webhook),
+                attempts: 0,
+                createdAt: now,
+                nextAttemptAt: now,
+                owner: null,
+                leaseExpiresAt: null,
+              }),
+            )
+        }
+        if (typeof route === 'string' || route === undefined) enqueue(route ?? options.url)
+        else this.#track(route.then((url) => enqueue(url ?? options.url)))
+      },
+      { remote: false },
+    )
     this.#track(this.#reload())
   }
 
@@ -113,7 +143,11 @@ export class WebhookDispatcher {
     this.#agents.http.destroy()
     this.#agents.https.destroy()
     // Let go of the deliveries that wait, so the next handler (here or in another process) takes them at once.
-    const waiting = [...this.#timers.values()].map(({ delivery }) => ({ ...delivery, owner: null, leaseExpiresAt: null }))
+    const waiting = [...this.#timers.values()].map(({ delivery }) => ({
+      ...delivery,
+      owner: null,
+      leaseExpiresAt: null,
+    }))
     this.#timers.clear()
     await Promise.allSettled(waiting.map((delivery) => this.#outbox.put(delivery)))
   }
@@ -131,8 +165,15 @@ export class WebhookDispatcher {
   async #reload(): Promise<void> {
     if (this.#closed) return
     const now = this.#clock.now()
-    const claimed = await this.#outbox.claim({ owner: this.#owner, now, until: now + ATTEMPT_TIMEOUT_MS, dueBy: now + DELIVERY_WINDOW_MS, limit: this.#maxQueued })
-    for (const delivery of claimed) if (!this.#timers.has(delivery.id) && !this.#attempting.has(delivery.id)) this.#schedule(this.#leased(delivery))
+    const claimed = await this.#outbox.claim({
+      owner: this.#owner,
+      now,
+      until: now + ATTEMPT_TIMEOUT_MS,
+      dueBy: now + DELIVERY_WINDOW_MS,
+      limit: this.#maxQueued,
+    })
+    for (const delivery of claimed)
+      if (!this.#timers.has(delivery.id) && !this.#attempting.has(delivery.id)) this.#schedule(this.#leased(delivery))
     if (this.#closed) return
     this.#sweep = this.#clock.setTimeout(() => this.#track(this.#reload()), ATTEMPT_TIMEOUT_MS / 2)
   }
@@ -166,7 +207,11 @@ export class WebhookDispatcher {
     this.#track(Promise.resolve(this.#outbox.remove(id)))
     const { delivery } = oldest
     try {
-      this.#onError(new Error(`Dropped webhook ${delivery.event} ${delivery.id} for task ${delivery.taskId} to ${new URL(delivery.url).origin}: more than ${this.#maxQueued} deliveries were waiting (webhooks.maxQueued)`))
+      this.#onError(
+        new Error(
+          `Dropped webhook ${delivery.event} ${delivery.id} for task ${delivery.taskId} to ${new URL(delivery.url).origin}: more than ${this.#maxQueued} deliveries were waiting (webhooks.maxQueued)`,
+        ),
+      )
     } catch {
       // A throwing error hook must not stop deliveries.
     }
@@ -185,15 +230,22 @@ export class WebhookDispatcher {
     const attempt = delivery.attempts + 1
     const timestamp = Math.floor(this.#clock.now() / 1000)
     const headers = signatureHeaders(this.#secrets, { id: delivery.id, timestamp, body: delivery.body })
-    const outcome = await postWebhook({ url: delivery.url, body: delivery.body, headers }, {
-      clock: this.#clock,
-      timeoutMs: ATTEMPT_TIMEOUT_MS,
-      allowPrivate: this.#options.allowPrivateAddresses ?? false,
-      agents: this.#agents,
-    })
+    const outcome = await postWebhook(
+      { url: delivery.url, body: delivery.body, headers },
+      {
+        clock: this.#clock,
+        timeoutMs: ATTEMPT_TIMEOUT_MS,
+        allowPrivate: this.#options.allowPrivateAddresses ?? false,
+        agents: this.#agents,
+      },
+    )
     const status = 'status' in outcome ? outcome.status : null
     const delivered = status !== null && status >= 200 && status < 300
-    const next = this.#leased({ ...delivery, attempts: attempt, nextAttemptAt: this.#clock.now() + retryDelay(attempt) })
+    const next = this.#leased({
+      ...delivery,
+      attempts: attempt,
+      nextAttemptAt: this.#clock.now() + retryDelay(attempt),
+    })
     const retry = !delivered && attempt < MAX_ATTEMPTS && next.nextAttemptAt < delivery.createdAt + DELIVERY_WINDOW_MS
     if (retry) {
       await this.#outbox.put(next)

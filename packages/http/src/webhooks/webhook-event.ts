@@ -36,12 +36,27 @@ export function toWebhookEvent(event: RuntimeEvent, sendCancelled: boolean): Web
       return { ...base, event: event.type, data: { error: event.task.error ?? null } }
     case 'task.waiting': {
       const waiting = event.task.waiting
-      return { ...base, event: event.type, data: { reason: waiting?.reason ?? null, service: waiting?.service ?? null, auth_url: waiting?.auth_url ?? null, message: waiting?.message ?? '' } }
+      return {
+        ...base,
+        event: event.type,
+        data: {
+          reason: waiting?.reason ?? null,
+          service: waiting?.service ?? null,
+          auth_url: waiting?.auth_url ?? null,
+          message: waiting?.message ?? '',
+        },
+      }
     }
     case 'task.progress':
       return { ...base, event: event.type, data: { step: event.step } }
     case 'task.cancelled':
-      return sendCancelled ? { ...base, event: event.type, data: { status: 'cancelled', cancelled_at: event.task.cancelled_at ?? event.timestamp } } : null
+      return sendCancelled
+        ? {
+            ...base,
+            event: event.type,
+            data: { status: 'cancelled', cancelled_at: event.task.cancelled_at ?? event.timestamp },
+          }
+        : null
     default:
       return null
   }

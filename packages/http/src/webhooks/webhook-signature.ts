@@ -35,7 +35,10 @@ export function standardSignature(secret: string, message: SignedMessage): strin
 export function signatureHeaders(secrets: readonly string[], message: SignedMessage): Record<string, string> {
   const { id, timestamp, body } = message
   const [newest] = secrets
-  if (newest === undefined) throw new InboardError('invalid_request', 'A webhook needs at least one signing secret', { param: 'webhooks.secret' })
+  if (newest === undefined)
+    throw new InboardError('invalid_request', 'A webhook needs at least one signing secret', {
+      param: 'webhooks.secret',
+    })
   return {
     'X-Ploton-Signature': plotonSignature(newest, body),
     'webhook-id': id,

@@ -5,7 +5,16 @@ import { chromium, type Browser } from 'playwright-core'
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
 /** Headless as root, and no calls home: the machine's closed network refuses them. */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 const inCi = (): boolean => {
   const ci = process.env['CI']
@@ -18,7 +27,9 @@ const inCi = (): boolean => {
  */
 export function browserTestsRun(): boolean {
   if (inCi() || existsSync(CHROMIUM_PATH)) return true
-  console.log(`Skipping the dashboard browser tests: no Chromium at ${CHROMIUM_PATH}. Install it with: sudo apt-get install -y chromium`)
+  console.log(
+    `Skipping the dashboard browser tests: no Chromium at ${CHROMIUM_PATH}. Install it with: sudo apt-get install -y chromium`,
+  )
   return false
 }
 

@@ -13,7 +13,11 @@ import { responseToToolError } from './response-error.js'
  * `fetch`) with `ctx.signal`, maps failures to ToolErrors, and follows pages when the operation
  * paginates. Returns the parsed JSON body (text for non-JSON, null for an empty body).
  */
-export async function executeHttp(operation: HttpOperation, input: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<unknown> {
+export async function executeHttp(
+  operation: HttpOperation,
+  input: Readonly<Record<string, unknown>>,
+  ctx: ToolContext,
+): Promise<unknown> {
   const auth = await applyAuth(operation.auth, operation.service, ctx)
   const first = buildRequest(operation, input, auth)
   const firstPage = await send(first, auth, ctx)
@@ -27,7 +31,9 @@ export async function executeHttp(operation: HttpOperation, input: Readonly<Reco
     },
   })
   if (report.pages > 1 || report.capped) {
-    ctx.note(`Followed ${report.pages} page${report.pages === 1 ? '' : 's'} (${report.items} items)${report.capped ? `; stopped at the cap of ${operation.pagination.maxPages} pages with more available` : ''}`)
+    ctx.note(
+      `Followed ${report.pages} page${report.pages === 1 ? '' : 's'} (${report.items} items)${report.capped ? `; stopped at the cap of ${operation.pagination.maxPages} pages with more available` : ''}`,
+    )
   }
   return result
 }
@@ -48,7 +54,11 @@ async function send(request: BuiltRequest, auth: AppliedAuth, ctx: ToolContext):
     const location = response.headers.get('location')
     if (!REDIRECTS.has(response.status) || location === null) {
       if (!response.ok) {
-        throw await responseToToolError(response, { method: current.init.method, url: current.redactedUrl, tokenSent: auth.sent })
+        throw await responseToToolError(response, {
+          method: current.init.method,
+          url: current.redactedUrl,
+          tokenSent: auth.sent,
+        })
       }
       return { body: await readBody(response, current), url: new URL(current.url), headers: response.headers }
     }
@@ -64,7 +74,8 @@ async function exchange(request: BuiltRequest, ctx: ToolContext): Promise<Respon
   } catch (error) {
     // Cancellation and timeouts keep their own identity; everything else is the network failing.
     if (ctx.signal.aborted) throw error
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
     throw new ToolError('transient', `Could not reach ${request.url.origin}: ${reason}`, {
       cause: error,
       details: { method: request.init.method, url: request.redactedUrl },
@@ -73,23 +84,38 @@ async function exchange(request: BuiltRequest, ctx: ToolContext): Promise<Respon
 }
 
 /** The next hop of a same-origin redirect, as fetch would make it: 303, and 301/302 after POST, become GET without a body. */
-function nextHop(hop: BuiltRequest, redirect: { status: number; location: string; count: number }, auth: AppliedAuth): BuiltRequest {
+function nextHop(
+  hop: BuiltRequest,
+  redirect: { status: number; location: string; count: number },
+  auth: AppliedAuth,
+): BuiltRequest {
   const { status, location, count: redirects } = redirect
   const details = { method: hop.init.method, url: hop.redactedUrl, status }
   let url: URL
   try {
     url = new URL(location, hop.url)
   } catch (error) {
-    throw new ToolError('upstream_error', `${hop.init.method} ${hop.redactedUrl} redirected to an invalid URL`, { cause: error, recoverable: false, details })
-  }
-  if (url.origin !== hop.url.origin) {
-    throw new ToolError('upstream_error', `${hop.init.method} ${hop.redactedUrl} redirected to another origin (${url.origin}); not followed, so credentials are not sent there`, {
+    throw new ToolError('upstream_error', `${hop.init.method} ${hop.redactedUrl} redirected to an invalid URL`, {
+      cause: error,
       recoverable: false,
-      details: { ...details, redirect_origin: url.origin },
+      details,
     })
   }
+  if (url.origin !== hop.url.origin) {
+    throw new ToolError(
+      'upstream_error',
+      `${hop.init.method} ${hop.redactedUrl} redirected to another origin (${url.origin}); not followed, so credentials are not sent there`,
+      {
+        recoverable: false,
+        details: { ...details, redirect_origin: url.origin },
+      },
+    )
+  }
   if (redirects >= MAX_REDIRECTS) {
-    throw new ToolError('upstream_error', `${hop.url.origin} redirected more than ${MAX_REDIRECTS} times`, { recoverable: false, details: { ...details, max_redirects: MAX_REDIRECTS } })
+    throw new ToolError('upstream_error', `${hop.url.origin} redirected more than ${MAX_REDIRECTS} times`, {
+      recoverable: false,
+      details: { ...details, max_redirects: MAX_REDIRECTS },
+    })
   }
   const method = hop.init.method.toUpperCase()
   const toGet = status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST'

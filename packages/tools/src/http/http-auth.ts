@@ -32,7 +32,11 @@ const NONE: AppliedAuth = { headers: {}, query: {}, sent: false }
  * alternatives (OpenAPI's `security` list), the first one a credential is available for wins. Throws
  * `auth_required` (with what a consent flow needs in `details`) when there is none.
  */
-export async function applyAuth(auth: HttpAuth | readonly HttpAuth[], service: string, ctx: ToolContext): Promise<AppliedAuth> {
+export async function applyAuth(
+  auth: HttpAuth | readonly HttpAuth[],
+  service: string,
+  ctx: ToolContext,
+): Promise<AppliedAuth> {
   const all: readonly HttpAuth[] = Array.isArray(auth) ? auth : [auth as HttpAuth]
   // An anonymous alternative makes auth optional: send a credential when there is one, else nothing.
   const alternatives = all.filter((alternative) => alternative.type !== 'none')
@@ -100,7 +104,8 @@ function fitting(auth: HttpAuth, credential: Credential | undefined): Credential
 }
 
 function fromEnv(auth: HttpAuth): Credential | undefined {
-  const env = (name: string | undefined): string | undefined => (name === undefined ? undefined : process.env[name] || undefined)
+  const env = (name: string | undefined): string | undefined =>
+    name === undefined ? undefined : process.env[name] || undefined
   switch (auth.type) {
     case 'api_key': {
       const key = env(auth.envVar)
@@ -122,7 +127,8 @@ function fromEnv(auth: HttpAuth): Credential | undefined {
 }
 
 function missing(auth: HttpAuth, service: string): ToolError {
-  const envVars = auth.type === 'basic' ? [auth.usernameEnvVar, auth.passwordEnvVar] : auth.type === 'none' ? [] : [auth.envVar]
+  const envVars =
+    auth.type === 'basic' ? [auth.usernameEnvVar, auth.passwordEnvVar] : auth.type === 'none' ? [] : [auth.envVar]
   const named = envVars.filter((name): name is string => name !== undefined)
   const details: Record<string, unknown> = { service, auth_type: auth.type }
   if (named.length > 0) details.env_vars = named

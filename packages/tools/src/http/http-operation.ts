@@ -36,7 +36,11 @@ export interface BuiltRequest {
 }
 
 /** Builds the request for `input`: templated path, query string, headers and body. */
-export function buildRequest(operation: HttpOperation, input: Readonly<Record<string, unknown>>, auth: AppliedAuth): BuiltRequest {
+export function buildRequest(
+  operation: HttpOperation,
+  input: Readonly<Record<string, unknown>>,
+  auth: AppliedAuth,
+): BuiltRequest {
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = input[name]
     if (value === undefined || value === null || value === '') {

@@ -13,7 +13,12 @@ export type Pagination =
   /** RFC 8288 `Link: <…>; rel="next"` headers. */
   | (PaginationBase & { readonly type: 'link' })
   /** A cursor in the body (`next_cursor`, optionally with `has_more`) sent back as a parameter. */
-  | (PaginationBase & { readonly type: 'cursor'; readonly cursorParam: string; readonly cursorField: string; readonly hasMoreField: string })
+  | (PaginationBase & {
+      readonly type: 'cursor'
+      readonly cursorParam: string
+      readonly cursorField: string
+      readonly hasMoreField: string
+    })
   /** `offset`/`limit` parameters; stops at a short or empty page. */
   | (PaginationBase & { readonly type: 'offset'; readonly offsetParam: string; readonly limitParam: string })
 

@@ -11,7 +11,16 @@ export interface FailedRequest {
   readonly tokenSent: boolean
 }
 
-const EVIDENCE_HEADERS = ['retry-after', 'www-authenticate', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']
+const EVIDENCE_HEADERS = [
+  'retry-after',
+  'www-authenticate',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+]
 const MAX_BODY = 2_000
 
 /**
@@ -21,7 +30,11 @@ const MAX_BODY = 2_000
  * other status → `upstream_error`, not recoverable. `details` keeps the status, the evidence headers,
  * the rate-limit counters and the body for traces and execution memory.
  */
-export async function responseToToolError(response: Response, request: FailedRequest, now: number = Date.now()): Promise<ToolError> {
+export async function responseToToolError(
+  response: Response,
+  request: FailedRequest,
+  now: number = Date.now(),
+): Promise<ToolError> {
   const status = response.status
   const text = await readText(response)
   const body = parseMaybeJson(text)
@@ -35,7 +48,8 @@ export async function responseToToolError(response: Response, request: FailedReq
   if (rateLimit) details.rate_limit = rateLimit
   if (body !== undefined) details.body = body
   const upstream = upstreamMessage(body)
-  const message = (summary: string): string => `${summary} (${request.method} ${request.url} → ${status}${upstream ? `: ${upstream}` : ''})`
+  const message = (summary: string): string =>
+    `${summary} (${request.method} ${request.url} → ${status}${upstream ? `: ${upstream}` : ''})`
   const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate'))
   const scopes = insufficientScopes(challenge)
 
@@ -43,13 +57,22 @@ export async function responseToToolError(response: Response, request: FailedReq
     return new ToolError('insufficient_scope', message('The token lacks a required scope'), {
       scopes,
       details,
-      suggestion: scopes.length > 0 ? `Ask the user to grant: ${scopes.join(', ')}.` : 'Ask the user to grant the missing scopes.',
+      suggestion:
+        scopes.length > 0
+          ? `Ask the user to grant: ${scopes.join(', ')}.`
+          : 'Ask the user to grant the missing scopes.',
     })
   }
   if (status === 401) {
     return request.tokenSent
-      ? new ToolError('auth_token_expired', message('The upstream rejected the credentials'), { details, suggestion: 'Refresh the token or reconnect the account.' })
-      : new ToolError('auth_required', message('The upstream requires authentication'), { details, suggestion: 'Configure credentials for this tool.' })
+      ? new ToolError('auth_token_expired', message('The upstream rejected the credentials'), {
+          details,
+          suggestion: 'Refresh the token or reconnect the account.',
+        })
+      : new ToolError('auth_required', message('The upstream requires authentication'), {
+          details,
+          suggestion: 'Configure credentials for this tool.',
+        })
   }
   if (status === 404) return new ToolError('not_found', message('Not found'), { details })
   if (status === 429 || status === 503) {
@@ -92,7 +115,13 @@ function upstreamMessage(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined
   const record = body as Record<string, unknown>
   const error = record.error
-  for (const candidate of [record.message, typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : error, record.error_description, record.detail, record.reason]) {
+  for (const candidate of [
+    record.message,
+    typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : error,
+    record.error_description,
+    record.detail,
+    record.reason,
+  ]) {
     if (typeof candidate === 'string' && candidate !== '') return candidate.slice(0, 200)
   }
   return undefined

@@ -45,7 +45,8 @@ export class JsonSchemaConverter {
   convert(node: unknown): z.ZodType {
     if (node === true || node === undefined) return z.unknown()
     if (node === false) return z.never()
-    if (!isRecord(node)) throw invalidOption('schema', `A JSON Schema must be an object or a boolean, got ${JSON.stringify(node)}`)
+    if (!isRecord(node))
+      throw invalidOption('schema', `A JSON Schema must be an object or a boolean, got ${JSON.stringify(node)}`)
     const base = typeof node.$ref === 'string' ? this.#ref(node.$ref) : this.#base(node)
     return annotate(base, node)
   }
@@ -82,7 +83,11 @@ export class JsonSchemaConverter {
   }
 
   #typed(node: Record<string, unknown>): z.ZodType {
-    const declared = Array.isArray(node.type) ? node.type.filter((t): t is string => typeof t === 'string') : typeof node.type === 'string' ? [node.type] : [inferType(node)]
+    const declared = Array.isArray(node.type)
+      ? node.type.filter((t): t is string => typeof t === 'string')
+      : typeof node.type === 'string'
+        ? [node.type]
+        : [inferType(node)]
     const nullable = declared.includes('null') && declared.length > 1
     const types = nullable ? declared.filter((type) => type !== 'null') : declared
     const schema = unionOf(types.map((type) => this.#single(node, type)))
@@ -110,13 +115,22 @@ export class JsonSchemaConverter {
   }
 
   #array(node: Record<string, unknown>): z.ZodType {
-    const tuple = Array.isArray(node.prefixItems) ? node.prefixItems : Array.isArray(node.items) ? node.items : undefined
+    const tuple = Array.isArray(node.prefixItems)
+      ? node.prefixItems
+      : Array.isArray(node.items)
+        ? node.items
+        : undefined
     let schema: z.ZodType
     if (tuple) {
       const items = tuple.map((item) => this.convert(item))
       const rest = Array.isArray(node.items) ? undefined : node.items
       const [first, ...others] = items
-      schema = first === undefined ? z.array(this.convert(rest)) : rest === undefined || rest === false ? z.tuple([first, ...others]) : z.tuple([first, ...others], this.convert(rest))
+      schema =
+        first === undefined
+          ? z.array(this.convert(rest))
+          : rest === undefined || rest === false
+            ? z.tuple([first, ...others])
+            : z.tuple([first, ...others], this.convert(rest))
     } else {
       schema = z.array(this.convert(node.items))
     }
@@ -127,7 +141,9 @@ export class JsonSchemaConverter {
 
   #object(node: Record<string, unknown>): z.ZodType {
     const properties = isRecord(node.properties) ? node.properties : {}
-    const required = new Set(Array.isArray(node.required) ? node.required.filter((key): key is string => typeof key === 'string') : [])
+    const required = new Set(
+      Array.isArray(node.required) ? node.required.filter((key): key is string => typeof key === 'string') : [],
+    )
     const shape: Record<string, z.ZodType> = {}
     for (const [key, property] of Object.entries(properties)) {
       const target = dereference(this.#root, property)
@@ -149,7 +165,9 @@ export class JsonSchemaConverter {
     const merged = this.#mergeObjects(node)
     if (merged) return this.#object(merged)
     const { allOf, ...rest } = node
-    const parts = [...(allOf as unknown[]), ...(Object.keys(rest).length > 0 ? [rest] : [])].map((part) => this.convert(part))
+    const parts = [...(allOf as unknown[]), ...(Object.keys(rest).length > 0 ? [rest] : [])].map((part) =>
+      this.convert(part),
+    )
     return parts.reduce((left, right) => z.intersection(left, right))
   }
 
@@ -162,7 +180,9 @@ export class JsonSchemaConverter {
     if (!isRecord(target) || Array.isArray(target.oneOf) || Array.isArray(target.anyOf)) return undefined
     const merged = Array.isArray(target.allOf) ? this.#mergeObjects(target) : target
     if (merged === undefined || !isRecord(merged.properties)) return undefined
-    const required = Array.isArray(merged.required) ? merged.required.filter((key): key is string => typeof key === 'string') : []
+    const required = Array.isArray(merged.required)
+      ? merged.required.filter((key): key is string => typeof key === 'string')
+      : []
     return { properties: merged.properties, required }
   }
 
@@ -183,9 +203,11 @@ export class JsonSchemaConverter {
       }
       const type = part.type ?? inferType(part)
       const objectLike = type === 'object' || (index === 0 && type === 'unknown')
-      if (!objectLike || Array.isArray(part.oneOf) || Array.isArray(part.anyOf) || 'enum' in part || 'const' in part) return undefined
+      if (!objectLike || Array.isArray(part.oneOf) || Array.isArray(part.anyOf) || 'enum' in part || 'const' in part)
+        return undefined
       if (isRecord(part.properties)) Object.assign(properties, part.properties)
-      if (Array.isArray(part.required)) required.push(...part.required.filter((key): key is string => typeof key === 'string'))
+      if (Array.isArray(part.required))
+        required.push(...part.required.filter((key): key is string => typeof key === 'string'))
     }
     return { type: 'object', properties, required: [...new Set(required)] }
   }
@@ -201,7 +223,8 @@ function inferType(node: Record<string, unknown>): string {
 
 /** `{type: 'object', oneOf: [{properties…}]}`: alternatives inherit the parent's `type` when they have none. */
 function withSiblingType(parent: Record<string, unknown>, alternative: unknown): unknown {
-  if (!isRecord(alternative) || 'type' in alternative || '$ref' in alternative || typeof parent.type !== 'string') return alternative
+  if (!isRecord(alternative) || 'type' in alternative || '$ref' in alternative || typeof parent.type !== 'string')
+    return alternative
   return { ...alternative, type: parent.type }
 }
 
@@ -245,8 +268,10 @@ function stringOf(node: Record<string, unknown>): z.ZodType {
 function numberOf(node: Record<string, unknown>, integer: boolean): z.ZodType {
   let schema: z.ZodType = integer ? z.number().int() : z.number()
   // OpenAPI 3.0 / draft 4 spell exclusive bounds as booleans beside minimum/maximum; later drafts as numbers.
-  if (typeof node.minimum === 'number') schema = schema.check(node.exclusiveMinimum === true ? z.gt(node.minimum) : z.gte(node.minimum))
-  if (typeof node.maximum === 'number') schema = schema.check(node.exclusiveMaximum === true ? z.lt(node.maximum) : z.lte(node.maximum))
+  if (typeof node.minimum === 'number')
+    schema = schema.check(node.exclusiveMinimum === true ? z.gt(node.minimum) : z.gte(node.minimum))
+  if (typeof node.maximum === 'number')
+    schema = schema.check(node.exclusiveMaximum === true ? z.lt(node.maximum) : z.lte(node.maximum))
   if (typeof node.exclusiveMinimum === 'number') schema = schema.check(z.gt(node.exclusiveMinimum))
   if (typeof node.exclusiveMaximum === 'number') schema = schema.check(z.lt(node.exclusiveMaximum))
   if (typeof node.multipleOf === 'number') schema = schema.check(z.multipleOf(node.multipleOf))
@@ -271,7 +296,8 @@ function enumOf(values: readonly unknown[]): z.ZodType {
   const rest = values.filter((value) => value !== null)
   const strings = rest.filter((value): value is string => typeof value === 'string')
   const [first, ...others] = strings
-  const schema = first !== undefined && strings.length === rest.length ? z.enum([first, ...others]) : unionOf(rest.map(literalOf))
+  const schema =
+    first !== undefined && strings.length === rest.length ? z.enum([first, ...others]) : unionOf(rest.map(literalOf))
   return nullable ? schema.nullable() : schema
 }
 

@@ -34,8 +34,8 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
       Promise.resolve()
         .then(() => handler(recorded, res))
         .catch((error: unknown) => {
-        res.writeHead(500).end(String(error))
-      })
+          res.writeHead(500).end(String(error))
+        })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, host, resolve))
@@ -51,7 +51,11 @@ export async function startServer(handler: Handler, host = '127.0.0.1'): Promise
   }
 }
 
-export function sendJson(response: ServerResponse, status: number, reply: { body: unknown; headers?: Record<string, string> }): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  reply: { body: unknown; headers?: Record<string, string> },
+): void {
   const { body, headers = {} } = reply
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
 }

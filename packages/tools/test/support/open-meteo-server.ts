@@ -81,12 +81,18 @@ export interface OpenMeteoServer extends TestServer {
 export async function startOpenMeteo(): Promise<OpenMeteoServer> {
   let failure: { status: number; headers: Record<string, string> } | undefined
   const server = await startServer((request, response) => {
-    if (failure !== undefined) return sendJson(response, failure.status, { body: { error: true, reason: 'Too many concurrent requests' }, headers: failure.headers })
+    if (failure !== undefined)
+      return sendJson(response, failure.status, {
+        body: { error: true, reason: 'Too many concurrent requests' },
+        headers: failure.headers,
+      })
     const query = request.url.searchParams
     if (request.url.pathname === '/v1/search') {
       const found = PLACES[(query.get('name') ?? '').toLowerCase()] ?? []
       const results = found.slice(0, Number(query.get('count') ?? 10))
-      return sendJson(response, 200, { body: results.length === 0 ? { generationtime_ms: 0.31 } : { results, generationtime_ms: 0.62 } })
+      return sendJson(response, 200, {
+        body: results.length === 0 ? { generationtime_ms: 0.31 } : { results, generationtime_ms: 0.62 },
+      })
     }
     if (request.url.pathname === '/v1/forecast') return sendJson(response, 200, { body: forecastBody(query) })
     sendJson(response, 404, { body: { error: true, reason: 'Not Found' } })
@@ -116,7 +122,14 @@ function forecastBody(query: URLSearchParams): Record<string, unknown> {
     elevation: 18,
   }
   if (query.get('current') !== null) {
-    body.current_units = { time: 'iso8601', interval: 'seconds', temperature_2m: unit, relative_humidity_2m: '%', weather_code: 'wmo code', wind_speed_10m: mph ? 'mp/h' : 'km/h' }
+    body.current_units = {
+      time: 'iso8601',
+      interval: 'seconds',
+      temperature_2m: unit,
+      relative_humidity_2m: '%',
+      weather_code: 'wmo code',
+      wind_speed_10m: mph ? 'mp/h' : 'km/h',
+    }
     body.current = {
       time: '2025-06-15T07:15',
       interval: 900,
@@ -129,7 +142,13 @@ function forecastBody(query: URLSearchParams): Record<string, unknown> {
   if (query.get('daily') !== null) {
     const days = Number(query.get('forecast_days') ?? 7)
     const index = Array.from({ length: days }, (_, day) => day)
-    body.daily_units = { time: 'iso8601', weather_code: 'wmo code', temperature_2m_max: unit, temperature_2m_min: unit, precipitation_probability_max: '%' }
+    body.daily_units = {
+      time: 'iso8601',
+      weather_code: 'wmo code',
+      temperature_2m_max: unit,
+      temperature_2m_min: unit,
+      precipitation_probability_max: '%',
+    }
     body.daily = {
       time: index.map((day) => `2025-06-${String(15 + day).padStart(2, '0')}`),
       weather_code: index.map((day) => [2, 61, 95, 3, 0][day % 5]),

@@ -18,20 +18,27 @@ export async function startPetstore(): Promise<TestServer> {
   let nextId = 1
   const bearer = (request: RecordedRequest): boolean => /^Bearer \S+/.test(request.headers.authorization ?? '')
   const apiKey = (request: RecordedRequest): boolean => typeof request.headers.api_key === 'string'
-  const body = (request: RecordedRequest): Record<string, unknown> => JSON.parse(request.body) as Record<string, unknown>
+  const body = (request: RecordedRequest): Record<string, unknown> =>
+    JSON.parse(request.body) as Record<string, unknown>
 
   return startServer((request, response: ServerResponse) => {
     const path = request.url.pathname.replace(/^\/api\/v3/, '')
     const route = `${request.method} ${path.replace(/\/\d+$/, '/{id}')}`
     const id = Number(path.split('/').pop())
-    const unauthorized = (): void => sendJson(response, 401, { body: { message: 'Unauthorized' }, headers: { 'www-authenticate': 'Bearer realm="petstore"' } })
+    const unauthorized = (): void =>
+      sendJson(response, 401, {
+        body: { message: 'Unauthorized' },
+        headers: { 'www-authenticate': 'Bearer realm="petstore"' },
+      })
     switch (route) {
       case 'POST /pet':
       case 'PUT /pet': {
         if (!bearer(request)) return unauthorized()
         const pet = body(request) as unknown as Pet
-        if (typeof pet.name !== 'string' || !Array.isArray(pet.photoUrls)) return sendJson(response, 422, { body: { message: 'Validation exception' } })
-        if (request.method === 'PUT' && !pets.has(pet.id)) return sendJson(response, 404, { body: { message: 'Pet not found' } })
+        if (typeof pet.name !== 'string' || !Array.isArray(pet.photoUrls))
+          return sendJson(response, 422, { body: { message: 'Validation exception' } })
+        if (request.method === 'PUT' && !pets.has(pet.id))
+          return sendJson(response, 404, { body: { message: 'Pet not found' } })
         const stored = { ...pet, id: request.method === 'POST' ? (pet.id ?? nextId++) : pet.id }
         pets.set(stored.id, stored)
         return sendJson(response, 200, { body: stored })
@@ -44,7 +51,9 @@ export async function startPetstore(): Promise<TestServer> {
       case 'GET /pet/{id}': {
         if (!bearer(request) && !apiKey(request)) return unauthorized()
         const pet = pets.get(id)
-        return pet ? sendJson(response, 200, { body: pet }) : sendJson(response, 404, { body: { message: 'Pet not found' } })
+        return pet
+          ? sendJson(response, 200, { body: pet })
+          : sendJson(response, 404, { body: { message: 'Pet not found' } })
       }
       case 'DELETE /pet/{id}':
         if (!bearer(request)) return unauthorized()
@@ -63,7 +72,9 @@ export async function startPetstore(): Promise<TestServer> {
       }
       case 'GET /store/order/{id}': {
         const order = orders.get(id)
-        return order ? sendJson(response, 200, { body: order }) : sendJson(response, 404, { body: { message: 'Order not found' } })
+        return order
+          ? sendJson(response, 200, { body: order })
+          : sendJson(response, 404, { body: { message: 'Order not found' } })
       }
       default:
         return sendJson(response, 404, { body: { message: `No route ${route}` } })

@@ -1,6 +1,15 @@
-import { FAKE_USAGE, nextId, textOf, WireRequestError, type FakeModelRequest, type Json, type WireFormat } from '../fake-model-types.js'
+import {
+  FAKE_USAGE,
+  nextId,
+  textOf,
+  WireRequestError,
+  type FakeModelRequest,
+  type Json,
+  type WireFormat,
+} from '../fake-model-types.js'
 
-const partsOf = (message: Json): Json[] => (Array.isArray(message['content']) ? (message['content'] as Json[]) : [{ type: 'text', text: message['content'] }])
+const partsOf = (message: Json): Json[] =>
+  Array.isArray(message['content']) ? (message['content'] as Json[]) : [{ type: 'text', text: message['content'] }]
 
 /**
  * Checks what the real API checks about tool turns: each `tool_result` answers a `tool_use` of the
@@ -15,12 +24,16 @@ function checkToolTurns(messages: readonly Json[]): void {
       if (part['type'] !== 'tool_result') return
       const id = String(part['tool_use_id'])
       if (!open.has(id)) {
-        throw new WireRequestError(`messages.${index}.content.${at}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`)
+        throw new WireRequestError(
+          `messages.${index}.content.${at}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+        )
       }
       open.delete(id)
     })
     if (open.size > 0) {
-      throw new WireRequestError(`messages.${index - 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${[...open].join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`)
+      throw new WireRequestError(
+        `messages.${index - 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${[...open].join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+      )
     }
     open = new Set(parts.filter((part) => part['type'] === 'tool_use').map((part) => String(part['id'])))
   })
@@ -34,12 +47,24 @@ export const anthropicMessages: WireFormat = {
     const messages = body['messages']
     if (!Array.isArray(messages) || messages.length === 0) throw new WireRequestError('messages: Field required')
     checkToolTurns(messages as Json[])
-    const request: FakeModelRequest = { api: 'anthropic-messages', model: String(body['model']), system: textOf(body['system']), userTexts: [], toolResults: [], tools: [], body }
+    const request: FakeModelRequest = {
+      api: 'anthropic-messages',
+      model: String(body['model']),
+      system: textOf(body['system']),
+      userTexts: [],
+      toolResults: [],
+      tools: [],
+      body,
+    }
     const names = new Map<string, string>()
     for (const message of messages as Json[]) {
       for (const part of partsOf(message)) {
         if (part['type'] === 'tool_use') names.set(String(part['id']), String(part['name']))
-        if (part['type'] === 'tool_result') request.toolResults.push({ name: names.get(String(part['tool_use_id'])) ?? '?', content: textOf(part['content']) })
+        if (part['type'] === 'tool_result')
+          request.toolResults.push({
+            name: names.get(String(part['tool_use_id'])) ?? '?',
+            content: textOf(part['content']),
+          })
         if (part['type'] === 'text' && message['role'] === 'user') request.userTexts.push(String(part['text']))
       }
     }
@@ -49,7 +74,13 @@ export const anthropicMessages: WireFormat = {
   answer(reply, request) {
     const content: Json[] = []
     if (reply.text) content.push({ type: 'text', text: reply.text })
-    for (const call of reply.toolCalls ?? []) content.push({ type: 'tool_use', id: nextId('toolu_'), name: call.name, input: typeof call.input === 'string' ? (JSON.parse(call.input) as unknown) : call.input })
+    for (const call of reply.toolCalls ?? [])
+      content.push({
+        type: 'tool_use',
+        id: nextId('toolu_'),
+        name: call.name,
+        input: typeof call.input === 'string' ? (JSON.parse(call.input) as unknown) : call.input,
+      })
     return {
       id: nextId('msg_'),
       type: 'message',
@@ -61,5 +92,11 @@ export const anthropicMessages: WireFormat = {
       usage: { input_tokens: FAKE_USAGE.input, output_tokens: FAKE_USAGE.output },
     }
   },
-  error: (status, { message }) => ({ type: 'error', error: { type: status === 400 ? 'invalid_request_error' : status === 429 ? 'rate_limit_error' : 'api_error', message } }),
+  error: (status, { message }) => ({
+    type: 'error',
+    error: {
+      type: status === 400 ? 'invalid_request_error' : status === 429 ? 'rate_limit_error' : 'api_error',
+      message,
+    },
+  }),
 }

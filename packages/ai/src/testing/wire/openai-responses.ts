@@ -1,10 +1,35 @@
-import { argumentsOf, FAKE_USAGE, nextId, textOf, WireRequestError, type FakeModelReply, type FakeModelRequest, type Json, type WireFormat } from '../fake-model-types.js'
+import {
+  argumentsOf,
+  FAKE_USAGE,
+  nextId,
+  textOf,
+  WireRequestError,
+  type FakeModelReply,
+  type FakeModelRequest,
+  type Json,
+  type WireFormat,
+} from '../fake-model-types.js'
 
 /** The output items of an answer: a message with the text, then one `function_call` per tool call. */
 function outputOf(reply: FakeModelReply): Json[] {
   const output: Json[] = []
-  if (reply.text) output.push({ type: 'message', id: nextId('msg_'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] })
-  for (const call of reply.toolCalls ?? []) output.push({ type: 'function_call', id: nextId('fc_'), call_id: nextId('call_'), name: call.name, arguments: argumentsOf(call.input), status: 'completed' })
+  if (reply.text)
+    output.push({
+      type: 'message',
+      id: nextId('msg_'),
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: reply.text, annotations: [] }],
+    })
+  for (const call of reply.toolCalls ?? [])
+    output.push({
+      type: 'function_call',
+      id: nextId('fc_'),
+      call_id: nextId('call_'),
+      name: call.name,
+      arguments: argumentsOf(call.input),
+      status: 'completed',
+    })
   return output
 }
 
@@ -16,7 +41,10 @@ const usage = (): Json => ({
   total_tokens: FAKE_USAGE.input + FAKE_USAGE.output,
 })
 
-function response(request: FakeModelRequest, fields: { id: string; status: string; output: Json[]; usage: Json | null }): Json {
+function response(
+  request: FakeModelRequest,
+  fields: { id: string; status: string; output: Json[]; usage: Json | null },
+): Json {
   const { body } = request
   return {
     id: fields.id,
@@ -45,7 +73,8 @@ function response(request: FakeModelRequest, fields: { id: string; status: strin
  * `previous_response_id` name items it cannot have. The messages are the API's own.
  */
 function readInput(input: unknown, request: FakeModelRequest): void {
-  const items: Json[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? (input as Json[]) : []
+  const items: Json[] =
+    typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? (input as Json[]) : []
   if (items.length === 0) throw new WireRequestError("Missing required parameter: 'input'.", { param: 'input' })
   const calls = new Map<string, string>()
   const answered = new Set<string>()
@@ -53,27 +82,47 @@ function readInput(input: unknown, request: FakeModelRequest): void {
     const type = item['type'] ?? 'message'
     if (type === 'message') {
       const role = item['role']
-      if (role === 'system' || role === 'developer') request.system += `${request.system ? '\n' : ''}${textOf(item['content'])}`
+      if (role === 'system' || role === 'developer')
+        request.system += `${request.system ? '\n' : ''}${textOf(item['content'])}`
       else if (role === 'user') request.userTexts.push(textOf(item['content']))
-      else if (role !== 'assistant') throw new WireRequestError(`Invalid value: '${String(role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, { param: `input[${index}].role` })
+      else if (role !== 'assistant')
+        throw new WireRequestError(
+          `Invalid value: '${String(role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`,
+          { param: `input[${index}].role` },
+        )
     } else if (type === 'function_call') {
-      if (typeof item['call_id'] !== 'string' || typeof item['name'] !== 'string' || typeof item['arguments'] !== 'string') {
-        throw new WireRequestError(`Invalid 'input[${index}]': a function_call needs a string call_id, name and arguments.`, { param: `input[${index}]` })
+      if (
+        typeof item['call_id'] !== 'string' ||
+        typeof item['name'] !== 'string' ||
+        typeof item['arguments'] !== 'string'
+      ) {
+        throw new WireRequestError(
+          `Invalid 'input[${index}]': a function_call needs a string call_id, name and arguments.`,
+          { param: `input[${index}]` },
+        )
       }
       calls.set(item['call_id'], item['name'])
     } else if (type === 'function_call_output') {
       const id = String(item['call_id'])
       const name = calls.get(id)
-      if (name === undefined) throw new WireRequestError(`No tool call found for function call output with call_id ${id}.`, { param: 'input' })
+      if (name === undefined)
+        throw new WireRequestError(`No tool call found for function call output with call_id ${id}.`, {
+          param: 'input',
+        })
       answered.add(id)
       request.toolResults.push({ name, content: textOf(item['output']) })
     } else if (type === 'item_reference') {
       throw new WireRequestError(`Item with id '${String(item['id'])}' not found.`, { status: 404, param: 'input' })
     } else {
-      throw new WireRequestError(`Invalid value: '${typeof type === 'string' ? type : JSON.stringify(type)}'. This fake model server reads message, function_call and function_call_output items.`, { param: `input[${index}].type` })
+      throw new WireRequestError(
+        `Invalid value: '${typeof type === 'string' ? type : JSON.stringify(type)}'. This fake model server reads message, function_call and function_call_output items.`,
+        { param: `input[${index}].type` },
+      )
     }
   })
-  for (const id of calls.keys()) if (!answered.has(id)) throw new WireRequestError(`No tool output found for function call ${id}.`, { param: 'input' })
+  for (const id of calls.keys())
+    if (!answered.has(id))
+      throw new WireRequestError(`No tool output found for function call ${id}.`, { param: 'input' })
 }
 
 /**
@@ -84,48 +133,120 @@ export const openAIResponses: WireFormat = {
   api: 'openai-responses',
   path: '/responses',
   read(body) {
-    if (typeof body['model'] !== 'string') throw new WireRequestError("Missing required parameter: 'model'.", { param: 'model' })
-    if (body['previous_response_id'] != null) throw new WireRequestError(`Previous response with id '${typeof body['previous_response_id'] === 'string' ? body['previous_response_id'] : JSON.stringify(body['previous_response_id'])}' not found.`, { status: 404, param: 'previous_response_id' })
-    const request: FakeModelRequest = { api: 'openai-responses', model: body['model'], system: typeof body['instructions'] === 'string' ? body['instructions'] : '', userTexts: [], toolResults: [], tools: [], body }
+    if (typeof body['model'] !== 'string')
+      throw new WireRequestError("Missing required parameter: 'model'.", { param: 'model' })
+    if (body['previous_response_id'] != null)
+      throw new WireRequestError(
+        `Previous response with id '${typeof body['previous_response_id'] === 'string' ? body['previous_response_id'] : JSON.stringify(body['previous_response_id'])}' not found.`,
+        { status: 404, param: 'previous_response_id' },
+      )
+    const request: FakeModelRequest = {
+      api: 'openai-responses',
+      model: body['model'],
+      system: typeof body['instructions'] === 'string' ? body['instructions'] : '',
+      userTexts: [],
+      toolResults: [],
+      tools: [],
+      body,
+    }
     readInput(body['input'], request)
     ;((body['tools'] as Json[] | undefined) ?? []).forEach((tool, index) => {
       if (tool['type'] !== 'function') return
-      if (typeof tool['name'] !== 'string' || tool['name'] === '') throw new WireRequestError(`Missing required parameter: 'tools[${index}].name'.`, { param: `tools[${index}].name` })
+      if (typeof tool['name'] !== 'string' || tool['name'] === '')
+        throw new WireRequestError(`Missing required parameter: 'tools[${index}].name'.`, {
+          param: `tools[${index}].name`,
+        })
       request.tools.push(tool['name'])
     })
     return request
   },
-  answer: (reply, request) => response(request, { id: nextId('resp_'), status: 'completed', output: outputOf(reply), usage: usage() }),
+  answer: (reply, request) =>
+    response(request, { id: nextId('resp_'), status: 'completed', output: outputOf(reply), usage: usage() }),
   stream(reply, request) {
     const id = nextId('resp_')
     const output = outputOf(reply)
     const events: Json[] = [
       { type: 'response.created', response: response(request, { id, status: 'in_progress', output: [], usage: null }) },
-      { type: 'response.in_progress', response: response(request, { id, status: 'in_progress', output: [], usage: null }) },
+      {
+        type: 'response.in_progress',
+        response: response(request, { id, status: 'in_progress', output: [], usage: null }),
+      },
     ]
     output.forEach((item, index) => {
       if (item['type'] === 'message') {
         const text = String((item['content'] as Json[])[0]!['text'])
         events.push(
-          { type: 'response.output_item.added', output_index: index, item: { ...item, status: 'in_progress', content: [] } },
-          { type: 'response.content_part.added', item_id: item['id'], output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
-          { type: 'response.output_text.delta', item_id: item['id'], output_index: index, content_index: 0, delta: text, logprobs: [] },
-          { type: 'response.output_text.done', item_id: item['id'], output_index: index, content_index: 0, text, logprobs: [] },
-          { type: 'response.content_part.done', item_id: item['id'], output_index: index, content_index: 0, part: { type: 'output_text', text, annotations: [] } },
+          {
+            type: 'response.output_item.added',
+            output_index: index,
+            item: { ...item, status: 'in_progress', content: [] },
+          },
+          {
+            type: 'response.content_part.added',
+            item_id: item['id'],
+            output_index: index,
+            content_index: 0,
+            part: { type: 'output_text', text: '', annotations: [] },
+          },
+          {
+            type: 'response.output_text.delta',
+            item_id: item['id'],
+            output_index: index,
+            content_index: 0,
+            delta: text,
+            logprobs: [],
+          },
+          {
+            type: 'response.output_text.done',
+            item_id: item['id'],
+            output_index: index,
+            content_index: 0,
+            text,
+            logprobs: [],
+          },
+          {
+            type: 'response.content_part.done',
+            item_id: item['id'],
+            output_index: index,
+            content_index: 0,
+            part: { type: 'output_text', text, annotations: [] },
+          },
         )
       } else {
         events.push(
-          { type: 'response.output_item.added', output_index: index, item: { ...item, status: 'in_progress', arguments: '' } },
-          { type: 'response.function_call_arguments.delta', item_id: item['id'], output_index: index, delta: item['arguments'] },
-          { type: 'response.function_call_arguments.done', item_id: item['id'], output_index: index, arguments: item['arguments'] },
+          {
+            type: 'response.output_item.added',
+            output_index: index,
+            item: { ...item, status: 'in_progress', arguments: '' },
+          },
+          {
+            type: 'response.function_call_arguments.delta',
+            item_id: item['id'],
+            output_index: index,
+            delta: item['arguments'],
+          },
+          {
+            type: 'response.function_call_arguments.done',
+            item_id: item['id'],
+            output_index: index,
+            arguments: item['arguments'],
+          },
         )
       }
       events.push({ type: 'response.output_item.done', output_index: index, item })
     })
-    events.push({ type: 'response.completed', response: response(request, { id, status: 'completed', output, usage: usage() }) })
+    events.push({
+      type: 'response.completed',
+      response: response(request, { id, status: 'completed', output, usage: usage() }),
+    })
     return events.map((event, index) => ({ ...event, sequence_number: index }))
   },
   error: (status, { message, param }) => ({
-    error: { message, type: status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error', param, code: status === 429 ? 'rate_limit_exceeded' : null },
+    error: {
+      message,
+      type: status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error',
+      param,
+      code: status === 429 ? 'rate_limit_exceeded' : null,
+    },
   }),
 }

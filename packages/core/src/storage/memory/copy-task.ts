@@ -20,7 +20,9 @@ function copyProgress(progress: TaskProgress): TaskProgress {
  */
 export function copyTask(task: StoredTask): StoredTask {
   const copy = { ...task }
-  copy.steps = task.steps.map((step): StoredStep => (step.usage === undefined ? { ...step } : { ...step, usage: { ...step.usage } }))
+  copy.steps = task.steps.map((step): StoredStep =>
+    step.usage === undefined ? { ...step } : { ...step, usage: { ...step.usage } },
+  )
   if (task.progress !== null) copy.progress = copyProgress(task.progress)
   if (task.usage !== undefined) copy.usage = { ...task.usage }
   return copy

@@ -15,7 +15,8 @@ export class MemoryIdempotencyStorage implements IdempotencyStorage {
   #claims = 0
 
   constructor(maxRecords: number) {
-    if (!Number.isInteger(maxRecords) || maxRecords <= 0) throw new TypeError(`maxRecords must be a positive integer, got ${String(maxRecords)}`)
+    if (!Number.isInteger(maxRecords) || maxRecords <= 0)
+      throw new TypeError(`maxRecords must be a positive integer, got ${String(maxRecords)}`)
     this.#maxRecords = maxRecords
   }
 

@@ -14,7 +14,11 @@ export class MemoryOutboxStorage implements OutboxStorage {
 
   async claim(options: OutboxClaimOptions): Promise<OutboxDelivery[]> {
     const free = [...this.#deliveries.values()]
-      .filter((delivery) => delivery.nextAttemptAt <= options.dueBy && (delivery.owner === null || (delivery.leaseExpiresAt ?? 0) <= options.now))
+      .filter(
+        (delivery) =>
+          delivery.nextAttemptAt <= options.dueBy &&
+          (delivery.owner === null || (delivery.leaseExpiresAt ?? 0) <= options.now),
+      )
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
       .slice(0, options.limit)
     for (const delivery of free) {

@@ -28,7 +28,11 @@ export interface MemoryStorageOptions {
 export function memoryStorage(options: MemoryStorageOptions = {}): Storage {
   const max = options.maxIdempotencyRecords ?? 10_000
   if (!Number.isInteger(max) || max <= 0) {
-    throw new InboardError('invalid_request', `maxIdempotencyRecords must be a positive integer, got ${String(options.maxIdempotencyRecords)}`, { param: 'maxIdempotencyRecords' })
+    throw new InboardError(
+      'invalid_request',
+      `maxIdempotencyRecords must be a positive integer, got ${String(options.maxIdempotencyRecords)}`,
+      { param: 'maxIdempotencyRecords' },
+    )
   }
   return {
     tasks: new MemoryTaskStorage(),

@@ -1,6 +1,9 @@
 import type { StoredSubagent, StoredSubagentFilter, SubagentKey, SubagentStorage } from '../subagent-storage.js'
 
-const copy = (subagent: StoredSubagent): StoredSubagent => ({ ...subagent, tools: subagent.tools === null ? null : [...subagent.tools] })
+const copy = (subagent: StoredSubagent): StoredSubagent => ({
+  ...subagent,
+  tools: subagent.tools === null ? null : [...subagent.tools],
+})
 
 /** One map key per (account, id); JSON keeps a null account apart from any string. */
 const keyOf = (key: SubagentKey): string => JSON.stringify([key.account, key.id])
@@ -16,7 +19,9 @@ export class MemorySubagentStorage implements SubagentStorage {
 
   async list(filter: StoredSubagentFilter = {}): Promise<StoredSubagent[]> {
     const all = [...this.#subagents.values()]
-    return (filter.account === undefined ? all : all.filter((subagent) => subagent.account === filter.account)).map(copy)
+    return (filter.account === undefined ? all : all.filter((subagent) => subagent.account === filter.account)).map(
+      copy,
+    )
   }
 
   async put(subagent: StoredSubagent): Promise<void> {

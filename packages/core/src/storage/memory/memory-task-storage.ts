@@ -3,7 +3,14 @@ import { Deque } from '../../scheduler/deque.js'
 import { isTerminal } from '../../task/task-machine.js'
 import type { Page } from '../../task/task-types.js'
 import type { StoredTask } from '../stored-task.js'
-import type { PageRequest, StoredTaskFilter, TaskClaimOptions, TaskPruneOptions, TaskStorage, TaskUpdateResult } from '../task-storage.js'
+import type {
+  PageRequest,
+  StoredTaskFilter,
+  TaskClaimOptions,
+  TaskPruneOptions,
+  TaskStorage,
+  TaskUpdateResult,
+} from '../task-storage.js'
 import { copyTask } from './copy-task.js'
 
 interface Row {
@@ -32,7 +39,8 @@ function matches(task: StoredTask, filter: StoredTaskFilter): boolean {
   )
 }
 
-const before = (a: Row, b: Row): boolean => a.task.createdAt < b.task.createdAt || (a.task.createdAt === b.task.createdAt && a.seq < b.seq)
+const before = (a: Row, b: Row): boolean =>
+  a.task.createdAt < b.task.createdAt || (a.task.createdAt === b.task.createdAt && a.seq < b.seq)
 
 /**
  * Tasks in a map plus an array in listing order (oldest first; appended to in the usual case where
@@ -109,7 +117,11 @@ export class MemoryTaskStorage implements TaskStorage {
       if (!first) break
       if (first.deleted || this.#rows.get(first.task.id) !== first) continue
       const withinBytes = options.maxFinishedBytes === undefined || this.#finishedBytes <= options.maxFinishedBytes
-      if ((first.task.endedAt ?? 0) >= options.endedBefore && this.#finishedCount <= options.maxFinished && withinBytes) {
+      if (
+        (first.task.endedAt ?? 0) >= options.endedBefore &&
+        this.#finishedCount <= options.maxFinished &&
+        withinBytes
+      ) {
         this.#finished.unshift(first)
         break
       }
@@ -123,7 +135,14 @@ export class MemoryTaskStorage implements TaskStorage {
     const statuses = new Set(options.statuses)
     const excluded = new Set(options.exclude)
     const candidates = [...this.#rows.values()]
-      .filter(({ task }) => statuses.has(task.status) && !excluded.has(task.id) && (task.owner === null || (task.leaseExpiresAt ?? 0) <= options.now || (options.includeOwn === true && task.owner === options.owner)))
+      .filter(
+        ({ task }) =>
+          statuses.has(task.status) &&
+          !excluded.has(task.id) &&
+          (task.owner === null ||
+            (task.leaseExpiresAt ?? 0) <= options.now ||
+            (options.includeOwn === true && task.owner === options.owner)),
+      )
       .sort((a, b) => a.task.createdAt - b.task.createdAt || a.seq - b.seq)
     for (const row of candidates.slice(0, options.limit)) {
       row.task.owner = options.owner

@@ -39,7 +39,12 @@ export function authHeaders(key = storedKey()) {
 export async function api(path, { method = 'GET', body, key } = {}) {
   const headers = authHeaders(key)
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const response = await fetch(apiPrefix + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' })
+  const response = await fetch(apiPrefix + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  })
   const text = await response.text()
   let data = null
   try {

@@ -18,7 +18,12 @@ export function duration(ms) {
 export function Time({ iso }) {
   if (!iso) return html`<span class="muted">–</span>`
   const ms = Date.now() - Date.parse(iso)
-  const text = ms < 5_000 ? 'just now' : ms < 3_600_000 ? `${duration(ms).replace(/\.\d+ s$/, ' s')} ago` : new Date(iso).toLocaleString()
+  const text =
+    ms < 5_000
+      ? 'just now'
+      : ms < 3_600_000
+        ? `${duration(ms).replace(/\.\d+ s$/, ' s')} ago`
+        : new Date(iso).toLocaleString()
   return html`<time datetime=${iso} title=${iso}>${text}</time>`
 }
 
@@ -49,5 +54,7 @@ export function safeUrl(value) {
 
 export function ErrorNote({ error }) {
   if (!error) return null
-  return html`<p class="error-note" role="alert">${error.code ? html`<code>${error.code}</code> ` : null}${error.message ?? String(error)}</p>`
+  return html`<p class="error-note" role="alert">
+    ${error.code ? html`<code>${error.code}</code> ` : null}${error.message ?? String(error)}
+  </p>`
 }

@@ -27,11 +27,23 @@ export function KeyForm({ onKey }) {
   return html`
     <section class="card key-card">
       <h1>Inboard dashboard</h1>
-      <p>Paste an API key of this server (<code>pk_test_…</code> or <code>pk_live_…</code>). The page shows what that key may see, through the same REST API your code calls.</p>
+      <p>
+        Paste an API key of this server (<code>pk_test_…</code> or <code>pk_live_…</code>). The page shows what that key
+        may see, through the same REST API your code calls.
+      </p>
       <form onSubmit=${submit}>
         <label for="api-key">API key</label>
         <div class="row">
-          <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" value=${key} onInput=${(event) => setKey(event.currentTarget.value)} placeholder="pk_test_…" />
+          <input
+            id="api-key"
+            name="api-key"
+            type="password"
+            autocomplete="off"
+            spellcheck="false"
+            value=${key}
+            onInput=${(event) => setKey(event.currentTarget.value)}
+            placeholder="pk_test_…"
+          />
           <button type="submit" disabled=${busy}>${busy ? 'Checking…' : 'Open dashboard'}</button>
         </div>
       </form>

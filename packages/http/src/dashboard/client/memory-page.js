@@ -3,7 +3,14 @@ import { api, enc } from './api.js'
 import { ErrorNote, Time, json } from './format.js'
 import { html } from './html.js'
 
-const KINDS = { oauth_scopes: 'OAuth scopes', rate_limit: 'Rate limit', field_rename: 'Field rename', page_size: 'Page size', retry_pattern: 'Retry pattern', plan: 'Plan' }
+const KINDS = {
+  oauth_scopes: 'OAuth scopes',
+  rate_limit: 'Rate limit',
+  field_rename: 'Field rename',
+  page_size: 'Page size',
+  retry_pattern: 'Retry pattern',
+  plan: 'Plan',
+}
 
 /** One line saying what an entry learned. */
 function summary(entry) {
@@ -37,7 +44,10 @@ export function MemoryPage({ id }) {
       .catch(setError)
   useEffect(() => void load(), [id])
   const reset = async (tool) => {
-    if (!confirm(tool ? `Forget what ${id} learned about ${tool}?` : `Forget everything ${id} learned for this account?`)) return
+    if (
+      !confirm(tool ? `Forget what ${id} learned about ${tool}?` : `Forget everything ${id} learned for this account?`)
+    )
+      return
     try {
       const answer = await api(`/subagents/${enc(id)}/memory${tool ? `?tool=${enc(tool)}` : ''}`, { method: 'DELETE' })
       setNotice(`Forgot ${answer.deleted} ${answer.deleted === 1 ? 'entry' : 'entries'}.`)
@@ -62,12 +72,27 @@ export function MemoryPage({ id }) {
       (tool) => html`
         <section class="card" data-tool=${tool}>
           <div class="page-head">
-            ${tool === '*' ? html`<h2>Plans</h2><span class="muted small">whole tasks, replayed for prompts of the same shape</span>` : html`<h2 class="mono">${tool}</h2>`}
+            ${
+              tool === '*'
+                ? html`<h2>Plans</h2>
+                    <span class="muted small">whole tasks, replayed for prompts of the same shape</span>`
+                : html`<h2 class="mono">${tool}</h2>`
+            }
             <span class="spacer"></span>
-            <button class="secondary small" onClick=${() => reset(tool)}>${tool === '*' ? 'Reset plans' : `Reset ${tool}`}</button>
+            <button class="secondary small" onClick=${() => reset(tool)}>
+              ${tool === '*' ? 'Reset plans' : `Reset ${tool}`}
+            </button>
           </div>
           <table class="memory">
-            <thead><tr><th>Kind</th><th>Capability</th><th>Learned</th><th>Taught by</th><th class="num">Uses</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Kind</th>
+                <th>Capability</th>
+                <th>Learned</th>
+                <th>Taught by</th>
+                <th class="num">Uses</th>
+              </tr>
+            </thead>
             <tbody>
               ${memory.entries
                 .filter((entry) => entry.tool === tool)
@@ -78,10 +103,19 @@ export function MemoryPage({ id }) {
                       <td class="mono">${entry.capability ?? '–'}</td>
                       <td>
                         <div>${summary(entry)}</div>
-                        <details><summary class="muted small">evidence</summary><pre class="code">${json(entry.provenance.evidence)}</pre></details>
+                        <details>
+                          <summary class="muted small">evidence</summary>
+                          <pre class="code">${json(entry.provenance.evidence)}</pre>
+                        </details>
                       </td>
-                      <td><a class="mono" href=${`#/tasks/${enc(entry.provenance.task_id)}`}>${entry.provenance.task_id}</a><br /><span class="small muted"><${Time} iso=${entry.provenance.learned_at} /></span></td>
-                      <td class="num" title=${entry.last_used_at ? `last used ${entry.last_used_at}` : 'not used yet'}>${entry.uses}</td>
+                      <td>
+                        <a class="mono" href=${`#/tasks/${enc(entry.provenance.task_id)}`}
+                          >${entry.provenance.task_id}</a
+                        ><br /><span class="small muted"><${Time} iso=${entry.provenance.learned_at} /></span>
+                      </td>
+                      <td class="num" title=${entry.last_used_at ? `last used ${entry.last_used_at}` : 'not used yet'}>
+                        ${entry.uses}
+                      </td>
                     </tr>
                   `,
                 )}

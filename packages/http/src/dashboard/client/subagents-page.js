@@ -37,9 +37,11 @@ function SubagentCard({ subagent }) {
       <p class="subagent-prompt">${subagent.prompt}</p>
       <h3>May call ${subagent.tools_available} ${subagent.tools_available === 1 ? 'capability' : 'capabilities'}</h3>
       <ul class="capabilities">
-        ${capabilities.length > 0
-          ? capabilities.map((id) => html`<li class="mono">${id}</li>`)
-          : subagent.tools.map((tool) => html`<li class="mono">${tool}.*</li>`)}
+        ${
+          capabilities.length > 0
+            ? capabilities.map((id) => html`<li class="mono">${id}</li>`)
+            : subagent.tools.map((tool) => html`<li class="mono">${tool}.*</li>`)
+        }
       </ul>
       <p class="muted small">Updated <${Time} iso=${subagent.updated_at} /></p>
     </section>

@@ -8,10 +8,18 @@ const STATUSES = ['pending', 'running', 'waiting', 'complete', 'failed', 'cancel
 const TASK_EVENTS = 'task.created,task.running,task.waiting,task.complete,task.failed,task.cancelled'
 const PAGE = 50
 
-const REASONS = { input_required: 'needs input', approval_required: 'needs approval', oauth_consent_required: 'needs consent' }
+const REASONS = {
+  input_required: 'needs input',
+  approval_required: 'needs approval',
+  oauth_consent_required: 'needs consent',
+}
 
 function matches(task, filters) {
-  return (!filters.status || task.status === filters.status) && (!filters.sub_agent || task.sub_agent === filters.sub_agent) && (!filters.user_id || task.user_id === filters.user_id)
+  return (
+    (!filters.status || task.status === filters.status) &&
+    (!filters.sub_agent || task.sub_agent === filters.sub_agent) &&
+    (!filters.user_id || task.user_id === filters.user_id)
+  )
 }
 
 /** The list with `task` (from an event) in its place, newest first; dropped when it no longer matches. */
@@ -19,7 +27,9 @@ function upsert(tasks, task, filters) {
   const rest = tasks.filter((item) => item.id !== task.id)
   if (!matches(task, filters)) return rest
   const { prompt: _prompt, result: _result, error: _error, ...item } = task
-  return [...rest, item].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.id < b.id ? 1 : -1))
+  return [...rest, item].sort((a, b) =>
+    a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.id < b.id ? 1 : -1,
+  )
 }
 
 function query(filters, offset) {
@@ -94,38 +104,53 @@ export function TaskList() {
       <${LiveState} state=${live} />
     </div>
     <form class="filters" onSubmit=${(event) => event.preventDefault()}>
-      <label>Status
+      <label
+        >Status
         <select name="status" value=${filters.status} onChange=${set('status')}>
           <option value="">any</option>
           ${STATUSES.map((status) => html`<option value=${status}>${status}</option>`)}
         </select>
       </label>
-      <label>Subagent
+      <label
+        >Subagent
         <select name="sub_agent" value=${filters.sub_agent} onChange=${set('sub_agent')}>
           <option value="">any</option>
           ${subagents.map((id) => html`<option value=${id}>${id}</option>`)}
         </select>
       </label>
-      <label>User
+      <label
+        >User
         <input name="user_id" type="search" placeholder="user id" value=${filters.user_id} onChange=${set('user_id')} />
       </label>
     </form>
     <${ErrorNote} error=${error} />
-    ${tasks === null
-      ? html`<p class="muted">Loading…</p>`
-      : tasks.length === 0
-        ? html`<p class="empty">No tasks${filters.status || filters.sub_agent || filters.user_id ? ' match these filters' : ' yet'}.</p>`
-        : html`
-            <table class="tasks">
-              <thead>
-                <tr><th>Task</th><th>Status</th><th>Subagent</th>${withTool ? html`<th>Tool</th>` : null}<th>User</th><th>Created</th><th class="num">Duration</th></tr>
-              </thead>
-              <tbody>
-                ${tasks.map((task) => html`<${TaskRow} key=${task.id} task=${task} withTool=${withTool} />`)}
-              </tbody>
-            </table>
-            ${hasMore ? html`<button class="secondary" onClick=${more}>Load more</button>` : null}
-          `}
+    ${
+      tasks === null
+        ? html`<p class="muted">Loading…</p>`
+        : tasks.length === 0
+          ? html`<p class="empty">
+              No tasks${filters.status || filters.sub_agent || filters.user_id ? ' match these filters' : ' yet'}.
+            </p>`
+          : html`
+              <table class="tasks">
+                <thead>
+                  <tr>
+                    <th>Task</th>
+                    <th>Status</th>
+                    <th>Subagent</th>
+                    ${withTool ? html`<th>Tool</th>` : null}
+                    <th>User</th>
+                    <th>Created</th>
+                    <th class="num">Duration</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${tasks.map((task) => html`<${TaskRow} key=${task.id} task=${task} withTool=${withTool} />`)}
+                </tbody>
+              </table>
+              ${hasMore ? html`<button class="secondary" onClick=${more}>Load more</button>` : null}
+            `
+    }
   `
 }
 
@@ -133,8 +158,15 @@ function TaskRow({ task, withTool }) {
   const took = taskDuration(task)
   return html`
     <tr data-task=${task.id} data-status=${task.status}>
-      <td><a class="mono" href=${`#/tasks/${enc(task.id)}`}>${task.id}</a>${task.mode === 'test' ? html` <span class="tag">test</span>` : null}</td>
-      <td><${StatusBadge} status=${task.status} />${task.waiting ? html` <span class="muted small">${REASONS[task.waiting.reason] ?? task.waiting.reason}</span>` : null}</td>
+      <td>
+        <a class="mono" href=${`#/tasks/${enc(task.id)}`}>${task.id}</a
+        >${task.mode === 'test' ? html` <span class="tag">test</span>` : null}
+      </td>
+      <td>
+        <${StatusBadge}
+          status=${task.status}
+        />${task.waiting ? html` <span class="muted small">${REASONS[task.waiting.reason] ?? task.waiting.reason}</span>` : null}
+      </td>
       <td>${task.sub_agent ?? html`<span class="muted">–</span>`}</td>
       ${withTool ? html`<td>${task.tool ?? html`<span class="muted">–</span>`}</td>` : null}
       <td>${task.user_id ?? html`<span class="muted">–</span>`}</td>
@@ -145,6 +177,9 @@ function TaskRow({ task, withTool }) {
 }
 
 export function LiveState({ state }) {
-  const text = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', ended: 'ended', off: 'not live' }[state] ?? state
+  const text =
+    { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', ended: 'ended', off: 'not live' }[
+      state
+    ] ?? state
   return html`<span class=${`live live-${state}`} title="Updates arrive over the event stream">${text}</span>`
 }

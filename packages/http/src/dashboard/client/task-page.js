@@ -35,7 +35,11 @@ export function TaskPage({ id }) {
     const onEvent = (event) => {
       if (cancelled) return
       if (event.task) setTask(event.task)
-      if (pending.current === null) pending.current = setTimeout(() => ((pending.current = null), void loadTrace()), Math.max(80, lastTrace + 1000 - Date.now()))
+      if (pending.current === null)
+        pending.current = setTimeout(
+          () => ((pending.current = null), void loadTrace()),
+          Math.max(80, lastTrace + 1000 - Date.now()),
+        )
     }
     const stop = streamEvents(`/tasks/${enc(id)}/events`, { onEvent, onState: setLive, once: true })
     return () => {
@@ -52,7 +56,9 @@ export function TaskPage({ id }) {
     return () => clearInterval(timer)
   }, [task?.status])
 
-  if (error && !task) return html`<p><a href="#/tasks">← Tasks</a></p><${ErrorNote} error=${error} />`
+  if (error && !task)
+    return html`<p><a href="#/tasks">← Tasks</a></p>
+      <${ErrorNote} error=${error} />`
   if (!task) return html`<p class="muted">Loading…</p>`
 
   const cancel = () =>
@@ -71,33 +77,82 @@ export function TaskPage({ id }) {
     </div>
     <${ErrorNote} error=${error} />
     <dl class="facts">
-      <div><dt>Subagent</dt><dd>${task.sub_agent ? html`<a href=${`#/subagents/${enc(task.sub_agent)}`}>${task.sub_agent}</a>` : '–'}</dd></div>
-      <div><dt>Tool</dt><dd>${task.tool ?? '–'}</dd></div>
-      <div><dt>User</dt><dd>${task.user_id ?? '–'}</dd></div>
-      <div><dt>Mode</dt><dd>${task.mode}</dd></div>
-      <div><dt>Created</dt><dd><${Time} iso=${task.created_at} /></dd></div>
-      <div><dt>Finished</dt><dd><${Time} iso=${finishedAt(task)} /></dd></div>
-      <div><dt>Duration</dt><dd>${took === null ? '–' : duration(took)}</dd></div>
-      ${task.usage ? html`<div><dt>Tokens</dt><dd>${task.usage.input_tokens} in · ${task.usage.output_tokens} out</dd></div>` : null}
+      <div>
+        <dt>Subagent</dt>
+        <dd>${task.sub_agent ? html`<a href=${`#/subagents/${enc(task.sub_agent)}`}>${task.sub_agent}</a>` : '–'}</dd>
+      </div>
+      <div>
+        <dt>Tool</dt>
+        <dd>${task.tool ?? '–'}</dd>
+      </div>
+      <div>
+        <dt>User</dt>
+        <dd>${task.user_id ?? '–'}</dd>
+      </div>
+      <div>
+        <dt>Mode</dt>
+        <dd>${task.mode}</dd>
+      </div>
+      <div>
+        <dt>Created</dt>
+        <dd><${Time} iso=${task.created_at} /></dd>
+      </div>
+      <div>
+        <dt>Finished</dt>
+        <dd><${Time} iso=${finishedAt(task)} /></dd>
+      </div>
+      <div>
+        <dt>Duration</dt>
+        <dd>${took === null ? '–' : duration(took)}</dd>
+      </div>
+      ${
+        task.usage
+          ? html`<div>
+              <dt>Tokens</dt>
+              <dd>${task.usage.input_tokens} in · ${task.usage.output_tokens} out</dd>
+            </div>`
+          : null
+      }
     </dl>
     <section class="card">
       <h2>Prompt</h2>
       <pre class="prompt">${task.prompt}</pre>
     </section>
     ${task.status === 'waiting' && task.waiting ? html`<${WaitingAction} key=${task.waiting.message} task=${task} onAnswered=${setTask} />` : null}
-    ${task.error
-      ? html`<section class="card failure">
-          <h2>Error <code>${task.error.code}</code></h2>
-          <p>${task.error.message}</p>
-          ${task.error.tool ? html`<p class="muted small">Tool: ${task.error.tool}</p>` : null}
-          ${task.error.suggestion ? html`<p class="suggestion">${task.error.suggestion}</p>` : null}
-          <p class="muted small">${task.error.recoverable ? 'Recoverable: retrying may succeed.' : 'Not recoverable as it stands.'}</p>
-        </section>`
-      : null}
-    ${'result' in task ? html`<section class="card"><h2>Result</h2><pre class="code result">${json(task.result)}</pre></section>` : null}
-    ${Object.keys(task.metadata ?? {}).length > 0 ? html`<section class="card"><h2>Metadata</h2><pre class="code">${json(task.metadata)}</pre></section>` : null}
+    ${
+      task.error
+        ? html`<section class="card failure">
+            <h2>Error <code>${task.error.code}</code></h2>
+            <p>${task.error.message}</p>
+            ${task.error.tool ? html`<p class="muted small">Tool: ${task.error.tool}</p>` : null}
+            ${task.error.suggestion ? html`<p class="suggestion">${task.error.suggestion}</p>` : null}
+            <p class="muted small">
+              ${task.error.recoverable ? 'Recoverable: retrying may succeed.' : 'Not recoverable as it stands.'}
+            </p>
+          </section>`
+        : null
+    }
+    ${
+      'result' in task
+        ? html`<section class="card">
+            <h2>Result</h2>
+            <pre class="code result">${json(task.result)}</pre>
+          </section>`
+        : null
+    }
+    ${
+      Object.keys(task.metadata ?? {}).length > 0
+        ? html`<section class="card">
+            <h2>Metadata</h2>
+            <pre class="code">${json(task.metadata)}</pre>
+          </section>`
+        : null
+    }
     <section class="card">
-      <h2>Trace ${trace ? html`<span class="muted small">${trace.steps.length} ${trace.steps.length === 1 ? 'step' : 'steps'} · ${duration(trace.total_duration_ms)}</span>` : null}</h2>
+      <h2>
+        Trace
+        ${trace ? html`<span class="muted small">${trace.steps.length} ${trace.steps.length === 1 ? 'step' : 'steps'} · ${duration(trace.total_duration_ms)}</span>` : null}
+      </h2>
       <${Waterfall} trace=${trace} task=${task} now=${now} />
     </section>
   `

@@ -3,7 +3,11 @@ import { api, enc } from './api.js'
 import { ErrorNote, json, safeUrl } from './format.js'
 import { html } from './html.js'
 
-const TITLES = { input_required: 'Waiting for input', approval_required: 'Waiting for approval', oauth_consent_required: 'Waiting for consent' }
+const TITLES = {
+  input_required: 'Waiting for input',
+  approval_required: 'Waiting for approval',
+  oauth_consent_required: 'Waiting for consent',
+}
 
 /** Why a task waits and what to do about it: fill the fields, approve or deny, or open the consent page. */
 export function WaitingAction({ task, onAnswered }) {
@@ -23,7 +27,9 @@ export function WaitingAction({ task, onAnswered }) {
   }
   return html`
     <section class="card waiting" data-reason=${waiting.reason}>
-      <h2>${TITLES[waiting.reason] ?? waiting.reason}${waiting.service ? html` <span class="muted">· ${waiting.service}</span>` : null}</h2>
+      <h2>
+        ${TITLES[waiting.reason] ?? waiting.reason}${waiting.service ? html` <span class="muted">· ${waiting.service}</span>` : null}
+      </h2>
       <p class="waiting-message">${waiting.message}</p>
       ${waiting.reason === 'input_required' ? html`<${InputForm} fields=${waiting.fields ?? []} busy=${busy} onSend=${send} />` : null}
       ${waiting.reason === 'approval_required' ? html`<${Approval} request=${waiting.request} busy=${busy} onSend=${send} />` : null}
@@ -46,30 +52,51 @@ function InputForm({ fields, busy, onSend }) {
     event.preventDefault()
     if (fields.length === 0) return void onSend({ message })
     const typed = {}
-    for (const field of fields) typed[field.name] = valueOf(field, values[field.name] ?? (field.type === 'boolean' ? false : ''))
+    for (const field of fields)
+      typed[field.name] = valueOf(field, values[field.name] ?? (field.type === 'boolean' ? false : ''))
     void onSend({ values: typed })
   }
   return html`
     <form class="input-form" onSubmit=${submit}>
-      ${fields.length === 0
-        ? html`<label>Message<textarea name="message" rows="3" value=${message} onInput=${(event) => setMessage(event.currentTarget.value)} required></textarea></label>`
-        : fields.map(
-            (field) => html`
-              <label>
-                <span><span class="mono">${field.name}</span>${field.type ? html` <span class="muted small">${field.type}</span>` : null}</span>
-                ${field.type === 'boolean'
-                  ? html`<input type="checkbox" name=${field.name} checked=${values[field.name] === true} onChange=${(event) => setValues({ ...values, [field.name]: event.currentTarget.checked })} />`
-                  : html`<input
-                      name=${field.name}
-                      type=${field.type === 'number' || field.type === 'integer' ? 'number' : 'text'}
-                      required
-                      value=${values[field.name] ?? ''}
-                      onInput=${(event) => setValues({ ...values, [field.name]: event.currentTarget.value })}
-                    />`}
-                ${field.description ? html`<span class="muted small">${field.description}</span>` : null}
-              </label>
-            `,
-          )}
+      ${
+        fields.length === 0
+          ? html`<label
+              >Message<textarea
+                name="message"
+                rows="3"
+                value=${message}
+                onInput=${(event) => setMessage(event.currentTarget.value)}
+                required
+              ></textarea>
+            </label>`
+          : fields.map(
+              (field) => html`
+                <label>
+                  <span
+                    ><span class="mono">${field.name}</span
+                    >${field.type ? html` <span class="muted small">${field.type}</span>` : null}</span
+                  >
+                  ${
+                    field.type === 'boolean'
+                      ? html`<input
+                          type="checkbox"
+                          name=${field.name}
+                          checked=${values[field.name] === true}
+                          onChange=${(event) => setValues({ ...values, [field.name]: event.currentTarget.checked })}
+                        />`
+                      : html`<input
+                          name=${field.name}
+                          type=${field.type === 'number' || field.type === 'integer' ? 'number' : 'text'}
+                          required
+                          value=${values[field.name] ?? ''}
+                          onInput=${(event) => setValues({ ...values, [field.name]: event.currentTarget.value })}
+                        />`
+                  }
+                  ${field.description ? html`<span class="muted small">${field.description}</span>` : null}
+                </label>
+              `,
+            )
+      }
       <div><button type="submit" disabled=${busy}>${busy ? 'Sending…' : 'Send input'}</button></div>
     </form>
   `
@@ -78,12 +105,16 @@ function InputForm({ fields, busy, onSend }) {
 function Approval({ request, busy, onSend }) {
   return html`
     <div class="approval">
-      ${request
-        ? html`<p>The call <span class="mono">${request.tool}.${request.capability}</span> with this input:</p>
-            <pre class="code">${json(request.input)}</pre>`
-        : null}
+      ${
+        request
+          ? html`<p>The call <span class="mono">${request.tool}.${request.capability}</span> with this input:</p>
+              <pre class="code">${json(request.input)}</pre>`
+          : null
+      }
       <div class="row">
-        <button type="button" class="approve" disabled=${busy} onClick=${() => onSend({ approved: true })}>Approve</button>
+        <button type="button" class="approve" disabled=${busy} onClick=${() => onSend({ approved: true })}>
+          Approve
+        </button>
         <button type="button" class="deny" disabled=${busy} onClick=${() => onSend({ approved: false })}>Deny</button>
       </div>
     </div>

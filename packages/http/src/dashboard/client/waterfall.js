@@ -2,7 +2,11 @@ import { duration } from './format.js'
 import { html } from './html.js'
 
 const TICKS = [0, 0.25, 0.5, 0.75, 1]
-const WAITS = { input_required: 'waiting for input', approval_required: 'waiting for approval', oauth_consent_required: 'waiting for consent' }
+const WAITS = {
+  input_required: 'waiting for input',
+  approval_required: 'waiting for approval',
+  oauth_consent_required: 'waiting for consent',
+}
 
 /** A pause between steps this long (and at least a tenth of the task) is drawn as a wait. */
 const GAP_MS = 1000
@@ -18,7 +22,10 @@ export function Waterfall({ trace, task, now }) {
   const steps = trace?.steps ?? []
   if (steps.length === 0 && task.status !== 'waiting') return html`<p class="muted">No steps yet.</p>`
   const rows = []
-  const origin = Math.min(Date.parse(task.started_at ?? task.created_at), ...steps.map((step) => Date.parse(step.started_at)))
+  const origin = Math.min(
+    Date.parse(task.started_at ?? task.created_at),
+    ...steps.map((step) => Date.parse(step.started_at)),
+  )
   let reached = origin
   for (const step of steps) {
     const start = Date.parse(step.started_at)
@@ -29,7 +36,13 @@ export function Waterfall({ trace, task, now }) {
     reached = Math.max(reached, end)
   }
   // A call parked on consent is an open `waiting` step already; input and approval waits have none until they end.
-  if (task.status === 'waiting' && task.waiting && !steps.some((step) => step.status === 'waiting')) rows.push({ gap: true, start: reached, end: Math.max(now, reached + 1), label: WAITS[task.waiting.reason] ?? 'waiting' })
+  if (task.status === 'waiting' && task.waiting && !steps.some((step) => step.status === 'waiting'))
+    rows.push({
+      gap: true,
+      start: reached,
+      end: Math.max(now, reached + 1),
+      label: WAITS[task.waiting.reason] ?? 'waiting',
+    })
   const span = Math.max(1, Math.max(...rows.map((row) => row.end)) - origin)
   // Pauses shorter than a tenth of the task are not worth a row.
   const shown = rows.filter((row) => !row.gap || row.label || row.end - row.start >= span / 10)
@@ -52,7 +65,12 @@ export function Waterfall({ trace, task, now }) {
         if (row.gap) {
           const label = row.label ?? 'waited'
           return html`
-            <div class="wf-row wf-waiting wf-gap" role="row" title=${`${label}: ${duration(row.end - row.start)}`} data-gap=${label}>
+            <div
+              class="wf-row wf-waiting wf-gap"
+              role="row"
+              title=${`${label}: ${duration(row.end - row.start)}`}
+              data-gap=${label}
+            >
               <div class="wf-label" role="cell">${label}</div>
               <div class="wf-track" role="cell"><${Grid} /><span class="wf-bar" style=${place(row)}></span></div>
               <div class="wf-took" role="cell">${duration(row.end - row.start)}</div>
@@ -70,9 +88,21 @@ export function Waterfall({ trace, task, now }) {
         const attempts = (step.note ?? '').match(/attempt \d+ failed/g)?.length ?? 0
         // The runtime records the time a task spent waiting (for input, approval, consent) as a step of its own.
         const wait = step.tool === 'runtime' && step.action.startsWith('wait_')
-        const hover = [`${name} — ${step.status}, ${duration(row.end - row.start)}`, step.note, step.model ? `model ${step.model}` : null].filter(Boolean).join('\n')
+        const hover = [
+          `${name} — ${step.status}, ${duration(row.end - row.start)}`,
+          step.note,
+          step.model ? `model ${step.model}` : null,
+        ]
+          .filter(Boolean)
+          .join('\n')
         return html`
-          <div class=${`wf-row wf-${wait ? 'wait' : step.status}`} role="row" title=${hover} data-step=${name} data-status=${step.status}>
+          <div
+            class=${`wf-row wf-${wait ? 'wait' : step.status}`}
+            role="row"
+            title=${hover}
+            data-step=${name}
+            data-status=${step.status}
+          >
             <div class="wf-label" role="cell">
               <span class="mono">${name}</span>
               ${retry ? html` <span class="tag retry">retry ${attempt - 1}</span>` : null}

@@ -14,7 +14,11 @@ export function methodOf(capability: ParsedCapability): HttpMethod {
 }
 
 /** Compiles one capability of a validated definition into the shared HTTP operation. */
-export function capabilityOperation(definition: ParsedDefinition, capability: ParsedCapability, target: { baseUrl: string; maxPages: number }): HttpOperation {
+export function capabilityOperation(
+  definition: ParsedDefinition,
+  capability: ParsedCapability,
+  target: { baseUrl: string; maxPages: number },
+): HttpOperation {
   const { baseUrl, maxPages } = target
   const method = methodOf(capability)
   const path = capability.path ?? `/${capability.name}`
@@ -25,7 +29,8 @@ export function capabilityOperation(definition: ParsedDefinition, capability: Pa
   }))
   const pagination = paginationOf(capability, maxPages)
   for (const name of paginationParams(capability)) {
-    if (!parameters.some((parameter) => parameter.name === name)) parameters.push({ name, in: QUERY_METHODS.has(method) ? 'query' : 'body' })
+    if (!parameters.some((parameter) => parameter.name === name))
+      parameters.push({ name, in: QUERY_METHODS.has(method) ? 'query' : 'body' })
   }
   return {
     service: definition.name,
@@ -49,12 +54,21 @@ function paginationParams(capability: ParsedCapability): string[] {
 function paginationOf(capability: ParsedCapability, defaultMaxPages: number): Pagination | undefined {
   const spec = capability.pagination
   if (spec === undefined) return undefined
-  const base = { maxPages: spec.max_pages ?? defaultMaxPages, ...(spec.items_field === undefined ? {} : { itemsField: spec.items_field }) }
+  const base = {
+    maxPages: spec.max_pages ?? defaultMaxPages,
+    ...(spec.items_field === undefined ? {} : { itemsField: spec.items_field }),
+  }
   switch (spec.type) {
     case 'link':
       return { ...base, type: 'link' }
     case 'cursor':
-      return { ...base, type: 'cursor', cursorParam: spec.cursor_param, cursorField: spec.cursor_field, hasMoreField: spec.has_more_field }
+      return {
+        ...base,
+        type: 'cursor',
+        cursorParam: spec.cursor_param,
+        cursorField: spec.cursor_field,
+        hasMoreField: spec.has_more_field,
+      }
     case 'offset':
       return { ...base, type: 'offset', offsetParam: spec.offset_param, limitParam: spec.limit_param }
   }
@@ -78,6 +92,12 @@ function authOf(auth: ParsedDefinition['auth']): HttpAuth {
         ...(auth.password_env_var === undefined ? {} : { passwordEnvVar: auth.password_env_var }),
       }
     case 'oauth2':
-      return { type: 'oauth2', authorizeUrl: auth.authorize_url, tokenUrl: auth.token_url, scopes: auth.scopes, ...env(auth.env_var) }
+      return {
+        type: 'oauth2',
+        authorizeUrl: auth.authorize_url,
+        tokenUrl: auth.token_url,
+        scopes: auth.scopes,
+        ...env(auth.env_var),
+      }
   }
 }

@@ -26,7 +26,12 @@ const parameter = z
 const maxPages = z.number().int().min(1).optional()
 const itemsField = z.string().min(1).optional()
 const pagination = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('link'), page_size_param: identifier.optional(), items_field: itemsField, max_pages: maxPages }),
+  z.object({
+    type: z.literal('link'),
+    page_size_param: identifier.optional(),
+    items_field: itemsField,
+    max_pages: maxPages,
+  }),
   z.object({
     type: z.literal('cursor'),
     cursor_param: identifier.default('cursor'),
@@ -49,7 +54,12 @@ const envVar = z.string().min(1)
 const auth = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z
-    .object({ type: z.literal('api_key'), header: z.string().min(1).optional(), query_param: z.string().min(1).optional(), env_var: envVar.optional() })
+    .object({
+      type: z.literal('api_key'),
+      header: z.string().min(1).optional(),
+      query_param: z.string().min(1).optional(),
+      env_var: envVar.optional(),
+    })
     .refine((spec) => (spec.header === undefined) !== (spec.query_param === undefined), {
       path: ['header'],
       message: 'Give exactly one of header or query_param',
@@ -80,9 +90,18 @@ const capability = z
   .superRefine((spec, ctx) => {
     for (const placeholder of placeholders(spec.path ?? '')) {
       const declared = spec.parameters[placeholder]
-      if (declared === undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: `Path placeholder {${placeholder}} is not a declared parameter` })
+      if (declared === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['path'],
+          message: `Path placeholder {${placeholder}} is not a declared parameter`,
+        })
       else if (declared.in !== undefined && declared.in !== 'path') {
-        ctx.addIssue({ code: 'custom', path: ['parameters', placeholder, 'in'], message: 'A path placeholder must be a path parameter' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', placeholder, 'in'],
+          message: 'A path placeholder must be a path parameter',
+        })
       }
     }
   })
@@ -103,7 +122,12 @@ export const definitionSchema = z
   .superRefine((spec, ctx) => {
     const seen = new Set<string>()
     for (const [index, entry] of spec.capabilities.entries()) {
-      if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: ['capabilities', index, 'name'], message: `Duplicate capability name "${entry.name}"` })
+      if (seen.has(entry.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['capabilities', index, 'name'],
+          message: `Duplicate capability name "${entry.name}"`,
+        })
       seen.add(entry.name)
     }
   })

@@ -44,17 +44,20 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export function toolFromDefinition(json: unknown, options: ToolFromDefinitionOptions = {}): Tool {
   const parsed = definitionSchema.safeParse(json)
   if (!parsed.success) {
-    const name = typeof json === 'object' && json !== null && 'name' in json && typeof json.name === 'string' ? ` "${json.name}"` : ''
-    throw new ToolDefinitionError(
-      `Tool definition${name}`,
-      issuesOf(parsed.error),
-    )
+    const name =
+      typeof json === 'object' && json !== null && 'name' in json && typeof json.name === 'string'
+        ? ` "${json.name}"`
+        : ''
+    throw new ToolDefinitionError(`Tool definition${name}`, issuesOf(parsed.error))
   }
   const definition = parsed.data
   const maxPages = options.maxPages ?? 10
   const capabilities: Record<string, CapabilitySpec<z.ZodObject>> = {}
   for (const capability of definition.capabilities) {
-    const live = capabilityOperation(definition, capability, { baseUrl: options.baseUrl ?? definition.base_url, maxPages })
+    const live = capabilityOperation(definition, capability, {
+      baseUrl: options.baseUrl ?? definition.base_url,
+      maxPages,
+    })
     const sideEffects = capability.side_effects ?? !SAFE_METHODS.has(methodOf(capability))
     const sandboxUrl = definition.sandbox_base_url
     const sandbox = sideEffects && sandboxUrl !== undefined ? { ...live, baseUrl: sandboxUrl } : undefined
@@ -68,5 +71,10 @@ export function toolFromDefinition(json: unknown, options: ToolFromDefinitionOpt
       ...(sandbox === undefined ? {} : { sandbox: (input, ctx) => executeHttp(sandbox, input, ctx) }),
     }
   }
-  return defineTool({ name: definition.name, description: definition.description, tags: definition.tags ?? [], capabilities })
+  return defineTool({
+    name: definition.name,
+    description: definition.description,
+    tags: definition.tags ?? [],
+    capabilities,
+  })
 }

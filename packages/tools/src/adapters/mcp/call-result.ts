@@ -20,7 +20,9 @@ export interface McpCallResult {
  */
 export function callResult(toolName: string, result: McpCallResult): unknown {
   const content = Array.isArray(result.content) ? (result.content as ContentBlock[]) : []
-  const texts = content.filter((block) => block.type === 'text' && typeof block.text === 'string').map((block) => block.text ?? '')
+  const texts = content
+    .filter((block) => block.type === 'text' && typeof block.text === 'string')
+    .map((block) => block.text ?? '')
   if (result.isError === true) {
     throw new ToolError('upstream_error', `MCP tool "${toolName}" failed: ${texts.join('\n') || 'no message'}`, {
       recoverable: false,

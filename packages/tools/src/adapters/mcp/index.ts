@@ -78,7 +78,10 @@ export async function mcpTools(server: McpServer, options: McpToolsOptions = {})
         let result: unknown
         try {
           const live = await connection.client()
-          result = await live.callTool({ name: tool.name, arguments: input as Record<string, unknown> }, undefined, { ...requestOptions, signal: ctx.signal })
+          result = await live.callTool({ name: tool.name, arguments: input as Record<string, unknown> }, undefined, {
+            ...requestOptions,
+            signal: ctx.signal,
+          })
         } catch (error) {
           if (ctx.signal.aborted) throw error
           throw toCallError(error, tool.name, connection)
@@ -117,17 +120,26 @@ function toCallError(error: unknown, toolName: string, connection: McpConnection
       case ErrorCode.RequestTimeout:
         return new ToolError('timeout', `MCP call "${toolName}" timed out: ${message}`, options)
       case ErrorCode.InvalidParams:
-        return new ToolError('invalid_input', `MCP call "${toolName}" was refused: ${message}`, { ...options, recoverable: false })
+        return new ToolError('invalid_input', `MCP call "${toolName}" was refused: ${message}`, {
+          ...options,
+          recoverable: false,
+        })
       case ErrorCode.MethodNotFound:
         return new ToolError('not_found', `MCP call "${toolName}" is unknown to the server: ${message}`, options)
       case ErrorCode.ConnectionClosed:
         break
       default:
-        return new ToolError('upstream_error', `MCP call "${toolName}" failed: ${message}`, { ...options, recoverable: false })
+        return new ToolError('upstream_error', `MCP call "${toolName}" failed: ${message}`, {
+          ...options,
+          recoverable: false,
+        })
     }
   }
   // The server went away (crash, closed transport, unreachable URL): the next call reconnects.
-  return new ToolError('transient', `MCP server unavailable during "${toolName}": ${message}`, { ...options, recoverable: true })
+  return new ToolError('transient', `MCP server unavailable during "${toolName}": ${message}`, {
+    ...options,
+    recoverable: true,
+  })
 }
 
 /** `getWeather` → `get_weather`; anything outside `[a-z0-9_-]` becomes `_`. */

@@ -41,7 +41,8 @@ export class McpConnection {
 
   /** The connected client, connecting first when there is none. */
   client(): Promise<Client> {
-    if (this.#closed) return Promise.reject(new ToolError('tool_error', 'The MCP tool was closed', { recoverable: false }))
+    if (this.#closed)
+      return Promise.reject(new ToolError('tool_error', 'The MCP tool was closed', { recoverable: false }))
     this.#client ??= this.#connect().catch((error: unknown) => {
       this.#client = undefined
       throw error
@@ -86,7 +87,12 @@ export class McpConnection {
       ...(this.#server.cwd === undefined ? {} : { cwd: this.#server.cwd }),
     })
     transport.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''))
+      this.#stderr.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== ''),
+      )
       this.#stderr.splice(0, Math.max(0, this.#stderr.length - STDERR_LINES))
     })
     return transport

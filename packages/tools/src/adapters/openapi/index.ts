@@ -14,7 +14,14 @@ import { securityAuth } from './security-auth.js'
 /** How one operation paginates; field and parameter names default as in custom-tool JSON. */
 export type OpenApiPagination =
   | { type: 'link'; maxPages?: number; itemsField?: string }
-  | { type: 'cursor'; cursorParam?: string; cursorField?: string; hasMoreField?: string; maxPages?: number; itemsField?: string }
+  | {
+      type: 'cursor'
+      cursorParam?: string
+      cursorField?: string
+      hasMoreField?: string
+      maxPages?: number
+      itemsField?: string
+    }
   | { type: 'offset'; offsetParam?: string; limitParam?: string; maxPages?: number; itemsField?: string }
 
 /** Options for {@link openApiTools}. */
@@ -68,7 +75,10 @@ export function openApiTools(document: unknown, options: OpenApiToolsOptions = {
   const baseUrl = options.baseUrl ?? serverUrl(doc)
   if (baseUrl === undefined) {
     throw new ToolDefinitionError(`OpenAPI document "${doc.info.title}"`, [
-      { path: 'servers.0.url', message: 'Expected an absolute http(s) URL; pass options.baseUrl for relative or missing servers' },
+      {
+        path: 'servers.0.url',
+        message: 'Expected an absolute http(s) URL; pass options.baseUrl for relative or missing servers',
+      },
     ])
   }
   const envPrefix = name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')
@@ -84,8 +94,14 @@ export function openApiTools(document: unknown, options: OpenApiToolsOptions = {
       if (!isRecord(operation)) continue
       const operationId = typeof operation.operationId === 'string' ? operation.operationId : undefined
       const capabilityName = capabilityNameOf(operationId, method, path)
-      if (options.operations && !options.operations.some((wanted) => wanted === operationId || wanted === capabilityName)) continue
-      const tags = Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === 'string') : []
+      if (
+        options.operations &&
+        !options.operations.some((wanted) => wanted === operationId || wanted === capabilityName)
+      )
+        continue
+      const tags = Array.isArray(operation.tags)
+        ? operation.tags.filter((tag): tag is string => typeof tag === 'string')
+        : []
       const groupName = options.splitByTag === true && tags[0] !== undefined ? snakeCase(tags[0]) || name : name
       const group = groups.get(groupName) ?? { tags: new Set<string>(), capabilities: {} }
       groups.set(groupName, group)
@@ -107,7 +123,10 @@ export function openApiTools(document: unknown, options: OpenApiToolsOptions = {
         group.capabilities[unique(capabilityName, group.capabilities)] = capability
         for (const tag of tags) group.tags.add(tag.toLowerCase())
       } catch (error) {
-        issues.push({ path: `paths.${path}.${method.toLowerCase()}`, message: error instanceof Error ? error.message : String(error) })
+        issues.push({
+          path: `paths.${path}.${method.toLowerCase()}`,
+          message: error instanceof Error ? error.message : String(error),
+        })
       }
     }
   }
@@ -115,13 +134,18 @@ export function openApiTools(document: unknown, options: OpenApiToolsOptions = {
   const description = doc.info.description ?? doc.info.title
   return [...groups.entries()]
     .filter(([, group]) => Object.keys(group.capabilities).length > 0)
-    .map(([groupName, group]) => defineTool({ name: groupName, description, tags: [...group.tags], capabilities: group.capabilities }))
+    .map(([groupName, group]) =>
+      defineTool({ name: groupName, description, tags: [...group.tags], capabilities: group.capabilities }),
+    )
 }
 
 function serverUrl(doc: ReturnType<typeof assertOpenApi>): string | undefined {
   const server = doc.servers?.[0]
   if (server === undefined) return undefined
-  const url = server.url.replace(/\{([^}]+)\}/g, (whole, variable: string) => server.variables?.[variable]?.default ?? whole)
+  const url = server.url.replace(
+    /\{([^}]+)\}/g,
+    (whole, variable: string) => server.variables?.[variable]?.default ?? whole,
+  )
   return /^https?:\/\//i.test(url) ? url : undefined
 }
 
@@ -150,13 +174,27 @@ function snakeCase(text: string): string {
 }
 
 function pagination(spec: OpenApiPagination, defaultMaxPages: number): Pagination {
-  const base = { maxPages: spec.maxPages ?? defaultMaxPages, ...(spec.itemsField === undefined ? {} : { itemsField: spec.itemsField }) }
+  const base = {
+    maxPages: spec.maxPages ?? defaultMaxPages,
+    ...(spec.itemsField === undefined ? {} : { itemsField: spec.itemsField }),
+  }
   switch (spec.type) {
     case 'link':
       return { ...base, type: 'link' }
     case 'cursor':
-      return { ...base, type: 'cursor', cursorParam: spec.cursorParam ?? 'cursor', cursorField: spec.cursorField ?? 'next_cursor', hasMoreField: spec.hasMoreField ?? 'has_more' }
+      return {
+        ...base,
+        type: 'cursor',
+        cursorParam: spec.cursorParam ?? 'cursor',
+        cursorField: spec.cursorField ?? 'next_cursor',
+        hasMoreField: spec.hasMoreField ?? 'has_more',
+      }
     case 'offset':
-      return { ...base, type: 'offset', offsetParam: spec.offsetParam ?? 'offset', limitParam: spec.limitParam ?? 'limit' }
+      return {
+        ...base,
+        type: 'offset',
+        offsetParam: spec.offsetParam ?? 'offset',
+        limitParam: spec.limitParam ?? 'limit',
+      }
   }
 }

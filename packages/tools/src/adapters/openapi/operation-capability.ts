@@ -64,7 +64,8 @@ export function operationCapability(source: OperationSource): CapabilitySpec<z.Z
     } else {
       bodyField = 'body'
       const converted = source.bodyConverter.convert(media.schema)
-      const described = typeof requestBody.description === 'string' ? converted.describe(requestBody.description) : converted
+      const described =
+        typeof requestBody.description === 'string' ? converted.describe(requestBody.description) : converted
       shape.body = required ? described : described.optional()
     }
   }
@@ -80,7 +81,12 @@ export function operationCapability(source: OperationSource): CapabilitySpec<z.Z
     ...(bodyField === undefined ? {} : { bodyField }),
     ...(source.pagination === undefined ? {} : { pagination: source.pagination }),
   }
-  const summary = typeof operation.summary === 'string' ? operation.summary : typeof operation.description === 'string' ? operation.description : `${source.method} ${source.path}`
+  const summary =
+    typeof operation.summary === 'string'
+      ? operation.summary
+      : typeof operation.description === 'string'
+        ? operation.description
+        : `${source.method} ${source.path}`
   return {
     description: summary,
     input: z.object(shape),

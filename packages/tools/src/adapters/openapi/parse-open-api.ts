@@ -24,7 +24,9 @@ export function parseOpenApi(text: string): OpenApiDocument {
   try {
     value = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text)
   } catch (error) {
-    throw new ToolDefinitionError('OpenAPI document', [{ path: '', message: `Not JSON or YAML: ${error instanceof Error ? error.message : String(error)}` }])
+    throw new ToolDefinitionError('OpenAPI document', [
+      { path: '', message: `Not JSON or YAML: ${error instanceof Error ? error.message : String(error)}` },
+    ])
   }
   return assertOpenApi(value)
 }
@@ -34,11 +36,19 @@ export function assertOpenApi(value: unknown): OpenApiDocument {
   const issues: { path: string; message: string }[] = []
   if (!isRecord(value)) throw new ToolDefinitionError('OpenAPI document', [{ path: '', message: 'Expected an object' }])
   if (typeof value.openapi !== 'string' || !/^3\.[01]\.\d+/.test(value.openapi)) {
-    issues.push({ path: 'openapi', message: `Expected an OpenAPI version 3.0.x or 3.1.x${typeof value.swagger === 'string' ? ' (Swagger 2.0 is not supported)' : ''}` })
+    issues.push({
+      path: 'openapi',
+      message: `Expected an OpenAPI version 3.0.x or 3.1.x${typeof value.swagger === 'string' ? ' (Swagger 2.0 is not supported)' : ''}`,
+    })
   }
-  if (!isRecord(value.info) || typeof value.info.title !== 'string') issues.push({ path: 'info.title', message: 'Expected a string' })
+  if (!isRecord(value.info) || typeof value.info.title !== 'string')
+    issues.push({ path: 'info.title', message: 'Expected a string' })
   if (value.paths !== undefined && !isRecord(value.paths)) issues.push({ path: 'paths', message: 'Expected an object' })
-  if (value.servers !== undefined && (!Array.isArray(value.servers) || value.servers.some((server) => !isRecord(server) || typeof server.url !== 'string'))) {
+  if (
+    value.servers !== undefined &&
+    (!Array.isArray(value.servers) ||
+      value.servers.some((server) => !isRecord(server) || typeof server.url !== 'string'))
+  ) {
     issues.push({ path: 'servers', message: 'Expected a list of {url}' })
   }
   if (issues.length > 0) throw new ToolDefinitionError('OpenAPI document', issues)

@@ -9,7 +9,10 @@ import type { OpenApiDocument } from './parse-open-api.js'
  */
 export function securityAuth(document: OpenApiDocument, requirements: unknown, envPrefix: string): HttpAuth[] {
   if (!Array.isArray(requirements)) return []
-  const schemes = isRecord(document.components) && isRecord(document.components.securitySchemes) ? document.components.securitySchemes : {}
+  const schemes =
+    isRecord(document.components) && isRecord(document.components.securitySchemes)
+      ? document.components.securitySchemes
+      : {}
   const alternatives: HttpAuth[] = []
   for (const requirement of requirements) {
     if (!isRecord(requirement)) continue
@@ -23,7 +26,11 @@ export function securityAuth(document: OpenApiDocument, requirements: unknown, e
     const [name, scopes] = entry
     const scheme = dereference(document, schemes[name])
     if (!isRecord(scheme)) continue
-    const auth = schemeAuth(scheme, Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [], envPrefix)
+    const auth = schemeAuth(
+      scheme,
+      Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [],
+      envPrefix,
+    )
     if (auth) alternatives.push(auth)
   }
   return alternatives
@@ -37,13 +44,19 @@ function schemeAuth(scheme: Record<string, unknown>, scopes: string[], envPrefix
     case 'http': {
       const kind = typeof scheme.scheme === 'string' ? scheme.scheme.toLowerCase() : ''
       if (kind === 'bearer') return { type: 'bearer', envVar: `${envPrefix}_TOKEN` }
-      if (kind === 'basic') return { type: 'basic', usernameEnvVar: `${envPrefix}_USERNAME`, passwordEnvVar: `${envPrefix}_PASSWORD` }
+      if (kind === 'basic')
+        return { type: 'basic', usernameEnvVar: `${envPrefix}_USERNAME`, passwordEnvVar: `${envPrefix}_PASSWORD` }
       return undefined
     }
     case 'oauth2': {
       const flows = isRecord(scheme.flows) ? scheme.flows : {}
-      const flow = isRecord(flows.authorizationCode) ? flows.authorizationCode : isRecord(flows.implicit) ? flows.implicit : undefined
-      if (flow === undefined || typeof flow.authorizationUrl !== 'string') return { type: 'bearer', envVar: `${envPrefix}_TOKEN` }
+      const flow = isRecord(flows.authorizationCode)
+        ? flows.authorizationCode
+        : isRecord(flows.implicit)
+          ? flows.implicit
+          : undefined
+      if (flow === undefined || typeof flow.authorizationUrl !== 'string')
+        return { type: 'bearer', envVar: `${envPrefix}_TOKEN` }
       const allScopes = isRecord(flow.scopes) ? Object.keys(flow.scopes) : []
       return {
         type: 'oauth2',

@@ -146,7 +146,8 @@ export function classifyIp(ip: IpAddress): AddressClass {
     return { address, version: 6, kind: inner.kind, range: inner.range, ipv4: inner.address }
   }
   if (found !== undefined) return { address, version: ip.version, kind: found.kind, range: found.cidr }
-  if (ip.version === 6 && !cidrContains(GLOBAL_UNICAST, ip)) return { address, version: 6, kind: 'reserved', range: 'outside 2000::/3' }
+  if (ip.version === 6 && !cidrContains(GLOBAL_UNICAST, ip))
+    return { address, version: 6, kind: 'reserved', range: 'outside 2000::/3' }
   return { address, version: ip.version, kind: 'public', range: null }
 }
 

@@ -6,10 +6,23 @@ import { parseIp } from './ip-address.js'
 import { invalidOption } from '../../invalid-option.js'
 
 /** Kinds `allowPrivate: true` opens. Metadata, unspecified, multicast, broadcast, documentation and reserved addresses need an explicit CIDR. */
-const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(['loopback', 'private', 'shared', 'link_local', 'unique_local', 'benchmarking'])
+const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set([
+  'loopback',
+  'private',
+  'shared',
+  'link_local',
+  'unique_local',
+  'benchmarking',
+])
 
 /** Names of cloud metadata services, refused whatever they resolve to. */
-const METADATA_HOSTS: ReadonlySet<string> = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal'])
+const METADATA_HOSTS: ReadonlySet<string> = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+])
 
 /** True for the host name of a cloud metadata service (lower case, without a trailing dot); shared with the webhook guard. */
 export function isMetadataHostName(host: string): boolean {
@@ -28,7 +41,11 @@ export class DestinationPolicy {
     this.#allowedBlocks = Array.isArray(allowPrivate)
       ? allowPrivate.map((text: string) => {
           const cidr = parseCidr(text)
-          if (cidr === undefined) throw invalidOption('allowPrivate', `httpTool: bad \`allowPrivate\` entry "${text}": expected a CIDR such as 10.0.0.0/8 or fd00::/8`)
+          if (cidr === undefined)
+            throw invalidOption(
+              'allowPrivate',
+              `httpTool: bad \`allowPrivate\` entry "${text}": expected a CIDR such as 10.0.0.0/8 or fd00::/8`,
+            )
           return cidr
         })
       : []
@@ -37,14 +54,23 @@ export class DestinationPolicy {
   /** Refuses a URL before anything is sent: its scheme, its host against the allowlist, and an IP literal host. */
   checkUrl(url: URL): void {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ToolError('invalid_input', `Only http and https URLs can be requested, not ${url.protocol}`, { recoverable: false })
+      throw new ToolError('invalid_input', `Only http and https URLs can be requested, not ${url.protocol}`, {
+        recoverable: false,
+      })
     }
     if (url.username !== '' || url.password !== '') {
-      throw new ToolError('invalid_input', 'URLs with embedded credentials are not accepted; send credentials in a header', { recoverable: false })
+      throw new ToolError(
+        'invalid_input',
+        'URLs with embedded credentials are not accepted; send credentials in a header',
+        { recoverable: false },
+      )
     }
     const host = normalizeHost(url.hostname)
     if (!this.allowlist.allows(url)) {
-      throw refusal(`${url.host} is not on this tool's allowlist`, url, { reason: 'not_allowlisted', allowed: this.allowlist.entries })
+      throw refusal(`${url.host} is not on this tool's allowlist`, url, {
+        reason: 'not_allowlisted',
+        allowed: this.allowlist.entries,
+      })
     }
     if (METADATA_HOSTS.has(host)) throw refusal(`${host} is a cloud metadata service`, url, { reason: 'metadata_host' })
     if (parseIp(host) !== undefined) this.checkAddress(host, url)
@@ -59,7 +85,10 @@ export class DestinationPolicy {
   /** The refusal for `address`, or undefined when it may be connected to. */
   refusalFor(address: string, url: URL): ToolError | undefined {
     const ip = parseIp(address)
-    if (ip === undefined) return refusal(`${url.hostname} resolved to "${address}", which is not an IP address`, url, { reason: 'unparsable_address' })
+    if (ip === undefined)
+      return refusal(`${url.hostname} resolved to "${address}", which is not an IP address`, url, {
+        reason: 'unparsable_address',
+      })
     const found = classifyIp(ip)
     if (this.#permits(found)) return undefined
     const inner = found.ipv4 === undefined ? '' : ` (carrying ${found.ipv4})`
@@ -86,9 +115,9 @@ function refusal(why: string, url: URL, details: Record<string, unknown>): ToolE
     recoverable: false,
     details: { url: url.toString(), host: url.host, ...details },
     suggestion: privateAddress
-      ? 'Private, loopback and reserved addresses are refused; list the network in the tool\'s `allowPrivate` option if it is meant to be reachable.'
+      ? "Private, loopback and reserved addresses are refused; list the network in the tool's `allowPrivate` option if it is meant to be reachable."
       : details.reason === 'not_allowlisted'
-        ? 'Call one of the allowed hosts, or add this host to the tool\'s `allow` option.'
+        ? "Call one of the allowed hosts, or add this host to the tool's `allow` option."
         : 'Call a different host.',
   })
 }

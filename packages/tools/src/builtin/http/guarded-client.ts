@@ -33,7 +33,15 @@ export interface GuardedClientSettings {
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
-const NETWORK_TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+const NETWORK_TRANSIENT = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
 
 /**
  * Sends requests only where a {@link DestinationPolicy} allows: URLs are checked before sending,
@@ -60,7 +68,12 @@ export class GuardedClient {
       if (redirects >= maxRedirects) {
         throw new ToolError('upstream_error', `${first.url.origin} redirected more than ${maxRedirects} times`, {
           recoverable: false,
-          details: { method: first.method, url: first.url.toString(), last_url: hop.url.toString(), max_redirects: maxRedirects },
+          details: {
+            method: first.method,
+            url: first.url.toString(),
+            last_url: hop.url.toString(),
+            max_redirects: maxRedirects,
+          },
         })
       }
       const next = redirected(hop, { status: response.status, location }, this.#settings.configuredHeaders ?? [])
@@ -92,10 +105,14 @@ export class GuardedClient {
       // Cancellation keeps its own identity, as in the other adapters; our own deadline is a timeout.
       if (ctx.signal.aborted) throw ctx.signal.reason
       if (signal.aborted) {
-        throw new ToolError('timeout', `${hop.method} ${hop.url.origin} did not answer within ${this.#settings.timeoutMs} ms`, {
-          cause: error,
-          details: { method: hop.method, url: hop.url.toString(), timeout_ms: this.#settings.timeoutMs },
-        })
+        throw new ToolError(
+          'timeout',
+          `${hop.method} ${hop.url.origin} did not answer within ${this.#settings.timeoutMs} ms`,
+          {
+            cause: error,
+            details: { method: hop.method, url: hop.url.toString(), timeout_ms: this.#settings.timeoutMs },
+          },
+        )
       }
       throw networkError(error, hop)
     }
@@ -107,9 +124,17 @@ function networkError(error: unknown, hop: Hop): ToolError {
   const reason = error instanceof Error ? error.message : String(error)
   const details = { method: hop.method, url: hop.url.toString(), ...(code === undefined ? {} : { error_code: code }) }
   if (code === 'ENOTFOUND') {
-    return new ToolError('not_found', `${hop.url.hostname} does not resolve`, { cause: error, recoverable: false, details })
+    return new ToolError('not_found', `${hop.url.hostname} does not resolve`, {
+      cause: error,
+      recoverable: false,
+      details,
+    })
   }
-  return new ToolError(code === undefined || NETWORK_TRANSIENT.has(code) ? 'transient' : 'upstream_error', `Could not reach ${hop.url.origin}: ${reason}`, { cause: error, details })
+  return new ToolError(
+    code === undefined || NETWORK_TRANSIENT.has(code) ? 'transient' : 'upstream_error',
+    `Could not reach ${hop.url.origin}: ${reason}`,
+    { cause: error, details },
+  )
 }
 
 /**
@@ -117,13 +142,21 @@ function networkError(error: unknown, hop: Hop): ToolError {
  * body. On a change of origin, credentials and every header from the tool's configured `headers` (which
  * may carry an API key) are dropped.
  */
-function redirected(hop: Hop, redirect: { status: number; location: string }, configuredHeaders: readonly string[]): Hop {
+function redirected(
+  hop: Hop,
+  redirect: { status: number; location: string },
+  configuredHeaders: readonly string[],
+): Hop {
   const { status, location } = redirect
   let url: URL
   try {
     url = new URL(location, hop.url)
   } catch (error) {
-    throw new ToolError('upstream_error', `${hop.url.origin} redirected to an invalid URL`, { cause: error, recoverable: false, details: { location } })
+    throw new ToolError('upstream_error', `${hop.url.origin} redirected to an invalid URL`, {
+      cause: error,
+      recoverable: false,
+      details: { location },
+    })
   }
   const toGet = status === 303 ? hop.method !== 'HEAD' : (status === 301 || status === 302) && hop.method === 'POST'
   const headers: Record<string, string> = { ...hop.headers }
@@ -131,14 +164,22 @@ function redirected(hop: Hop, redirect: { status: number; location: string }, co
     delete headers['content-type']
     delete headers['content-length']
   }
-  if (url.origin !== hop.url.origin) for (const name of [...CREDENTIAL_HEADERS, ...configuredHeaders]) delete headers[name]
+  if (url.origin !== hop.url.origin)
+    for (const name of [...CREDENTIAL_HEADERS, ...configuredHeaders]) delete headers[name]
   return { url, method: toGet ? 'GET' : hop.method, headers, body: toGet ? undefined : hop.body }
 }
 
 async function finish(hop: Hop, response: HopResponse): Promise<HttpToolResponse> {
   if (response.status >= 400) {
-    const replay = new Response(response.body.length === 0 ? null : new Uint8Array(response.body), { status: response.status, headers: response.headers })
-    throw await responseToToolError(replay, { method: hop.method, url: hop.url.toString(), tokenSent: 'authorization' in hop.headers })
+    const replay = new Response(response.body.length === 0 ? null : new Uint8Array(response.body), {
+      status: response.status,
+      headers: response.headers,
+    })
+    throw await responseToToolError(replay, {
+      method: hop.method,
+      url: hop.url.toString(),
+      tokenSent: 'authorization' in hop.headers,
+    })
   }
   const headers = Object.fromEntries(response.headers.entries())
   const base = { status: response.status, url: hop.url.toString(), headers }
@@ -156,6 +197,7 @@ async function finish(hop: Hop, response: HopResponse): Promise<HttpToolResponse
       })
     }
   }
-  if (type === '' || /^text\/|[/+](xml|javascript|x-www-form-urlencoded)\b/i.test(type)) return { ...base, body: response.body.toString('utf8') }
+  if (type === '' || /^text\/|[/+](xml|javascript|x-www-form-urlencoded)\b/i.test(type))
+    return { ...base, body: response.body.toString('utf8') }
   return { ...base, body: response.body.toString('base64'), body_encoding: 'base64' }
 }

@@ -23,7 +23,11 @@ export const systemResolver: Resolver = async (hostname) => {
  * socket connects to any of them, so what was checked is what is connected to: no window between a
  * check and a second resolution for DNS rebinding to use. One refused address refuses the host.
  */
-export function guardedLookup(resolve: Resolver, refusalFor: (address: string) => ToolError | undefined, onRefused: (refusal: ToolError) => void): LookupFunction {
+export function guardedLookup(
+  resolve: Resolver,
+  refusalFor: (address: string) => ToolError | undefined,
+  onRefused: (refusal: ToolError) => void,
+): LookupFunction {
   return (hostname: string, options: LookupOptions, callback) => {
     resolve(hostname).then(
       (addresses) => {
@@ -42,7 +46,11 @@ export function guardedLookup(resolve: Resolver, refusalFor: (address: string) =
           callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '')
           return
         }
-        if (options.all === true) callback(null, usable.map(({ address, family: version }): LookupAddress => ({ address, family: version })))
+        if (options.all === true)
+          callback(
+            null,
+            usable.map(({ address, family: version }): LookupAddress => ({ address, family: version })),
+          )
         else callback(null, first.address, first.family)
       },
       (error: NodeJS.ErrnoException) => callback(error, ''),

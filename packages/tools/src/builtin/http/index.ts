@@ -50,12 +50,27 @@ export interface HttpToolOptions {
 
 const METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 /** Set by the client itself; overriding `host` would reach other virtual hosts on an allowed address. */
-const RESERVED_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'te', 'upgrade', 'keep-alive', 'expect', 'proxy-authorization', 'proxy-connection', 'accept-encoding'])
+const RESERVED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'keep-alive',
+  'expect',
+  'proxy-authorization',
+  'proxy-connection',
+  'accept-encoding',
+])
 
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 const urlField = z.url({ protocol: /^https?$/ }).describe('Absolute http(s) URL on an allowed host')
 const headersField = z.record(z.string(), z.string()).optional().describe('Request headers')
-const queryField = z.record(z.string(), z.union([scalar, z.array(scalar)])).optional().describe('Query parameters added to the URL')
+const queryField = z
+  .record(z.string(), z.union([scalar, z.array(scalar)]))
+  .optional()
+  .describe('Query parameters added to the URL')
 
 /**
  * A generic HTTP tool restricted to an allowlist of hosts and protected against SSRF: it refuses
@@ -82,7 +97,8 @@ export function httpTool(options: HttpToolOptions): Tool {
     configuredHeaders: Object.keys(defaults),
   })
   const hosts = policy.allowlist.entries
-  const call = async (method: string, input: CallInput, ctx: ToolContext): Promise<HttpToolResponse> => client.send(hop(method, input, defaults), ctx)
+  const call = async (method: string, input: CallInput, ctx: ToolContext): Promise<HttpToolResponse> =>
+    client.send(hop(method, input, defaults), ctx)
   const get = (input: CallInput, ctx: ToolContext): Promise<HttpToolResponse> => call('GET', input, ctx)
   return defineTool({
     name: options.name ?? 'http',
@@ -97,8 +113,15 @@ export function httpTool(options: HttpToolOptions): Tool {
         sandbox: get,
       },
       request: {
-        description: 'Send an HTTP request (GET, POST, PUT, PATCH, DELETE…) with optional headers, query and JSON or text body',
-        input: z.object({ method: z.enum(METHODS).default('GET'), url: urlField, headers: headersField, query: queryField, body: z.unknown().optional().describe('JSON value, or a string sent as is') }),
+        description:
+          'Send an HTTP request (GET, POST, PUT, PATCH, DELETE…) with optional headers, query and JSON or text body',
+        input: z.object({
+          method: z.enum(METHODS).default('GET'),
+          url: urlField,
+          headers: headersField,
+          query: queryField,
+          body: z.unknown().optional().describe('JSON value, or a string sent as is'),
+        }),
         sideEffects: true,
         run: (input, ctx) => call(input.method, input, ctx),
       },
@@ -124,22 +147,33 @@ function hop(method: string, input: CallInput, defaults: Record<string, string>)
   for (const [name, value] of Object.entries(input.query ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) target.searchParams.append(name, String(item))
   }
-  const headers: Record<string, string> = { accept: 'application/json, text/*;q=0.9, */*;q=0.5', ...defaults, ...checkedHeaders(input.headers ?? {}, { configured: false }), 'accept-encoding': 'identity' }
+  const headers: Record<string, string> = {
+    accept: 'application/json, text/*;q=0.9, */*;q=0.5',
+    ...defaults,
+    ...checkedHeaders(input.headers ?? {}, { configured: false }),
+    'accept-encoding': 'identity',
+  }
   if (input.body === undefined) return { url: target, method, headers, body: undefined }
-  if (method === 'GET' || method === 'HEAD') throw new ToolError('invalid_input', `A ${method} request cannot carry a body`, { recoverable: false })
+  if (method === 'GET' || method === 'HEAD')
+    throw new ToolError('invalid_input', `A ${method} request cannot carry a body`, { recoverable: false })
   const text = typeof input.body === 'string' ? input.body : JSON.stringify(input.body)
   headers['content-type'] ??= typeof input.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'
   return { url: target, method, headers, body: Buffer.from(text, 'utf8') }
 }
 
 /** Lower-cased headers; reserved ones are a configuration error (`configured`: the tool's options) or an input error. */
-function checkedHeaders(given: Readonly<Record<string, string>>, { configured }: { configured: boolean }): Record<string, string> {
+function checkedHeaders(
+  given: Readonly<Record<string, string>>,
+  { configured }: { configured: boolean },
+): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(given)) {
     const lower = name.toLowerCase()
     if (RESERVED_HEADERS.has(lower)) {
       const message = `The "${lower}" header is set by the HTTP tool and cannot be given`
-      throw configured ? invalidOption('headers', `httpTool: ${message}`) : new ToolError('invalid_input', message, { recoverable: false })
+      throw configured
+        ? invalidOption('headers', `httpTool: ${message}`)
+        : new ToolError('invalid_input', message, { recoverable: false })
     }
     headers[lower] = value
   }
@@ -172,12 +206,14 @@ function configuredSecrets(headers: Readonly<Record<string, string>>): string[] 
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value <= 0) throw invalidOption(name, `httpTool: \`${name}\` must be a positive number`)
+  if (!Number.isFinite(value) || value <= 0)
+    throw invalidOption(name, `httpTool: \`${name}\` must be a positive number`)
   return value
 }
 
 function redirectLimit(value: number | undefined): number {
   if (value === undefined) return 5
-  if (!Number.isInteger(value) || value < 0) throw invalidOption('maxRedirects', 'httpTool: `maxRedirects` must be a whole number, 0 or more')
+  if (!Number.isInteger(value) || value < 0)
+    throw invalidOption('maxRedirects', 'httpTool: `maxRedirects` must be a whole number, 0 or more')
   return value
 }

@@ -29,7 +29,7 @@ export function formatIp(address: IpAddress): string {
   const groups = Array.from({ length: 8 }, (_, index) => Number((address.value >> BigInt(112 - index * 16)) & 0xffffn))
   let bestStart = -1
   let bestLength = 1
-  for (let start = 0; start < 8; ) {
+  for (let start = 0; start < 8;) {
     let end = start
     while (end < 8 && groups[end] === 0) end += 1
     if (end - start > bestLength) {

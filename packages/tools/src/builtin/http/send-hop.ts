@@ -53,11 +53,20 @@ export function sendHop(hop: Hop, settings: HopSettings): Promise<HopResponse> {
         const tooLarge = (): void => {
           request.destroy()
           reject(
-            new ToolError('upstream_error', `The response from ${hop.url.origin} is larger than ${settings.maxBytes} bytes`, {
-              recoverable: false,
-              details: { status: response.statusCode, method: hop.method, url: hop.url.toString(), max_bytes: settings.maxBytes },
-              suggestion: 'Request a smaller resource (a page, a range, a filter) or raise the tool\'s `maxBytes`.',
-            }),
+            new ToolError(
+              'upstream_error',
+              `The response from ${hop.url.origin} is larger than ${settings.maxBytes} bytes`,
+              {
+                recoverable: false,
+                details: {
+                  status: response.statusCode,
+                  method: hop.method,
+                  url: hop.url.toString(),
+                  max_bytes: settings.maxBytes,
+                },
+                suggestion: "Request a smaller resource (a page, a range, a filter) or raise the tool's `maxBytes`.",
+              },
+            ),
           )
         }
         if (Number(response.headers['content-length'] ?? 0) > settings.maxBytes) return tooLarge()
@@ -68,7 +77,13 @@ export function sendHop(hop: Hop, settings: HopSettings): Promise<HopResponse> {
           if (size > settings.maxBytes) tooLarge()
           else chunks.push(chunk)
         })
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: toHeaders(response.headers), body: Buffer.concat(chunks) }))
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: toHeaders(response.headers),
+            body: Buffer.concat(chunks),
+          }),
+        )
         response.on('error', reject)
       },
     )

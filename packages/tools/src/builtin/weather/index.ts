@@ -21,10 +21,28 @@ export interface WeatherToolOptions {
 type Units = 'celsius' | 'fahrenheit'
 
 /** Countries that report temperatures in Fahrenheit (the US with its territories, and a few others). */
-const FAHRENHEIT_COUNTRIES: ReadonlySet<string> = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP', 'UM', 'BS', 'BZ', 'KY', 'PW', 'FM', 'MH', 'LR'])
+const FAHRENHEIT_COUNTRIES: ReadonlySet<string> = new Set([
+  'US',
+  'PR',
+  'GU',
+  'VI',
+  'AS',
+  'MP',
+  'UM',
+  'BS',
+  'BZ',
+  'KY',
+  'PW',
+  'FM',
+  'MH',
+  'LR',
+])
 
 const location = z.string().min(1).describe('City name, e.g. "San Francisco" or "Paris, Texas"')
-const units = z.enum(['celsius', 'fahrenheit']).optional().describe('Temperature units; by default those of the country the city is in')
+const units = z
+  .enum(['celsius', 'fahrenheit'])
+  .optional()
+  .describe('Temperature units; by default those of the country the city is in')
 
 const currentOutput = z.object({
   location: z.string(),
@@ -38,7 +56,13 @@ const currentOutput = z.object({
 const forecastOutput = z.object({
   location: z.string(),
   days: z.array(
-    z.object({ date: z.string(), conditions: z.string(), high: z.string(), low: z.string(), precipitation_chance: z.string().nullable() }),
+    z.object({
+      date: z.string(),
+      conditions: z.string(),
+      high: z.string(),
+      low: z.string(),
+      precipitation_chance: z.string().nullable(),
+    }),
   ),
 })
 
@@ -55,9 +79,13 @@ export function weatherTool(options: WeatherToolOptions = {}): Tool {
     forecastUrl: options.baseUrl ?? 'https://api.open-meteo.com',
     geocodingUrl: options.geocodingUrl ?? 'https://geocoding-api.open-meteo.com',
   }
-  const context = (ctx: ToolContext): ToolContext => (options.fetch === undefined ? ctx : Object.assign(Object.create(ctx) as ToolContext, { fetch: options.fetch }))
+  const context = (ctx: ToolContext): ToolContext =>
+    options.fetch === undefined ? ctx : Object.assign(Object.create(ctx) as ToolContext, { fetch: options.fetch })
 
-  const current = async (input: { location: string; units?: Units | undefined }, ctx: ToolContext): Promise<z.input<typeof currentOutput>> => {
+  const current = async (
+    input: { location: string; units?: Units | undefined },
+    ctx: ToolContext,
+  ): Promise<z.input<typeof currentOutput>> => {
     const scoped = context(ctx)
     const place = await geocode(endpoints, input.location, scoped)
     const chosen = input.units ?? unitsFor(place)
@@ -75,7 +103,10 @@ export function weatherTool(options: WeatherToolOptions = {}): Tool {
     }
   }
 
-  const daily = async (input: { location: string; days: number; units?: Units | undefined }, ctx: ToolContext): Promise<z.input<typeof forecastOutput>> => {
+  const daily = async (
+    input: { location: string; days: number; units?: Units | undefined },
+    ctx: ToolContext,
+  ): Promise<z.input<typeof forecastOutput>> => {
     const scoped = context(ctx)
     const place = await geocode(endpoints, input.location, scoped)
     const chosen = input.units ?? unitsFor(place)
@@ -97,8 +128,13 @@ export function weatherTool(options: WeatherToolOptions = {}): Tool {
         sandbox: current,
       },
       forecast: {
-        description: 'Daily forecast for a city: conditions, high and low temperature and chance of rain for the coming days',
-        input: z.object({ location, days: z.number().int().min(1).max(16).default(3).describe('Days to forecast, today included'), units }),
+        description:
+          'Daily forecast for a city: conditions, high and low temperature and chance of rain for the coming days',
+        input: z.object({
+          location,
+          days: z.number().int().min(1).max(16).default(3).describe('Days to forecast, today included'),
+          units,
+        }),
         output: forecastOutput,
         run: daily,
         sandbox: daily,
@@ -118,11 +154,15 @@ export const weatherAgent: PrebuiltSubagentDefinition = Object.freeze({
 })
 
 function unitsFor(place: Place): Units {
-  return place.country_code !== undefined && FAHRENHEIT_COUNTRIES.has(place.country_code.toUpperCase()) ? 'fahrenheit' : 'celsius'
+  return place.country_code !== undefined && FAHRENHEIT_COUNTRIES.has(place.country_code.toUpperCase())
+    ? 'fahrenheit'
+    : 'celsius'
 }
 
 function placeName(place: Place): string {
-  return [place.name, place.admin1, place.country].filter((part, index, parts) => part !== undefined && part !== '' && parts.indexOf(part) === index).join(', ')
+  return [place.name, place.admin1, place.country]
+    .filter((part, index, parts) => part !== undefined && part !== '' && parts.indexOf(part) === index)
+    .join(', ')
 }
 
 function temperature(value: number | null, unit: string | undefined, units: Units): string {
@@ -130,7 +170,11 @@ function temperature(value: number | null, unit: string | undefined, units: Unit
   return `${Math.round(value)}${unit ?? (units === 'fahrenheit' ? '°F' : '°C')}`
 }
 
-function days(daily: NonNullable<Forecast['daily']>, dailyUnits: Forecast['daily_units'], units: Units): z.input<typeof forecastOutput>['days'] {
+function days(
+  daily: NonNullable<Forecast['daily']>,
+  dailyUnits: Forecast['daily_units'],
+  units: Units,
+): z.input<typeof forecastOutput>['days'] {
   return daily.time.map((date, index) => {
     const code = daily.weather_code[index]
     const chance = daily.precipitation_probability_max?.[index]

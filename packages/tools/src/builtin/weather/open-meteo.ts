@@ -29,7 +29,13 @@ const series = z.array(z.number().nullable())
 const forecastSchema = z.object({
   current_units: z.record(z.string(), z.string()).optional(),
   current: z
-    .object({ time: z.string(), temperature_2m: z.number(), relative_humidity_2m: z.number(), weather_code: z.number(), wind_speed_10m: z.number() })
+    .object({
+      time: z.string(),
+      temperature_2m: z.number(),
+      relative_humidity_2m: z.number(),
+      weather_code: z.number(),
+      wind_speed_10m: z.number(),
+    })
     .optional(),
   daily_units: z.record(z.string(), z.string()).optional(),
   daily: z
@@ -50,7 +56,14 @@ const CURRENT = 'temperature_2m,relative_humidity_2m,weather_code,wind_speed_10m
 const DAILY = 'weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max'
 
 function operation(baseUrl: string, path: string, parameters: readonly string[]): HttpOperation {
-  return { service: 'weather', baseUrl, method: 'GET', path, parameters: parameters.map((name) => ({ name, in: 'query' })), auth: { type: 'none' } }
+  return {
+    service: 'weather',
+    baseUrl,
+    method: 'GET',
+    path,
+    parameters: parameters.map((name) => ({ name, in: 'query' })),
+    auth: { type: 'none' },
+  }
 }
 
 /**
@@ -62,7 +75,11 @@ export async function geocode(endpoints: OpenMeteoEndpoints, location: string, c
   const [name = '', ...rest] = location.split(',').map((part) => part.trim())
   const qualifier = rest.join(', ').toLowerCase()
   const search = operation(endpoints.geocodingUrl, '/v1/search', ['name', 'count', 'language', 'format'])
-  const body = await executeHttp(search, { name, count: qualifier === '' ? 1 : 10, language: 'en', format: 'json' }, ctx)
+  const body = await executeHttp(
+    search,
+    { name, count: qualifier === '' ? 1 : 10, language: 'en', format: 'json' },
+    ctx,
+  )
   const results = parse(searchSchema, body, 'geocoding').results ?? []
   const place = results.find((candidate) => qualifier !== '' && matchesQualifier(candidate, qualifier)) ?? results[0]
   if (place === undefined || name === '') {
@@ -76,7 +93,11 @@ export async function geocode(endpoints: OpenMeteoEndpoints, location: string, c
 }
 
 /** Current conditions and, when `request.days` is given, a daily forecast for that many days. */
-export async function forecast(endpoints: OpenMeteoEndpoints, request: { place: Place; units: 'celsius' | 'fahrenheit'; days?: number | undefined }, ctx: ToolContext): Promise<Forecast> {
+export async function forecast(
+  endpoints: OpenMeteoEndpoints,
+  request: { place: Place; units: 'celsius' | 'fahrenheit'; days?: number | undefined },
+  ctx: ToolContext,
+): Promise<Forecast> {
   const { place, units, days } = request
   const parameters = ['latitude', 'longitude', 'current', 'temperature_unit', 'wind_speed_unit', 'timezone']
   const input: Record<string, unknown> = {
@@ -97,7 +118,9 @@ export async function forecast(endpoints: OpenMeteoEndpoints, request: { place: 
 }
 
 function matchesQualifier(place: Place, qualifier: string): boolean {
-  return [place.admin1, place.country, place.country_code].some((field) => field !== undefined && field.toLowerCase() === qualifier)
+  return [place.admin1, place.country, place.country_code].some(
+    (field) => field !== undefined && field.toLowerCase() === qualifier,
+  )
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
