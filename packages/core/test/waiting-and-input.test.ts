@@ -37,37 +37,39 @@ const emailTool = defineTool({
   },
 })
 
+/** A CRM lookup that answers with the email it was given. */
+const crmFind = (): ReturnType<typeof createScriptedTool> =>
+  createScriptedTool({
+    name: 'crm',
+    capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] },
+  })
+
+/** Asks for an email when it has none, looks it up, then finishes with what the lookup found. */
+const askEmailThenFind = (): ReturnType<typeof createScriptedPlanner> =>
+  createScriptedPlanner([
+    (ctx) =>
+      ctx.input.values['email'] === undefined
+        ? {
+            type: 'ask',
+            message: 'Which email?',
+            fields: [{ name: 'email', description: 'Contact email', type: 'string' }],
+          }
+        : { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] },
+    (ctx) =>
+      ctx.history.length === 0
+        ? { type: 'call', calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }] }
+        : { type: 'finish', result: ctx.history.at(-1)?.output },
+    (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
+  ])
+
 describe('waiting for input and approval', () => {
   it('answers sendInput once the task is stored as resumed, so a read that follows never finds it waiting', async () => {
     const storage = slowWrites()
-    const lookup = createScriptedTool({
-      name: 'crm',
-      capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] },
-    })
+    const lookup = crmFind()
     const runtime = createTestRuntime({
       storage,
       tools: [lookup],
-      planner: createScriptedPlanner([
-        (ctx) =>
-          ctx.input.values['email'] === undefined
-            ? {
-                type: 'ask',
-                message: 'Which email?',
-                fields: [{ name: 'email', description: 'Contact email', type: 'string' }],
-              }
-            : {
-                type: 'call',
-                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
-              },
-        (ctx) =>
-          ctx.history.length === 0
-            ? {
-                type: 'call',
-                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
-              }
-            : { type: 'finish', result: ctx.history.at(-1)?.output },
-        (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
-      ]),
+      planner: askEmailThenFind(),
     })
     try {
       const task = await runtime.tasks.create({ prompt: 'find the contact' })
@@ -83,34 +85,11 @@ describe('waiting for input and approval', () => {
   })
 
   it('waits for missing input without holding a slot, then resumes where it stopped', async () => {
-    const lookup = createScriptedTool({
-      name: 'crm',
-      capabilities: { find: [(input: Record<string, unknown>) => ({ found: input['email'] })] },
-    })
+    const lookup = crmFind()
     const runtime = createTestRuntime({
       concurrency: 1,
       tools: [lookup],
-      planner: createScriptedPlanner([
-        (ctx) =>
-          ctx.input.values['email'] === undefined
-            ? {
-                type: 'ask',
-                message: 'Which email?',
-                fields: [{ name: 'email', description: 'Contact email', type: 'string' }],
-              }
-            : {
-                type: 'call',
-                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
-              },
-        (ctx) =>
-          ctx.history.length === 0
-            ? {
-                type: 'call',
-                calls: [{ tool: 'crm', capability: 'find', input: { email: ctx.input.values['email'] } }],
-              }
-            : { type: 'finish', result: ctx.history.at(-1)?.output },
-        (ctx) => ({ type: 'finish', result: ctx.history.at(-1)?.output }),
-      ]),
+      planner: askEmailThenFind(),
     })
     const first = await runtime.tasks.create({ prompt: 'find the contact' })
     const waiting = await runtime.tasks.wait(first.id, { until: 'waiting' })

@@ -4,7 +4,7 @@ import { runTask, type RunnerDeps } from '../runner/task-runner.js'
 import type { TaskStorage } from '../storage/task-storage.js'
 import { fromStored, toStored } from '../task/stored-form.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
-import type { TaskRecord } from '../task/task-record.js'
+import { newTaskWork, type TaskRecord } from '../task/task-record.js'
 import type { RuntimeErrorHandler } from './runtime-options.js'
 
 export interface QueueAdmissionDeps {
@@ -107,17 +107,7 @@ export class QueueAdmission {
     const stored = job.task?.id === job.taskId ? job.task : await storage.get(job.taskId)
     if (stored === null || stored.status !== 'pending' || lifecycle.live(job.taskId)) return
     const record = lifecycle.adopt(fromStored(stored))
-    record.work ??= {
-      history: [],
-      messages: [],
-      values: {},
-      decisions: 0,
-      held: null,
-      approved: null,
-      waitStartedAt: null,
-      inFlight: null,
-      controller: null,
-    }
+    record.work ??= newTaskWork()
     // Another process claimed it first (the same job delivered twice), or it changed since (cancelled
     // while it was queued): that write won, ours was refused.
     if (!(await lifecycle.start(record))) return

@@ -1,6 +1,6 @@
 import { Scheduler } from '../scheduler/scheduler.js'
 import type { TaskLifecycle } from '../task/task-lifecycle.js'
-import type { TaskRecord } from '../task/task-record.js'
+import { newTaskWork, type TaskRecord } from '../task/task-record.js'
 import type { RuntimeErrorHandler } from './runtime-options.js'
 
 export interface AdmissionOptions {
@@ -68,17 +68,7 @@ export class TaskAdmission {
       }
       this.#perAccount.set(account, running + 1)
     }
-    record.work ??= {
-      history: [],
-      messages: [],
-      values: {},
-      decisions: 0,
-      held: null,
-      approved: null,
-      waitStartedAt: null,
-      inFlight: null,
-      controller: null,
-    }
+    record.work ??= newTaskWork()
     lifecycle.apply(record, 'START')
     this.#active.add(record)
     return async () => {

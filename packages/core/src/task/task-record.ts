@@ -74,6 +74,21 @@ export interface TaskWork {
   controller: RunSignal | null
 }
 
+/** The run state of a task that has not started yet. */
+export function newTaskWork(): TaskWork {
+  return {
+    history: [],
+    messages: [],
+    values: {},
+    decisions: 0,
+    held: null,
+    approved: null,
+    waitStartedAt: null,
+    inFlight: null,
+    controller: null,
+  }
+}
+
 function endField(status: TaskStatus): 'completed_at' | 'failed_at' | 'cancelled_at' | null {
   if (status === 'complete') return 'completed_at'
   if (status === 'failed') return 'failed_at'
