@@ -27,8 +27,12 @@ const ALWAYS_SENT: ReadonlySet<RuntimeEventType> = new Set([
 
 /** A process with listeners says so again this often, and is forgotten after three silent periods (it stopped). */
 const INTEREST_MS = 10_000
-/** A process that just joined sends everything for this long, until the others have told it what they listen to. */
-const LEARNING_MS = 2_000
+/**
+ * A process that just joined sends everything for this long, until the others have told it what
+ * they listen to: they answer its hello at once, so a few round trips are enough; a longer window
+ * made every new worker broadcast every step to the whole fleet for its first seconds.
+ */
+const LEARNING_MS = 500
 
 export interface FleetLinkDeps {
   bus: EventBus
@@ -59,9 +63,12 @@ export class FleetLink {
   #open = false
   /** Until when this process sends every event, not knowing yet what the others listen to. */
   #learningUntil = Number.POSITIVE_INFINITY
+  /** How this process's own messages start (`from` is always the first key), to skip them unparsed. */
+  readonly #ownPrefix: string
 
   constructor(deps: FleetLinkDeps) {
     this.#deps = deps
+    this.#ownPrefix = `{"from":${JSON.stringify(deps.origin)},`
     deps.bus.relay = {
       wants: (type) => ALWAYS_SENT.has(type) || this.#audienceWants(type),
       send: (event, stored) => {
@@ -102,6 +109,8 @@ export class FleetLink {
 
   /** A message from the queue (ours included, which are skipped). */
   receive(raw: string): void {
+    // The queue echoes every message to its sender too: most of a worker's share of the traffic.
+    if (raw.startsWith(this.#ownPrefix)) return
     let message: FleetMessage
     try {
       message = JSON.parse(raw) as FleetMessage
