@@ -6,10 +6,12 @@ import {
   type RateLimiter,
   type StoredTask,
 } from '@inboard/core'
-import { Queue as BullQueue, Worker } from 'bullmq'
+import { Queue as BullQueue, Worker, type BulkJobOptions } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
 import { RedisRateLimiter } from './redis-rate-limiter.js'
 import { redisTarget, type RedisConnectionOptions } from './redis-target.js'
+import { frameMessages, unframeMessages } from './message-frames.js'
+import { TickBatch } from './tick-batch.js'
 
 /** Options of {@link bullmqQueue}. */
 export interface BullmqQueueOptions {
@@ -33,6 +35,24 @@ interface JobData {
   priority: number
   /** A new task as stored, so the worker need not read it back (see QueueJob.task). */
   task?: StoredTask
+}
+
+/** A task's job as BullMQ adds it. */
+function toBulkJob(job: QueueJob): { name: string; data: JobData; opts: BulkJobOptions } {
+  const data: JobData = {
+    taskId: job.taskId,
+    priority: job.priority,
+    ...(job.task === undefined ? {} : { task: job.task }),
+  }
+  const opts: BulkJobOptions = {
+    jobId: job.id,
+    // BullMQ: 1 runs first; ours: 10 runs first.
+    priority: 11 - job.priority,
+    removeOnComplete: true,
+    removeOnFail: true,
+    ...(job.delayMs === undefined ? {} : { delay: job.delayMs }),
+  }
+  return { name: 'task', data, opts }
 }
 
 /**
@@ -82,6 +102,13 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
   let queue: BullQueue<JobData> | null = null
   let worker: Worker<JobData> | null = null
   const limiter: RateLimiter = new RedisRateLimiter(commands, `${prefix}:${QUEUE_NAME}:limit:`)
+  // Jobs added in one tick go to Redis as one bulk add (one round trip).
+  const adds = new TickBatch<QueueJob>(async (jobs) => {
+    if (queue === null) throw unavailable(new Error('the queue is not open'))
+    await queue.addBulk(jobs.map(toBulkJob))
+  })
+  // Messages published in one tick travel as one.
+  const messages = new TickBatch<string>((batch) => commands.publish(channel, frameMessages(batch)))
 
   const unavailable = (error: unknown): InboardError =>
     new InboardError(
@@ -108,8 +135,9 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
         queue.on('error', report)
         await queue.waitUntilReady()
         await queue.setGlobalConcurrency(consumer.concurrency)
-        subscriber.on('message', (from: string, message: string) => {
-          if (from === channel) consumer.receive(message)
+        subscriber.on('message', (from: string, payload: string) => {
+          if (from !== channel) return
+          for (const message of unframeMessages(payload)) consumer.receive(message)
         })
         await subscriber.subscribe(channel)
       } catch (error) {
@@ -139,19 +167,7 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
     },
     async add(job: QueueJob) {
       if (queue === null || !opened) throw unavailable(new Error('the queue is not open'))
-      // BullMQ: 1 runs first; ours: 10 runs first.
-      const data: JobData = {
-        taskId: job.taskId,
-        priority: job.priority,
-        ...(job.task === undefined ? {} : { task: job.task }),
-      }
-      await queue.add('task', data, {
-        jobId: job.id,
-        priority: 11 - job.priority,
-        removeOnComplete: true,
-        removeOnFail: true,
-        ...(job.delayMs === undefined ? {} : { delay: job.delayMs }),
-      })
+      await adds.push(job)
     },
     async holds(ids: readonly string[]) {
       if (ids.length === 0) return []
@@ -161,8 +177,8 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
       const answers = (await pipeline.exec()) ?? []
       return ids.filter((_, index) => answers[index]?.[1] === 1)
     },
-    async publish(message: string) {
-      await commands.publish(channel, message)
+    publish(message: string) {
+      return messages.push(message)
     },
     close() {
       closing ??= (async () => {
