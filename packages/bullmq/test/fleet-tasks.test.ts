@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { Redis } from 'ioredis'
 import { REDIS_URL, serversMissing } from '../../../test/scale/test-servers.js'
 import { createFleet, type Fleet } from './fleet.js'
+import { unframeMessages } from '../src/message-frames.js'
 
 const missing = await serversMissing({ redis: true })
 
@@ -54,6 +55,28 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
   let fleet: Fleet
   afterEach(async () => {
     await fleet.close()
+  })
+
+  it('waits for a task it created and another process runs without reading it back, and reads one that already ended', async () => {
+    fleet = createFleet()
+    const seen: { process: string; abortedAfterMs: number | null }[] = []
+    const reads: string[] = []
+    const a = fleet.start({ tools: [slowTool('a', seen, 50)], planner: callSlow, work: false }, (storage) => {
+      const get = storage.tasks.get.bind(storage.tasks)
+      storage.tasks.get = (id) => {
+        reads.push(id)
+        return get(id)
+      }
+      return storage
+    })
+    const b = fleet.start({ tools: [slowTool('b', seen, 50)], planner: callSlow })
+    await Promise.all([a.ready(), b.ready()])
+    const task = await a.tasks.create({ prompt: 'Do the slow work' })
+    expect(await a.tasks.wait(task.id)).toMatchObject({ status: 'complete', result: { process: 'b' } })
+    expect(reads).toEqual([])
+    // Heard ended: a later wait reads the stored task.
+    expect(await a.tasks.wait(task.id)).toMatchObject({ status: 'complete', result: { process: 'b' } })
+    expect(reads).toEqual([task.id])
   })
 
   it('aborts the call in flight on the running process within a second when another process cancels the task', async () => {
@@ -146,18 +169,20 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
     // What the processes send each other, as any Redis client subscribed to the queue's channel sees it.
     const channel = new Redis(REDIS_URL)
     const sent: { kind: string; type?: string; taskId?: string; types?: string[] }[] = []
-    channel.on('message', (_from: string, raw: string) => {
-      const message = JSON.parse(raw) as { kind: string; types?: string[]; event?: { type: string; task_id: string } }
-      sent.push({
-        kind: message.kind,
-        ...(message.types ? { types: message.types } : {}),
-        ...(message.event ? { type: message.event.type, taskId: message.event.task_id } : {}),
-      })
+    channel.on('message', (_from: string, payload: string) => {
+      for (const raw of unframeMessages(payload)) {
+        const message = JSON.parse(raw) as { kind: string; types?: string[]; event?: { type: string; task_id: string } }
+        sent.push({
+          kind: message.kind,
+          ...(message.types ? { types: message.types } : {}),
+          ...(message.event ? { type: message.event.type, taskId: message.event.task_id } : {}),
+        })
+      }
     })
     await channel.subscribe(`${fleet.prefix}:tasks:messages`)
     try {
       // A process that just joined sends everything until the others have said what they listen to.
-      await new Promise((resolve) => setTimeout(resolve, 2_100))
+      await new Promise((resolve) => setTimeout(resolve, 600))
       const quiet = await a.tasks.create({ prompt: 'Do the slow work' })
       await a.tasks.wait(quiet.id)
       expect(sent.filter((message) => message.taskId === quiet.id).map((message) => message.type)).toEqual([

@@ -1,6 +1,6 @@
 // Runtimes in one test process that share one Postgres schema and one queue prefix, as processes
 // of one fleet would; each test gets its own schema and prefix and removes them afterwards.
-import { createRuntime, type Runtime, type RuntimeOptions } from '@inboard/core'
+import { createRuntime, type Runtime, type RuntimeOptions, type Storage } from '@inboard/core'
 import { bullmqQueue } from '@inboard/bullmq'
 import { postgresStorage } from '@inboard/postgres'
 import { Redis } from 'ioredis'
@@ -9,8 +9,8 @@ import { dropSchema, POSTGRES_URL, REDIS_URL, uniqueName } from '../../../test/s
 export interface Fleet {
   schema: string
   prefix: string
-  /** A runtime on the fleet's storage and queue; closed by `close()`. */
-  start(options?: Omit<RuntimeOptions, 'storage' | 'queue'>): Runtime
+  /** A runtime on the fleet's storage (through `wrap`, when given) and queue; closed by `close()`. */
+  start(options?: Omit<RuntimeOptions, 'storage' | 'queue'>, wrap?: (storage: Storage) => Storage): Runtime
   /** Closes every runtime, drops the schema and deletes the prefix's keys. */
   close(): Promise<void>
 }
@@ -36,10 +36,10 @@ export function createFleet(): Fleet {
   return {
     schema,
     prefix,
-    start(options = {}) {
+    start(options = {}, wrap = (storage) => storage) {
       const runtime = createRuntime({
         ...options,
-        storage: postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 4 }),
+        storage: wrap(postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 4 })),
         queue: bullmqQueue({ connection: REDIS_URL, prefix }),
       })
       runtimes.push(runtime)

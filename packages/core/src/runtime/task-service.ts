@@ -28,6 +28,7 @@ import type { CreateOptions, TaskApi, TaskScope, WaitOptions } from './task-api.
 import { QueueAdmission } from './queue-admission.js'
 import { TaskAdmission } from './task-admission.js'
 import { TaskWatchers } from './task-watchers.js'
+import { CreatedHere } from './created-here.js'
 import { routeTask } from './task-routing.js'
 import { validate } from './validate.js'
 
@@ -63,6 +64,8 @@ export class TaskService implements TaskApi {
   readonly #admission: Admission
   readonly #queued: QueueAdmission | null
   readonly #watchers: TaskWatchers
+  /** With a queue: tasks created here that are still on their way, for `wait()`. */
+  readonly #createdHere: CreatedHere | null
   #closed = false
 
   constructor(deps: TaskServiceDeps) {
@@ -94,6 +97,7 @@ export class TaskService implements TaskApi {
         onError: deps.options.onError,
       })
     this.#watchers = new TaskWatchers(deps.bus)
+    this.#createdHere = this.#queued === null ? null : new CreatedHere(deps.bus)
   }
 
   /** With a queue: the consumer that runs the jobs this process takes. */
@@ -160,7 +164,12 @@ export class TaskService implements TaskApi {
           suggestion: 'Create the task again',
         }),
       )
-    else await this.#admission.enqueue(record)
+    else {
+      // Before the hand-out: the task may settle elsewhere before the add returns. With a queue the
+      // record is not live here, so nothing changes it: whoever runs the task adopts its own copy.
+      this.#createdHere?.add(record)
+      await this.#admission.enqueue(record)
+    }
     return toTask(record)
   }
 
@@ -214,6 +223,7 @@ export class TaskService implements TaskApi {
   heard(event: { task_id: string; task?: Task }): void {
     const record = this.#deps.lifecycle.live(event.task_id)
     const status = event.task?.status
+    if (status !== undefined) this.#createdHere?.settled(event.task_id, status)
     if (!record || status === undefined || !isTerminal(status) || isTerminal(record.status)) return
     record.work?.controller?.abort(
       status === 'cancelled'
@@ -278,7 +288,7 @@ export class TaskService implements TaskApi {
     })
     let record: TaskRecord
     try {
-      record = await this.#find(id, scope)
+      record = this.#createdHereIn(id, scope) ?? (await this.#find(id, scope))
     } finally {
       unwatchEarly()
     }
@@ -414,6 +424,14 @@ export class TaskService implements TaskApi {
   }
 
   /** The live record, or the stored task; `task_not_found` for unknown, malformed or out-of-scope ids. */
+  /** A task this process created that is still on its way, when the scope may see it. */
+  #createdHereIn(id: string, scope: TaskScope): TaskRecord | undefined {
+    const record = this.#createdHere?.get(id)
+    return record === undefined || (scope.account !== undefined && record.account !== scope.account)
+      ? undefined
+      : record
+  }
+
   async #find(id: string, scope: TaskScope): Promise<TaskRecord> {
     await this.#deps.ready()
     const notFound = (): InboardError =>
