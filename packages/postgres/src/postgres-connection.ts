@@ -90,10 +90,16 @@ export class PostgresConnection {
     }
   }
 
-  async query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresResult<Row>> {
+  async query<Row = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+    name?: string,
+  ): Promise<PostgresResult<Row>> {
     this.#ensureUp()
     try {
-      return await this.#pool.query<Row>(text, values)
+      return await (name === undefined
+        ? this.#pool.query<Row>(text, values)
+        : this.#pool.query<Row>({ name, text, values }))
     } catch (error) {
       throw this.#translate(error)
     }
