@@ -281,21 +281,26 @@ export class TaskService implements TaskApi {
     const { lifecycle, storage } = this.#deps
     const done = (task: { status: string }): boolean =>
       isTerminal(task.status as Task['status']) || (until === 'waiting' && task.status === 'waiting')
+    const queued = this.#queued !== null
     // Another process may finish the task while it is being read: what it says meanwhile counts.
+    // Only a queue brings other processes' events; without one there is nothing to listen for (and
+    // a listener would make the bus build every event of every running task meanwhile).
     let heardEarly: Task | null = null
-    const unwatchEarly = this.#watchers.watch(id, (event, remote) => {
-      if (remote && 'task' in event && done(event.task)) heardEarly ??= event.task
-    })
+    const unwatchEarly = queued
+      ? this.#watchers.watch(id, (event, remote) => {
+          if (remote && 'task' in event && done(event.task)) heardEarly ??= event.task
+        })
+      : null
     let record: TaskRecord
     try {
       record = this.#createdHereIn(id, scope) ?? (await this.#find(id, scope))
     } finally {
-      unwatchEarly()
+      unwatchEarly?.()
     }
     if (heardEarly !== null && !done(record)) return heardEarly
     if (done(record))
       return lifecycle.live(id) === record ? ((await lifecycle.wait(record, until)) ?? toTask(record)) : toTask(record)
-    const pollMs = this.#queued === null ? POLL_MS : QUEUE_POLL_MS
+    const pollMs = queued ? QUEUE_POLL_MS : POLL_MS
     const { clock } = this.#deps.options
     let waited = null as { record: TaskRecord; promise: Promise<Task | null> } | null
     for (;;) {
@@ -304,28 +309,33 @@ export class TaskService implements TaskApi {
       const live = lifecycle.live(id)
       if (live && waited?.record !== live) waited = { record: live, promise: lifecycle.wait(live, until) }
       const local = live ? waited!.promise : null
-      let stop = (): void => undefined
-      const heard = new Promise<Task | 'check'>((resolve) => {
-        const timer = live?.status === 'running' ? undefined : clock.setTimeout(() => resolve('check'), pollMs)
-        // Without a queue no event comes from elsewhere: a task held here needs no listener.
-        const queued = this.#queued !== null
-        const unwatch =
-          !queued && live !== undefined
-            ? (): void => undefined
-            : this.#watchers.watch(id, (event, remote) => {
-                if (!('task' in event)) return
-                if (remote && done(event.task)) resolve(event.task)
-                // Taken up here, or (with a queue) let go from here: look again.
-                else if (!remote && (live === undefined || (queued && event.task.status !== 'running')))
-                  resolve('check')
-              })
-        stop = () => {
-          if (timer !== undefined) clock.clearTimeout(timer)
-          unwatch()
-        }
-      })
-      const outcome = await (local === null ? heard : Promise.race([local, heard]))
-      stop()
+      let outcome: Task | 'check' | null
+      // Without a queue, a task running here changes only here: its own writes wake the wait, and
+      // nothing else could (no timer, no listener), so the wait is on them alone.
+      if (local !== null && !queued && live!.status === 'running') outcome = await local
+      else {
+        let stop = (): void => undefined
+        const heard = new Promise<Task | 'check'>((resolve) => {
+          const timer = live?.status === 'running' ? undefined : clock.setTimeout(() => resolve('check'), pollMs)
+          // Without a queue no event comes from elsewhere: a task held here needs no listener.
+          const unwatch =
+            !queued && live !== undefined
+              ? (): void => undefined
+              : this.#watchers.watch(id, (event, remote) => {
+                  if (!('task' in event)) return
+                  if (remote && done(event.task)) resolve(event.task)
+                  // Taken up here, or (with a queue) let go from here: look again.
+                  else if (!remote && (live === undefined || (queued && event.task.status !== 'running')))
+                    resolve('check')
+                })
+          stop = () => {
+            if (timer !== undefined) clock.clearTimeout(timer)
+            unwatch()
+          }
+        })
+        outcome = await (local === null ? heard : Promise.race([local, heard]))
+        stop()
+      }
       if (outcome !== null && outcome !== 'check') return outcome
       if (outcome === null) waited = null
       const stored = await storage.get(id)
