@@ -12,6 +12,7 @@ import type {
   TaskUpdateResult,
 } from '../task-storage.js'
 import { copyTask } from './copy-task.js'
+import { jsonLength } from './json-length.js'
 
 interface Row {
   task: StoredTask
@@ -24,7 +25,7 @@ interface Row {
 /** A finished task's size as JSON, in UTF-16 code units: close to its bytes, and what memory holds. */
 function sizeOf(task: StoredTask): number {
   try {
-    return JSON.stringify(task).length
+    return jsonLength(task)
   } catch {
     return 0
   }
