@@ -188,6 +188,12 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       await recovery.start()
     })())
 
+  const middleware = [
+    ...memory.middleware,
+    ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware]),
+  ]
+  // Telemetry puts its layer outermost once it records spans.
+  createTelemetry(options.telemetry, { clock, bus, onError: resolved.onError, middleware })
   const tasks: TaskService = new TaskService({
     options: resolved,
     storage: storage.tasks,
@@ -200,11 +206,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       limits: resolved.limits,
       secrets,
       planner: memory.planner(resolved.planner ?? createDefaultPlanner({ clock })),
-      middleware: [
-        ...createTelemetry(options.telemetry, { clock, bus, onError: resolved.onError }),
-        ...memory.middleware,
-        ...(auth === undefined ? resolved.middleware : [auth.middleware, ...resolved.middleware]),
-      ],
+      middleware,
     },
     index,
     subagents: registry,
