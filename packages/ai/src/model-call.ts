@@ -53,22 +53,26 @@ export interface RunRequests {
   linked: boolean
 }
 
+/** Hears, once per run, when the task's run stops: `run.stopped` is set and the controller aborted. */
+function link(run: RunRequests, context: PlannerContext): void {
+  if (run.linked) return
+  run.linked = true
+  const stop = (reason: unknown): void => {
+    run.stopped = { reason }
+    run.controller?.abort(reason)
+  }
+  // Not AbortSignal.any, nor the task's signal when the runtime offers onAbort: on Node 20 their
+  // weak references and the extra AbortSignal cost more CPU and GC than the request handling.
+  if (context.onAbort) context.onAbort(stop)
+  else if (context.signal.aborted) stop(context.signal.reason)
+  else context.signal.addEventListener('abort', () => stop(context.signal.reason), { once: true })
+}
+
 function controllerFor(run: RunRequests, context: PlannerContext): AbortController {
+  link(run, context)
   if (run.controller && !run.controller.signal.aborted) return run.controller
   const controller = new AbortController()
   run.controller = controller
-  if (!run.linked) {
-    run.linked = true
-    const stop = (reason: unknown): void => {
-      run.stopped = { reason }
-      run.controller?.abort(reason)
-    }
-    // Not AbortSignal.any, nor the task's signal when the runtime offers onAbort: on Node 20 their
-    // weak references and the extra AbortSignal cost more CPU and GC than the request handling.
-    if (context.onAbort) context.onAbort(stop)
-    else if (context.signal.aborted) stop(context.signal.reason)
-    else context.signal.addEventListener('abort', () => stop(context.signal.reason), { once: true })
-  }
   if (run.stopped) controller.abort(run.stopped.reason)
   return controller
 }
@@ -86,18 +90,30 @@ export async function callModel(
   const { model, request, run } = call
   for (let attempt = 0; ; attempt++) {
     const step = context.modelCall?.('generate', settings.modelId)
-    const controller = controllerFor(run, context)
+    link(run, context)
+    // The request's signal is made when the model first reads it (a provider passes it to fetch), as
+    // core's RunSignal does: on Node 20 an AbortSignal is a measurable share of a request's cost,
+    // and a model that never reads it could not be stopped by it either.
+    let controller: AbortController | null = null
+    const controllerOf = (): AbortController => (controller ??= controllerFor(run, context))
     let timedOut = false
     const deadline = settings.deadlines.add(settings.timeoutMs, () => {
       timedOut = true
-      controller.abort(new ModelTimeoutError(`The model did not answer within ${settings.timeoutMs} ms`))
+      controllerOf().abort(new ModelTimeoutError(`The model did not answer within ${settings.timeoutMs} ms`))
     })
     try {
-      const answer = readAnswer(await model.doGenerate({ ...request, abortSignal: controller.signal }))
+      const answer = readAnswer(
+        await model.doGenerate({
+          ...request,
+          get abortSignal() {
+            return controllerOf().signal
+          },
+        }),
+      )
       step?.end({ status: 'complete', usage: answer.usage, note: `finish ${answer.finishReason}` })
       return answer
     } catch (thrown) {
-      const error = timedOut && run.stopped === null ? (controller.signal.reason as Error) : thrown
+      const error = timedOut && run.stopped === null ? (controllerOf().signal.reason as Error) : thrown
       if (run.stopped !== null) {
         step?.end({ status: 'failed', note: 'aborted: the task stopped' })
         throw run.stopped.reason ?? error
