@@ -42,7 +42,9 @@ function objectLength(value: object, depth: number): number {
   }
   let length = 2
   let fields = 0
-  for (const key of Object.keys(value)) {
+  // for…in reads the object's cached keys; Object.keys would allocate an array per object.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
     const item = valueLength((value as Record<string, unknown>)[key], depth)
     if (item === undefined) continue
     // "key": plus a comma between fields.
