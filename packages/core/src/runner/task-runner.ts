@@ -101,7 +101,16 @@ function buildContext(
     note: () => undefined,
     modelCall(action, model) {
       const step = deps.trace.start(record, 'model', action)
-      return { end: (outcome) => deps.trace.endModelCall(record, step, { ...outcome, model }) }
+      return {
+        // Fields named, not spread: the planner's outcomes come in several shapes.
+        end: (outcome) =>
+          deps.trace.endModelCall(record, step, {
+            status: outcome.status,
+            model,
+            usage: outcome.usage,
+            note: outcome.note,
+          }),
+      }
     },
   }
 }

@@ -100,10 +100,10 @@ export class TraceRecorder {
     if (step.status !== 'running') return
     step.model = outcome.model
     if (usage) step.usage = { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens }
-    const parts = [`model ${outcome.model}`]
-    if (usage) parts.push(`input_tokens=${usage.input_tokens} output_tokens=${usage.output_tokens}`)
-    if (outcome.note !== undefined) parts.push(outcome.note)
-    this.end(record, step, { status: outcome.status, note: parts.join('; ') })
+    let note = `model ${outcome.model}`
+    if (usage) note += `; input_tokens=${usage.input_tokens} output_tokens=${usage.output_tokens}`
+    if (outcome.note !== undefined) note += `; ${outcome.note}`
+    this.end(record, step, { status: outcome.status, note })
   }
 
   /** The trace as read by `runtime.tasks.trace()`; readable while the task runs. */
