@@ -30,27 +30,31 @@ function resultOf(call: CallRecord, max: number): ModelToolResultOutput {
   }
 }
 
-/** The system prompt of a task: the same for every decision of a run. */
+const ROLE = 'You carry out one task for an application, using only the tools you are given.'
+const RULES = [
+  '- Call tools to do the work. Call several tools in one turn only when they do not depend on each other.',
+  `- Use only values from the task, the person's answers and earlier tool results. When a value you need is missing, call ${ASK_USER}; never guess it.`,
+  '- When a tool reports an error, correct the call or choose another tool.',
+].join('\n')
+const SHORT_ANSWER = '- When the work is done, reply without calling a tool, with a short answer for the person.'
+
+/**
+ * The system prompt of a task: the same for every decision of a run. Built by concatenation from
+ * the fixed lines, not a joined array: a run builds one, and the model reads it once.
+ */
 export function systemPrompt(context: PlannerContext, options: SystemPromptOptions): string {
-  const lines = ['You carry out one task for an application, using only the tools you are given.']
-  if (options.instructions) lines.push(options.instructions)
-  if (context.subagent) lines.push(`You act as the subagent "${context.subagent.id}": ${context.subagent.prompt}`)
-  lines.push(
-    '- Call tools to do the work. Call several tools in one turn only when they do not depend on each other.',
-    `- Use only values from the task, the person's answers and earlier tool results. When a value you need is missing, call ${ASK_USER}; never guess it.`,
-    '- When a tool reports an error, correct the call or choose another tool.',
-  )
-  if (options.fields.length > 0) {
-    lines.push(
-      `- When the work is done, reply without calling a tool, with only a JSON object with the fields ${options.fields.join(', ')} (JSON Schema: ${JSON.stringify(resultSchema(options.fields))}).`,
-    )
-  } else {
-    lines.push('- When the work is done, reply without calling a tool, with a short answer for the person.')
-  }
-  if (context.task.user_id !== null) lines.push(`The task runs for the user "${context.task.user_id}".`)
+  let prompt = ROLE
+  if (options.instructions) prompt += `\n${options.instructions}`
+  if (context.subagent) prompt += `\nYou act as the subagent "${context.subagent.id}": ${context.subagent.prompt}`
+  prompt += `\n${RULES}\n`
+  prompt +=
+    options.fields.length > 0
+      ? `- When the work is done, reply without calling a tool, with only a JSON object with the fields ${options.fields.join(', ')} (JSON Schema: ${JSON.stringify(resultSchema(options.fields))}).`
+      : SHORT_ANSWER
+  if (context.task.user_id !== null) prompt += `\nThe task runs for the user "${context.task.user_id}".`
   if (context.task.mode === 'test')
-    lines.push('This is a test-mode task: tools with side effects are not run for real.')
-  return lines.join('\n')
+    prompt += '\nThis is a test-mode task: tools with side effects are not run for real.'
+  return prompt
 }
 
 /**

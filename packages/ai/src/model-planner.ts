@@ -1,5 +1,6 @@
 import {
   InboardError,
+  type CallRecord,
   type CapabilityInfo,
   type PlannedCall,
   type Planner,
@@ -204,12 +205,17 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
         recoverable: true,
         suggestion: 'Split the task or raise maxSteps',
       }
-    const refused = context.history.filter((call) => call.status === 'failed' && REFUSED.has(call.error?.code ?? ''))
-    if (refused.length > maxCorrections) {
-      const last = refused.at(-1)!.error!
+    let refused = 0
+    let last: CallRecord | undefined
+    for (const call of context.history) {
+      if (call.status !== 'failed' || !REFUSED.has(call.error?.code ?? '')) continue
+      refused++
+      last = call
+    }
+    if (refused > maxCorrections) {
       return {
         type: 'fail',
-        message: `The runtime refused ${refused.length} of the model's calls (last: ${last.message})`,
+        message: `The runtime refused ${refused} of the model's calls (last: ${last!.error!.message})`,
         recoverable: true,
         suggestion: 'Describe the tools the task needs more precisely, or raise maxCorrections',
       }
