@@ -19,6 +19,17 @@ export function toTraceStep(step: StepRecord): TraceStep {
   return out
 }
 
+/**
+ * The string, stored flat. V8 keeps a string built by concatenation as a tree of its pieces until
+ * something reads it whole; a note lives as long as its task is retained (10,000 finished tasks by
+ * default), and a tree per note is many more objects for the garbage collector to trace and copy.
+ * Converting it to a number (the trick pino's flatstr uses) flattens it in place.
+ */
+function flat(text: string): string {
+  void Number(text)
+  return text
+}
+
 /** Records trace steps on task records and announces them as step and progress events. */
 export class TraceRecorder {
   readonly #clock: Clock
@@ -53,7 +64,7 @@ export class TraceRecorder {
 
   note(step: StepRecord, raw: string): void {
     const text = this.#secrets === undefined ? raw : this.#secrets.scrub(raw)
-    step.note = step.note === undefined ? text : `${step.note}; ${text}`
+    step.note = flat(step.note === undefined ? text : `${step.note}; ${text}`)
   }
 
   end(
