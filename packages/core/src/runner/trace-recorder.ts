@@ -4,6 +4,7 @@ import { toTask, type StepRecord, type TaskRecord } from '../task/task-record.js
 import type { StepStatus, TokenUsage, Trace, TraceStep } from '../task/task-types.js'
 import { isoTime } from '../iso-time.js'
 import type { SecretScrubber } from '../secrets/secret-scrubber.js'
+import { elapsed } from '../elapsed.js'
 
 export function toTraceStep(step: StepRecord): TraceStep {
   const out: TraceStep = {
@@ -75,7 +76,7 @@ export class TraceRecorder {
     // Already closed when the task ended while the step ran.
     if (step.status !== 'running') return
     step.status = status
-    step.durationMs = this.#clock.now() - step.startedAt
+    step.durationMs = elapsed(this.#clock.now(), step.startedAt)
     if (note !== undefined) this.note(step, note)
     const type = status === 'failed' ? 'step.failed' : 'step.complete'
     this.#bus.emit(type, () => ({ type, task_id: record.id, timestamp: this.#iso(), step: toTraceStep(step) }))

@@ -8,6 +8,7 @@ import type { TaskRecord } from '../task/task-record.js'
 import type { CapabilityIndex } from './capability-index.js'
 import type { RuntimeErrorHandler } from './runtime-options.js'
 import type { TaskService } from './task-service.js'
+import { elapsed } from '../elapsed.js'
 
 export interface RecoveryDeps {
   storage: TaskStorage
@@ -156,7 +157,7 @@ export class TaskRecovery {
     for (const step of record.steps ?? []) {
       if (step.status !== 'running') continue
       step.status = 'interrupted'
-      step.durationMs = now - step.startedAt
+      step.durationMs = elapsed(now, step.startedAt)
       step.note =
         step.note === undefined
           ? 'the process running the task stopped'

@@ -9,6 +9,7 @@ import { TaskWriter, type WriteOutcome } from './task-writer.js'
 import { isoTime } from '../iso-time.js'
 import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 import type { RuntimeErrorHandler } from '../runtime/runtime-options.js'
+import { elapsed } from '../elapsed.js'
 
 /** How long finished tasks stay readable. */
 export interface Retention {
@@ -37,7 +38,7 @@ function closeOpenSteps(record: TaskRecord, now: number): void {
   for (const step of record.steps ?? []) {
     if (step.status !== 'running') continue
     step.status = 'skipped'
-    step.durationMs = now - step.startedAt
+    step.durationMs = elapsed(now, step.startedAt)
     step.note =
       step.note === undefined ? `stopped: task ${record.status}` : `${step.note}; stopped: task ${record.status}`
   }
