@@ -5,6 +5,7 @@ import type { StepRecord, TaskRecord } from '../task/task-record.js'
 import { compose, ReplanRequest, WaitRequest, type CallSite } from './call-middleware.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { CallRunnerDeps, TaskRun } from './task-run.js'
+import { withSignal } from './signal-property.js'
 import { callCapability } from './tool-execution.js'
 import { firstIssue } from '@inboard/tools/internal'
 
@@ -159,26 +160,26 @@ async function runOne(
   if (sandboxed) deps.trace.note(step, 'sandbox')
   const note = (text: string): void => deps.trace.note(step, text)
   const middleware = deps.middleware
-  const site: CallSite = {
-    task: {
-      id: record.id,
-      user_id: record.userId,
-      sub_agent: record.subAgent,
-      account: record.account,
-      mode: record.mode,
+  const site: CallSite = withSignal(
+    {
+      task: {
+        id: record.id,
+        user_id: record.userId,
+        sub_agent: record.subAgent,
+        account: record.account,
+        mode: record.mode,
+      },
+      tool: call.tool,
+      capability: call.capability,
+      spec,
+      input,
+      policy: middleware.length === 0 ? deps.limits.retry : { ...deps.limits.retry },
+      context: {},
+      note,
+      secret: (value: string) => deps.secrets.add(value),
     },
-    tool: call.tool,
-    capability: call.capability,
-    spec,
-    input,
-    policy: middleware.length === 0 ? deps.limits.retry : { ...deps.limits.retry },
-    context: {},
-    get signal() {
-      return signal.signal
-    },
-    note,
-    secret: (value) => deps.secrets.add(value),
-  }
+    signal,
+  )
   // Same key on every attempt, after a resume and after crash recovery: the call's place in the task.
   const idempotencyKey = `${record.id}.${work.history.length}`
   work.inFlight = { call, idempotencyKey, startedAt: deps.clock.now() }

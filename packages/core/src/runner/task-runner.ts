@@ -4,8 +4,10 @@ import type { TaskRecord, TaskWork } from '../task/task-record.js'
 import { runCalls } from './call-runner.js'
 import { resultProblem } from './result-check.js'
 import { RunSignal } from './run-signal.js'
+import { withSignal } from './signal-property.js'
 import { failTask, waitTask } from './task-outcomes.js'
 import type { CallRunnerDeps, TaskRun } from './task-run.js'
+import { elapsed } from '../elapsed.js'
 
 /** What a task may call: planner-facing descriptions and the ids enforcement checks. */
 export interface TaskCapabilities {
@@ -76,7 +78,7 @@ function buildContext(
   { work, infos, run }: { work: TaskWork; infos: readonly CapabilityInfo[]; run: RunSignal },
 ): PlannerContext {
   const subagentPrompt = deps.subagentPrompt(record)
-  return {
+  const context: Omit<PlannerContext, 'signal'> = {
     task: {
       id: record.id,
       prompt: record.prompt,
@@ -90,9 +92,6 @@ function buildContext(
     capabilities: infos,
     history: work.history,
     input: { messages: work.messages, values: work.values },
-    get signal() {
-      return run.signal
-    },
     onAbort(listener) {
       if (!run.aborted) return run.onAbort(listener)
       listener(run.reason)
@@ -113,6 +112,7 @@ function buildContext(
       }
     },
   }
+  return withSignal(context, run)
 }
 
 /**
@@ -170,7 +170,7 @@ export async function runTask(deps: RunnerDeps, record: TaskRecord): Promise<voi
     if (record.status === 'running' || record.status === 'waiting') failTask(deps, record, toInboardError(thrown))
   } finally {
     deps.clock.clearTimeout(timer)
-    record.usedMs += deps.clock.now() - startedAt
+    record.usedMs += elapsed(deps.clock.now(), startedAt)
     if (work.controller === controller) work.controller = null
   }
 }

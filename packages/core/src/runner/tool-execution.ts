@@ -3,6 +3,7 @@ import pRetry from 'p-retry'
 import { sleep, type Clock } from '../clock.js'
 import type { SecretScrubber } from '../secrets/secret-scrubber.js'
 import { RunSignal } from './run-signal.js'
+import { withSignal } from './signal-property.js'
 
 /** How calls are retried and timed out. */
 export interface RetryPolicy {
@@ -87,18 +88,18 @@ function attempt(
         )
       call.abort(reason)
     })
-    const ctx: ToolContext = {
-      task_id: context.task_id,
-      user_id: context.user_id,
-      mode: context.mode,
-      idempotencyKey: context.idempotencyKey,
-      note: context.note,
-      secret: (value) => options.secrets?.add(value),
-      get signal() {
-        return call.signal
+    const ctx: ToolContext = withSignal(
+      {
+        task_id: context.task_id,
+        user_id: context.user_id,
+        mode: context.mode,
+        idempotencyKey: context.idempotencyKey,
+        note: context.note,
+        secret: (value: string) => options.secrets?.add(value),
+        ...context.extras,
       },
-      ...context.extras,
-    }
+      call,
+    )
     const onValue = (value: unknown): void => {
       if (settle()) resolve(value)
     }
