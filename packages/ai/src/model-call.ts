@@ -77,6 +77,32 @@ function controllerFor(run: RunRequests, context: PlannerContext): AbortControll
   return controller
 }
 
+const CONTROLLER = Symbol('request controller')
+
+function readAbortSignal(this: { [CONTROLLER]: () => AbortController }): AbortSignal {
+  return this[CONTROLLER]().signal
+}
+
+/** The one accessor every request's options share. */
+const ABORT_SIGNAL: PropertyDescriptor = { get: readAbortSignal, enumerable: true, configurable: true }
+
+/**
+ * The request's options with an enumerable `abortSignal` that makes the signal when the model
+ * first reads it (a provider passes it to fetch; a wrapper that copies the options reads it too).
+ * One getter shared by every request, not one written in an object literal: V8 makes a new
+ * function and hidden class for each of those, and its young-generation collector keeps what the
+ * getter reaches (the task's run and context) until a full collection, copied and promoted for
+ * every request.
+ */
+function withAbortSignal(
+  options: Omit<ModelCallOptions, 'abortSignal'>,
+  controllerOf: () => AbortController,
+): ModelCallOptions {
+  Object.defineProperty(options, CONTROLLER, { value: controllerOf })
+  Object.defineProperty(options, 'abortSignal', ABORT_SIGNAL)
+  return options as ModelCallOptions
+}
+
 /**
  * One model request as the planner makes it: recorded as a `model` trace step per attempt (model
  * id, duration, tokens), aborted when the task is cancelled or ends, limited to `timeoutMs`, and
@@ -102,14 +128,7 @@ export async function callModel(
       controllerOf().abort(new ModelTimeoutError(`The model did not answer within ${settings.timeoutMs} ms`))
     })
     try {
-      const answer = readAnswer(
-        await model.doGenerate({
-          ...request,
-          get abortSignal() {
-            return controllerOf().signal
-          },
-        }),
-      )
+      const answer = readAnswer(await model.doGenerate(withAbortSignal({ ...request }, controllerOf)))
       step?.end({ status: 'complete', usage: answer.usage, note: `finish ${answer.finishReason}` })
       return answer
     } catch (thrown) {

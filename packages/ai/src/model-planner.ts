@@ -182,17 +182,24 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   }
 
   // What stays the same for every decision of one run of a task (the runtime gives a run one
-  // `context.task`): the result fields, the system and task messages, the requests' signal.
-  const runs = new WeakMap<PlannerContext['task'], TaskRun>()
+  // `context.task`): the result fields, the system and task messages, the requests' signal. Kept
+  // on the run's task object under this planner's own symbol, so it lives exactly as long as the
+  // run. Not a WeakMap: V8's young-generation collector keeps every WeakMap entry (key and value)
+  // until a full collection, so an entry per task run was copied and promoted with everything it
+  // held, which cost more CPU per task than the planner's own work.
+  const RUN = Symbol('model planner run')
   const runOf = (context: PlannerContext): TaskRun => {
-    let run = runs.get(context.task)
+    const task = context.task as PlannerContext['task'] & { [RUN]?: TaskRun }
+    let run = task[RUN]
     if (!run) {
-      const fields = returnFields(context.task.prompt)
+      const fields = returnFields(task.prompt)
       const head: ModelMessage[] = [
         { role: 'system', content: systemPrompt(context, { instructions, fields }) },
-        { role: 'user', content: [{ type: 'text', text: context.task.prompt }] },
+        { role: 'user', content: [{ type: 'text', text: task.prompt }] },
       ]
-      runs.set(context.task, (run = { fields, head, requests: { controller: null, stopped: null, linked: false } }))
+      run = { fields, head, requests: { controller: null, stopped: null, linked: false } }
+      // Not enumerable: the task object is the runtime's, and whoever copies or prints it should not see this.
+      Object.defineProperty(task, RUN, { value: run })
     }
     return run
   }
