@@ -3,6 +3,7 @@ import {
   type Queue,
   type QueueConsumer,
   type QueueJob,
+  type QueueTopic,
   type RateLimiter,
   type StoredTask,
 } from '@inboard/core'
@@ -59,8 +60,9 @@ function toBulkJob(job: QueueJob): { name: string; data: JobData; opts: BulkJobO
  * A queue on BullMQ 6 and Redis (through ioredis) for `createRuntime({ storage, queue })`: tasks go
  * to BullMQ jobs (job id = task id, so adding twice adds once) with their priority, every process
  * with `work: true` runs a BullMQ worker, and BullMQ's global concurrency holds the runtime's
- * `concurrency` across all of them. Events and learned rate limits travel over Redis pub/sub and a
- * Redis sliding window.
+ * `concurrency` across all of them. Events and learned rate limits travel over Redis pub/sub (task
+ * events on their own channel, which only processes that create, wait for or listen to tasks
+ * subscribe to) and a Redis sliding window.
  *
  * @example
  * const runtime = createRuntime({
@@ -71,7 +73,12 @@ function toBulkJob(job: QueueJob): { name: string; data: JobData; opts: BulkJobO
 export function bullmqQueue(options: BullmqQueueOptions): Queue {
   const target = redisTarget(options.connection)
   const prefix = options.prefix ?? 'inboard'
-  const channel = `${prefix}:${QUEUE_NAME}:messages`
+  // Topic 'all' (every process subscribes) and topic 'tasks' (the processes that listen).
+  const channels: Record<QueueTopic, string> = {
+    all: `${prefix}:${QUEUE_NAME}:messages`,
+    tasks: `${prefix}:${QUEUE_NAME}:events`,
+  }
+  let listening: Promise<void> | null = null
   let opened = false
   let closing: Promise<void> | null = null
   let outage = false
@@ -107,8 +114,11 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
     if (queue === null) throw unavailable(new Error('the queue is not open'))
     await queue.addBulk(jobs.map(toBulkJob))
   })
-  // Messages published in one tick travel as one.
-  const messages = new TickBatch<string>((batch) => commands.publish(channel, frameMessages(batch)))
+  // Messages published in one tick to one topic travel as one.
+  const messages: Record<QueueTopic, TickBatch<string>> = {
+    all: new TickBatch((batch) => commands.publish(channels.all, frameMessages(batch))),
+    tasks: new TickBatch((batch) => commands.publish(channels.tasks, frameMessages(batch))),
+  }
 
   const unavailable = (error: unknown): InboardError =>
     new InboardError(
@@ -136,10 +146,10 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
         await queue.waitUntilReady()
         await queue.setGlobalConcurrency(consumer.concurrency)
         subscriber.on('message', (from: string, payload: string) => {
-          if (from !== channel) return
+          if (from !== channels.all && from !== channels.tasks) return
           for (const message of unframeMessages(payload)) consumer.receive(message)
         })
-        await subscriber.subscribe(channel)
+        await subscriber.subscribe(channels.all)
       } catch (error) {
         await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())))
         await queue?.close().catch(() => undefined)
@@ -177,8 +187,18 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
       const answers = (await pipeline.exec()) ?? []
       return ids.filter((_, index) => answers[index]?.[1] === 1)
     },
-    publish(message: string) {
-      return messages.push(message)
+    publish(message: string, topic: QueueTopic = 'all') {
+      return messages[topic].push(message)
+    },
+    listen() {
+      listening ??= subscriber.subscribe(channels.tasks).then(
+        () => undefined,
+        (error: unknown) => {
+          listening = null
+          throw unavailable(error)
+        },
+      )
+      return listening
     },
     close() {
       closing ??= (async () => {

@@ -79,6 +79,35 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
     expect(reads).toEqual([task.id])
   })
 
+  it('sends task events only to the processes that create, wait for or listen to tasks, and cancels to all', async () => {
+    fleet = createFleet()
+    const seen: { process: string; abortedAfterMs: number | null }[] = []
+    const a = fleet.start({ tools: [slowTool('a', seen)], planner: callSlow, work: false })
+    const b = fleet.start({ tools: [slowTool('b', seen)], planner: callSlow })
+    await Promise.all([a.ready(), b.ready()])
+    const redis = new Redis(REDIS_URL)
+    const subscribers = async (topic: string): Promise<number> => {
+      const [, count] = (await redis.pubsub('NUMSUB', `${fleet.prefix}:tasks:${topic}`)) as [string, number]
+      return count
+    }
+    try {
+      expect([await subscribers('messages'), await subscribers('events')]).toEqual([2, 0])
+      const task = await a.tasks.create({ prompt: 'Do the slow work' })
+      expect([await subscribers('messages'), await subscribers('events')]).toEqual([2, 1])
+      // b runs the task without hearing task events, and still stops at once when a cancels it.
+      await until(() => seen.length === 1)
+      await a.tasks.cancel(task.id)
+      await until(() => seen[0]!.abortedAfterMs !== null, 1_000)
+      expect(await a.tasks.wait(task.id)).toMatchObject({ status: 'cancelled' })
+      expect(await subscribers('events')).toBe(1)
+      const stop = b.on('task.complete', () => undefined)
+      await until(async () => (await subscribers('events')) === 2)
+      stop()
+    } finally {
+      redis.disconnect()
+    }
+  })
+
   it('aborts the call in flight on the running process within a second when another process cancels the task', async () => {
     fleet = createFleet()
     const seen: { process: string; abortedAfterMs: number | null }[] = []
@@ -179,12 +208,14 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
         })
       }
     })
-    await channel.subscribe(`${fleet.prefix}:tasks:messages`)
+    await channel.subscribe(`${fleet.prefix}:tasks:messages`, `${fleet.prefix}:tasks:events`)
     try {
       // A process that just joined sends everything until the others have said what they listen to.
       await new Promise((resolve) => setTimeout(resolve, 600))
       const quiet = await a.tasks.create({ prompt: 'Do the slow work' })
       await a.tasks.wait(quiet.id)
+      // The wait may end before this client has read the same publish.
+      await until(() => sent.some((message) => message.taskId === quiet.id), 2_000)
       expect(sent.filter((message) => message.taskId === quiet.id).map((message) => message.type)).toEqual([
         'task.complete',
       ])
@@ -203,6 +234,7 @@ describe.skipIf(missing !== null)('a fleet of runtimes on one queue', () => {
       await until(() => sent.some((message) => message.types?.length === 0))
       const after = await a.tasks.create({ prompt: 'Do the slow work' })
       await a.tasks.wait(after.id)
+      await until(() => sent.some((message) => message.taskId === after.id), 2_000)
       expect(sent.filter((message) => message.taskId === after.id).map((message) => message.type)).toEqual([
         'task.complete',
       ])

@@ -136,7 +136,7 @@ export type {
 export type { OutboxStorage, OutboxDelivery, OutboxClaimOptions } from './storage/outbox-storage.js'
 
 // Queue: the contract a queue implements (@inboard/bullmq) to hand tasks out to many processes
-export type { Queue, QueueJob, QueueConsumer, RateLimiter, RateLimit } from './queue/queue.js'
+export type { Queue, QueueJob, QueueConsumer, QueueTopic, RateLimiter, RateLimit } from './queue/queue.js'
 
 // Telemetry
 export type { TelemetryOptions } from './telemetry/telemetry-options.js'

@@ -22,6 +22,13 @@ export interface QueueJob {
   task?: StoredTask
 }
 
+/**
+ * Who a fleet message is for: `'all'` the processes on the queue, `'tasks'` only those that listen
+ * for task events (the ones that create or wait for tasks, or have listeners), so that a process
+ * that only runs tasks is not woken by every other task's news.
+ */
+export type QueueTopic = 'all' | 'tasks'
+
 /** What the runtime gives a queue when it opens it. */
 export interface QueueConsumer {
   /** Take jobs and run them in this process (`createRuntime({ work })`). */
@@ -66,8 +73,16 @@ export interface Queue {
   add(job: QueueJob): Promise<void>
   /** Of these job ids, the ones the queue holds (queued, delayed or running). */
   holds(ids: readonly string[]): Promise<string[]>
-  /** Sends a message to every process on the queue (this one included). */
-  publish(message: string): Promise<void>
+  /**
+   * Sends a message to processes on the queue: on topic `'all'` (the default) to every one, this
+   * one included; on `'tasks'` to the ones that called {@link Queue.listen}.
+   */
+  publish(message: string, topic?: QueueTopic): Promise<void>
+  /**
+   * From now on this process receives the `'tasks'` topic too; resolves once that holds. Idempotent.
+   * Without it, a queue delivers every topic to every process.
+   */
+  listen?(): Promise<void>
   /** False while the server is unreachable: the runtime refuses new tasks until it is back. */
   readonly available: boolean
   /** Learned rate limits paced across the fleet; without it, each process paces alone. */

@@ -214,6 +214,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ready,
     bus,
     queue,
+    listen: () => fleet?.listen() ?? Promise.resolve(),
   })
   const fleet =
     queue === undefined

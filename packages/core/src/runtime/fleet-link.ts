@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../clock.js'
 import type { EventBus, RuntimeEvent, RuntimeEventType } from '../events.js'
-import type { Queue, RateLimit } from '../queue/queue.js'
+import type { Queue, QueueTopic, RateLimit } from '../queue/queue.js'
 
 /** What one process tells the others over the queue. */
 type FleetMessage =
@@ -63,6 +63,7 @@ export class FleetLink {
   #open = false
   /** Until when this process sends every event, not knowing yet what the others listen to. */
   #learningUntil = Number.POSITIVE_INFINITY
+  #listening: Promise<void> | null = null
   /** How this process's own messages start (`from` is always the first key), to skip them unparsed. */
   readonly #ownPrefix: string
 
@@ -72,19 +73,39 @@ export class FleetLink {
     deps.bus.relay = {
       wants: (type) => ALWAYS_SENT.has(type) || this.#audienceWants(type),
       send: (event, stored) => {
-        if (stored === undefined) this.#send({ from: deps.origin, kind: 'event', event })
+        // A cancel must reach whichever process runs the task; the rest only those that listen.
+        const topic = event.type === 'task.cancelled' ? 'all' : 'tasks'
+        if (stored === undefined) this.#send({ from: deps.origin, kind: 'event', event }, topic)
         else
           void stored.then(
-            (outcome) => outcome === 'written' && this.#send({ from: deps.origin, kind: 'event', event }),
+            (outcome) => outcome === 'written' && this.#send({ from: deps.origin, kind: 'event', event }, topic),
           )
       },
     }
-    deps.bus.onRemoteTypes = () => this.#announce(false)
+    deps.bus.onRemoteTypes = () => {
+      if (deps.bus.remoteTypes().length > 0) void this.listen().catch(() => undefined)
+      this.#announce(false)
+    }
+  }
+
+  /**
+   * From now on this process hears the other processes' task events (it creates or waits for
+   * tasks, or something listens); resolves once it does. Until then it is sent only cancels and
+   * what keeps the fleet in step. Once listening, it stays so.
+   */
+  listen(): Promise<void> {
+    // Before the queue is open, start() does it.
+    if (!this.#open) return Promise.resolve()
+    this.#listening ??= this.#deps.queue.listen?.() ?? Promise.resolve()
+    // A failed subscription is tried again by the next caller.
+    this.#listening.catch(() => (this.#listening = null))
+    return this.#listening
   }
 
   /** The queue is open: asks the others what they listen to, says what this process does, and keeps saying it. */
   start(): void {
     this.#open = true
+    if (this.#deps.bus.remoteTypes().length > 0) void this.listen().catch(() => undefined)
     this.#learningUntil = this.#deps.clock.now() + LEARNING_MS
     this.#send({ from: this.#deps.origin, kind: 'hello' })
     this.#announce(true)
@@ -153,8 +174,8 @@ export class FleetLink {
     this.#send({ from: this.#deps.origin, kind: 'interest', types })
   }
 
-  #send(message: FleetMessage): void {
+  #send(message: FleetMessage, topic: QueueTopic = 'all'): void {
     // Nothing waits on a broadcast: a lost one is covered by wait()'s polling and the stored state.
-    this.#deps.queue.publish(JSON.stringify(message)).catch(() => undefined)
+    this.#deps.queue.publish(JSON.stringify(message), topic).catch(() => undefined)
   }
 }

@@ -55,6 +55,8 @@ export interface TaskServiceDeps {
   bus: EventBus
   /** With a queue, tasks are handed to it instead of the in-process scheduler. */
   queue?: Queue | undefined
+  /** With a queue: resolves once this process hears the others' task events. */
+  listen?: () => Promise<void>
 }
 
 /** `runtime.tasks`, plus what the runtime itself needs (resume, close). */
@@ -167,7 +169,7 @@ export class TaskService implements TaskApi {
     else {
       // Before the hand-out: the task may settle elsewhere before the add returns. With a queue the
       // record is not live here, so nothing changes it: whoever runs the task adopts its own copy.
-      this.#createdHere?.add(record)
+      if (this.#createdHere !== null && (await this.#listen())) this.#createdHere.add(record)
       await this.#admission.enqueue(record)
     }
     return toTask(record)
@@ -293,6 +295,7 @@ export class TaskService implements TaskApi {
       : null
     let record: TaskRecord
     try {
+      if (this.#queued !== null) await this.#listen()
       record = this.#createdHereIn(id, scope) ?? (await this.#find(id, scope))
     } finally {
       unwatchEarly?.()
@@ -434,6 +437,17 @@ export class TaskService implements TaskApi {
   }
 
   /** The live record, or the stored task; `task_not_found` for unknown, malformed or out-of-scope ids. */
+  /** Hears the other processes' task events from now on; false when that failed (wait() then polls). */
+  async #listen(): Promise<boolean> {
+    try {
+      await this.#deps.listen?.()
+      return true
+    } catch (error) {
+      this.#deps.options.onError(error, { message: "hearing the other processes' task events failed; wait() polls" })
+      return false
+    }
+  }
+
   /** A task this process created that is still on its way, when the scope may see it. */
   #createdHereIn(id: string, scope: TaskScope): TaskRecord | undefined {
     const record = this.#createdHere?.get(id)
