@@ -188,9 +188,11 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
   // until a full collection, so an entry per task run was copied and promoted with everything it
   // held, which cost more CPU per task than the planner's own work.
   const RUN = Symbol('model planner run')
+  // Only for a task object that takes no property (a frozen context built by hand in a test).
+  const sealedRuns = new WeakMap<PlannerContext['task'], TaskRun>()
   const runOf = (context: PlannerContext): TaskRun => {
     const task = context.task as PlannerContext['task'] & { [RUN]?: TaskRun }
-    let run = task[RUN]
+    let run = task[RUN] ?? sealedRuns.get(task)
     if (!run) {
       const fields = returnFields(task.prompt)
       const head: ModelMessage[] = [
@@ -199,7 +201,8 @@ export function createModelPlanner(options: ModelPlannerOptions): Planner {
       ]
       run = { fields, head, requests: { controller: null, stopped: null, linked: false } }
       // Not enumerable: the task object is the runtime's, and whoever copies or prints it should not see this.
-      Object.defineProperty(task, RUN, { value: run })
+      if (Object.isExtensible(task)) Object.defineProperty(task, RUN, { value: run })
+      else sealedRuns.set(task, run)
     }
     return run
   }
