@@ -79,6 +79,21 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX subagents_scoped ON $schema.subagents (account, id);
   CREATE UNIQUE INDEX subagents_unscoped ON $schema.subagents (id) WHERE account IS NULL;
   `,
+  // 3: a write that changes a task's status or lease cannot be a heap-only update, so it adds an
+  // entry to every index of the table, and each task is written three times. The listings by
+  // account, user and subagent index only the tasks that have one, and the lease scan (claims
+  // take pending and running tasks) only the tasks that are not finished: bench:scale on two
+  // worker processes ran about 12% faster with them.
+  `
+  DROP INDEX $schema.tasks_account_newest;
+  DROP INDEX $schema.tasks_user_newest;
+  DROP INDEX $schema.tasks_sub_agent_newest;
+  DROP INDEX $schema.tasks_leases;
+  CREATE INDEX tasks_account_newest ON $schema.tasks (account, created_at DESC, seq DESC) WHERE account IS NOT NULL;
+  CREATE INDEX tasks_user_newest ON $schema.tasks (user_id, created_at DESC, seq DESC) WHERE user_id IS NOT NULL;
+  CREATE INDEX tasks_sub_agent_newest ON $schema.tasks (sub_agent, created_at DESC, seq DESC) WHERE sub_agent IS NOT NULL;
+  CREATE INDEX tasks_leases ON $schema.tasks (status, lease_expires_at) WHERE status IN ('pending', 'running');
+  `,
 ]
 
 /** The schema version this package writes. */

@@ -9,7 +9,10 @@ afterAll(async () => {
   if (missing === null) await dropSchema(schema)
 })
 
-/** A schema as version 1 left it: subagents keyed by name alone, their JSON without an account. */
+/**
+ * A schema as version 1 left it: subagents keyed by name alone, their JSON without an account, and
+ * every task index over all rows.
+ */
 async function writeVersionOneSchema(): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL })
   await client.connect()
@@ -21,6 +24,18 @@ async function writeVersionOneSchema(): Promise<void> {
   await client.query(
     `CREATE TABLE "${schema}".subagents (id text PRIMARY KEY, seq bigint GENERATED ALWAYS AS IDENTITY, data json NOT NULL)`,
   )
+  await client.query(
+    `CREATE TABLE "${schema}".tasks (id text PRIMARY KEY, seq bigint GENERATED ALWAYS AS IDENTITY, status text NOT NULL,
+       version integer NOT NULL, owner text, lease_expires_at bigint, created_at bigint NOT NULL, ended_at bigint,
+       sub_agent text, user_id text, account text, priority smallint NOT NULL, data json NOT NULL)`,
+  )
+  for (const [name, columns] of [
+    ['tasks_account_newest', 'account, created_at DESC, seq DESC'],
+    ['tasks_user_newest', 'user_id, created_at DESC, seq DESC'],
+    ['tasks_sub_agent_newest', 'sub_agent, created_at DESC, seq DESC'],
+    ['tasks_leases', 'status, lease_expires_at'],
+  ])
+    await client.query(`CREATE INDEX ${name} ON "${schema}".tasks (${columns})`)
   for (const id of ['crm', 'mail']) {
     const data = {
       id,
@@ -37,8 +52,8 @@ async function writeVersionOneSchema(): Promise<void> {
   await client.end()
 }
 
-describe.skipIf(missing !== null)('subagents in a Postgres schema written before they belonged to accounts', () => {
-  it('become unscoped subagents in their old order, and each account gets its own names', async () => {
+describe.skipIf(missing !== null)('a Postgres schema written by version 1', () => {
+  it('is migrated: subagents become unscoped in their old order, each account gets its own names, and task indexes cover only the rows they serve', async () => {
     await writeVersionOneSchema()
     const storage = postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 2 })
     await storage.open()
@@ -80,6 +95,14 @@ describe.skipIf(missing !== null)('subagents in a Postgres schema written before
     await storage.close()
     const client = new pg.Client({ connectionString: POSTGRES_URL })
     await client.connect()
+    const partial = await client.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname IN ('tasks_account_newest', 'tasks_leases') ORDER BY indexname`,
+      [schema],
+    )
+    expect(partial.rows.map((row) => [row.indexname, /WHERE (.*)$/.exec(row.indexdef)?.[1]])).toEqual([
+      ['tasks_account_newest', '(account IS NOT NULL)'],
+      ['tasks_leases', "(status = ANY (ARRAY['pending'::text, 'running'::text]))"],
+    ])
     const { rows } = await client.query<{ version: number }>(
       `SELECT max(version) AS version FROM "${schema}".schema_migrations`,
     )
