@@ -15,9 +15,11 @@ export interface StatementBatchOptions<In> {
 }
 
 /**
- * Group commit for one kind of statement: a call made while fewer than `maxInFlight` batches run
- * goes at once, and calls made while they all run wait and go together as the next batch, so under
- * load many writes share one round trip and one commit, and alone a write waits for nothing.
+ * Group commit for one kind of statement: calls made in one turn of the event loop go together at
+ * its end when fewer than `maxInFlight` batches run, and calls made while they all run wait and go
+ * together as the next batch, so under load many writes share one round trip and one commit, and
+ * alone a write waits for nothing but the end of its turn. (Sending the first call of a turn at
+ * once made a batch of one and a batch of the rest: bench:scale ran 7-10% slower, 3 A/B pairs.)
  * `run` answers each item in order, or throws for the whole batch.
  */
 export class StatementBatch<In, Out> {
@@ -25,6 +27,7 @@ export class StatementBatch<In, Out> {
   readonly #options: StatementBatchOptions<In>
   #waiting: Pending<In, Out>[] = []
   #inFlight = 0
+  #scheduled = false
 
   constructor(run: (items: In[]) => Promise<Out[]>, options: StatementBatchOptions<In>) {
     this.#run = run
@@ -34,7 +37,12 @@ export class StatementBatch<In, Out> {
   push(item: In): Promise<Out> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject })
-      this.#pump()
+      if (this.#scheduled) return
+      this.#scheduled = true
+      setImmediate(() => {
+        this.#scheduled = false
+        this.#pump()
+      })
     })
   }
 
