@@ -96,9 +96,14 @@ export class FleetLink {
   listen(): Promise<void> {
     // Before the queue is open, start() does it.
     if (!this.#open) return Promise.resolve()
-    this.#listening ??= this.#deps.queue.listen?.() ?? Promise.resolve()
-    // A failed subscription is tried again by the next caller.
-    this.#listening.catch(() => (this.#listening = null))
+    if (this.#listening === null) {
+      const listening = this.#deps.queue.listen?.() ?? Promise.resolve()
+      this.#listening = listening
+      // A failed subscription is tried again by the next caller.
+      listening.catch(() => {
+        if (this.#listening === listening) this.#listening = null
+      })
+    }
     return this.#listening
   }
 
