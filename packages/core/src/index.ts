@@ -73,7 +73,7 @@ export { InboardError, INBOARD_ERROR_CODES, toInboardError } from './errors/inbo
 export type { InboardErrorCode, InboardErrorOptions, TaskError } from './errors/inboard-error.js'
 
 // Events
-export { isRemoteEvent, TASK_EVENT_OF_STATUS } from './events.js'
+export { EVENT_TYPES, isRemoteEvent, TASK_EVENT_OF_STATUS } from './events.js'
 export type { ListenOptions, RuntimeEvent, RuntimeEventType, RuntimeEventOf, Unsubscribe } from './events.js'
 
 // Planning

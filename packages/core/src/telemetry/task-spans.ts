@@ -1,6 +1,6 @@
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api'
 import type { Clock } from '../clock.js'
-import type { RuntimeEvent, RuntimeEventOf } from '../events.js'
+import { EVENT_TYPES, type RuntimeEvent, type RuntimeEventOf, type RuntimeEventType } from '../events.js'
 import { newId } from '../ids.js'
 import { WaitRequest, type CallMiddleware, type CallSite } from '../runner/call-middleware.js'
 import type { Task, TraceStep } from '../task/task-types.js'
@@ -54,17 +54,7 @@ export class TaskSpans {
   }
 
   /** The event types this listens to; `task.progress` repeats step events and is left out. */
-  static readonly EVENT_TYPES = [
-    'task.created',
-    'task.running',
-    'task.waiting',
-    'task.complete',
-    'task.failed',
-    'task.cancelled',
-    'step.started',
-    'step.complete',
-    'step.failed',
-  ] as const
+  static readonly EVENT_TYPES: readonly RuntimeEventType[] = EVENT_TYPES.filter((type) => type !== 'task.progress')
 
   onEvent(event: RuntimeEvent): void {
     try {

@@ -1,4 +1,4 @@
-import { InboardError, type Runtime } from '@inboard/core'
+import { EVENT_TYPES, InboardError, type Runtime } from '@inboard/core'
 import { z } from 'zod'
 import type { EventHub } from '../events/event-hub.js'
 import type { Reply } from '../request/reply.js'
@@ -6,18 +6,7 @@ import { readQuery } from '../request/read-query.js'
 import { callerOf, scopeOf, type RouteContext, type RouteHandler } from './route-context.js'
 
 const TASK_ID = /^task_[0-9A-Za-z]{1,64}$/
-const EVENT_TYPES = new Set([
-  'task.created',
-  'task.running',
-  'task.waiting',
-  'task.progress',
-  'task.complete',
-  'task.failed',
-  'task.cancelled',
-  'step.started',
-  'step.complete',
-  'step.failed',
-])
+const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES)
 const STREAM_HEADERS = { 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' }
 const EVENT_STREAM = 'text/event-stream; charset=utf-8'
 
@@ -79,11 +68,11 @@ function typesOf(value: string | number | undefined): ReadonlySet<string> | null
   const types = String(value)
     .split(',')
     .map((type) => type.trim())
-  const unknown = types.find((type) => !EVENT_TYPES.has(type))
+  const unknown = types.find((type) => !EVENT_TYPE_NAMES.has(type))
   if (unknown !== undefined)
     throw new InboardError(
       'invalid_request',
-      `Invalid type: "${unknown.slice(0, 50)}" is not an event type; give a comma-separated list of ${[...EVENT_TYPES].join(', ')}`,
+      `Invalid type: "${unknown.slice(0, 50)}" is not an event type; give a comma-separated list of ${EVENT_TYPES.join(', ')}`,
       { param: 'type' },
     )
   return new Set(types)
