@@ -96,7 +96,11 @@ export function TaskList() {
       .catch(setError)
   // Tasks pinned to one tool are the exception: the column shows only when one is.
   const withTool = (tasks ?? []).some((task) => task.tool !== null)
-  const set = (name) => (event) => setFilters({ ...filters, [name]: event.currentTarget.value.trim() })
+  // From the current filters, not the ones this render saw: two changes in a row must both hold.
+  const set = (name) => (event) => {
+    const value = event.currentTarget.value.trim()
+    setFilters((current) => ({ ...current, [name]: value }))
+  }
 
   return html`
     <div class="page-head">
