@@ -293,7 +293,12 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     await page.selectOption('select[name=sub_agent]', 'mail-agent')
     await rowsAre([ids['approval']!])
     await page.selectOption('select[name=sub_agent]', '')
+    await rowsAre(Object.values(ids))
+    // A live update that arrives while the user types keeps what was typed.
     await page.fill('input[name=user_id]', 'user_bob')
+    const arrived = await create('Calendar https://accounts.example.com/oauth?state=dee', { user_id: 'user_dee' })
+    await page.waitForSelector(`tr[data-task="${arrived}"]`)
+    expect(await page.inputValue('input[name=user_id]')).toBe('user_bob')
     await page.press('input[name=user_id]', 'Enter')
     await rowsAre([ids['failed']!])
   }, 60_000)

@@ -41,6 +41,9 @@ function query(filters, offset) {
 /** Tasks of the key's account and environment, kept current by the event stream. */
 export function TaskList() {
   const [filters, setFilters] = useState({ status: '', sub_agent: '', user_id: '' })
+  // What is typed in the user field, applied on Enter or when the field loses focus. Kept in state so
+  // a render caused by a live update does not put the applied value back into the field.
+  const [userText, setUserText] = useState('')
   const [tasks, setTasks] = useState(null)
   const [hasMore, setHasMore] = useState(false)
   const [error, setError] = useState(null)
@@ -124,7 +127,14 @@ export function TaskList() {
       </label>
       <label
         >User
-        <input name="user_id" type="search" placeholder="user id" value=${filters.user_id} onChange=${set('user_id')} />
+        <input
+          name="user_id"
+          type="search"
+          placeholder="user id"
+          value=${userText}
+          onInput=${(event) => setUserText(event.currentTarget.value)}
+          onChange=${set('user_id')}
+        />
       </label>
     </form>
     <${ErrorNote} error=${error} />
