@@ -16,7 +16,13 @@ const COUNT = Number(process.env['SCALE_TASKS'] ?? 10_000)
 // of them: on 2 processes the first 2 s ran at 55-65% of the rate that followed. Both sides warm up
 // on this many before the measured run, so that it measures throughput rather than start-up.
 const WARMUP = Number(process.env['SCALE_WARMUP'] ?? 3_000)
-const IN_FLIGHT = Number(process.env['SCALE_IN_FLIGHT'] ?? 100)
+// A throughput measurement keeps every configuration busier than its slots: 2 tasks (or jobs)
+// outstanding per worker slot, so jobs always wait in the queue, on 1 process as on 4. With a fixed
+// number instead (SCALE_IN_FLIGHT), a fleet with a slot for each outstanding task has an empty queue
+// and measures how fast one task goes round, not how many the fleet can run.
+const FIXED_IN_FLIGHT = process.env['SCALE_IN_FLIGHT'] === undefined ? null : Number(process.env['SCALE_IN_FLIGHT'])
+const PER_SLOT = 2
+const outstanding = (processes: number): number => FIXED_IN_FLIGHT ?? PER_SLOT * CONCURRENCY * processes
 
 async function plainBullmq(processes: number): Promise<Measurement> {
   const names = { prefix: uniqueName('bench_bullmq') }
@@ -24,9 +30,10 @@ async function plainBullmq(processes: number): Promise<Measurement> {
   const connection = redisConnection()
   const queue = new Queue<{ x: string }>(queueName, { connection, prefix: names.prefix })
   const events = new QueueEvents(queueName, { connection, prefix: names.prefix })
+  const inFlight = outstanding(processes)
   // Every outstanding waitUntilFinished listens on the one QueueEvents.
-  events.setMaxListeners(IN_FLIGHT * 2 + 10)
-  queue.setMaxListeners(IN_FLIGHT * 2 + 10)
+  events.setMaxListeners(inFlight * 2 + 10)
+  queue.setMaxListeners(inFlight * 2 + 10)
   let workers: WorkerProcesses | undefined
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()])
@@ -39,8 +46,8 @@ async function plainBullmq(processes: number): Promise<Measurement> {
       const output = (await added.waitUntilFinished(events, 60_000)) as { x?: string } | undefined
       if (output?.x !== 'hi') throw new Error(`job ${added.id} returned ${JSON.stringify(output)}`)
     }
-    await measure(WARMUP, IN_FLIGHT, job)
-    return await measure(COUNT, IN_FLIGHT, job)
+    await measure(WARMUP, inFlight, job)
+    return await measure(COUNT, inFlight, job)
   } finally {
     await workers?.stop()
     await Promise.all([queue.close(), events.close()])
@@ -75,8 +82,8 @@ async function inboard(processes: number): Promise<Measurement> {
       if (done.status !== 'complete' || done.result !== 'done')
         throw new Error(`task ${task.id} ended ${done.status}: ${JSON.stringify(done.error ?? done.result)}`)
     }
-    await measure(WARMUP, IN_FLIGHT, job)
-    return await measure(COUNT, IN_FLIGHT, job)
+    await measure(WARMUP, outstanding(processes), job)
+    return await measure(COUNT, outstanding(processes), job)
   } finally {
     await workers?.stop()
     await runtime.close({ deadlineMs: 2_000 })
@@ -97,7 +104,7 @@ console.log(
   `Postgres ${POSTGRES_URL}, Redis ${REDIS_URL}; ${COUNT} one-tool tasks (or no-op jobs) per measurement after ${WARMUP} warm-up,`,
 )
 console.log(
-  `${IN_FLIGHT} outstanding at a time from this process (create, then wait for completion); ${CONCURRENCY} slots per worker process (Inboard: a fleet-wide cap of ${CONCURRENCY} × processes)\n`,
+  `${FIXED_IN_FLIGHT === null ? `${PER_SLOT} per worker slot (${PER_SLOT * CONCURRENCY} per worker process)` : FIXED_IN_FLIGHT} outstanding at a time from this process (create, then wait for completion); ${CONCURRENCY} slots per worker process (Inboard: a fleet-wide cap of ${CONCURRENCY} × processes)\n`,
 )
 
 const bullmq1 = await plainBullmq(1)
