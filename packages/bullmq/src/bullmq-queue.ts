@@ -25,6 +25,14 @@ export interface BullmqQueueOptions {
   prefix?: string
   /** How long the first connection may take before `runtime.ready()` rejects. @default 5000 */
   connectTimeoutMs?: number
+  /**
+   * Whether the worker's Redis commands issued in one event-loop turn go to Redis as one write
+   * (ioredis auto-pipelining). It pays off when workers are busy: jobs that finish together are
+   * handed over together, and their tasks then share Postgres statements. On a fleet with a free
+   * slot for every task it costs a little CPU per job instead (docs/scale-out.md has both figures).
+   * @default true
+   */
+  autoPipelining?: boolean
 }
 
 const QUEUE_NAME = 'tasks'
@@ -71,6 +79,7 @@ function toBulkJob(job: QueueJob): { name: string; data: JobData; opts: BulkJobO
  * })
  */
 export function bullmqQueue(options: BullmqQueueOptions): Queue {
+  checkOptions(options)
   const target = redisTarget(options.connection)
   const prefix = options.prefix ?? 'inboard'
   // Topic 'all' (every process subscribes) and topic 'tasks' (the processes that listen).
@@ -168,7 +177,11 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
             ...(job.data.task === undefined ? {} : { task: job.data.task }),
           }),
         {
-          connection: commands.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null }),
+          connection: commands.duplicate({
+            enableOfflineQueue: true,
+            maxRetriesPerRequest: null,
+            enableAutoPipelining: options.autoPipelining ?? true,
+          }),
           prefix,
           concurrency: consumer.concurrency,
         },
@@ -209,4 +222,16 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
       return closing
     },
   }
+}
+
+function checkOptions(options: BullmqQueueOptions): void {
+  const invalid = (param: string, expected: string): InboardError =>
+    new InboardError('invalid_request', `bullmqQueue: ${param} must be ${expected}`, { param })
+  if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix === ''))
+    throw invalid('prefix', 'a non-empty string')
+  const timeout = options.connectTimeoutMs
+  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0))
+    throw invalid('connectTimeoutMs', 'a positive number of milliseconds')
+  if (options.autoPipelining !== undefined && typeof options.autoPipelining !== 'boolean')
+    throw invalid('autoPipelining', 'true or false')
 }

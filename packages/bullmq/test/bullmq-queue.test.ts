@@ -32,6 +32,25 @@ async function closedPort(): Promise<number> {
   return port
 }
 
+describe('bullmqQueue options', () => {
+  it.each([
+    [{ connection: 'http://127.0.0.1:6379' }, 'connection'],
+    [{ connection: 'not a url' }, 'connection'],
+    [{ connection: 'redis://127.0.0.1:6379', prefix: '' }, 'prefix'],
+    [{ connection: 'redis://127.0.0.1:6379', connectTimeoutMs: -1 }, 'connectTimeoutMs'],
+    [{ connection: 'redis://127.0.0.1:6379', autoPipelining: 'yes' }, 'autoPipelining'],
+  ])('refuses %j with invalid_request naming %s', (options, param) => {
+    let thrown: unknown
+    try {
+      bullmqQueue(options as Parameters<typeof bullmqQueue>[0])
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(InboardError)
+    expect(thrown).toMatchObject({ code: 'invalid_request', param })
+  })
+})
+
 describe('an unreachable Redis', () => {
   it('rejects ready() with queue_unavailable naming the host', async () => {
     const port = await closedPort()
