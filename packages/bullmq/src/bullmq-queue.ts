@@ -26,11 +26,11 @@ export interface BullmqQueueOptions {
   /** How long the first connection may take before `runtime.ready()` rejects. @default 5000 */
   connectTimeoutMs?: number
   /**
-   * Whether the worker's Redis commands issued in one event-loop turn go to Redis as one write
-   * (ioredis auto-pipelining). It pays off when workers are busy: jobs that finish together are
-   * handed over together, and their tasks then share Postgres statements. On a fleet with a free
-   * slot for every task it costs a little CPU per job instead (docs/scale-out.md has both figures).
-   * @default true
+   * Whether a worker sends the Redis commands of one event-loop turn as one pipeline (ioredis
+   * auto-pipelining). Worth it for workers kept busy by a backlog: completions then travel together
+   * and the next tasks start together, sharing Postgres statements (`pnpm bench:scale`: 15-25% more
+   * tasks/s with 2 tasks outstanding per slot). With about one outstanding task per slot it cost
+   * about 15% instead; docs/scale-out.md has the figures. @default false
    */
   autoPipelining?: boolean
 }
@@ -180,7 +180,7 @@ export function bullmqQueue(options: BullmqQueueOptions): Queue {
           connection: commands.duplicate({
             enableOfflineQueue: true,
             maxRetriesPerRequest: null,
-            enableAutoPipelining: options.autoPipelining ?? true,
+            enableAutoPipelining: options.autoPipelining ?? false,
           }),
           prefix,
           concurrency: consumer.concurrency,

@@ -82,4 +82,35 @@ describe.skipIf(missing !== null)('runtimes sharing Postgres and a BullMQ queue'
     expect(done).toMatchObject({ id: task.id, status: 'complete', result: { ranOn: 'b' } })
     expect(await a.tasks.get(task.id)).toMatchObject({ status: 'complete' })
   })
+
+  it('with autoPipelining, two workers run 300 tasks created at once, each exactly once', async () => {
+    fleet = createFleet({ autoPipelining: true })
+    const runs = new Map<string, number>()
+    const counting = (name: string) =>
+      defineTool({
+        name: 'who',
+        description: 'Counts its calls per task',
+        capabilities: {
+          ask: {
+            description: 'Ask',
+            input: z.object({}),
+            run: async (_input, ctx) => {
+              runs.set(ctx.task_id, (runs.get(ctx.task_id) ?? 0) + 1)
+              return { ranOn: name }
+            },
+          },
+        },
+      })
+    const a = fleet.start({ tools: [counting('a')], planner: callThenFinish, work: false })
+    const workers = ['b', 'c'].map((name) =>
+      fleet.start({ tools: [counting(name)], planner: callThenFinish, concurrency: 50 }),
+    )
+    await Promise.all([a.ready(), ...workers.map((worker) => worker.ready())])
+    const tasks = await Promise.all(Array.from({ length: 300 }, () => a.tasks.create({ prompt: 'Who runs this?' })))
+    const done = await Promise.all(tasks.map((task) => a.tasks.wait(task.id)))
+    expect(done.every((task) => task.status === 'complete')).toBe(true)
+    expect(new Set(done.map((task) => (task.result as { ranOn: string }).ranOn))).toEqual(new Set(['b', 'c']))
+    expect(runs.size).toBe(300)
+    expect([...runs.values()].every((count) => count === 1)).toBe(true)
+  }, 60_000)
 })

@@ -1,7 +1,7 @@
 // Runtimes in one test process that share one Postgres schema and one queue prefix, as processes
 // of one fleet would; each test gets its own schema and prefix and removes them afterwards.
 import { createRuntime, type Runtime, type RuntimeOptions, type Storage } from '@inboard/core'
-import { bullmqQueue } from '@inboard/bullmq'
+import { bullmqQueue, type BullmqQueueOptions } from '@inboard/bullmq'
 import { postgresStorage } from '@inboard/postgres'
 import { Redis } from 'ioredis'
 import { dropSchema, POSTGRES_URL, REDIS_URL, uniqueName } from '../../../test/scale/test-servers.js'
@@ -29,7 +29,8 @@ export async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-export function createFleet(): Fleet {
+/** `queue` options apply to every runtime of the fleet. */
+export function createFleet(queue: Omit<BullmqQueueOptions, 'connection' | 'prefix'> = {}): Fleet {
   const schema = uniqueName('inboard_q')
   const prefix = uniqueName('inboard_q')
   const runtimes: Runtime[] = []
@@ -40,7 +41,7 @@ export function createFleet(): Fleet {
       const runtime = createRuntime({
         ...options,
         storage: wrap(postgresStorage({ connectionString: POSTGRES_URL, schema, poolSize: 4 })),
-        queue: bullmqQueue({ connection: REDIS_URL, prefix }),
+        queue: bullmqQueue({ ...queue, connection: REDIS_URL, prefix }),
       })
       runtimes.push(runtime)
       return runtime
