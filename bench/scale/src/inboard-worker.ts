@@ -10,7 +10,11 @@ const runtime = createRuntime({
   planner: twoDecisions,
   concurrency: Number(process.env['SCALE_FLEET_CONCURRENCY']),
   storage: postgresStorage({ connectionString: POSTGRES_URL, schema: process.env['SCALE_SCHEMA']! }),
-  queue: bullmqQueue({ connection: redisConnection(), prefix: process.env['SCALE_PREFIX']! }),
+  queue: bullmqQueue({
+    connection: redisConnection(),
+    prefix: process.env['SCALE_PREFIX']!,
+    autoPipelining: process.env['SCALE_AUTO_PIPELINING'] === 'true',
+  }),
   work: true,
 })
 await runtime.ready()
