@@ -38,3 +38,71 @@ describe('EventHub memory', () => {
     await runtime.close()
   })
 })
+
+describe('EventHub replay', () => {
+  it('replays more than the buffer bound to a reader that reads, paced by its reading, then goes live', async () => {
+    const runtime = createTestRuntime({ planner: done })
+    const options = resolveEventStreamOptions({ maxBufferBytes: 16_384 })
+    const hub = new EventHub(runtime, runtime.clock, options)
+    const open = (afterId: number | null) =>
+      hub.open({ key: 'key_a', scope: 'acct_a:live', afterId, types: null, task: null, taskId: null })
+    // A first stream makes the hub log events; it is not read and soon dropped for that.
+    open(null)
+    const prompt = 'x'.repeat(1_000)
+    for (let i = 0; i < 60; i++) {
+      await runtime.tasks.wait((await runtime.tasks.create({ prompt }, { account: 'acct_a:live' })).id)
+      await runtime.tasks.wait((await runtime.tasks.create({ prompt }, { account: 'acct_b:live' })).id)
+    }
+    // Well past 16 KB of this account's events wait to be replayed: 60 tasks of about 4 KB of events each.
+    const replayed = open(0)
+    const reader = replayed.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    const completions = (): number => text.split('event: task.complete\n').length - 1
+    while (completions() < 60) {
+      const chunk = await reader.read()
+      if (chunk.done) throw new Error(`the replay ended after ${completions()} of 60 completions`)
+      text += decoder.decode(chunk.value, { stream: true })
+    }
+    expect(text).not.toContain('acct_b')
+    // Caught up, the stream carries what happens next.
+    await runtime.tasks.create({ prompt: 'one more' }, { account: 'acct_a:live' })
+    while (!text.includes('one more')) {
+      const chunk = await reader.read()
+      if (chunk.done) throw new Error('the stream ended after the replay')
+      text += decoder.decode(chunk.value, { stream: true })
+    }
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]))
+    expect(ids).toEqual([...ids].sort((a, b) => a - b))
+    expect(new Set(ids).size).toBe(ids.length)
+    await reader.cancel()
+    hub.close()
+    await runtime.close()
+  })
+
+  it('closes a replaying stream whose client stops reading once what waits passes the log’s byte bound', async () => {
+    const runtime = createTestRuntime({ planner: done })
+    const hub = new EventHub(
+      runtime,
+      runtime.clock,
+      resolveEventStreamOptions({ maxBufferBytes: 16_384, retention: { maxBytes: 65_536 } }),
+    )
+    const open = (afterId: number | null) =>
+      hub.open({ key: 'key_a', scope: 'acct_a:live', afterId, types: null, task: null, taskId: null })
+    // As above: a first stream starts the log, and is dropped for not reading.
+    open(null)
+    const prompt = 'x'.repeat(1_000)
+    const run = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i++)
+        await runtime.tasks.wait((await runtime.tasks.create({ prompt }, { account: 'acct_a:live' })).id)
+    }
+    await run(20)
+    open(0)
+    expect(hub.openStreams).toBe(1)
+    // Nobody reads the replay; what arrives next queues behind it until the bound closes the stream.
+    await run(20)
+    expect(hub.openStreams).toBe(0)
+    hub.close()
+    await runtime.close()
+  })
+})

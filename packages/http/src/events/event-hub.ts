@@ -14,6 +14,25 @@ import { SseStream } from './sse-stream.js'
 
 const TERMINAL = new Set<RuntimeEvent['type']>(['task.complete', 'task.failed', 'task.cancelled'])
 
+/** Events waiting for one stream's client to read: a replay, then what arrives meanwhile. */
+interface Backlog {
+  events: LoggedEvent[]
+  /** Index of the next event to send. */
+  next: number
+  /** Bytes not yet sent. */
+  bytes: number
+  /** Called once everything is sent: later events go straight out. */
+  caughtUp(): void
+}
+
+/** Sends one stream's events in order (see EventHub#deliverer). */
+interface Deliverer {
+  /** Sends or skips the event now (true), or queues it behind an ownership lookup (false). */
+  deliver(event: LoggedEvent): boolean
+  /** Resolves once no event waits behind a lookup. */
+  settled(): Promise<void>
+}
+
 /** What one stream shows. */
 export interface StreamRequest {
   /** The caller's rate-limit identity: open streams are counted per key. */
@@ -95,13 +114,20 @@ export class EventHub {
     if (request.task) this.#access.grant(request.task.id, request.scope)
     const select = (event: LoggedEvent): boolean =>
       (taskId === null || event.taskId === taskId) && (request.types === null || request.types.has(event.type))
-    const deliver = this.#deliverer(stream, request)
+    const deliverer = this.#deliverer(stream, request)
     // Without Last-Event-ID, the all-events stream starts now (as EventSource expects); only a task's
     // own stream replays what is kept of its history. Replaying the whole log to every new client
     // would hand it up to `retention.maxEvents` old events, past its buffer on a busy server.
     const afterId = request.afterId ?? (request.task === null ? this.#log.newestId : 0)
+    // The replay goes out as the client reads (see #catchUp); events that arrive meanwhile queue
+    // behind it, up to the log's own byte bound.
+    let backlog: Backlog | null = null
     const followed = this.#log.follow(afterId, select, (event) => {
-      if (select(event)) deliver(event)
+      if (!select(event)) return
+      if (backlog === null) return void deliverer.deliver(event)
+      backlog.events.push(event)
+      backlog.bytes += event.bytes
+      if (backlog.bytes > this.#options.maxBytes) stream.close()
     })
     stop = followed.stop
     if (request.afterId !== null && request.afterId + 1 < this.#log.oldestId) {
@@ -119,8 +145,37 @@ export class EventHub {
         return stream.body
       }
     }
-    for (const event of followed.replay) deliver(event)
+    if (followed.replay.length > 0) {
+      const events = followed.replay
+      backlog = {
+        events,
+        next: 0,
+        bytes: events.reduce((sum, event) => sum + event.bytes, 0),
+        caughtUp: () => (backlog = null),
+      }
+      void this.#catchUp(stream, backlog, deliverer)
+    }
     return stream.body
+  }
+
+  /**
+   * Sends a stream's backlog in order, no faster than its client reads: a replay can be far larger
+   * than the stream's buffer bound, which only a client that stops reading should hit.
+   */
+  async #catchUp(stream: SseStream, backlog: Backlog, deliverer: Deliverer): Promise<void> {
+    while (backlog.next < backlog.events.length && !stream.closed) {
+      await stream.room()
+      while (backlog.next < backlog.events.length && !stream.closed && stream.hasRoom) {
+        const event = backlog.events[backlog.next]!
+        backlog.events[backlog.next++] = undefined as unknown as LoggedEvent
+        backlog.bytes -= event.bytes
+        // Held back behind an ownership lookup: wait for it, so that the lookups do not pile up.
+        if (!deliverer.deliver(event)) await deliverer.settled()
+      }
+    }
+    // No await since the last check: an event arriving from now on is delivered directly, in order.
+    backlog.events = []
+    backlog.caughtUp()
   }
 
   /** Stops listening to the runtime and closes every stream. */
@@ -135,16 +190,16 @@ export class EventHub {
    * Sends events in order, each only if the stream's scope owns its task. Ownership is usually
    * remembered; a lookup holds later events back in a queue that counts against the buffer bound.
    */
-  #deliverer(stream: SseStream, request: StreamRequest): (event: LoggedEvent) => void {
+  #deliverer(stream: SseStream, request: StreamRequest): Deliverer {
     const pending: LoggedEvent[] = []
     let pendingBytes = 0
     let pumping = false
+    let pumped: Promise<void> = Promise.resolve()
     const send = (event: LoggedEvent): void => {
       if (!stream.send(event.frame)) return
       if (request.task !== null && TERMINAL.has(event.type)) stream.close()
     }
     const pump = async (): Promise<void> => {
-      pumping = true
       while (pending.length > 0 && !stream.closed) {
         const event = pending[0]!
         const owned =
@@ -158,20 +213,28 @@ export class EventHub {
       pending.length = 0
       pumping = false
     }
-    return (event) => {
-      if (stream.closed) return
-      if (!pumping && this.#access.known(event.taskId, request.scope) !== undefined) {
-        if (this.#access.known(event.taskId, request.scope)) send(event)
-        return
-      }
-      pending.push(event)
-      pendingBytes += event.bytes
-      if (pendingBytes > this.#options.maxBufferBytes) {
-        pending.length = 0
-        stream.close()
-        return
-      }
-      if (!pumping) void pump()
+    return {
+      deliver: (event) => {
+        if (stream.closed) return true
+        const known = pumping ? undefined : this.#access.known(event.taskId, request.scope)
+        if (known !== undefined) {
+          if (known) send(event)
+          return true
+        }
+        pending.push(event)
+        pendingBytes += event.bytes
+        if (pendingBytes > this.#options.maxBufferBytes) {
+          pending.length = 0
+          stream.close()
+          return true
+        }
+        if (!pumping) {
+          pumping = true
+          pumped = pump()
+        }
+        return false
+      },
+      settled: () => (pumping ? pumped : Promise.resolve()),
     }
   }
 

@@ -17,6 +17,8 @@ export class SseStream {
   #closed = false
   readonly #maxBufferBytes: number
   readonly #onClose: (reason: 'closed' | 'dropped' | 'cancelled') => void
+  /** Callers of room() waiting for the client to read. */
+  #roomWaiters: (() => void)[] = []
 
   constructor(maxBufferBytes: number, onClose: (reason: 'closed' | 'dropped' | 'cancelled') => void) {
     this.#maxBufferBytes = maxBufferBytes
@@ -36,6 +38,7 @@ export class SseStream {
           this.#queued -= chunk.byteLength
           controller.enqueue(chunk)
           if (this.#ending && this.#queue.length === 0) controller.close()
+          if (this.#roomWaiters.length > 0 && this.hasRoom) this.#wakeRoomWaiters()
         },
         cancel: () => this.#finish('cancelled'),
       },
@@ -68,6 +71,27 @@ export class SseStream {
     return true
   }
 
+  /**
+   * Resolves once at most half the buffer bound waits unread (at once when that holds now), or the
+   * stream has closed: a sender with much to send (a replay) sends a little, then waits for the
+   * client to read, and is never dropped for not reading.
+   */
+  room(): Promise<void> {
+    if (this.#closed || this.hasRoom) return Promise.resolve()
+    return new Promise((resolve) => this.#roomWaiters.push(resolve))
+  }
+
+  /** At most half the buffer bound waits unread. */
+  get hasRoom(): boolean {
+    return this.#queued <= this.#maxBufferBytes / 2
+  }
+
+  #wakeRoomWaiters(): void {
+    const waiters = this.#roomWaiters
+    this.#roomWaiters = []
+    for (const wake of waiters) wake()
+  }
+
   /** Ends the stream once what is queued has been read. */
   close(): void {
     this.#end('closed')
@@ -86,6 +110,7 @@ export class SseStream {
   #finish(reason: 'closed' | 'dropped' | 'cancelled'): void {
     if (this.#closed) return
     this.#closed = true
+    this.#wakeRoomWaiters()
     this.#onClose(reason)
   }
 }
