@@ -98,6 +98,15 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks WHEN old.ended_at IS NOT NULL
   BEGIN UPDATE task_counts SET finished = finished - 1 WHERE id = 1; END;
   `,
+  // 4: the account and user indexes hold only the tasks that have one: those are the ones their
+  // filters (\`account = ?\`, \`user_id = ?\`) look up, and a task without either no longer costs
+  // two index entries on every insert.
+  `
+  DROP INDEX IF EXISTS tasks_by_account;
+  CREATE INDEX tasks_by_account ON tasks (account, created_at) WHERE account IS NOT NULL;
+  DROP INDEX IF EXISTS tasks_by_user;
+  CREATE INDEX tasks_by_user ON tasks (user_id, created_at) WHERE user_id IS NOT NULL;
+  `,
 ]
 
 /**

@@ -33,10 +33,13 @@ const STATUSES: ReadonlySet<string> = new Set<TaskStatus>([
 ])
 const COLUMNS = 'seq, created_at, version, owner, lease_expires_at, record'
 
-/** The JSON part of a row: the task without the fields that live in their own columns. */
+/**
+ * The JSON part of a row. It also carries the fields that live in their own columns (version,
+ * owner, lease), which reading takes from the columns: copying the task without them cost more
+ * than the few bytes they add.
+ */
 function serialise(task: StoredTask): string {
-  const { version: _version, owner: _owner, leaseExpiresAt: _lease, ...rest } = task
-  return JSON.stringify(rest)
+  return JSON.stringify(task)
 }
 
 function deserialise(row: TaskRow): StoredTask {
@@ -65,12 +68,20 @@ export class TaskTable implements TaskStorage {
   }
 
   insert(task: StoredTask): Promise<void> {
-    const params = {
-      ...columnsOf(task),
-      version: task.version,
-      owner: task.owner,
-      lease_expires_at: task.leaseExpiresAt,
-    }
+    // Positional parameters: binding by name cost about 1 µs more per statement.
+    const params = [
+      task.id,
+      task.status,
+      task.subAgent,
+      task.userId,
+      task.account,
+      task.createdAt,
+      task.endedAt,
+      task.version,
+      task.owner,
+      task.leaseExpiresAt,
+      serialise(task),
+    ]
     return this.#connection.write(() => {
       try {
         this.#statements().insert.run(params)
@@ -90,19 +101,19 @@ export class TaskTable implements TaskStorage {
   }
 
   update(task: StoredTask, expectedVersion: number): Promise<TaskUpdateResult> {
-    const params = {
-      ...columnsOf(task),
-      expected: expectedVersion,
-      owner: task.owner,
-      lease_expires_at: task.leaseExpiresAt,
-    }
+    const record = serialise(task)
+    const state = [task.status, task.endedAt, expectedVersion, task.owner, task.leaseExpiresAt, record, task.id]
+    const identity = [task.subAgent, task.userId, task.account, task.createdAt]
     return this.#connection.write((): TaskUpdateResult => {
       const s = this.#statements()
       // Who a task belongs to and when it was created do not change once it runs: leaving those
-      // columns out of the UPDATE spares their indexes a page write per commit.
-      const identity = s.identity.get(params) as { same: number } | undefined
-      const update = identity?.same === 1 ? s.updateState : s.update
-      if (update.run(params).changes === 1) return { ok: true, version: expectedVersion + 1 }
+      // columns out of the UPDATE spares their indexes a page write per commit. The first statement
+      // applies only when they are unchanged; the second writes them too.
+      if (
+        s.updateState.run(...state, expectedVersion, ...identity).changes === 1 ||
+        s.update.run(...identity, ...state, expectedVersion).changes === 1
+      )
+        return { ok: true, version: expectedVersion + 1 }
       const current = s.version.get(task.id) as { version: number } | undefined
       return { ok: false, currentVersion: current?.version ?? null }
     })
@@ -160,41 +171,26 @@ export class TaskTable implements TaskStorage {
   }
 }
 
-function columnsOf(task: StoredTask): Record<string, unknown> {
-  return {
-    id: task.id,
-    status: task.status,
-    sub_agent: task.subAgent,
-    user_id: task.userId,
-    account: task.account,
-    created_at: task.createdAt,
-    ended_at: task.endedAt,
-    record: serialise(task),
-  }
-}
-
 function prepare(db: BetterSqlite3.Database) {
   return {
     insert: db.prepare(
       `INSERT INTO tasks (id, status, sub_agent, user_id, account, created_at, ended_at, version, owner, lease_expires_at, record)
-       VALUES (@id, @status, @sub_agent, @user_id, @account, @created_at, @ended_at, @version, @owner, @lease_expires_at, @record)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     get: db.prepare(`SELECT ${COLUMNS} FROM tasks WHERE id = ?`),
     version: db.prepare('SELECT version FROM tasks WHERE id = ?'),
-    identity: db.prepare(
-      `SELECT sub_agent IS @sub_agent AND user_id IS @user_id AND account IS @account AND created_at = @created_at AS same
-       FROM tasks WHERE id = @id`,
-    ),
+    // Parameters: status, ended_at, expected version, owner, lease_expires_at, record, id, expected
+    // version, then sub_agent, user_id, account, created_at.
     updateState: db.prepare(
-      `UPDATE tasks SET status = @status, ended_at = @ended_at, version = @expected + 1, owner = @owner,
-         lease_expires_at = @lease_expires_at, record = @record
-       WHERE id = @id AND version = @expected`,
+      `UPDATE tasks SET status = ?, ended_at = ?, version = ? + 1, owner = ?, lease_expires_at = ?, record = ?
+       WHERE id = ? AND version = ? AND sub_agent IS ? AND user_id IS ? AND account IS ? AND created_at = ?`,
     ),
+    // Parameters: sub_agent, user_id, account, created_at, then as updateState's first seven, then
+    // the expected version.
     update: db.prepare(
-      `UPDATE tasks SET status = @status, sub_agent = @sub_agent, user_id = @user_id, account = @account,
-         created_at = @created_at, ended_at = @ended_at, version = @expected + 1, owner = @owner,
-         lease_expires_at = @lease_expires_at, record = @record
-       WHERE id = @id AND version = @expected`,
+      `UPDATE tasks SET sub_agent = ?, user_id = ?, account = ?, created_at = ?, status = ?, ended_at = ?,
+         version = ? + 1, owner = ?, lease_expires_at = ?, record = ?
+       WHERE id = ? AND version = ?`,
     ),
     delete: db.prepare('DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?))'),
     // Only finished tasks have an end time, so this reads the partial index `tasks_by_end` from its

@@ -325,6 +325,18 @@ export function describeStorageConformance(
         ])
         expect((await storage.tasks.list({ status: 'pending' }, { limit: 10, offset: 0 })).data).toEqual([])
       })
+
+      it('sees a subagent, user and account set by an update in filtered listings', async () => {
+        const stored = task()
+        await storage.tasks.insert(stored)
+        const routed = { ...stored, status: 'running' as const, subAgent: 'crm', userId: 'u9', account: 'acct_z' }
+        expect(await storage.tasks.update(routed, 1)).toEqual({ ok: true, version: 2 })
+        const filter = { subAgent: 'crm', userId: 'u9', account: 'acct_z' }
+        expect(ids((await storage.tasks.list(filter, { limit: 10, offset: 0 })).data)).toEqual([stored.id])
+        // Against a stale version, neither the state nor who the task belongs to changes.
+        expect(await storage.tasks.update({ ...routed, subAgent: 'mail' }, 1)).toEqual({ ok: false, currentVersion: 2 })
+        expect(await storage.tasks.get(stored.id)).toMatchObject({ subAgent: 'crm', version: 2 })
+      })
     })
 
     describe('tasks: deleting and retention', () => {
