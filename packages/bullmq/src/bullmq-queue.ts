@@ -28,9 +28,9 @@ export interface BullmqQueueOptions {
   /**
    * Whether a worker sends the Redis commands of one event-loop turn as one pipeline (ioredis
    * auto-pipelining). Worth it for workers kept busy by a backlog: completions then travel together
-   * and the next tasks start together, sharing Postgres statements (`pnpm bench:scale`: 15-25% more
+   * and the next tasks start together, sharing Postgres statements (`pnpm bench:scale`: 10-24% more
    * tasks/s with 2 tasks outstanding per slot). With about one outstanding task per slot it cost
-   * about 15% instead; docs/scale-out.md has the figures. @default false
+   * 10-20% instead; docs/scale-out.md has the figures. @default false
    */
   autoPipelining?: boolean
 }
