@@ -11,6 +11,7 @@ import type {
   TaskUpdateResult,
 } from '@inboard/core'
 import type { PostgresConnection } from './postgres-connection.js'
+import type { PreparedStatement } from './postgres-pool.js'
 import { StatementBatch } from './statement-batch.js'
 
 /** A `tasks` row: the columns that are queried, and the rest of the task as JSON. */
@@ -143,10 +144,7 @@ function values(task: StoredTask): unknown[] {
   ]
 }
 
-interface Statement {
-  text: string
-  name: string
-}
+type Statement = Pick<PreparedStatement, 'name' | 'text'>
 
 /** A statement named after its text, so two storages on one pool (other schemas) never share a name. */
 function statement(text: string): Statement {

@@ -295,7 +295,7 @@ export class TaskService implements TaskApi {
       : null
     let record: TaskRecord
     try {
-      if (this.#queued !== null) await this.#listen()
+      if (queued) await this.#listen()
       record = this.#createdHereIn(id, scope) ?? (await this.#find(id, scope))
     } finally {
       unwatchEarly?.()
@@ -436,7 +436,6 @@ export class TaskService implements TaskApi {
     return this.#closed
   }
 
-  /** The live record, or the stored task; `task_not_found` for unknown, malformed or out-of-scope ids. */
   /** Hears the other processes' task events from now on; false when that failed (wait() then polls). */
   async #listen(): Promise<boolean> {
     try {
@@ -456,6 +455,7 @@ export class TaskService implements TaskApi {
       : record
   }
 
+  /** The live record, or the stored task; `task_not_found` for unknown, malformed or out-of-scope ids. */
   async #find(id: string, scope: TaskScope): Promise<TaskRecord> {
     await this.#deps.ready()
     const notFound = (): InboardError =>
